@@ -1,0 +1,227 @@
+// Package callback is zegocb's model of ZEGO server callbacks: the embedded
+// event catalog, the payload codec (JSON, form, UrlEncoded) and the schema check.
+// It never prints and never touches the network.
+package callback
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"sync"
+)
+
+//go:embed catalog/*.json
+var catalogFS embed.FS
+
+// Type is the logical type of a field. The wire form (JSON string or JSON
+// number) is separate: see Field.Wire.
+type Type string
+
+const (
+	TypeString      Type = "string"       // free text
+	TypeInt         Type = "int"          // an integer; accepted as JSON string or number
+	TypeFloat       Type = "float"        // a decimal number; accepted as JSON string or number
+	TypeStringArray Type = "string_array" // a JSON array of strings (repeated keys in form mode)
+	TypeJSONString  Type = "json_string"  // a string that holds serialised JSON (stream_attr, extra_params)
+	TypeObject      Type = "object"       // a nested JSON object (PascalCase families)
+	TypeArray       Type = "array"        // a nested JSON array of objects
+)
+
+// Role marks the common fields every callback carries, whatever their casing.
+type Role string
+
+const (
+	RoleEvent     Role = "event"
+	RoleAppID     Role = "appid"
+	RoleTimestamp Role = "timestamp"
+	RoleNonce     Role = "nonce"
+	RoleSignature Role = "signature"
+)
+
+// Wire says how send emits a value in JSON: "string" (the default) or "number".
+type Wire string
+
+const (
+	WireString Wire = "string"
+	WireNumber Wire = "number"
+)
+
+// Enum is one documented value of an enumerated field.
+type Enum struct {
+	Value   string `json:"value"`
+	Meaning string `json:"meaning"`
+}
+
+// Field describes one field of an event.
+type Field struct {
+	Name        string `json:"name"`
+	Type        Type   `json:"type"`
+	Role        Role   `json:"role,omitempty"`
+	Wire        Wire   `json:"wire,omitempty"`
+	Required    bool   `json:"required,omitempty"`
+	MaxBytes    int    `json:"max_bytes,omitempty"`
+	Unit        string `json:"unit,omitempty"` // "s", "ms"
+	Enum        []Enum `json:"enum,omitempty"`
+	Description string `json:"description"`
+	Sample      any    `json:"sample"` // template string, or []string of templates for arrays
+}
+
+// Response is what ZEGO expects the receiver to answer.
+type Response struct {
+	// Body, when non-empty, is the body the legacy docs ask for ("1" for record).
+	Body string `json:"body,omitempty"`
+	// BodyRule explains where the body convention comes from.
+	BodyRule string `json:"body_rule,omitempty"`
+}
+
+// Event is one catalog entry.
+type Event struct {
+	Name     string   `json:"name"`
+	Title    string   `json:"title"`
+	Summary  string   `json:"summary"`
+	Family   string   `json:"family"`
+	Doc      string   `json:"doc"`
+	Response Response `json:"response"`
+	Notes    []string `json:"notes,omitempty"`
+	Fields   []Field  `json:"fields"`
+
+	byName map[string]*Field
+	byRole map[Role]*Field
+}
+
+// Field returns the named field's spec, or nil.
+func (e *Event) Field(name string) *Field { return e.byName[name] }
+
+// RoleField returns the field that plays role r (e.g. "Timestamp" for PascalCase events).
+func (e *Event) RoleField(r Role) *Field { return e.byRole[r] }
+
+// Required lists the names of the required fields, in catalog order.
+func (e *Event) Required() []string {
+	var out []string
+	for _, f := range e.Fields {
+		if f.Required {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// Catalog is the set of known events.
+type Catalog struct {
+	events []*Event
+	byName map[string]*Event
+}
+
+var (
+	defaultOnce sync.Once
+	defaultCat  *Catalog
+	defaultErr  error
+)
+
+// Default returns the embedded catalog. A broken catalog is a build defect,
+// caught by the package tests; Default panics on it so it cannot ship silently.
+func Default() *Catalog {
+	defaultOnce.Do(func() { defaultCat, defaultErr = Load(catalogFS) })
+	if defaultErr != nil {
+		panic("zegocb: embedded catalog is invalid: " + defaultErr.Error())
+	}
+	return defaultCat
+}
+
+// Load reads every catalog/*.json file of fsys.
+func Load(fsys fs.FS) (*Catalog, error) {
+	names, err := fs.Glob(fsys, "catalog/*.json")
+	if err != nil {
+		return nil, err
+	}
+	c := &Catalog{byName: map[string]*Event{}}
+	for _, n := range names {
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		var e Event
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&e); err != nil {
+			return nil, fmt.Errorf("%s: %w", n, err)
+		}
+		if err := e.index(); err != nil {
+			return nil, fmt.Errorf("%s: %w", n, err)
+		}
+		if _, dup := c.byName[e.Name]; dup {
+			return nil, fmt.Errorf("%s: event %q defined twice", n, e.Name)
+		}
+		c.byName[e.Name] = &e
+		c.events = append(c.events, &e)
+	}
+	sort.Slice(c.events, func(i, j int) bool { return c.events[i].Name < c.events[j].Name })
+	return c, nil
+}
+
+func (e *Event) index() error {
+	if e.Name == "" {
+		return fmt.Errorf("event without a name")
+	}
+	e.byName = make(map[string]*Field, len(e.Fields))
+	e.byRole = map[Role]*Field{}
+	for i := range e.Fields {
+		f := &e.Fields[i]
+		if _, dup := e.byName[f.Name]; dup {
+			return fmt.Errorf("field %q listed twice", f.Name)
+		}
+		switch f.Type {
+		case TypeString, TypeInt, TypeFloat, TypeStringArray, TypeJSONString, TypeObject, TypeArray:
+		default:
+			return fmt.Errorf("field %q: unknown type %q", f.Name, f.Type)
+		}
+		switch f.Wire {
+		case "":
+			f.Wire = WireString
+			if f.Type == TypeObject || f.Type == TypeArray || f.Type == TypeStringArray {
+				f.Wire = ""
+			}
+		case WireString, WireNumber:
+		default:
+			return fmt.Errorf("field %q: unknown wire %q", f.Name, f.Wire)
+		}
+		e.byName[f.Name] = f
+		if f.Role != "" {
+			e.byRole[f.Role] = f
+		}
+	}
+	for _, r := range []Role{RoleEvent, RoleAppID, RoleTimestamp, RoleNonce, RoleSignature} {
+		if e.byRole[r] == nil {
+			return fmt.Errorf("no field has role %q", r)
+		}
+	}
+	return nil
+}
+
+// Events lists the catalog in name order.
+func (c *Catalog) Events() []*Event { return c.events }
+
+// Lookup finds an event by name (exact, then case-insensitive).
+func (c *Catalog) Lookup(name string) (*Event, bool) {
+	if e, ok := c.byName[name]; ok {
+		return e, true
+	}
+	for _, e := range c.events {
+		if strings.EqualFold(e.Name, name) {
+			return e, true
+		}
+	}
+	return nil, false
+}
+
+// Names lists the event names.
+func (c *Catalog) Names() []string {
+	out := make([]string, len(c.events))
+	for i, e := range c.events {
+		out[i] = e.Name
+	}
+	return out
+}

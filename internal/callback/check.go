@@ -1,0 +1,209 @@
+package callback
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// Severity ranks a schema problem.
+type Severity uint8
+
+const (
+	// Warning: suspicious but a receiver should cope (undocumented enum value,
+	// over a documented length, number where the page says string).
+	Warning Severity = iota + 1
+	// Error: a receiver cannot rely on the payload (missing or mistyped field).
+	Error
+)
+
+func (s Severity) String() string {
+	if s == Error {
+		return "error"
+	}
+	return "warning"
+}
+
+// Problem is one finding of the schema check.
+type Problem struct {
+	Field    string
+	Severity Severity
+	Msg      string
+}
+
+func (p Problem) String() string {
+	if p.Field == "" {
+		return p.Msg
+	}
+	return p.Field + ": " + p.Msg
+}
+
+// Check compares p with e's schema. It returns nil for a clean payload.
+// Unknown fields are allowed: ZEGO adds fields over time.
+func (e *Event) Check(p *Payload) []Problem {
+	var probs []Problem
+	add := func(field string, sev Severity, format string, args ...any) {
+		probs = append(probs, Problem{Field: field, Severity: sev, Msg: fmt.Sprintf(format, args...)})
+	}
+	seen := make(map[string]struct{}, len(p.Entries))
+	for i := range p.Entries {
+		f := &p.Entries[i]
+		if _, dup := seen[f.Key]; dup {
+			add(f.Key, Error, "duplicate key (byte %d): receivers disagree on which value wins", f.Offset)
+			continue
+		}
+		seen[f.Key] = struct{}{}
+		spec := e.byName[f.Key]
+		if spec == nil {
+			continue
+		}
+		checkValue(spec, f.Value, p.Format, add)
+	}
+	for i := range e.Fields {
+		spec := &e.Fields[i]
+		if !spec.Required {
+			continue
+		}
+		if _, ok := seen[spec.Name]; !ok {
+			if k, _, found := p.GetFold(spec.Name); found {
+				add(spec.Name, Error, "missing required field (found %q: field names are case-sensitive)", k)
+			} else {
+				add(spec.Name, Error, "missing required field")
+			}
+		}
+	}
+	if ev := e.byRole[RoleEvent]; ev != nil {
+		if v, ok := p.Get(ev.Name); ok && v.Kind == KindString && v.Text != e.Name {
+			add(ev.Name, Error, "is %q, want %q", v.Text, e.Name)
+		}
+	}
+	return probs
+}
+
+func checkValue(spec *Field, v Value, format Format, add func(string, Severity, string, ...any)) {
+	name := spec.Name
+	switch spec.Type {
+	case TypeString, TypeJSONString:
+		switch v.Kind {
+		case KindString:
+		case KindNumber, KindBool:
+			add(name, Warning, "is a JSON %s (%s); ZEGO documents a string", v.Kind, clip(v.Raw))
+			return
+		default:
+			add(name, Error, "is a JSON %s, want a string", v.Kind)
+			return
+		}
+		if spec.Required && v.Text == "" && spec.Role != RoleSignature {
+			add(name, Error, "is empty")
+		}
+		if spec.Type == TypeJSONString && v.Text != "" && !gjson.Valid(v.Text) {
+			add(name, Warning, "should hold JSON text, got %s", clip(strconv.Quote(v.Text)))
+		}
+	case TypeInt, TypeFloat:
+		if v.Kind != KindString && v.Kind != KindNumber {
+			add(name, Error, "is a JSON %s, want a number (as string or number)", v.Kind)
+			return
+		}
+		if v.Text == "" {
+			if spec.Required {
+				add(name, Error, "is empty, want a number")
+			}
+			return
+		}
+		if spec.Type == TypeInt && !IsInteger(v.Text) {
+			add(name, Error, "is %s, want an integer", clip(v.Raw))
+			return
+		}
+		if spec.Type == TypeFloat && !IsDecimal(v.Text) {
+			add(name, Error, "is %s, want a number", clip(v.Raw))
+			return
+		}
+	case TypeStringArray:
+		switch v.Kind {
+		case KindArray:
+			bad := false
+			gjson.Parse(v.Raw).ForEach(func(_, item gjson.Result) bool {
+				bad = item.Type != gjson.String
+				return !bad
+			})
+			if bad {
+				add(name, Error, "must be an array of strings")
+			}
+			if spec.MaxBytes > 0 {
+				for _, s := range v.Strings() {
+					if len(s) > spec.MaxBytes {
+						add(name, Warning, "has an item of %d bytes, documented limit %d", len(s), spec.MaxBytes)
+						break
+					}
+				}
+			}
+			return
+		case KindString:
+			if format != FormatForm {
+				add(name, Warning, "is a single string; ZEGO documents an array of strings")
+			}
+			return
+		default:
+			add(name, Error, "is a JSON %s, want an array of strings", v.Kind)
+			return
+		}
+	case TypeObject:
+		if v.Kind != KindObject {
+			if v.Kind == KindString && gjson.Valid(v.Text) && gjson.Parse(v.Text).IsObject() {
+				return // sent as a JSON-in-string; accept it
+			}
+			add(name, Error, "is a JSON %s, want an object", v.Kind)
+		}
+		return
+	case TypeArray:
+		if v.Kind != KindArray {
+			if v.Kind == KindString && gjson.Valid(v.Text) && gjson.Parse(v.Text).IsArray() {
+				return
+			}
+			add(name, Error, "is a JSON %s, want an array", v.Kind)
+		}
+		return
+	}
+	if spec.MaxBytes > 0 && len(v.Text) > spec.MaxBytes {
+		add(name, Warning, "is %d bytes, documented limit %d", len(v.Text), spec.MaxBytes)
+	}
+	if len(spec.Enum) > 0 && v.Text != "" && !spec.hasEnum(v.Text) {
+		add(name, Warning, "%s is not a documented value (%s)", strconv.Quote(v.Text), spec.enumList())
+	}
+}
+
+func (f *Field) hasEnum(s string) bool {
+	for _, e := range f.Enum {
+		if e.Value == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *Field) enumList() string {
+	vals := make([]string, len(f.Enum))
+	for i, e := range f.Enum {
+		vals[i] = e.Value
+	}
+	return strings.Join(vals, ", ")
+}
+
+// EnumMeaning returns the documented meaning of value, if any.
+func (f *Field) EnumMeaning(value string) (string, bool) {
+	for _, e := range f.Enum {
+		if e.Value == value {
+			return e.Meaning, true
+		}
+	}
+	return "", false
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:37] + "..."
+	}
+	return s
+}

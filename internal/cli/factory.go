@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/signature"
+	"github.com/zegocb/zegocb/internal/ui"
+)
+
+// Environment variables read by zegocb.
+const (
+	EnvSecret       = "ZEGO_CALLBACK_SECRET" // the callback secret (console: CallbackSecret)
+	EnvServerSecret = "ZEGO_SERVER_SECRET"   // optional: used only to explain mismatches
+	EnvAppID        = "ZEGO_APP_ID"
+)
+
+// Factory carries what commands need from the outside world. Tests replace
+// any field; production uses New.
+type Factory struct {
+	IO      *ui.IOStreams
+	Getenv  func(string) string
+	Now     func() time.Time
+	Nonce   func() string
+	Catalog *callback.Catalog
+	// ReadFile reads --secret-file and inputs (tests can swap it).
+	ReadFile func(string) ([]byte, error)
+
+	Global GlobalOptions
+}
+
+// GlobalOptions are the root's persistent flags.
+type GlobalOptions struct {
+	SecretFile string
+	SecretFlag string
+	AppID      string
+	Output     string
+	Color      string
+	NoColor    bool
+	Quiet      bool
+	Verbose    bool
+}
+
+// New returns the production factory.
+func New(io *ui.IOStreams) *Factory {
+	return &Factory{
+		IO:       io,
+		Getenv:   os.Getenv,
+		Now:      time.Now,
+		Nonce:    callback.NewNonce,
+		Catalog:  callback.Default(),
+		ReadFile: os.ReadFile,
+	}
+}
+
+// JSON reports whether -o json was asked for.
+func (f *Factory) JSON() bool { return f.Global.Output == "json" }
+
+// SecretSource says where the secret came from (never the secret itself).
+type SecretSource string
+
+const (
+	SecretNone SecretSource = ""
+	SecretFlag SecretSource = "--secret"
+	SecretFile SecretSource = "--secret-file"
+	SecretEnv  SecretSource = "$" + EnvSecret
+)
+
+// Secret resolves the callback secret: --secret (warns), then --secret-file,
+// then $ZEGO_CALLBACK_SECRET. One trailing newline is trimmed from a file;
+// other surrounding whitespace is kept and warned about, since ZEGO's
+// console secrets have none.
+func (f *Factory) Secret() (string, SecretSource, error) {
+	switch {
+	case f.Global.SecretFlag != "":
+		f.warn("--secret leaks into shell history and `ps`; prefer --secret-file or $%s", EnvSecret)
+		return f.Global.SecretFlag, SecretFlag, nil
+	case f.Global.SecretFile != "":
+		var (
+			b   []byte
+			err error
+		)
+		if f.Global.SecretFile == "-" {
+			b, err = io.ReadAll(io.LimitReader(f.IO.In, 64<<10))
+		} else {
+			b, err = f.ReadFile(f.Global.SecretFile)
+		}
+		if err != nil {
+			return "", SecretNone, inputErrorf("--secret-file: %v", err)
+		}
+		s := string(b)
+		s = strings.TrimSuffix(s, "\n")
+		s = strings.TrimSuffix(s, "\r")
+		if s == "" {
+			return "", SecretNone, inputErrorf("--secret-file %s is empty", f.Global.SecretFile)
+		}
+		if strings.TrimSpace(s) != s {
+			f.warn("the secret in %s has leading or trailing whitespace after its final newline was trimmed; ZEGO secrets have none", f.Global.SecretFile)
+		}
+		return s, SecretFile, nil
+	}
+	if s := f.Getenv(EnvSecret); s != "" {
+		return s, SecretEnv, nil
+	}
+	return "", SecretNone, nil
+}
+
+// RequireSecret is Secret, failing with a how-to when none is configured.
+func (f *Factory) RequireSecret() (string, error) {
+	s, _, err := f.Secret()
+	if err != nil {
+		return "", err
+	}
+	if s == "" {
+		return "", inputErrorf("no callback secret: set $%s, or pass --secret-file PATH (- for stdin)", EnvSecret)
+	}
+	return s, nil
+}
+
+// OtherSecrets are extra secrets tried only to explain a mismatch.
+func (f *Factory) OtherSecrets() []signature.NamedSecret {
+	if s := f.Getenv(EnvServerSecret); s != "" {
+		return []signature.NamedSecret{{Name: "ServerSecret ($" + EnvServerSecret + ")", Secret: s}}
+	}
+	return nil
+}
+
+// AppID returns --appid or $ZEGO_APP_ID ("" when unset).
+func (f *Factory) AppID() string {
+	if f.Global.AppID != "" {
+		return f.Global.AppID
+	}
+	return f.Getenv(EnvAppID)
+}
+
+// warn prints a one-line warning on stderr (suppressed by -q).
+func (f *Factory) warn(format string, args ...any) {
+	if f.Global.Quiet {
+		return
+	}
+	s := f.IO.ErrStyles()
+	fmt.Fprintf(f.IO.ErrOut, "%s %s\n", s.Warn.Render("warning:"), fmt.Sprintf(format, args...))
+}
+
+// Warnf is warn for commands.
+func (f *Factory) Warnf(format string, args ...any) { f.warn(format, args...) }

@@ -1,0 +1,242 @@
+// Package signature implements ZEGO's callback signature: the lowercase hex
+// SHA-1 of the lexicographically sorted concatenation of callback secret,
+// timestamp and nonce, each exactly as sent. It also explains mismatches.
+package signature
+
+import (
+	"crypto/sha1"
+	"crypto/subtle"
+	"encoding/hex"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Sign returns the lowercase hex signature for secret, timestamp and nonce.
+func Sign(secret, timestamp, nonce string) string {
+	var buf [40]byte
+	sum := digest(secret, timestamp, nonce)
+	hex.Encode(buf[:], sum[:])
+	return string(buf[:])
+}
+
+func digest(secret, timestamp, nonce string) [sha1.Size]byte {
+	a, b, c := secret, timestamp, nonce
+	// Sort three strings without allocating (byte-wise, like PHP SORT_STRING).
+	if b < a {
+		a, b = b, a
+	}
+	if c < b {
+		b, c = c, b
+		if b < a {
+			a, b = b, a
+		}
+	}
+	h := sha1.New()
+	h.Write([]byte(a))
+	h.Write([]byte(b))
+	h.Write([]byte(c))
+	var out [sha1.Size]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// Verify reports whether sig is the lowercase hex signature of the inputs.
+// The comparison takes constant time in the content of sig.
+func Verify(secret, timestamp, nonce, sig string) bool {
+	var want [40]byte
+	sum := digest(secret, timestamp, nonce)
+	hex.Encode(want[:], sum[:])
+	return subtle.ConstantTimeCompare(want[:], []byte(sig)) == 1
+}
+
+// Reason classifies a signature check.
+type Reason string
+
+const (
+	OK               Reason = "ok"
+	MissingSignature Reason = "missing_signature"
+	MissingTimestamp Reason = "missing_timestamp"
+	MissingNonce     Reason = "missing_nonce"
+	MissingSecret    Reason = "missing_secret"
+	Malformed        Reason = "malformed"
+	UppercaseHex     Reason = "uppercase_hex"
+	SecretWhitespace Reason = "secret_whitespace"
+	SenderWhitespace Reason = "sender_secret_whitespace"
+	FloatTimestamp   Reason = "float_timestamp"
+	NumericSort      Reason = "numeric_sort"
+	UnsortedInputs   Reason = "unsorted_inputs"
+	OtherSecret      Reason = "other_secret"
+	Mismatch         Reason = "mismatch"
+)
+
+// Result is the outcome of Check: OK, or why not.
+type Result struct {
+	Reason Reason
+	// Detail is one human sentence saying what is wrong and what to do.
+	Detail string
+}
+
+// OK reports whether the signature verified.
+func (r Result) OK() bool { return r.Reason == OK }
+
+// Input is what Check looks at. Present flags tell a missing field from an empty one.
+type Input struct {
+	Secret       string
+	Timestamp    string
+	Nonce        string
+	Signature    string
+	HasTimestamp bool
+	HasNonce     bool
+	HasSignature bool
+	// OtherSecrets are further secrets to try for the diagnosis only (for
+	// example the console's ServerSecret when Secret is the CallbackSecret).
+	OtherSecrets []NamedSecret
+}
+
+// NamedSecret is a secret with the name a user knows it by.
+type NamedSecret struct {
+	Name   string
+	Secret string
+}
+
+// Check verifies in and, on a mismatch, tries the known mistakes to say why.
+// No detail ever contains a secret.
+func Check(in Input) Result {
+	switch {
+	case in.Secret == "":
+		return Result{MissingSecret, "no callback secret configured: set ZEGO_CALLBACK_SECRET or --secret-file"}
+	case !in.HasSignature || in.Signature == "":
+		return Result{MissingSignature, "the payload has no signature field"}
+	case !in.HasTimestamp || in.Timestamp == "":
+		return Result{MissingTimestamp, "the payload has no timestamp field, so the signature cannot be checked"}
+	case !in.HasNonce || in.Nonce == "":
+		return Result{MissingNonce, "the payload has no nonce field, so the signature cannot be checked"}
+	}
+	if Verify(in.Secret, in.Timestamp, in.Nonce, in.Signature) {
+		return Result{Reason: OK}
+	}
+	return diagnose(in)
+}
+
+func diagnose(in Input) Result {
+	sig := in.Signature
+	if len(sig) != 40 || !isHex(sig) {
+		return Result{Malformed, "signature is " + describeSig(sig) + ", want 40 lowercase hex characters (a SHA-1)"}
+	}
+	lower := strings.ToLower(sig)
+	if lower != sig && Verify(in.Secret, in.Timestamp, in.Nonce, lower) {
+		return Result{UppercaseHex, "signature is the right digest in uppercase hex; ZEGO sends lowercase and strict receivers compare case-sensitively"}
+	}
+	ts, nonce := in.Timestamp, in.Nonce
+	if trimmed := strings.TrimRight(in.Secret, " \t\r\n"); trimmed != in.Secret && Verify(trimmed, ts, nonce, lower) {
+		return Result{SecretWhitespace, "matches once trailing whitespace is removed from the configured secret: the secret file probably ends in a blank line or spaces"}
+	}
+	if trimmed := strings.TrimSpace(in.Secret); trimmed != in.Secret && Verify(trimmed, ts, nonce, lower) {
+		return Result{SecretWhitespace, "matches once surrounding whitespace is removed from the configured secret"}
+	}
+	for _, suffix := range []string{"\n", "\r\n", " "} {
+		if Verify(in.Secret+suffix, ts, nonce, lower) {
+			return Result{SenderWhitespace, "the sender signed with the secret plus a trailing " + printable(suffix) + ": trim the secret where the sender reads it"}
+		}
+	}
+	if canon, ok := canonicalInt(ts); ok && canon != ts && Verify(in.Secret, canon, nonce, lower) {
+		return Result{FloatTimestamp, "timestamp " + strconv.Quote(ts) + " was re-serialised (float or padded); it was signed as " + canon + ": keep the timestamp text exactly as ZEGO sent it"}
+	}
+	if canon, ok := canonicalInt(nonce); ok && canon != nonce && Verify(in.Secret, ts, canon, lower) {
+		return Result{FloatTimestamp, "nonce " + strconv.Quote(nonce) + " was re-serialised as a number; it was signed as " + canon + ": keep nonces as strings"}
+	}
+	if numericSorted(in.Secret, ts, nonce, lower) {
+		return Result{NumericSort, "the sender sorted secret, timestamp and nonce numerically; ZEGO sorts them as strings (PHP SORT_STRING)"}
+	}
+	if order, ok := unsorted(in.Secret, ts, nonce, lower); ok {
+		return Result{UnsortedInputs, "the sender hashed " + order + " without sorting; ZEGO sorts the three strings first"}
+	}
+	for _, o := range in.OtherSecrets {
+		if o.Secret != "" && Verify(o.Secret, ts, nonce, lower) {
+			return Result{OtherSecret, "signed with the " + o.Name + ", not the configured callback secret: use the secret from the same console field as the sender"}
+		}
+	}
+	return Result{Mismatch, "signature does not match: a different secret, or timestamp/nonce changed after signing"}
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func describeSig(s string) string {
+	if !isHex(s) {
+		return strconv.Itoa(len(s)) + " characters and not hex"
+	}
+	return strconv.Itoa(len(s)) + " hex characters"
+}
+
+func printable(s string) string {
+	switch s {
+	case "\n":
+		return "newline"
+	case "\r\n":
+		return "CRLF"
+	}
+	return "space"
+}
+
+// canonicalInt turns "1470820198.0", "1.470820198e+09" or " 1470820198" into
+// "1470820198" when the value is a whole number.
+func canonicalInt(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", false
+	}
+	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+		n, _ := strconv.ParseInt(s, 10, 64)
+		return strconv.FormatInt(n, 10), true
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != float64(int64(f)) {
+		return "", false
+	}
+	return strconv.FormatInt(int64(f), 10), true
+}
+
+func numericSorted(secret, ts, nonce, sig string) bool {
+	parts := []string{secret, ts, nonce}
+	sort.SliceStable(parts, func(i, j int) bool {
+		a, ea := strconv.ParseFloat(parts[i], 64)
+		b, eb := strconv.ParseFloat(parts[j], 64)
+		if ea == nil && eb == nil {
+			return a < b
+		}
+		if ea == nil != (eb == nil) {
+			return ea == nil // numbers before text
+		}
+		return parts[i] < parts[j]
+	})
+	return hashMatches(strings.Join(parts, ""), sig)
+}
+
+func unsorted(secret, ts, nonce, sig string) (string, bool) {
+	names := map[string]string{secret: "secret", ts: "timestamp", nonce: "nonce"}
+	for _, p := range [][3]string{
+		{secret, ts, nonce}, {secret, nonce, ts}, {ts, secret, nonce},
+		{ts, nonce, secret}, {nonce, secret, ts}, {nonce, ts, secret},
+	} {
+		if hashMatches(p[0]+p[1]+p[2], sig) {
+			return names[p[0]] + "+" + names[p[1]] + "+" + names[p[2]], true
+		}
+	}
+	return "", false
+}
+
+func hashMatches(s, sig string) bool {
+	sum := sha1.Sum([]byte(s))
+	var got [40]byte
+	hex.Encode(got[:], sum[:])
+	return subtle.ConstantTimeCompare(got[:], []byte(sig)) == 1
+}

@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestColorDecision(t *testing.T) {
+	tests := []struct {
+		name string
+		mode ColorMode
+		env  map[string]string
+		tty  bool
+		want bool
+	}{
+		{"tty auto", ColorAuto, nil, true, true},
+		{"pipe auto", ColorAuto, nil, false, false},
+		{"NO_COLOR any value", ColorAuto, map[string]string{"NO_COLOR": "0"}, true, false},
+		{"CLICOLOR_FORCE on a pipe", ColorAuto, map[string]string{"CLICOLOR_FORCE": "1"}, false, true},
+		{"NO_COLOR beats CLICOLOR_FORCE", ColorAuto, map[string]string{"NO_COLOR": "1", "CLICOLOR_FORCE": "1"}, true, false},
+		{"CLICOLOR=0", ColorAuto, map[string]string{"CLICOLOR": "0"}, true, false},
+		{"dumb terminal", ColorAuto, map[string]string{"TERM": "dumb"}, true, false},
+		{"--color always beats NO_COLOR", ColorAlways, map[string]string{"NO_COLOR": "1"}, false, true},
+		{"--color never on a tty", ColorNever, nil, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, _, _ := Test()
+			s.SetEnv(func(k string) string { return tt.env[k] })
+			s.SetStdoutTTY(tt.tty)
+			s.SetColorMode(tt.mode)
+			if got := s.ColorEnabled(); got != tt.want {
+				t.Fatalf("ColorEnabled = %v, want %v", got, tt.want)
+			}
+			out := s.Styles().Fail.Render("FAIL")
+			if has := strings.Contains(out, "\x1b["); has != tt.want {
+				t.Fatalf("rendered %q: escape codes = %v, want %v", out, has, tt.want)
+			}
+		})
+	}
+}
+
+func TestTablePipeIsTabSeparated(t *testing.T) {
+	s, _, out, _ := Test()
+	s.SetColorMode(ColorAlways)
+	tb := s.NewTable("A", "B")
+	tb.AddRow(s.Styles().Pass.Render("PASS"), "x\ty")
+	if err := tb.Render(); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "PASS\tx y\n" {
+		t.Fatalf("piped table = %q", got)
+	}
+}
+
+func TestTableTTYAligned(t *testing.T) {
+	s, _, out, _ := Test()
+	s.SetStdoutTTY(true)
+	s.SetColorMode(ColorNever)
+	tb := s.NewTable("NAME", "V")
+	tb.AddRow("a", "1")
+	tb.AddRow("longer", "2")
+	_ = tb.Render()
+	want := "NAME    V\na       1\nlonger  2\n"
+	if out.String() != want {
+		t.Fatalf("got %q want %q", out.String(), want)
+	}
+}
