@@ -126,7 +126,7 @@ type Entry struct {
 // repeated keys and each value's original text.
 type Payload struct {
 	Entries []Entry
-	Format Format
+	Format  Format
 	// Body is the exact body the payload was parsed from, if any.
 	Body []byte
 }

@@ -1,0 +1,168 @@
+// Package capture defines the capture record: one JSON line per request that
+// `zegocb listen --save` appends and `zegocb verify` reads. The format is
+// documented in docs/capture-format.md; change both together.
+package capture
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
+)
+
+// Version is the current record format version.
+const Version = 1
+
+// Record is one captured request.
+type Record struct {
+	V          int                 `json:"v"`
+	ReceivedAt time.Time           `json:"received_at"`
+	RemoteAddr string              `json:"remote_addr,omitempty"`
+	Method     string              `json:"method"`
+	Path       string              `json:"path"`
+	Headers    map[string][]string `json:"headers,omitempty"`
+	// Body is the raw body when it is valid UTF-8; otherwise BodyBase64 holds it.
+	Body       string  `json:"body"`
+	BodyBase64 string  `json:"body_base64,omitempty"`
+	Answer     *Answer `json:"answer,omitempty"`
+}
+
+// Answer is what the receiver answered.
+type Answer struct {
+	Status int    `json:"status"`
+	Body   string `json:"body,omitempty"`
+}
+
+// New builds a record for a request whose body has already been read.
+// Headers that can carry credentials are dropped, and so is any header
+// whose value contains secret.
+func New(r *http.Request, body []byte, received time.Time, secret string) *Record {
+	rec := &Record{
+		V:          Version,
+		ReceivedAt: received.UTC(),
+		RemoteAddr: r.RemoteAddr,
+		Method:     r.Method,
+		Path:       r.URL.RequestURI(),
+		Headers:    ScrubHeaders(r.Header, secret),
+	}
+	rec.SetBody(body)
+	return rec
+}
+
+// SetBody stores body byte-exact: as text when it is UTF-8, else base64.
+func (r *Record) SetBody(body []byte) {
+	if utf8.Valid(body) {
+		r.Body, r.BodyBase64 = string(body), ""
+		return
+	}
+	r.Body, r.BodyBase64 = "", base64.StdEncoding.EncodeToString(body)
+}
+
+// RawBody returns the exact body bytes.
+func (r *Record) RawBody() ([]byte, error) {
+	if r.BodyBase64 != "" {
+		return base64.StdEncoding.DecodeString(r.BodyBase64)
+	}
+	return []byte(r.Body), nil
+}
+
+// ContentType returns the captured Content-Type header, if any.
+func (r *Record) ContentType() string {
+	for k, v := range r.Headers {
+		if strings.EqualFold(k, "Content-Type") && len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
+}
+
+// sensitive headers never written to a capture.
+var sensitive = map[string]bool{
+	"Authorization":       true,
+	"Proxy-Authorization": true,
+	"Cookie":              true,
+	"Set-Cookie":          true,
+	"X-Api-Key":           true,
+	"X-Auth-Token":        true,
+}
+
+// ScrubHeaders copies h without credential headers or any header whose
+// value contains secret.
+func ScrubHeaders(h http.Header, secret string) map[string][]string {
+	out := make(map[string][]string, len(h))
+	for k, vs := range h {
+		if sensitive[http.CanonicalHeaderKey(k)] {
+			continue
+		}
+		leak := false
+		for _, v := range vs {
+			if secret != "" && strings.Contains(v, secret) {
+				leak = true
+			}
+		}
+		if !leak {
+			out[k] = append([]string(nil), vs...)
+		}
+	}
+	return out
+}
+
+// Marshal encodes r as one JSON line (with the trailing newline).
+func (r *Record) Marshal() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Writer appends records to w with one write call per record, so a record
+// is either wholly in the file or (after a crash mid-write) a torn last line
+// that verify reports. Write is not safe for concurrent use: serialise it.
+type Writer struct{ w io.Writer }
+
+// NewWriter returns a Writer on w (typically a file opened O_APPEND).
+func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
+
+// Write appends rec. When it returns nil the line has reached the kernel,
+// so it survives the process being killed.
+func (w *Writer) Write(rec *Record) error {
+	b, err := rec.Marshal()
+	if err != nil {
+		return err
+	}
+	_, err = w.w.Write(b)
+	return err
+}
+
+// IsRecord reports whether a JSON line is a capture record rather than a
+// callback body: it has "received_at" and "body" or "body_base64" and no
+// event field.
+func IsRecord(line string) bool {
+	res := gjson.GetMany(line, "received_at", "body", "body_base64", "event", "Event")
+	return res[0].Exists() && (res[1].Exists() || res[2].Exists()) && !res[3].Exists() && !res[4].Exists()
+}
+
+// ErrNotRecord is returned by Parse for a line that is not a record.
+var ErrNotRecord = errors.New("not a capture record")
+
+// Parse decodes a capture record line.
+func Parse(line []byte) (*Record, error) {
+	if !IsRecord(string(line)) {
+		return nil, ErrNotRecord
+	}
+	var r Record
+	if err := json.Unmarshal(line, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
