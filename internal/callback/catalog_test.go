@@ -211,7 +211,7 @@ func TestCheckFindsProblems(t *testing.T) {
 		})
 	}
 	ok := base.Clone()
-	ok.Set("type", Number("1"))       // number where a string is documented for an int: fine
+	ok.Set("type", Number("1"))      // number where a string is documented for an int: fine
 	ok.Set("new_field", String("x")) // ZEGO adds fields over time
 	if probs := e.Check(ok); len(probs) != 0 {
 		t.Fatalf("tolerated variations flagged: %v", probs)
