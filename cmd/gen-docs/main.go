@@ -66,16 +66,20 @@ func run(args []string) error {
 	return generate(*out, date)
 }
 
-// parseDate reads -date.
+// parseDate reads -date. The zero time (what goreleaser passes as the
+// commit date when it cannot read git) falls back to manDate.
 func parseDate(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t, err = time.Parse(time.DateOnly, s)
 	}
-	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("-date %q: want YYYY-MM-DD or RFC 3339", s)
 	}
-	return t, nil
+	if t.Year() <= 1 {
+		return time.Parse(time.DateOnly, manDate)
+	}
+	return t.UTC(), nil
 }
 
 // generate writes every kind of reference page under dir.

@@ -115,4 +115,12 @@ func TestManOnlyAndDate(t *testing.T) {
 	if err := run([]string{"-date", "yesterday"}); err == nil {
 		t.Error("a bad -date was accepted")
 	}
+	// goreleaser passes the zero time when git has no commit date.
+	if err := run([]string{"-man", dir, "-date", "0001-01-01T00:00:00Z"}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(filepath.Join(dir, "zegocb.1"))
+	if !bytes.Contains(b, []byte(`"Nov 2026"`)) {
+		t.Errorf("zero -date did not fall back to manDate: %.120s", b)
+	}
 }
