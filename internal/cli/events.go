@@ -181,25 +181,25 @@ func writeSampleJSON(s *ui.IOStreams, raw []byte) error {
 }
 
 // The -o json catalog: one object per event, every key always present.
-type eventJSON struct {
-	Name     string         `json:"name"`
-	Title    string         `json:"title"`
-	Summary  string         `json:"summary"`
-	Family   string         `json:"family"`
-	Doc      string         `json:"doc"`
-	Response responseJSON   `json:"response"`
-	Required []string       `json:"required"`
-	Notes    []string       `json:"notes"`
-	Fields   []eventFieldJS `json:"fields"`
+type catalogEventJSON struct {
+	Name     string              `json:"name"`
+	Title    string              `json:"title"`
+	Summary  string              `json:"summary"`
+	Family   string              `json:"family"`
+	Doc      string              `json:"doc"`
+	Response catalogResponseJSON `json:"response"`
+	Required []string            `json:"required"`
+	Notes    []string            `json:"notes"`
+	Fields   []catalogFieldJSON  `json:"fields"`
 }
 
-type responseJSON struct {
+type catalogResponseJSON struct {
 	Status   string `json:"status"`
 	Body     string `json:"body"`
 	BodyRule string `json:"body_rule"`
 }
 
-type eventFieldJS struct {
+type catalogFieldJSON struct {
 	Name        string          `json:"name"`
 	Type        string          `json:"type"`
 	Wire        string          `json:"wire"`
@@ -211,16 +211,16 @@ type eventFieldJS struct {
 	Description string          `json:"description"`
 }
 
-func eventToJSON(e *callback.Event) eventJSON {
-	out := eventJSON{
+func catalogEventToJSON(e *callback.Event) catalogEventJSON {
+	out := catalogEventJSON{
 		Name: e.Name, Title: e.Title, Summary: e.Summary, Family: e.Family, Doc: e.Doc,
-		Response: responseJSON{Status: "2xx", Body: e.Response.Body, BodyRule: e.Response.BodyRule},
+		Response: catalogResponseJSON{Status: "2xx", Body: e.Response.Body, BodyRule: e.Response.BodyRule},
 		Required: append([]string{}, e.Required()...),
 		Notes:    append([]string{}, e.Notes...),
-		Fields:   make([]eventFieldJS, 0, len(e.Fields)),
+		Fields:   make([]catalogFieldJSON, 0, len(e.Fields)),
 	}
 	for _, f := range e.Fields {
-		out.Fields = append(out.Fields, eventFieldJS{
+		out.Fields = append(out.Fields, catalogFieldJSON{
 			Name: f.Name, Type: string(f.Type), Wire: wireName(&f), Role: string(f.Role),
 			Required: f.Required, Unit: f.Unit, MaxBytes: f.MaxBytes,
 			Enum: append([]callback.Enum{}, f.Enum...), Description: f.Description,
@@ -242,7 +242,7 @@ func wireName(f *callback.Field) string {
 
 func writeCatalogJSON(opts *eventsOptions) error {
 	for _, e := range opts.Catalog.Events() {
-		if err := ui.WriteJSONLine(opts.IO.Out, eventToJSON(e)); err != nil {
+		if err := ui.WriteJSONLine(opts.IO.Out, catalogEventToJSON(e)); err != nil {
 			return err
 		}
 	}

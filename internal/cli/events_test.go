@@ -70,8 +70,8 @@ func (ct *cmdTest) run(args ...string) int {
 	return run(context.Background(), args, ct.f)
 }
 
-// checkGolden compares got with testdata/golden/<cmd>/<name>.golden (-update rewrites it).
-func checkGolden(t *testing.T, cmd, name string, got []byte) {
+// compareGolden compares got with testdata/golden/<cmd>/<name>.golden (-update rewrites it).
+func compareGolden(t *testing.T, cmd, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("..", "..", "testdata", "golden", cmd, name+".golden")
 	if updatingGoldens() {
@@ -174,7 +174,7 @@ func TestEventsGolden(t *testing.T) {
 			if strings.Contains(ct.out.String(), "\x1b[") {
 				t.Fatalf("escape codes with --color never:\n%q", ct.out)
 			}
-			checkGolden(t, "events", tt.name, ct.out.Bytes())
+			compareGolden(t, "events", tt.name, ct.out.Bytes())
 		})
 	}
 }
@@ -228,7 +228,7 @@ func TestEventsCatalogJSON(t *testing.T) {
 	sc.Buffer(nil, 1<<20)
 	n := 0
 	for sc.Scan() {
-		var got eventJSON
+		var got catalogEventJSON
 		if err := json.Unmarshal(sc.Bytes(), &got); err != nil {
 			t.Fatalf("line %d: %v", n+1, err)
 		}
