@@ -312,15 +312,12 @@ func syntaxError(s string) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		msg := se.Error()
-		// Offset counts the bytes read, so the offending byte is the one
-		// before it (0-based, like every other offset); a truncated body
-		// is reported at its end.
-		off := int(se.Offset) - 1
+		off := int(se.Offset) - 1 // Offset counts the bytes read, the bad one included
 		if strings.HasPrefix(msg, "unexpected end of JSON input") {
 			msg = "truncated JSON (unexpected end of input)"
-			off = len(s)
+			off = int(se.Offset) // where the input stops
 		}
-		return &ParseError{Offset: max(off, 0), Msg: "invalid JSON: " + msg}
+		return &ParseError{Offset: off, Msg: "invalid JSON: " + msg}
 	}
 	if err != nil {
 		return &ParseError{Offset: -1, Msg: "invalid JSON: " + err.Error()}
