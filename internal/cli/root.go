@@ -131,6 +131,28 @@ Environment:
 	for _, c := range commands(f) {
 		root.AddCommand(c)
 	}
+	// An unknown command is bad usage (exit 2), not a failed check.
+	root.SuggestionsMinimumDistance = 2
+	root.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += "; did you mean " + strings.Join(s, " or ") + "?"
+		}
+		return &FlagError{Err: errors.New(msg)}
+	}
+	root.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
+	// cobra adds `completion bash|zsh|fish|powershell` only when executing;
+	// adding it here puts it in the generated docs too, and its script goes
+	// to the injected stdout.
+	// cobra binds the scripts' writer to the root's output when the command
+	// is created, so the root writes to f.IO.Out only for that moment
+	// (a root SetOut would also redirect usage text: cobra#1708).
+	root.SetOut(f.IO.Out)
+	root.InitDefaultCompletionCmd()
+	root.SetOut(nil)
 	return root
 }
 
@@ -138,6 +160,8 @@ Environment:
 func commands(f *Factory) []*cobra.Command {
 	return []*cobra.Command{
 		newVersionCmd(f),
+		newEventsCmd(f, nil),
+		newSignCmd(f, nil),
 	}
 }
 
