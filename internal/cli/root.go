@@ -22,13 +22,6 @@ func Main(ctx context.Context, args []string, io *ui.IOStreams) int {
 func run(ctx context.Context, args []string, f *Factory) int {
 	root := NewRootCmd(f)
 	root.SetArgs(args)
-	// cobra writes help, --version and completion scripts through these.
-	// style.md warns against SetOut because cobra then also prints usage on
-	// errors there (cobra#1708); SilenceUsage and SilenceErrors are on, so
-	// only requested output reaches them: help and scripts on stdout.
-	root.SetIn(f.IO.In)
-	root.SetOut(f.IO.Out)
-	root.SetErr(f.IO.ErrOut)
 	err := root.ExecuteContext(ctx)
 	if err == nil && ctx.Err() != nil {
 		err = ErrInterrupted
@@ -144,15 +137,17 @@ Environment:
 		return &FlagError{Err: errors.New(msg)}
 	}
 	root.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
-	// cobra adds `completion bash|zsh|fish|powershell` only when executing;
-	// adding it here puts it in the generated docs too, and its script goes
-	// to the injected stdout.
-	// cobra binds the scripts' writer to the root's output when the command
-	// is created, so the root writes to f.IO.Out only for that moment
-	// (a root SetOut would also redirect usage text: cobra#1708).
+	// cobra writes help, --version and completion scripts through these.
+	// style.md warns against SetOut because cobra then also prints usage on
+	// errors there (cobra#1708); SilenceUsage and SilenceErrors are on, so
+	// only requested output reaches them: help and scripts on stdout.
+	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	// cobra adds `completion bash|zsh|fish|powershell` only when executing;
+	// adding it here puts it in the generated docs too. It binds the scripts'
+	// writer when created, so the streams are set first.
 	root.InitDefaultCompletionCmd()
-	root.SetOut(nil)
 	return root
 }
 
