@@ -58,7 +58,10 @@ func TestCorrectEndpointPassesEverything(t *testing.T) {
 }
 
 // acceptAll is the classic insecure endpoint: 200 for anything.
-func acceptAll(w http.ResponseWriter, r *http.Request) { io.Copy(io.Discard, r.Body); io.WriteString(w, "1") }
+func acceptAll(w http.ResponseWriter, r *http.Request) {
+	io.Copy(io.Discard, r.Body)
+	io.WriteString(w, "1")
+}
 
 func TestAcceptEverythingFailsSecurity(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(acceptAll))
