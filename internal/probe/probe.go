@@ -18,6 +18,7 @@ import (
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/deliver"
+	"github.com/zegocb/zegocb/internal/load"
 	"github.com/zegocb/zegocb/internal/signature"
 )
 
@@ -130,7 +131,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		if i == 0 && row.Status == 0 {
 			res.Unreachable = true
-			res.Err = row.Reason
+			res.Err = strings.TrimPrefix(row.Reason, "no answer: ")
 			res.Elapsed = cfg.Now().Sub(start)
 			return res, nil
 		}
@@ -240,7 +241,11 @@ func (p *prober) send(ctx context.Context, body []byte, f callback.Format) deliv
 		Timeout: p.cfg.Timeout,
 		Now:     p.cfg.Now,
 	})
-	return *res.Last()
+	a := *res.Last()
+	if a.Err != nil && !strings.Contains(a.Reason, "timeout") {
+		a.Reason = load.DescribeError(a.Err, p.cfg.Timeout) // "connection refused", not "dial tcp ...: connect: ..."
+	}
+	return a
 }
 
 func rowOf(a deliver.Attempt) Row {
