@@ -690,7 +690,11 @@ func (o *sendOptions) renderResult(target string, b *built, res *deliver.Result,
 	if !tty {
 		w, ws = f.IO.ErrOut, f.IO.ErrStyles()
 	}
-	if line := resultLine(ws, b.Spec.Name, res, o.Strict); line != "" && !(f.Global.Quiet && !tty) {
+	total := len(deliver.ZEGOSchedule) + 1
+	if o.NoRetry {
+		total = 1
+	}
+	if line := resultLine(ws, b.Spec.Name, res, o.Strict, total); line != "" && !(f.Global.Quiet && !tty) {
 		fmt.Fprintln(w, line)
 	}
 	return nil
@@ -743,7 +747,7 @@ func renderTimeline(io *ui.IOStreams, res *deliver.Result) error {
 	return t.Render()
 }
 
-func resultLine(s *ui.Styles, event string, res *deliver.Result, strict bool) string {
+func resultLine(s *ui.Styles, event string, res *deliver.Result, strict bool, total int) string {
 	last := res.Last()
 	n := len(res.Attempts)
 	switch {
@@ -752,7 +756,7 @@ func resultLine(s *ui.Styles, event string, res *deliver.Result, strict bool) st
 	case res.Delivered && n == 1:
 		return fmt.Sprintf("%s delivered %s: %d in %s, body %s", s.Pass.Render("✓"), s.Event.Render(event), last.Status, latencyText(last.Latency), answerExcerpt(last.Body, 40))
 	case res.Delivered:
-		return fmt.Sprintf("%s delivered %s on attempt %d/%d, %s after the first", s.Pass.Render("✓"), s.Event.Render(event), n, n, offsetText(last.Offset)[1:])
+		return fmt.Sprintf("%s delivered %s on attempt %d/%d, %s after the first", s.Pass.Render("✓"), s.Event.Render(event), n, total, offsetText(last.Offset)[1:])
 	case res.Answered():
 		why := "never answered 2xx"
 		if strict {
