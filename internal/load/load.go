@@ -3,6 +3,12 @@
 // counts, errors and latency percentiles. There are no retries: each
 // callback is sent once. It never prints; callers poll Runner.Done for
 // progress and render the Report.
+//
+// Hot path: bodies are stamped in place from a Template (a fresh nonce,
+// the current second and the signature, no re-encoding), and each worker
+// speaks HTTP/1.1 over its own kept-alive connection in its own goroutine
+// (raw.go), one write per request. URLs behind a proxy, and tests that pass
+// a Transport, go through net/http instead.
 package load
 
 import (
@@ -154,106 +160,175 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	if cfg.Duration > 0 {
 		deadline = start.Add(cfg.Duration)
 	}
+	var (
+		addr    string
+		rawTLS  *tls.Config
+		head    []byte
+		useRaw  bool
+		stopRaw = make(chan struct{})
+		conns   = make([]*rawConn, len(workers))
+	)
+	if cfg.Transport == nil {
+		addr, rawTLS, useRaw = rawTarget(u, cfg.TLS)
+		if useRaw {
+			if head, err = rawHead(cfg.Method, u, header, cfg.Template.Len()); err != nil {
+				return nil, err
+			}
+			for i := range conns {
+				conns[i] = newRawConn(addr, rawTLS, head, cfg.Template.Len(), cfg.Timeout)
+			}
+			// Ctrl-C: unblock workers waiting on their connections.
+			go func() {
+				select {
+				case <-ctx.Done():
+					for _, rc := range conns {
+						rc.interrupt()
+					}
+				case <-stopRaw:
+				}
+			}()
+		}
+	}
 	var wg sync.WaitGroup
 	for i := range workers {
 		w := &worker{lat: make([]time.Duration, 0, per)}
 		workers[i] = w
 		wg.Add(1)
-		go func(seed uint64) {
+		go func(i int, seed uint64) {
 			defer wg.Done()
-			r.work(ctx, w, rt, base, cfg.Template.NewStamper(seed), start, deadline)
-		}(uint64(start.UnixNano()) + uint64(i)*0x9e3779b97f4a7c15)
+			st := cfg.Template.NewStamper(seed)
+			if useRaw {
+				r.workRaw(ctx, w, conns[i], st, start, deadline)
+				return
+			}
+			r.work(ctx, w, rt, base, st, start, deadline)
+		}(i, uint64(start.UnixNano())+uint64(i)*0x9e3779b97f4a7c15)
 	}
 	wg.Wait()
+	close(stopRaw)
 	elapsed := time.Since(start)
 	rep := merge(workers, elapsed, cfg)
 	return rep, ctx.Err()
 }
 
-func (r *Runner) work(ctx context.Context, w *worker, rt http.RoundTripper, base *http.Request, st *Stamper, start, deadline time.Time) {
+// next claims the next request slot, waiting for it under --rate. It
+// returns false when the run is over.
+func (r *Runner) next(ctx context.Context, start, deadline time.Time) bool {
 	cfg := &r.cfg
-	hasDeadline := !deadline.IsZero()
-	var peek [64]byte
-	for {
-		k := r.seq.Add(1) - 1
-		if cfg.Requests > 0 && k >= int64(cfg.Requests) {
-			return
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		if cfg.Rate > 0 {
-			due := start.Add(time.Duration(float64(k) / cfg.Rate * float64(time.Second)))
-			if d := time.Until(due); d > 0 {
-				if hasDeadline && due.After(deadline) {
-					return
-				}
-				t := time.NewTimer(d)
-				select {
-				case <-ctx.Done():
-					t.Stop()
-					return
-				case <-t.C:
-				}
+	k := r.seq.Add(1) - 1
+	if cfg.Requests > 0 && k >= int64(cfg.Requests) {
+		return false
+	}
+	if ctx.Err() != nil {
+		return false
+	}
+	if cfg.Rate > 0 {
+		due := start.Add(time.Duration(float64(k) / cfg.Rate * float64(time.Second)))
+		if d := time.Until(due); d > 0 {
+			if !deadline.IsZero() && due.After(deadline) {
+				return false
+			}
+			t := time.NewTimer(d)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return false
+			case <-t.C:
 			}
 		}
-		now := time.Now()
-		if hasDeadline && !now.Before(deadline) {
-			return
+	}
+	return deadline.IsZero() || time.Now().Before(deadline)
+}
+
+// record tallies one answered request.
+func (r *Runner) record(w *worker, status int, peek []byte, rest int64) {
+	if status >= 100 && status < 600 {
+		w.status[status]++
+	} else {
+		w.other++
+	}
+	w.bytes += int64(len(peek)) + rest
+	if want := r.cfg.ExpectBody; want != "" && status/100 == 2 {
+		if got := bytes.TrimSpace(peek); rest > 0 || string(got) != want {
+			w.mismatch++
+			if w.first == "" {
+				w.first = string(got)
+			}
 		}
+	}
+	r.done.Add(1)
+}
+
+func (r *Runner) fail(w *worker, err error) {
+	w.addErr(err, r.cfg.Timeout)
+	r.done.Add(1)
+}
+
+// workRaw is a worker on the fast path (see rawConn).
+func (r *Runner) workRaw(ctx context.Context, w *worker, rc *rawConn, st *Stamper, start, deadline time.Time) {
+	defer rc.close()
+	var peekBuf [64]byte
+	peek := peekBuf[:0]
+	if r.cfg.ExpectBody != "" {
+		peek = peekBuf[:]
+	}
+	body := rc.body()
+	restamp := func() { st.Into(body, time.Now()) }
+	for r.next(ctx, start, deadline) {
+		t0 := time.Now()
+		st.Into(body, t0)
+		status, n, rest, err := rc.roundTrip(t0, peek, restamp)
+		w.lat = append(w.lat, time.Since(t0))
+		if err != nil {
+			if ctx.Err() != nil {
+				w.lat = w.lat[:len(w.lat)-1]
+				return // interrupted: not the endpoint's error
+			}
+			r.fail(w, err)
+			continue
+		}
+		r.record(w, status, peek[:n], rest)
+	}
+}
+
+// work is a worker on net/http (proxies, tests' transports).
+func (r *Runner) work(ctx context.Context, w *worker, rt http.RoundTripper, base *http.Request, st *Stamper, start, deadline time.Time) {
+	cfg := &r.cfg
+	var peekBuf [64]byte
+	for r.next(ctx, start, deadline) {
+		now := time.Now()
 		body := st.Body(now)
 		req := new(http.Request)
 		*req = *base
-		rb := &reqBody{}
-		rb.Reset(body)
-		req.Body = rb
+		// io.NopCloser(*bytes.Reader) is a body net/http knows is in memory:
+		// it then writes headers and body in one write. Any other wrapper
+		// costs a second syscall and TCP segment per request.
+		req.Body = io.NopCloser(bytes.NewReader(body))
 		req.ContentLength = int64(len(body))
-		t0 := time.Now()
 		resp, err := rt.RoundTrip(req)
 		if err != nil {
-			w.lat = append(w.lat, time.Since(t0))
+			w.lat = append(w.lat, time.Since(now))
 			if ctx.Err() != nil {
-				return // interrupted: not the endpoint's error
+				w.lat = w.lat[:len(w.lat)-1]
+				return
 			}
-			w.addErr(err, cfg.Timeout)
-			r.done.Add(1)
+			r.fail(w, err)
 			continue
 		}
 		n := 0
 		if cfg.ExpectBody != "" && resp.StatusCode/100 == 2 {
-			n, _ = io.ReadFull(resp.Body, peek[:])
+			n, _ = io.ReadFull(resp.Body, peekBuf[:])
 		}
-		m, rerr := io.Copy(io.Discard, resp.Body)
+		rest, rerr := io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		w.lat = append(w.lat, time.Since(t0))
-		w.bytes += int64(n) + m
+		w.lat = append(w.lat, time.Since(now))
 		if rerr != nil {
-			w.addErr(rerr, cfg.Timeout)
-			r.done.Add(1)
+			r.fail(w, rerr)
 			continue
 		}
-		if c := resp.StatusCode; c >= 100 && c < 600 {
-			w.status[c]++
-		} else {
-			w.other++
-		}
-		if cfg.ExpectBody != "" && resp.StatusCode/100 == 2 {
-			got := bytes.TrimSpace(peek[:n])
-			if m > 0 || string(got) != cfg.ExpectBody {
-				w.mismatch++
-				if w.first == "" {
-					w.first = string(got)
-				}
-			}
-		}
-		r.done.Add(1)
+		r.record(w, resp.StatusCode, peekBuf[:n], rest)
 	}
 }
-
-// reqBody is a request body without the extra NopCloser allocation.
-type reqBody struct{ bytes.Reader }
-
-func (*reqBody) Close() error { return nil }
 
 func (w *worker) addErr(err error, timeout time.Duration) {
 	if w.errs == nil {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -164,5 +165,113 @@ func BenchmarkStamperBody(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		st.Body(now)
+	}
+}
+
+// BenchmarkRun measures the engine against an in-process bare endpoint
+// (go test ./internal/load -bench Run -cpuprofile cpu.out to profile).
+func BenchmarkRun(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, "1")
+	}))
+	defer srv.Close()
+	tpl := template(&testing.T{}, "stream_create", false)
+	b.ReportAllocs()
+	b.ResetTimer()
+	r, _ := New(Config{URL: srv.URL, Template: tpl, Requests: b.N, Concurrency: 32})
+	rep, _ := r.Run(context.Background())
+	b.ReportMetric(rep.Throughput, "req/s")
+}
+
+// The fast path copes with what real servers answer: chunked bodies,
+// Connection: close, 1xx, and TLS; net/http is the path for custom transports.
+func TestRawPathResponseShapes(t *testing.T) {
+	handlers := map[string]http.HandlerFunc{
+		"chunked": func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			io.WriteString(w, "1")
+			w.(http.Flusher).Flush()
+			io.WriteString(w, "")
+		},
+		"close": func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			w.Header().Set("Connection", "close")
+			io.WriteString(w, "1")
+		},
+		"big": func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			w.Header().Set("X-Long", strings.Repeat("x", 20000))
+			io.WriteString(w, "1"+strings.Repeat(" ", 100000))
+		},
+		"continue": func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusContinue)
+			io.Copy(io.Discard, r.Body)
+			io.WriteString(w, "1")
+		},
+	}
+	for name, h := range handlers {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+			r, _ := New(Config{URL: srv.URL, Template: template(t, "record", false), Requests: 30, Concurrency: 3, ExpectBody: "1"})
+			rep, err := r.Run(context.Background())
+			if err != nil || rep.Status[200] != 30 || len(rep.Errors) != 0 {
+				t.Fatalf("err %v status %v errors %v", err, rep.Status, rep.Errors)
+			}
+			if name == "big" && rep.BodyMismatch != 30 {
+				t.Fatalf("a 100 KB body is not %q: mismatches %d", "1", rep.BodyMismatch)
+			}
+			if name != "big" && rep.BodyMismatch != 0 {
+				t.Fatalf("mismatches %d (%q)", rep.BodyMismatch, rep.FirstMismatchBody)
+			}
+		})
+	}
+}
+
+func TestRawPathTLSAndTransportPath(t *testing.T) {
+	v := &verifier{nonces: map[string]bool{}}
+	srv := httptest.NewTLSServer(v)
+	defer srv.Close()
+	tlsConf := srv.Client().Transport.(*http.Transport).TLSClientConfig
+	r, _ := New(Config{URL: srv.URL, Template: template(t, "stream_create", false), Requests: 20, Concurrency: 2, TLS: tlsConf})
+	if rep, err := r.Run(context.Background()); err != nil || rep.Status[200] != 20 {
+		t.Fatalf("TLS: %v %v %v", err, rep.Status, rep.Errors)
+	}
+	r, _ = New(Config{URL: srv.URL, Template: template(t, "stream_create", false), Requests: 20, Concurrency: 2, Transport: srv.Client().Transport})
+	if rep, err := r.Run(context.Background()); err != nil || rep.Status[200] != 20 {
+		t.Fatalf("net/http: %v %v %v", err, rep.Status, rep.Errors)
+	}
+	if v.bad != 0 || len(v.nonces) != 40 {
+		t.Fatalf("%d bad, %d nonces", v.bad, len(v.nonces))
+	}
+	// No TLS trust: a clear error, no hang.
+	r, _ = New(Config{URL: srv.URL, Template: template(t, "stream_create", false), Requests: 2, Timeout: time.Second})
+	if rep, _ := r.Run(context.Background()); rep.Errors == nil || len(rep.Errors) != 1 {
+		t.Fatalf("untrusted certificate: %v", rep.Errors)
+	}
+}
+
+func TestRunStopsOnCancel(t *testing.T) {
+	hang := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(hang)
+	ctx, cancel := context.WithCancel(context.Background())
+	r, _ := New(Config{URL: srv.URL, Template: template(t, "record", false), Requests: 100, Concurrency: 4, Timeout: time.Minute})
+	go func() {
+		for r.Done() == 0 && ctx.Err() == nil {
+			time.Sleep(5 * time.Millisecond)
+			cancel()
+		}
+	}()
+	rep, err := r.Run(ctx)
+	if err != context.Canceled || rep.Requests != 0 {
+		t.Fatalf("err %v, %d requests", err, rep.Requests)
 	}
 }

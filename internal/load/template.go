@@ -24,7 +24,8 @@ type Template struct {
 	nonceOff     int // NonceLen bytes
 	sigOff       int // 40 bytes
 
-	fixedTS string // the template's own timestamp text
+	fixedTS    string // the template's own timestamp text
+	tsOffFixed int    // where it stands
 }
 
 // TemplateSpec names the fields of a body made by the caller.
@@ -66,6 +67,7 @@ func NewTemplate(spec TemplateSpec) (*Template, error) {
 		return nil, err
 	}
 	t.fixedTS = string(spec.Body[off : off+n])
+	t.tsOffFixed = off
 	if spec.RefreshTimestamp && n == len(strconv.FormatInt(time.Now().Unix(), 10)) && isDigits(spec.Body[off:off+n]) {
 		t.tsOff, t.tsLen = off, n
 	}
@@ -147,8 +149,14 @@ func (t *Template) NewStamper(seed uint64) *Stamper {
 // timestamp (when refreshed) and the matching signature. now is the
 // current time (only its second is used).
 func (s *Stamper) Body(now time.Time) []byte {
+	b := make([]byte, len(s.t.body))
+	s.Into(b, now)
+	return b
+}
+
+// Into writes a new body into dst, which must be Len() bytes long.
+func (s *Stamper) Into(b []byte, now time.Time) {
 	t := s.t
-	b := make([]byte, len(t.body))
 	copy(b, t.body)
 	nonce := b[t.nonceOff : t.nonceOff+NonceLen]
 	x, y := s.rng.Uint64(), s.rng.Uint64()
@@ -157,7 +165,6 @@ func (s *Stamper) Body(now time.Time) []byte {
 		nonce[i] = byte('0' + x%10)
 		x /= 10
 	}
-	ts := t.fixedTS
 	var tsb []byte
 	if t.tsLen > 0 {
 		if sec := now.Unix(); sec != s.sec {
@@ -170,10 +177,9 @@ func (s *Stamper) Body(now time.Time) []byte {
 		}
 	}
 	if tsb == nil {
-		tsb = []byte(ts)
+		tsb = b[t.tsOffFixed : t.tsOffFixed+len(t.fixedTS)]
 	}
 	sign(b[t.sigOff:t.sigOff+40], t.secret, tsb, nonce)
-	return b
 }
 
 // sign writes ZEGO's signature of secret, ts and nonce into dst (40 bytes):
