@@ -24,15 +24,15 @@ import (
 // one write of a reused buffer (headers and body) and a minimal response
 // parse. Used for http:// and https:// URLs that no proxy applies to.
 type rawConn struct {
-	addr       string
-	tlsConf    *tls.Config
-	timeout    time.Duration
-	head       int    // length of the request head in buf
-	buf        []byte // request head + body, rewritten in place
-	c          net.Conn
-	br         *bufio.Reader
-	deadline   time.Time // current connection deadline
-	reused     bool      // the connection has carried a request already
+	addr     string
+	tlsConf  *tls.Config
+	timeout  time.Duration
+	head     int    // length of the request head in buf
+	buf      []byte // request head + body, rewritten in place
+	c        net.Conn
+	br       *bufio.Reader
+	deadline time.Time // current connection deadline
+	reused   bool      // the connection has carried a request already
 
 	mu          sync.Mutex
 	interrupted bool
