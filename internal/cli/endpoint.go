@@ -141,12 +141,12 @@ func callbackKeyIDs(ev listen.Event) string {
 		return ""
 	}
 	var parts []string
-	for _, k := range []string{"room_id", "stream_id", "user_id", "task_id", "TaskId", "channel_id", "mix_stream_alias", "replay_url"} {
+	for _, k := range []string{"room_id", "stream_id", "stream_alias", "user_id", "task_id", "TaskId", "channel_id", "mix_stream_alias", "file_id"} {
 		if len(parts) == 2 {
 			break
 		}
-		if k == "channel_id" && len(parts) > 0 {
-			continue
+		if _, dup := ev.Payload.Get(map[string]string{"stream_alias": "stream_id", "channel_id": "room_id"}[k]); dup {
+			continue // the same id under another name
 		}
 		if v, ok := ev.Payload.Get(k); ok && v.Text != "" {
 			parts = append(parts, k+"="+v.Text)

@@ -552,18 +552,19 @@ func (o *sendOptions) countdown(total int) func(context.Context, time.Duration) 
 		}
 		s := f.IO.ErrStyles()
 		end := time.Now().Add(d)
+		done := time.NewTimer(d)
+		defer done.Stop()
 		tick := time.NewTicker(100 * time.Millisecond)
 		defer tick.Stop()
 		defer fmt.Fprint(f.IO.ErrOut, "\r\x1b[K")
 		for {
-			left := time.Until(end)
-			if left <= 0 {
-				return nil
-			}
+			left := max(time.Until(end), 0)
 			fmt.Fprintf(f.IO.ErrOut, "\r\x1b[K  %s attempt %d/%d in %s", s.Faint.Render("…"), next, total, s.Bold.Render(strconv.FormatFloat(left.Seconds(), 'f', 1, 64)+"s"))
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
+			case <-done.C:
+				return nil
 			case <-tick.C:
 			}
 		}
@@ -863,7 +864,7 @@ func wireDumpRequest(f *Factory, target string, b *built, secret string) {
 		}
 	}
 	fmt.Fprintf(&sb, "> Content-Length: %d\n>\n", len(b.Body))
-	fmt.Fprint(f.IO.ErrOut, s.Faint.Render(strings.TrimSuffix(sb.String(), "\n"))+"\n")
+	writeFaintLines(f, s, sb.String())
 	body := b.Body
 	if b.Format == callback.FormatJSON {
 		body = ui.PrettyJSON(body, f.IO.ErrColorEnabled())
@@ -883,11 +884,24 @@ func wireDumpResponse(f *Factory, a deliver.Attempt, secret string) {
 			fmt.Fprintf(&sb, "< %s: %s\n", k, maskSecret(v, secret))
 		}
 	}
-	sb.WriteString("<")
-	fmt.Fprintln(f.IO.ErrOut, s.Faint.Render(sb.String()))
+	sb.WriteString("<\n")
+	writeFaintLines(f, s, sb.String())
 	if len(a.Body) > 0 {
 		fmt.Fprintln(f.IO.ErrOut, strings.TrimRight(string(a.Body), "\n"))
 	}
+}
+
+// writeFaintLines styles each line on its own (a multi-line Render pads
+// every line to the widest).
+func writeFaintLines(f *Factory, s *ui.Styles, text string) {
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(text, "\n") {
+		if l == "" {
+			continue
+		}
+		b.WriteString(s.Faint.Render(strings.TrimSuffix(l, "\n")) + "\n")
+	}
+	fmt.Fprint(f.IO.ErrOut, b.String())
 }
 
 // progress prints a progress line on stderr (suppressed by -q).
