@@ -154,6 +154,8 @@ Environment:
 // commands lists the subcommands; each lives in its own file.
 func commands(f *Factory) []*cobra.Command {
 	return []*cobra.Command{
+		newSendCmd(f, nil),
+		newProbeCmd(f, nil),
 		newVersionCmd(f),
 		newEventsCmd(f, nil),
 		newSignCmd(f, nil),
