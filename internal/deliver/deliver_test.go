@@ -148,3 +148,42 @@ func TestCancelStopsWaiting(t *testing.T) {
 		t.Fatalf("%d attempts after cancel", len(rec.times))
 	}
 }
+
+// TestScheduleGapsOnTheWire measures the gaps between arrivals at a real
+// recording server with a scaled schedule (0.05: 100 ms ... 1.6 s) and
+// checks that each gap is twice the one before within 2%, as 2/4/8/16/32 s
+// are. Scheduling noise on a loaded machine can exceed 2% of a 100 ms gap,
+// so a noisy measurement is repeated (up to three runs); a systematic error
+// such as counting the wait from the wrong moment fails every run.
+func TestScheduleGapsOnTheWire(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes about 3 s per run")
+	}
+	var last []float64
+	for run := 0; run < 3; run++ {
+		rec := &recorder{k: 100}
+		srv := httptest.NewServer(rec)
+		_, err := Deliver(context.Background(), Request{URL: srv.URL}, Options{Schedule: ZEGOSchedule, Scale: 0.05})
+		srv.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.times) != 6 {
+			t.Fatalf("%d arrivals, want 6", len(rec.times))
+		}
+		last = last[:0]
+		ok := true
+		for i := 1; i < len(rec.times); i++ {
+			last = append(last, float64(rec.times[i].Sub(rec.times[i-1])))
+		}
+		for i := 1; i < len(last); i++ {
+			if r := last[i] / last[i-1]; r < 2*0.98 || r > 2*1.02 {
+				ok = false
+			}
+		}
+		if ok {
+			return
+		}
+	}
+	t.Fatalf("gaps %v are not 2:4:8:16:32 within 2%% in three runs", last)
+}
