@@ -23,8 +23,8 @@ func run(ctx context.Context, args []string, f *Factory) int {
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	root.SetIn(f.IO.In)
-	err := root.ExecuteContext(ctx)
-	if err == nil && ctx.Err() != nil {
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil && ctx.Err() != nil && (cmd == nil || cmd.Annotations[annotStopIsSuccess] == "") {
 		err = ErrInterrupted
 	}
 	if err != nil {
@@ -128,10 +128,16 @@ Environment:
 	return root
 }
 
+// annotStopIsSuccess marks a command for which Ctrl-C (or SIGTERM) is the
+// normal way to stop (listen): when it returns nil after the signal, the
+// exit code is 0, not 130.
+const annotStopIsSuccess = "zegocb/stop-is-success"
+
 // commands lists the subcommands; each lives in its own file.
 func commands(f *Factory) []*cobra.Command {
 	return []*cobra.Command{
 		newVersionCmd(f),
+		newListenCmd(f, nil),
 	}
 }
 
