@@ -357,39 +357,65 @@ func (o *listenOutput) close() {
 }
 
 // drain prints items until the channel is closed. Output is buffered and
-// flushed whenever the channel is empty, so a burst costs few writes.
-func (o *listenOutput) drain(w interface{ Write([]byte) (int, error) }, r *listenRenderer) listenStats {
+// flushed once the channel has stayed empty for listenFlushLinger (or the
+// buffer is full): a burst costs a few writes, a lone event shows at once.
+func (o *listenOutput) drain(w io.Writer, r *listenRenderer) listenStats {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var st listenStats
-	for it := range o.ch {
-		r.render(bw, it)
-		if ev := it.ev; ev != nil {
-			st.events++
-			if ev.Sig == listen.SigBad {
-				st.badSig++
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	var flush <-chan time.Time
+	for {
+		select {
+		case it, ok := <-o.ch:
+			if !ok {
+				timer.Stop()
+				bw.Flush()
+				return st
 			}
-			if ev.Status < 200 || ev.Status > 299 {
-				st.failures++
+			r.render(bw, it)
+			st.count(it)
+			if flush == nil && len(o.ch) == 0 {
+				timer.Reset(listenFlushLinger)
+				flush = timer.C
 			}
-			if ev.Delivery > 1 {
-				st.redeliveries++
+		case <-flush:
+			flush = nil
+			if len(o.ch) == 0 {
+				bw.Flush()
 			}
-			if ev.Saved {
-				st.saved++
-			}
-			if ev.SaveErr != nil {
-				st.saveErrors++
-			}
-		}
-		if it.reject != nil {
-			st.rejected++
-		}
-		if len(o.ch) == 0 {
-			bw.Flush()
 		}
 	}
-	bw.Flush()
-	return st
+}
+
+// listenFlushLinger is how long the printer waits for more events before
+// writing what it has.
+const listenFlushLinger = 2 * time.Millisecond
+
+func (st *listenStats) count(it listenItem) {
+	if it.reject != nil {
+		st.rejected++
+	}
+	ev := it.ev
+	if ev == nil {
+		return
+	}
+	st.events++
+	if ev.Sig == listen.SigBad {
+		st.badSig++
+	}
+	if ev.Status < 200 || ev.Status > 299 {
+		st.failures++
+	}
+	if ev.Delivery > 1 {
+		st.redeliveries++
+	}
+	if ev.Saved {
+		st.saved++
+	}
+	if ev.SaveErr != nil {
+		st.saveErrors++
+	}
 }
 
 func (o *listenOptions) printReady(addr string, source SecretSource, checking bool) {

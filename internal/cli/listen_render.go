@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/tidwall/gjson"
 
 	"github.com/zegocb/zegocb/internal/callback"
@@ -81,6 +82,15 @@ func (r *listenRenderer) render(w *bufio.Writer, it listenItem) {
 	}
 }
 
+// paint styles text when colour is on. With colour off it skips lipgloss
+// altogether: Render costs microseconds per call, too much per event under load.
+func (r *listenRenderer) paint(st lipgloss.Style, text string) string {
+	if !r.color {
+		return text
+	}
+	return st.Render(text)
+}
+
 func writeJSONLine(w *bufio.Writer, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -94,32 +104,32 @@ func writeJSONLine(w *bufio.Writer, v any) {
 func (r *listenRenderer) header(w *bufio.Writer, ev *listen.Event) {
 	s := r.s
 	parts := []string{
-		s.Faint.Render(ev.Received.Format("15:04:05.000")),
-		s.Faint.Render("#" + strconv.Itoa(ev.Seq)),
+		r.paint(s.Faint, ev.Received.Format("15:04:05.000")),
+		r.paint(s.Faint, "#" + strconv.Itoa(ev.Seq)),
 	}
 	switch {
 	case ev.Payload == nil:
-		parts = append(parts, s.Fail.Render("(unparseable body)"))
+		parts = append(parts, r.paint(s.Fail, "(unparseable body)"))
 	case ev.Name == "":
-		parts = append(parts, s.Warn.Render("(no event field)"))
+		parts = append(parts, r.paint(s.Warn, "(no event field)"))
 	case ev.Spec == nil:
-		parts = append(parts, s.Event.Render(ev.Name)+" "+s.Warn.Render("(not in catalog)"))
+		parts = append(parts, r.paint(s.Event, ev.Name)+" "+r.paint(s.Warn, "(not in catalog)"))
 	default:
-		parts = append(parts, s.Event.Render(ev.Name))
+		parts = append(parts, r.paint(s.Event, ev.Name))
 	}
-	if ids := keyIDs(ev.Payload, s); ids != "" {
+	if ids := r.keyIDs(ev.Payload); ids != "" {
 		parts = append(parts, ids)
 	}
 	switch ev.Sig {
 	case listen.SigOK:
-		parts = append(parts, "sig "+s.Pass.Render("ok"))
+		parts = append(parts, "sig "+r.paint(s.Pass, "ok"))
 	case listen.SigBad:
-		parts = append(parts, "sig "+s.Fail.Render("bad")+" ("+string(ev.SigResult.Reason)+")")
+		parts = append(parts, "sig "+r.paint(s.Fail, "bad")+" ("+string(ev.SigResult.Reason)+")")
 	default:
-		parts = append(parts, "sig "+s.Faint.Render("unchecked"))
+		parts = append(parts, "sig "+r.paint(s.Faint, "unchecked"))
 	}
-	parts = append(parts, deliveryText(ev, s))
-	answer := styleStatus(s, ev.Status)
+	parts = append(parts, r.deliveryText(ev))
+	answer := r.styleStatus(ev.Status)
 	if ev.Answer != "" {
 		answer += " " + strconv.Quote(clipText(ev.Answer, 40))
 	}
@@ -128,14 +138,16 @@ func (r *listenRenderer) header(w *bufio.Writer, ev *listen.Event) {
 	w.WriteByte('\n')
 }
 
-func styleStatus(s *ui.Styles, status int) string {
+func (r *listenRenderer) styleStatus(status int) string {
+	s := r.s
 	if status >= 200 && status < 300 {
-		return s.Pass.Render(strconv.Itoa(status))
+		return r.paint(s.Pass, strconv.Itoa(status))
 	}
-	return s.Fail.Render(strconv.Itoa(status))
+	return r.paint(s.Fail, strconv.Itoa(status))
 }
 
-func deliveryText(ev *listen.Event, s *ui.Styles) string {
+func (r *listenRenderer) deliveryText(ev *listen.Event) string {
+	s := r.s
 	if ev.Delivery <= 1 {
 		return "delivery 1"
 	}
@@ -144,11 +156,12 @@ func deliveryText(ev *listen.Event, s *ui.Styles) string {
 	if k > 5 {
 		label = "retry " + strconv.Itoa(k) + " (ZEGO stops after 5)"
 	}
-	return s.Warn.Render(label) + " (" + fmtDur(ev.SincePrev) + " after previous, " + fmtSigned(ev.Drift) + " vs schedule)"
+	return r.paint(s.Warn, label) + " (" + fmtDur(ev.SincePrev) + " after previous, " + fmtSigned(ev.Drift) + " vs schedule)"
 }
 
 // keyIDs picks the ids a reader scans for: room, stream, user, task.
-func keyIDs(p *callback.Payload, s *ui.Styles) string {
+func (r *listenRenderer) keyIDs(p *callback.Payload) string {
+	s := r.s
 	if p == nil {
 		return ""
 	}
@@ -164,7 +177,7 @@ func keyIDs(p *callback.Payload, s *ui.Styles) string {
 	} {
 		for _, f := range k.fields {
 			if v, ok := p.Get(f); ok && v.Kind != callback.KindArray && v.Kind != callback.KindObject && v.Text != "" {
-				out = append(out, s.Key.Render(k.label+"=")+clipText(v.Text, 40))
+				out = append(out, r.paint(s.Key, k.label+"=")+clipText(v.Text, 40))
 				break
 			}
 		}
@@ -180,35 +193,35 @@ func (r *listenRenderer) details(w *bufio.Writer, ev *listen.Event) {
 	}
 	if r.verbose {
 		for _, h := range sortedHeaders(capture.ScrubHeaders(ev.Header, r.secret)) {
-			line(s.Faint.Render(">"), s.Faint.Render(h))
+			line(r.paint(s.Faint, ">"), r.paint(s.Faint, h))
 		}
-		line(s.Faint.Render(">"), s.Faint.Render(ev.Method+" "+ev.Path+" from "+ev.RemoteAddr))
+		line(r.paint(s.Faint, ">"), r.paint(s.Faint, ev.Method+" "+ev.Path+" from "+ev.RemoteAddr))
 	}
 	if ev.ParseErr != nil {
-		line(s.Fail.Render("parse error:"), ev.ParseErr.Error())
+		line(r.paint(s.Fail, "parse error:"), ev.ParseErr.Error())
 	}
 	if ev.Sig == listen.SigBad {
-		line(s.Fail.Render("signature:"), ev.SigResult.Detail)
+		line(r.paint(s.Fail, "signature:"), ev.SigResult.Detail)
 	}
 	if ev.Simulated != "" {
-		line(s.Warn.Render("simulated:"), ev.Simulated)
+		line(r.paint(s.Warn, "simulated:"), ev.Simulated)
 	}
 	if f := ev.Forward; f != nil {
-		line(s.Accent.Render("forward:"), forwardText(f, s))
+		line(r.paint(s.Accent, "forward:"), r.forwardText(f))
 	}
 	if ev.SaveErr != nil {
-		line(s.Fail.Render("capture:"), "write failed, so answered 500: "+ev.SaveErr.Error())
+		line(r.paint(s.Fail, "capture:"), "write failed, so answered 500: "+ev.SaveErr.Error())
 	}
 	for _, p := range ev.Problems {
 		if p.Severity == callback.Error {
-			line(s.Fail.Render("error"), p.String())
+			line(r.paint(s.Fail, "error"), p.String())
 		} else {
-			line(s.Warn.Render("warning"), p.String())
+			line(r.paint(s.Warn, "warning"), p.String())
 		}
 	}
 }
 
-func forwardText(f *listen.ForwardResult, s *ui.Styles) string {
+func (r *listenRenderer) forwardText(f *listen.ForwardResult) string {
 	if f.Redelivery {
 		switch {
 		case f.Delivered:
@@ -219,7 +232,7 @@ func forwardText(f *listen.ForwardResult, s *ui.Styles) string {
 		return fmt.Sprintf("not forwarded again: the app failed all %d attempts; answered %d as it last did", f.Attempts, f.Status)
 	}
 	a := f.Attempt
-	text := f.URL + " attempt 1 of " + strconv.Itoa(f.Max) + ": " + attemptOutcome(a, s)
+	text := f.URL + " attempt 1 of " + strconv.Itoa(f.Max) + ": " + r.attemptOutcome(a)
 	switch {
 	case f.Delivered:
 		text += "; relayed its answer"
@@ -231,11 +244,12 @@ func forwardText(f *listen.ForwardResult, s *ui.Styles) string {
 	return text
 }
 
-func attemptOutcome(a deliver.Attempt, s *ui.Styles) string {
+func (r *listenRenderer) attemptOutcome(a deliver.Attempt) string {
+	s := r.s
 	if a.Status == 0 {
-		return s.Fail.Render("unreachable") + " (" + a.Reason + ") after " + fmtDur(a.Latency)
+		return r.paint(s.Fail, "unreachable") + " (" + a.Reason + ") after " + fmtDur(a.Latency)
 	}
-	out := styleStatus(s, a.Status)
+	out := r.styleStatus(a.Status)
 	if len(a.Body) > 0 {
 		out += " " + strconv.Quote(clipText(string(a.Body), 40))
 	}
@@ -246,20 +260,20 @@ func (r *listenRenderer) forwardLine(w *bufio.Writer, fa *listen.ForwardAttempt)
 	s := r.s
 	a := fa.Attempt
 	parts := []string{
-		s.Faint.Render(a.Start.Format("15:04:05.000")),
-		s.Faint.Render("#" + strconv.Itoa(fa.Seq)),
-		s.Event.Render(orText(fa.Event, "(no event)")),
-		s.Accent.Render("forward") + " attempt " + strconv.Itoa(a.N) + " of " + strconv.Itoa(fa.Max) + " (+" + fmtDur(a.Offset) + "):",
-		attemptOutcome(a, s),
+		r.paint(s.Faint, a.Start.Format("15:04:05.000")),
+		r.paint(s.Faint, "#" + strconv.Itoa(fa.Seq)),
+		r.paint(s.Event, orText(fa.Event, "(no event)")),
+		r.paint(s.Accent, "forward") + " attempt " + strconv.Itoa(a.N) + " of " + strconv.Itoa(fa.Max) + " (+" + fmtDur(a.Offset) + "):",
+		r.attemptOutcome(a),
 	}
 	text := strings.Join(parts, "  ")
 	switch {
 	case !fa.Final:
 		text += "; next in " + fmtDur(fa.NextIn)
 	case a.Verdict == deliver.Accepted || a.Verdict == deliver.AcceptedWithWarning:
-		text += "; " + s.Pass.Render("delivered")
+		text += "; " + r.paint(s.Pass, "delivered")
 	case a.N >= fa.Max:
-		text += "; " + s.Fail.Render("gave up") + " (as ZEGO does after 5 retries)"
+		text += "; " + r.paint(s.Fail, "gave up") + " (as ZEGO does after 5 retries)"
 	default:
 		text += "; stopped"
 	}
@@ -278,10 +292,10 @@ func (r *listenRenderer) rejectLine(w *bufio.Writer, rj *listenReject) {
 		why = "body over --max-body"
 	}
 	parts := []string{
-		s.Faint.Render(rj.at.Format("15:04:05.000")),
-		s.Faint.Render("rejected"),
+		r.paint(s.Faint, rj.at.Format("15:04:05.000")),
+		r.paint(s.Faint, "rejected"),
 		rj.method + " " + rj.path,
-		"→ " + s.Fail.Render(strconv.Itoa(rj.status)) + " (" + why + ")",
+		"→ " + r.paint(s.Fail, strconv.Itoa(rj.status)) + " (" + why + ")",
 	}
 	w.WriteString(strings.Join(parts, "  ") + "\n")
 }
@@ -343,7 +357,7 @@ func (r *listenRenderer) prettyPayload(p *callback.Payload, spec *callback.Event
 		}
 		for prefix, note := range notes {
 			if strings.HasPrefix(l, prefix) {
-				outLines[i] += "  " + r.s.Faint.Render("// "+note)
+				outLines[i] += "  " + r.paint(r.s.Faint, "// "+note)
 				break
 			}
 		}

@@ -215,7 +215,7 @@ func (h *Handler) Inspect(w http.ResponseWriter, r *http.Request) *Event {
 		h.reject(r, http.StatusMethodNotAllowed)
 		return nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBody))
+	body, err := readBody(w, r, h.cfg.MaxBody)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		http.Error(w, "body over "+strconv.FormatInt(h.cfg.MaxBody, 10)+" bytes", http.StatusRequestEntityTooLarge)
@@ -242,6 +242,20 @@ func (h *Handler) Inspect(w http.ResponseWriter, r *http.Request) *Event {
 	}
 	h.judge(ev)
 	return ev
+}
+
+// readBody reads at most max bytes, in one allocation when the request
+// announces its length (net/http never reads past Content-Length).
+func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
+	rd := http.MaxBytesReader(w, r.Body, max)
+	if n := r.ContentLength; n > 0 && n <= max {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(rd, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	return io.ReadAll(rd)
 }
 
 func (h *Handler) reject(r *http.Request, status int) {

@@ -30,22 +30,26 @@ func OpenCapture(path string) (*CaptureFile, error) {
 	return &CaptureFile{Path: path, f: f}, nil
 }
 
-// Save appends rec as one JSON line. It is safe for concurrent use.
+var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// Save appends rec as one JSON line. It is safe for concurrent use: the
+// line is encoded outside the lock, and only the write is serialised.
 func (c *CaptureFile) Save(rec *capture.Record) error {
-	b, err := rec.Marshal()
-	if err != nil {
-		return err
-	}
+	bp := lineBufs.Get().(*[]byte)
+	b := rec.AppendJSON((*bp)[:0])
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.f == nil {
-		return os.ErrClosed
+	err := os.ErrClosed
+	if c.f != nil {
+		if _, err = c.f.Write(b); err == nil {
+			c.lines++
+		}
 	}
-	if _, err := c.f.Write(b); err != nil {
-		return err
+	c.mu.Unlock()
+	if cap(b) <= 64<<10 {
+		*bp = b
+		lineBufs.Put(bp)
 	}
-	c.lines++
-	return nil
+	return err
 }
 
 // Lines is the number of records written since the file was opened.
