@@ -105,7 +105,7 @@ func (r *listenRenderer) header(w *bufio.Writer, ev *listen.Event) {
 	s := r.s
 	parts := []string{
 		r.paint(s.Faint, ev.Received.Format("15:04:05.000")),
-		r.paint(s.Faint, "#" + strconv.Itoa(ev.Seq)),
+		r.paint(s.Faint, "#"+strconv.Itoa(ev.Seq)),
 	}
 	switch {
 	case ev.Payload == nil:
@@ -261,7 +261,7 @@ func (r *listenRenderer) forwardLine(w *bufio.Writer, fa *listen.ForwardAttempt)
 	a := fa.Attempt
 	parts := []string{
 		r.paint(s.Faint, a.Start.Format("15:04:05.000")),
-		r.paint(s.Faint, "#" + strconv.Itoa(fa.Seq)),
+		r.paint(s.Faint, "#"+strconv.Itoa(fa.Seq)),
 		r.paint(s.Event, orText(fa.Event, "(no event)")),
 		r.paint(s.Accent, "forward") + " attempt " + strconv.Itoa(a.N) + " of " + strconv.Itoa(fa.Max) + " (+" + fmtDur(a.Offset) + "):",
 		r.attemptOutcome(a),
