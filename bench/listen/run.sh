@@ -52,6 +52,10 @@ wait_addr() {
   return 1
 }
 
+# cpu_ticks PID: user+system CPU the process has used, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
 # run_wrk URL: prints "requests rps non2xx errors" from wrk's done() line.
 run_wrk() {
   local out
@@ -67,15 +71,17 @@ run_wrk() {
 }
 
 echo "wrk -t$THREADS -c$CONNS -d$DURATION, $BODIES distinct signed stream_create bodies, $(nproc) cores"
-printf '%-6s %-34s %9s %10s %7s %7s %9s %9s\n' round server requests req/s non2xx errors captured inflight
+printf '%-6s %-34s %9s %10s %8s %7s %7s %9s %9s\n' round server requests req/s cpu_us/req non2xx errors captured inflight
 sum_bare=0; sum_listen=0; bad=0
 for round in $(seq 1 "$ROUNDS"); do
   # bare handler
   "$work/bare" 127.0.0.1:0 2>"$work/bare.err" & pids+=($!); bpid=$!
   addr=$(wait_addr "$work/bare.err")
+  t0=$(cpu_ticks "$bpid")
   read -r req rps non2xx errs < <(run_wrk "http://$addr/")
+  cpu=$(awk -v a="$t0" -v b="$(cpu_ticks "$bpid")" -v hz="$hz" -v r="$req" 'BEGIN{printf "%.1f", (b-a)/hz*1e6/r}')
   kill "$bpid"; wait "$bpid" 2>/dev/null || true
-  printf '%-6s %-34s %9s %10s %7s %7s %9s %9s\n' "$round" "bare net/http" "$req" "$rps" "$non2xx" "$errs" - -
+  printf '%-6s %-34s %9s %10s %8s %7s %7s %9s %9s\n' "$round" "bare net/http" "$req" "$rps" "$cpu" "$non2xx" "$errs" - -
   sum_bare=$((sum_bare + rps))
 
   # zegocb listen -q --save, checking signatures
@@ -83,12 +89,14 @@ for round in $(seq 1 "$ROUNDS"); do
   ZEGO_CALLBACK_SECRET=$SECRET "$work/zegocb" listen -q --addr 127.0.0.1:0 --save "$cap" \
     >"$work/listen-$round.out" 2>"$work/listen-$round.err" & pids+=($!); lpid=$!
   addr=$(wait_addr "$work/listen-$round.err")
+  t0=$(cpu_ticks "$lpid")
   read -r req rps non2xx errs < <(run_wrk "http://$addr/")
+  cpu=$(awk -v a="$t0" -v b="$(cpu_ticks "$lpid")" -v hz="$hz" -v r="$req" 'BEGIN{printf "%.1f", (b-a)/hz*1e6/r}')
   kill -TERM "$lpid"; wait "$lpid" || { echo "listen exited $?" >&2; bad=1; }
   lines=$(wc -l <"$cap")
   summary=$(grep '^stopped:' "$work/listen-$round.err" || true)
   events=$(sed -E 's/^stopped: ([0-9]+) event.*/\1/' <<<"$summary")
-  printf '%-6s %-34s %9s %10s %7s %7s %9s %9s\n' "$round" "zegocb listen -q --save (signed)" "$req" "$rps" "$non2xx" "$errs" "$lines" "$((lines - req))"
+  printf '%-6s %-34s %9s %10s %8s %7s %7s %9s %9s\n' "$round" "zegocb listen -q --save (signed)" "$req" "$rps" "$cpu" "$non2xx" "$errs" "$lines" "$((lines - req))"
   echo "       listen: $summary"
   sum_listen=$((sum_listen + rps))
   if [ "$lines" != "$events" ]; then echo "       MISMATCH: $lines capture lines, $events acknowledged" >&2; bad=1; fi

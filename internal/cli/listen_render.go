@@ -52,6 +52,7 @@ type listenRenderer struct {
 	verbose bool
 	s       *ui.Styles
 	secret  string // only to scrub headers on -v; never printed
+	buf     []byte // scratch for header lines
 }
 
 func (r *listenRenderer) render(w *bufio.Writer, it listenItem) {
@@ -100,89 +101,127 @@ func writeJSONLine(w *bufio.Writer, v any) {
 	w.WriteByte('\n')
 }
 
-// header is the one line every event gets (and all that -q prints).
+// header is the one line every event gets (and all that -q prints). It is
+// built by appending into a reused buffer: under load with -q it runs once
+// per request on the printer goroutine.
 func (r *listenRenderer) header(w *bufio.Writer, ev *listen.Event) {
 	s := r.s
-	parts := []string{
-		r.paint(s.Faint, ev.Received.Format("15:04:05.000")),
-		r.paint(s.Faint, "#"+strconv.Itoa(ev.Seq)),
+	b := r.buf[:0]
+	if r.color {
+		b = append(b, s.Faint.Render(ev.Received.Format("15:04:05.000"))...)
+	} else {
+		b = ev.Received.AppendFormat(b, "15:04:05.000")
 	}
+	b = append(b, "  "...)
+	b = r.put(b, s.Faint, "#"+strconv.Itoa(ev.Seq))
+	b = append(b, "  "...)
 	switch {
 	case ev.Payload == nil:
-		parts = append(parts, r.paint(s.Fail, "(unparseable body)"))
+		b = r.put(b, s.Fail, "(unparseable body)")
 	case ev.Name == "":
-		parts = append(parts, r.paint(s.Warn, "(no event field)"))
+		b = r.put(b, s.Warn, "(no event field)")
 	case ev.Spec == nil:
-		parts = append(parts, r.paint(s.Event, ev.Name)+" "+r.paint(s.Warn, "(not in catalog)"))
+		b = r.put(b, s.Event, ev.Name)
+		b = r.put(append(b, ' '), s.Warn, "(not in catalog)")
 	default:
-		parts = append(parts, r.paint(s.Event, ev.Name))
+		b = r.put(b, s.Event, ev.Name)
 	}
-	if ids := r.keyIDs(ev.Payload); ids != "" {
-		parts = append(parts, ids)
-	}
+	b = r.appendKeyIDs(b, ev.Payload)
+	b = append(b, "  sig "...)
 	switch ev.Sig {
 	case listen.SigOK:
-		parts = append(parts, "sig "+r.paint(s.Pass, "ok"))
+		b = r.put(b, s.Pass, "ok")
 	case listen.SigBad:
-		parts = append(parts, "sig "+r.paint(s.Fail, "bad")+" ("+string(ev.SigResult.Reason)+")")
+		b = r.put(b, s.Fail, "bad")
+		b = append(append(append(b, " ("...), ev.SigResult.Reason...), ')')
 	default:
-		parts = append(parts, "sig "+r.paint(s.Faint, "unchecked"))
+		b = r.put(b, s.Faint, "unchecked")
 	}
-	parts = append(parts, r.deliveryText(ev))
-	answer := r.styleStatus(ev.Status)
+	b = append(b, "  "...)
+	b = r.appendDelivery(b, ev)
+	b = append(b, "  → "...)
+	b = r.put(b, statusStyle(s, ev.Status), strconv.Itoa(ev.Status))
 	if ev.Answer != "" {
-		answer += " " + strconv.Quote(clipText(ev.Answer, 40))
+		b = strconv.AppendQuote(append(b, ' '), clipText(ev.Answer, 40))
 	}
-	parts = append(parts, "→ "+answer+" in "+fmtDur(ev.Latency))
-	w.WriteString(strings.Join(parts, "  "))
-	w.WriteByte('\n')
+	b = append(b, " in "...)
+	b = appendDur(b, ev.Latency)
+	b = append(b, '\n')
+	w.Write(b)
+	r.buf = b
+}
+
+// put appends text, styled when colour is on.
+func (r *listenRenderer) put(b []byte, st lipgloss.Style, text string) []byte {
+	if !r.color {
+		return append(b, text...)
+	}
+	return append(b, st.Render(text)...)
+}
+
+func statusStyle(s *ui.Styles, status int) lipgloss.Style {
+	if status >= 200 && status < 300 {
+		return s.Pass
+	}
+	return s.Fail
 }
 
 func (r *listenRenderer) styleStatus(status int) string {
-	s := r.s
-	if status >= 200 && status < 300 {
-		return r.paint(s.Pass, strconv.Itoa(status))
-	}
-	return r.paint(s.Fail, strconv.Itoa(status))
+	return r.paint(statusStyle(r.s, status), strconv.Itoa(status))
 }
 
-func (r *listenRenderer) deliveryText(ev *listen.Event) string {
-	s := r.s
+func (r *listenRenderer) appendDelivery(b []byte, ev *listen.Event) []byte {
 	if ev.Delivery <= 1 {
-		return "delivery 1"
+		return append(b, "delivery 1"...)
 	}
 	k := ev.Delivery - 1
 	label := "retry " + strconv.Itoa(k) + " of 5"
 	if k > 5 {
 		label = "retry " + strconv.Itoa(k) + " (ZEGO stops after 5)"
 	}
-	return r.paint(s.Warn, label) + " (" + fmtDur(ev.SincePrev) + " after previous, " + fmtSigned(ev.Drift) + " vs schedule)"
+	b = r.put(b, r.s.Warn, label)
+	b = appendDur(append(b, " ("...), ev.SincePrev)
+	b = append(b, " after previous, "...)
+	if ev.Drift >= 0 {
+		b = append(b, '+')
+	}
+	b = appendDur(b, ev.Drift)
+	return append(b, " vs schedule)"...)
 }
 
-// keyIDs picks the ids a reader scans for: room, stream, user, task.
-func (r *listenRenderer) keyIDs(p *callback.Payload) string {
-	s := r.s
+// idFields are the ids a reader scans for, in order, with the fields that
+// carry each (the first present wins).
+var idFields = []struct {
+	label  string
+	fields []string
+}{
+	{"room", []string{"room_id", "channel_id"}},
+	{"stream", []string{"stream_id", "mix_stream_alias", "stream_alias"}},
+	{"user", []string{"user_id", "user_account", "UserId"}},
+	{"task", []string{"task_id", "TaskId"}},
+}
+
+func (r *listenRenderer) appendKeyIDs(b []byte, p *callback.Payload) []byte {
 	if p == nil {
-		return ""
+		return b
 	}
-	var out []string
-	for _, k := range []struct {
-		label  string
-		fields []string
-	}{
-		{"room", []string{"room_id", "channel_id"}},
-		{"stream", []string{"stream_id", "mix_stream_alias", "stream_alias"}},
-		{"user", []string{"user_id", "user_account", "UserId"}},
-		{"task", []string{"task_id", "TaskId"}},
-	} {
+	first := true
+	for _, k := range idFields {
 		for _, f := range k.fields {
 			if v, ok := p.Get(f); ok && v.Kind != callback.KindArray && v.Kind != callback.KindObject && v.Text != "" {
-				out = append(out, r.paint(s.Key, k.label+"=")+clipText(v.Text, 40))
+				if first {
+					b = append(b, "  "...)
+					first = false
+				} else {
+					b = append(b, ' ')
+				}
+				b = r.put(b, r.s.Key, k.label+"=")
+				b = append(b, clipText(v.Text, 40)...)
 				break
 			}
 		}
 	}
-	return strings.Join(out, " ")
+	return b
 }
 
 // details are the indented lines under the header.
@@ -418,19 +457,23 @@ func clipText(s string, n int) string {
 	return s[:n-3] + "..."
 }
 
-// fmtDur formats a duration for people: 0.31ms, 12.3ms, 2.10s, 62s.
-func fmtDur(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "-" + fmtDur(-d)
-	case d < 10*time.Millisecond:
-		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) + "ms"
-	case d < time.Second:
-		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
-	case d < 10*time.Second:
-		return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
+// fmtDur formats a duration for people: 0.31ms, 12.3ms, 2.10s, 62.0s.
+func fmtDur(d time.Duration) string { return string(appendDur(nil, d)) }
+
+func appendDur(b []byte, d time.Duration) []byte {
+	if d < 0 {
+		b = append(b, '-')
+		d = -d
 	}
-	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
+	switch {
+	case d < 10*time.Millisecond:
+		return append(strconv.AppendFloat(b, float64(d)/float64(time.Millisecond), 'f', 2, 64), "ms"...)
+	case d < time.Second:
+		return append(strconv.AppendFloat(b, float64(d)/float64(time.Millisecond), 'f', 1, 64), "ms"...)
+	case d < 10*time.Second:
+		return append(strconv.AppendFloat(b, d.Seconds(), 'f', 2, 64), 's')
+	}
+	return append(strconv.AppendFloat(b, d.Seconds(), 'f', 1, 64), 's')
 }
 
 func fmtSigned(d time.Duration) string {
