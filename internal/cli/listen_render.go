@@ -182,11 +182,10 @@ func (r *listenRenderer) appendDelivery(b []byte, ev *listen.Event) []byte {
 	b = r.put(b, r.s.Warn, label)
 	b = appendDur(append(b, " ("...), ev.SincePrev)
 	b = append(b, " after previous, "...)
-	if ev.Drift >= 0 {
-		b = append(b, '+')
+	if ev.Drift < 0 {
+		return append(appendDur(b, -ev.Drift), " early)"...)
 	}
-	b = appendDur(b, ev.Drift)
-	return append(b, " vs schedule)"...)
+	return append(appendDur(b, ev.Drift), " late)"...)
 }
 
 // idFields are the ids a reader scans for, in order, with the fields that
@@ -302,8 +301,7 @@ func (r *listenRenderer) forwardLine(w *bufio.Writer, fa *listen.ForwardAttempt)
 		r.paint(s.Faint, a.Start.Format("15:04:05.000")),
 		r.paint(s.Faint, "#"+strconv.Itoa(fa.Seq)),
 		r.paint(s.Event, orText(fa.Event, "(no event)")),
-		r.paint(s.Accent, "forward") + " attempt " + strconv.Itoa(a.N) + " of " + strconv.Itoa(fa.Max) + " (+" + fmtDur(a.Offset) + "):",
-		r.attemptOutcome(a),
+		r.paint(s.Accent, "forward") + " attempt " + strconv.Itoa(a.N) + " of " + strconv.Itoa(fa.Max) + " (+" + fmtDur(a.Offset) + "): " + r.attemptOutcome(a),
 	}
 	text := strings.Join(parts, "  ")
 	switch {
@@ -474,13 +472,6 @@ func appendDur(b []byte, d time.Duration) []byte {
 		return append(strconv.AppendFloat(b, d.Seconds(), 'f', 2, 64), 's')
 	}
 	return append(strconv.AppendFloat(b, d.Seconds(), 'f', 1, 64), 's')
-}
-
-func fmtSigned(d time.Duration) string {
-	if d < 0 {
-		return fmtDur(d)
-	}
-	return "+" + fmtDur(d)
 }
 
 func ms(d time.Duration) float64 {
