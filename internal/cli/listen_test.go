@@ -733,3 +733,24 @@ func TestListenGolden(t *testing.T) {
 		})
 	}
 }
+
+func TestListenVerboseShowsScrubbedHeaders(t *testing.T) {
+	l := lsStart(t, lsSetup{env: lsEnv}, "-v")
+	req, _ := http.NewRequest("POST", l.url("/v"), bytes.NewReader(lsFixture(t, "record")))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer hunter2")
+	req.Header.Set("X-Leak", "prefix-"+lsSecret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	l.stop()
+	out := l.out.String()
+	if !strings.Contains(out, "> Content-Type: application/json") || !strings.Contains(out, "> POST /v from 127.0.0.1:") {
+		t.Errorf("-v output lacks the request:\n%s", out)
+	}
+	if strings.Contains(out, "hunter2") || strings.Contains(out, lsSecret) {
+		t.Errorf("-v output leaks a credential or the secret:\n%s", out)
+	}
+}
