@@ -218,8 +218,7 @@ func runListen(opts *listenOptions) error {
 	addr := ln.Addr().String()
 
 	// Everything printed goes through one goroutine, in arrival order.
-	items := make(chan listenItem, 4096)
-	out := newListenOutput(items)
+	out := newListenOutput()
 
 	var fwd *listen.Forwarder
 	if opts.ForwardTo != "" {
@@ -333,74 +332,92 @@ func runListen(opts *listenOptions) error {
 	return nil
 }
 
-// listenOutput is the channel between the handler goroutines and the
-// printer. send never drops an item: it blocks when the buffer is full.
-// Items sent after close (a request still running when the grace period
-// ran out) are counted, not printed.
+// listenOutput is the queue between the handler goroutines and the one
+// printer goroutine, which prints in arrival order. send never drops an
+// item: when listenQueueMax items are waiting it blocks until the printer
+// catches up. Items sent after close (a request still running when the
+// grace period ran out) are counted, not printed.
+//
+// It is a mutex-guarded slice rather than a channel so that, under load,
+// handlers do not wake the printer once per event: the printer takes
+// everything queued, prints it with one write, then sleeps listenLinger
+// before looking again; only a printer parked on an empty queue is woken.
+// A lone event is printed at once.
 type listenOutput struct {
-	ch     chan listenItem
-	mu     sync.RWMutex
+	mu     sync.Mutex
+	ready  *sync.Cond // the printer waits for items
+	room   *sync.Cond // senders wait for room
+	items  []listenItem
+	parked bool
 	closed bool
 	late   int
 }
 
-func newListenOutput(ch chan listenItem) *listenOutput { return &listenOutput{ch: ch} }
+const (
+	listenQueueMax = 1 << 16
+	listenLinger   = time.Millisecond
+)
+
+func newListenOutput() *listenOutput {
+	o := &listenOutput{}
+	o.ready = sync.NewCond(&o.mu)
+	o.room = sync.NewCond(&o.mu)
+	return o
+}
 
 func (o *listenOutput) send(it listenItem) {
-	o.mu.RLock()
+	o.mu.Lock()
+	for len(o.items) >= listenQueueMax && !o.closed {
+		o.room.Wait()
+	}
 	if o.closed {
-		o.mu.RUnlock()
-		o.mu.Lock()
 		o.late++
 		o.mu.Unlock()
 		return
 	}
-	o.ch <- it
-	o.mu.RUnlock()
+	o.items = append(o.items, it)
+	if o.parked {
+		o.parked = false
+		o.ready.Signal()
+	}
+	o.mu.Unlock()
 }
 
 func (o *listenOutput) close() {
 	o.mu.Lock()
 	o.closed = true
-	close(o.ch)
+	o.ready.Signal()
+	o.room.Broadcast()
 	o.mu.Unlock()
 }
 
-// drain prints items until the channel is closed. Output is buffered and
-// flushed once the channel has stayed empty for listenFlushLinger (or the
-// buffer is full): a burst costs a few writes, a lone event shows at once.
+// drain prints items until close, then returns the counts.
 func (o *listenOutput) drain(w io.Writer, r *listenRenderer) listenStats {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var st listenStats
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
-	var flush <-chan time.Time
+	var batch []listenItem
 	for {
-		select {
-		case it, ok := <-o.ch:
-			if !ok {
-				timer.Stop()
-				bw.Flush()
-				return st
-			}
+		o.mu.Lock()
+		for len(o.items) == 0 && !o.closed {
+			o.parked = true
+			o.ready.Wait()
+		}
+		batch, o.items = o.items, batch[:0]
+		closed := o.closed
+		o.room.Broadcast()
+		o.mu.Unlock()
+		for i, it := range batch {
 			r.render(bw, it)
 			st.count(it)
-			if flush == nil && len(o.ch) == 0 {
-				timer.Reset(listenFlushLinger)
-				flush = timer.C
-			}
-		case <-flush:
-			flush = nil
-			if len(o.ch) == 0 {
-				bw.Flush()
-			}
+			batch[i] = listenItem{} // let the event be collected
 		}
+		bw.Flush()
+		if closed && len(batch) == 0 {
+			return st
+		}
+		time.Sleep(listenLinger)
 	}
 }
-
-// listenFlushLinger is how long the printer waits for more events before
-// writing what it has.
-const listenFlushLinger = 2 * time.Millisecond
 
 func (st *listenStats) count(it listenItem) {
 	if it.reject != nil {
