@@ -46,3 +46,25 @@ func TestAppendJSONMatchesMarshal(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkEncode(b *testing.B) {
+	req := httptest.NewRequest("POST", "/zego", nil)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "wrk")
+	body := []byte(`{"event":"stream_create","appid":"3146419612","timestamp":"1795433823","nonce":"3373868000766090308","signature":"7c26a9c3054b38a71408b4876fe8b1bdb95bdc75","room_id":"room-1d94","room_session_id":"1918036962685685918","user_id":"user-8899","user_name":"Guest 8899","channel_id":"room-1d94","stream_id":"room-1d94-user-8899","stream_attr":"{\"cid\":0}","stream_seq":"492","rtmp_url":["rtmp://rtmp.wsdemo.zego.im/zegodemo/room-1d94-user-8899"]}`)
+	rec := New(req, body, time.Now(), "")
+	rec.Answer = &Answer{Status: 200, Body: "1"}
+	b.Run("Marshal", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			rec.Marshal()
+		}
+	})
+	b.Run("AppendJSON", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf []byte
+		for i := 0; i < b.N; i++ {
+			buf = rec.AppendJSON(buf[:0])
+		}
+	})
+}
