@@ -179,6 +179,7 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 // listenStats are counted by the printer goroutine.
 type listenStats struct {
 	events, badSig, failures, redeliveries, saved, saveErrors, rejected int
+	late                                                                int // not printed: answered after the grace period
 }
 
 func runListen(opts *listenOptions) error {
@@ -318,6 +319,7 @@ func runListen(opts *listenOptions) error {
 	}
 	out.close()
 	st := <-printed
+	st.late = out.lateCount()
 	var closeErr error
 	if capFile != nil {
 		closeErr = capFile.Close()
@@ -381,6 +383,12 @@ func (o *listenOutput) send(it listenItem) {
 		o.ready.Signal()
 	}
 	o.mu.Unlock()
+}
+
+func (o *listenOutput) lateCount() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.late
 }
 
 func (o *listenOutput) close() {
@@ -505,6 +513,9 @@ func (o *listenOptions) printSummary(st listenStats, capFile *listen.CaptureFile
 	}
 	if st.rejected > 0 {
 		parts = append(parts, plural(st.rejected, "rejected request", "rejected requests"))
+	}
+	if st.late > 0 {
+		parts = append(parts, plural(st.late, "event", "events")+" not shown (finished after the shutdown grace period)")
 	}
 	if capFile != nil {
 		p := plural(capFile.Lines(), "line", "lines") + " saved to " + capFile.Path

@@ -693,10 +693,24 @@ func TestListenFlags(t *testing.T) {
 	}
 }
 
+// Binding a non-loopback address warns. Tested without binding one: tests
+// only ever open loopback ports.
 func TestListenNonLoopbackWarns(t *testing.T) {
-	l := lsStart(t, lsSetup{env: lsEnv}, "--addr", "0.0.0.0:0")
-	_ = l
-	lsWaitFor(t, l.errOut, "which other machines can reach")
+	for _, tt := range []struct {
+		addr string
+		warn bool
+	}{{"0.0.0.0:8080", true}, {"[::]:8080", true}, {"192.168.1.5:8080", true}, {"127.0.0.1:8080", false}, {"[::1]:8080", false}, {"localhost:8080", false}} {
+		ios, _, _, errOut := ui.Test()
+		f := New(ios)
+		f.Getenv = func(string) string { return "" }
+		(&listenOptions{f: f}).printReady(tt.addr, SecretNone, false)
+		if got := strings.Contains(errOut.String(), "which other machines can reach"); got != tt.warn {
+			t.Errorf("%s: warning %v, want %v:\n%s", tt.addr, got, tt.warn, errOut.String())
+		}
+		if !strings.Contains(errOut.String(), "listening on http://"+tt.addr+"/ (signature: NOT checked: no secret configured)") {
+			t.Errorf("%s: readiness line:\n%s", tt.addr, errOut.String())
+		}
+	}
 }
 
 // The pretty view, byte for byte, with a frozen clock: piped, on a
