@@ -768,3 +768,52 @@ func TestListenVerboseShowsScrubbedHeaders(t *testing.T) {
 		t.Errorf("-v output leaks a credential or the secret:\n%s", out)
 	}
 }
+
+// Ctrl-C while a request is in flight (here: waiting for the app it is
+// forwarded to): listen stops accepting, lets the request finish, saves and
+// answers it, then exits 0 with the summary.
+func TestListenShutdownFinishesInFlight(t *testing.T) {
+	arrived, release := make(chan struct{}), make(chan struct{})
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-release
+		io.WriteString(w, "1")
+	}))
+	defer app.Close()
+	capPath := filepath.Join(t.TempDir(), "cap.jsonl")
+	l := lsStart(t, lsSetup{env: lsEnv}, "--save", capPath, "-q", "--forward-to", app.URL)
+	body := lsFixture(t, "stream_close")
+	type result struct {
+		status int
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		resp, err := http.Post(l.url("/"), "application/json", bytes.NewReader(body))
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		resp.Body.Close()
+		done <- result{status: resp.StatusCode}
+	}()
+	<-arrived  // the request is being handled
+	l.cancel() // Ctrl-C
+	close(release)
+	r := <-done
+	if r.err != nil || r.status != 200 {
+		t.Fatalf("in-flight request: %d %v", r.status, r.err)
+	}
+	if code := l.stop(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if recs := lsReadCapture(t, capPath); len(recs) != 1 || !bytes.Equal(recs[0].raw, body) || recs[0].Answer.Status != 200 {
+		t.Fatalf("capture: %+v", recs)
+	}
+	if !strings.Contains(l.errOut.String(), "stopped: 1 event,") {
+		t.Errorf("summary: %s", l.errOut.String())
+	}
+	if _, err := http.Post(l.url("/"), "application/json", bytes.NewReader(body)); err == nil {
+		t.Error("still accepting after shutdown")
+	}
+}
