@@ -1,6 +1,9 @@
 // Command gen writes signed callback bodies for the listen benchmark: one
 // compact JSON body per line, each with its own nonce and a valid
 // signature for the secret given as the first argument.
+//
+//	gen SECRET COUNT [EVENT]
+//	gen -count-records FILE   # prints how many lines of FILE are whole capture records
 package main
 
 import (
@@ -11,9 +14,14 @@ import (
 	"time"
 
 	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/capture"
 )
 
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "-count-records" {
+		countRecords(os.Args[2])
+		return
+	}
 	if len(os.Args) < 3 {
 		fmt.Fprintln(os.Stderr, "usage: gen SECRET COUNT [EVENT]")
 		os.Exit(2)
@@ -45,4 +53,22 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
+}
+
+func countRecords(path string) {
+	fh, err := os.Open(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+	defer fh.Close()
+	sc := bufio.NewScanner(fh)
+	sc.Buffer(nil, 16<<20)
+	n := 0
+	for sc.Scan() {
+		if _, err := capture.Parse(sc.Bytes()); err == nil {
+			n++
+		}
+	}
+	fmt.Println(n)
 }
