@@ -67,6 +67,8 @@ type Field struct {
 	Enum        []Enum `json:"enum,omitempty"`
 	Description string `json:"description"`
 	Sample      any    `json:"sample"` // template string, or []string of templates for arrays
+
+	idx int // position in Event.Fields
 }
 
 // Response is what ZEGO expects the receiver to answer.
@@ -170,6 +172,7 @@ func (e *Event) index() error {
 	e.byRole = map[Role]*Field{}
 	for i := range e.Fields {
 		f := &e.Fields[i]
+		f.idx = i
 		if _, dup := e.byName[f.Name]; dup {
 			return fmt.Errorf("field %q listed twice", f.Name)
 		}

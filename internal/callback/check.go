@@ -47,26 +47,43 @@ func (e *Event) Check(p *Payload) []Problem {
 	add := func(field string, sev Severity, format string, args ...any) {
 		probs = append(probs, Problem{Field: field, Severity: sev, Msg: fmt.Sprintf(format, args...)})
 	}
-	seen := make(map[string]struct{}, len(p.Entries))
+	// Which catalog fields are present: a bitset on the stack for the usual
+	// sizes, so a clean payload is checked without allocating.
+	var small [4]uint64
+	present := small[:]
+	if n := len(e.Fields)/64 + 1; n > len(small) {
+		present = make([]uint64, n)
+	}
 	for i := range p.Entries {
 		f := &p.Entries[i]
-		if _, dup := seen[f.Key]; dup {
+		spec := e.byName[f.Key]
+		dup := false
+		if spec != nil {
+			bit := uint64(1) << (spec.idx % 64)
+			dup = present[spec.idx/64]&bit != 0
+			present[spec.idx/64] |= bit
+		} else {
+			for j := 0; j < i; j++ {
+				if p.Entries[j].Key == f.Key {
+					dup = true
+					break
+				}
+			}
+		}
+		if dup {
 			add(f.Key, Error, "duplicate key (byte %d): receivers disagree on which value wins", f.Offset)
 			continue
 		}
-		seen[f.Key] = struct{}{}
-		spec := e.byName[f.Key]
-		if spec == nil {
-			continue
+		if spec != nil {
+			checkValue(spec, f.Value, p.Format, add)
 		}
-		checkValue(spec, f.Value, p.Format, add)
 	}
 	for i := range e.Fields {
 		spec := &e.Fields[i]
 		if !spec.Required {
 			continue
 		}
-		if _, ok := seen[spec.Name]; !ok {
+		if present[i/64]&(1<<(i%64)) == 0 {
 			if k, _, found := p.GetFold(spec.Name); found {
 				add(spec.Name, Error, "missing required field (found %q: field names are case-sensitive)", k)
 			} else {

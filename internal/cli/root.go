@@ -132,6 +132,8 @@ Environment:
 func commands(f *Factory) []*cobra.Command {
 	return []*cobra.Command{
 		newVersionCmd(f),
+		newVerifyCmd(f, nil),
+		newDecodeCmd(f, nil),
 	}
 }
 
