@@ -54,9 +54,18 @@ func (e *Event) Check(p *Payload) []Problem {
 	if n := len(e.Fields)/64 + 1; n > len(small) {
 		present = make([]uint64, n)
 	}
+	next := 0 // payloads mostly follow catalog order: try the next field before the map
 	for i := range p.Entries {
 		f := &p.Entries[i]
-		spec := e.byName[f.Key]
+		var spec *Field
+		if next < len(e.Fields) && e.Fields[next].Name == f.Key {
+			spec = &e.Fields[next]
+		} else {
+			spec = e.byName[f.Key]
+		}
+		if spec != nil {
+			next = spec.idx + 1
+		}
 		dup := false
 		if spec != nil {
 			bit := uint64(1) << (spec.idx % 64)
@@ -149,12 +158,13 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 				add(name, Error, "must be an array of strings")
 			}
 			if spec.MaxBytes > 0 {
-				for _, s := range v.Strings() {
-					if len(s) > spec.MaxBytes {
-						add(name, Warning, "has an item of %d bytes, documented limit %d", len(s), spec.MaxBytes)
-						break
+				gjson.Parse(v.Raw).ForEach(func(_, item gjson.Result) bool {
+					if n := len(item.Str); n > spec.MaxBytes {
+						add(name, Warning, "has an item of %d bytes, documented limit %d", n, spec.MaxBytes)
+						return false
 					}
-				}
+					return true
+				})
 			}
 			return
 		case KindString:

@@ -278,6 +278,10 @@ func ParseJSONInto(p *Payload, s string) error {
 	if !utf8.ValidString(s) {
 		return &ParseError{Offset: invalidUTF8At(s), Msg: "invalid UTF-8"}
 	}
+	if scanObject(s, p) {
+		return nil
+	}
+	p.Entries = p.Entries[:0]
 	if !gjson.Valid(s) {
 		return syntaxError(s)
 	}
@@ -286,7 +290,7 @@ func ParseJSONInto(p *Payload, s string) error {
 		return &ParseError{Offset: root.Index, Msg: "want a JSON object, got " + describeJSON(root)}
 	}
 	root.ForEach(func(k, v gjson.Result) bool {
-		p.Entries = append(p.Entries, Entry{Key: k.Str, Value: valueOf(v), Offset: root.Index + k.Index})
+		p.Entries = append(p.Entries, Entry{Key: k.Str, Value: valueOf(v), Offset: k.Index})
 		return true
 	})
 	return nil

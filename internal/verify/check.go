@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"bytes"
 	"errors"
 	"hash/maphash"
 	"strconv"
@@ -60,8 +59,6 @@ func (r *Result) unreadable(msg string) {
 	r.Reasons = append(r.Reasons, msg)
 }
 
-var receivedAtKey = []byte(`"received_at"`)
-
 // CheckPayload checks one payload (a callback body or a capture record line)
 // as Run would, without dedup. It is exported for tests and fuzzing.
 func CheckPayload(opts Options, data []byte, lastLine bool) Result {
@@ -77,6 +74,11 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 	st.errs, st.warns, st.notes = st.errs[:0], st.warns[:0], st.notes[:0]
 	defer func() { c.finish(st, r) }()
 
+	if len(data) == 0 {
+		r.Unreadable = true
+		st.errs = append(st.errs, "unreadable: empty body")
+		return
+	}
 	if !utf8.Valid(data) {
 		r.Unreadable = true
 		st.errs = append(st.errs, "unreadable: invalid UTF-8 at byte "+strconv.Itoa(invalidUTF8At(data)))
@@ -89,30 +91,28 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		return
 	}
 
-	body, contentType := data, ""
-	var received time.Time
+	p, err := c.parse(st, data, "")
 	isRecord := false
-	if bytes.Contains(data, receivedAtKey) && capture.IsRecord(string(data)) {
-		rec, err := capture.Parse(data)
-		if err != nil {
+	var received time.Time
+	if err == nil && hasKey(p, "received_at") && capture.IsRecordKeys(func(k string) bool { return hasKey(p, k) }) {
+		// A capture record: check the body it holds, as received.
+		isRecord = true
+		rec, rerr := capture.EssentialsFrom(func(k string) (string, string, bool) {
+			v, ok := p.Get(k)
+			return v.Raw, v.Text, ok
+		})
+		if rerr != nil {
 			r.Unreadable = true
-			st.errs = append(st.errs, "unreadable: capture record: "+err.Error())
+			st.errs = append(st.errs, "unreadable: capture record: "+rerr.Error())
 			return
 		}
-		raw, err := rec.RawBody()
-		if err != nil {
-			r.Unreadable = true
-			st.errs = append(st.errs, "unreadable: capture record: body_base64: "+err.Error())
-			return
-		}
-		body, contentType, received, isRecord = raw, rec.ContentType(), rec.ReceivedAt, true
+		received = rec.ReceivedAt
+		p, err = c.parse(st, rec.Body, rec.ContentType)
 	}
-
-	p, err := c.parse(st, body, contentType)
 	if err != nil {
 		r.Unreadable = true
 		msg := err.Error()
-		if errors.Is(err, callback.ErrEmpty) || msg == callback.ErrEmpty.Error() {
+		if errors.Is(err, callback.ErrEmpty) {
 			msg = "empty body"
 		}
 		if isRecord {
@@ -207,6 +207,15 @@ func (c *checker) parse(st *state, body []byte, contentType string) (*callback.P
 		return nil, err
 	}
 	return p, nil
+}
+
+func hasKey(p *callback.Payload, key string) bool {
+	for i := range p.Entries {
+		if p.Entries[i].Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *checker) checkAge(st *state, ts string, ref time.Time, refName string) {

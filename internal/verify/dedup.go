@@ -15,7 +15,7 @@ type dedup struct {
 }
 
 func newDedup(window int) *dedup {
-	return &dedup{window: window, cur: make(map[uint64]uint64)}
+	return &dedup{window: window, cur: make(map[uint64]uint64, min(window, 1<<14))}
 }
 
 // check records key at file:line and, when it was seen before, returns the
