@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"errors"
 	"hash/maphash"
 	"strconv"
@@ -91,7 +92,8 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		return
 	}
 
-	p, err := c.parse(st, data, "")
+	body := data
+	p, err := c.parse(st, body, "")
 	isRecord := false
 	var received time.Time
 	if err == nil && hasKey(p, "received_at") && capture.IsRecordKeys(func(k string) bool { return hasKey(p, k) }) {
@@ -106,14 +108,17 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 			st.errs = append(st.errs, "unreadable: capture record: "+rerr.Error())
 			return
 		}
-		received = rec.ReceivedAt
-		p, err = c.parse(st, rec.Body, rec.ContentType)
+		received, body = rec.ReceivedAt, rec.Body
+		p, err = c.parse(st, body, rec.ContentType)
 	}
 	if err != nil {
 		r.Unreadable = true
 		msg := err.Error()
 		if errors.Is(err, callback.ErrEmpty) {
 			msg = "empty body"
+		}
+		if b := firstByte(body); b != '{' && b != '[' && b != '"' && b != '%' && !bytes.ContainsRune(body, '=') {
+			msg = "neither JSON nor a form body"
 		}
 		if isRecord {
 			msg = "captured body: " + msg
@@ -176,7 +181,9 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 			r.Signature = SigOK
 		case signature.MissingSignature, signature.MissingTimestamp, signature.MissingNonce:
 			r.Signature, r.SignatureReason = SigMissing, res.Reason
-			st.errs = append(st.errs, "signature: "+res.Detail)
+			if ev == nil { // for a known event the schema check already said which field is missing
+				st.errs = append(st.errs, "signature: "+res.Detail)
+			}
 		default:
 			r.Signature, r.SignatureReason = SigBad, res.Reason
 			st.errs = append(st.errs, "signature: "+res.Detail)
@@ -207,6 +214,15 @@ func (c *checker) parse(st *state, body []byte, contentType string) (*callback.P
 		return nil, err
 	}
 	return p, nil
+}
+
+func firstByte(b []byte) byte {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return c
+		}
+	}
+	return 0
 }
 
 func hasKey(p *callback.Payload, key string) bool {
