@@ -196,7 +196,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 	if spec.MaxBytes > 0 && len(v.Text) > spec.MaxBytes {
 		add(name, Warning, "is %d bytes, documented limit %d", len(v.Text), spec.MaxBytes)
 	}
-	if len(spec.Enum) > 0 && v.Text != "" && !spec.hasEnum(v.Text) {
+	if len(spec.Enum) > 0 && v.Text != "" && spec.Role != RoleEvent && !spec.hasEnum(v.Text) {
 		add(name, Warning, "%s is not a documented value (%s)", strconv.Quote(v.Text), spec.enumList())
 	}
 }

@@ -22,7 +22,13 @@ func Main(ctx context.Context, args []string, io *ui.IOStreams) int {
 func run(ctx context.Context, args []string, f *Factory) int {
 	root := NewRootCmd(f)
 	root.SetArgs(args)
+	// cobra writes help, --version and completion scripts through these.
+	// style.md warns against SetOut because cobra then also prints usage on
+	// errors there (cobra#1708); SilenceUsage and SilenceErrors are on, so
+	// only requested output reaches them: help and scripts on stdout.
 	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
 	err := root.ExecuteContext(ctx)
 	if err == nil && ctx.Err() != nil {
 		err = ErrInterrupted

@@ -1,0 +1,146 @@
+package deliver
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// recorder is an endpoint that fails the first k requests and records arrival times.
+type recorder struct {
+	mu     sync.Mutex
+	k      int
+	times  []time.Time
+	bodies []string
+}
+
+func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	b, _ := io.ReadAll(req.Body)
+	r.mu.Lock()
+	r.times = append(r.times, time.Now())
+	r.bodies = append(r.bodies, string(b))
+	n := len(r.times)
+	r.mu.Unlock()
+	if n <= r.k {
+		http.Error(w, "boom", http.StatusInternalServerError)
+		return
+	}
+	io.WriteString(w, "1")
+}
+
+func TestRetriesUntilAccepted(t *testing.T) {
+	rec := &recorder{k: 3}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	var seen []int
+	res, err := Deliver(context.Background(), Request{URL: srv.URL, Body: []byte(`{"a":1}`)}, Options{
+		Schedule:  ZEGOSchedule,
+		Scale:     0.001,
+		OnAttempt: func(a Attempt) { seen = append(seen, a.Status) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Delivered || len(res.Attempts) != 4 {
+		t.Fatalf("delivered=%v attempts=%d, want true 4", res.Delivered, len(res.Attempts))
+	}
+	if got := seen; len(got) != 4 || got[0] != 500 || got[3] != 200 {
+		t.Fatalf("statuses %v", got)
+	}
+	for _, b := range rec.bodies {
+		if b != `{"a":1}` {
+			t.Fatalf("retry changed the body: %q", b)
+		}
+	}
+}
+
+func TestGivesUpAfterSixAttempts(t *testing.T) {
+	rec := &recorder{k: 100}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	res, err := Deliver(context.Background(), Request{URL: srv.URL}, Options{Schedule: ZEGOSchedule, Scale: 0.0001})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Delivered || len(res.Attempts) != 6 {
+		t.Fatalf("delivered=%v attempts=%d, want false 6", res.Delivered, len(res.Attempts))
+	}
+	if !res.Answered() || res.Last().Verdict != Rejected {
+		t.Fatalf("last = %+v", res.Last())
+	}
+}
+
+// TestScheduleShape measures the gaps between arrivals at a recording
+// server and checks their ratios (2:4:8:16:32 doubles each time) within 2%.
+func TestScheduleShape(t *testing.T) {
+	rec := &recorder{k: 100}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	_, err := Deliver(context.Background(), Request{URL: srv.URL}, Options{Schedule: ZEGOSchedule, Scale: 0.02})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.times) != 6 {
+		t.Fatalf("%d arrivals", len(rec.times))
+	}
+	var gaps []float64
+	for i := 1; i < len(rec.times); i++ {
+		gaps = append(gaps, float64(rec.times[i].Sub(rec.times[i-1])))
+	}
+	for i := 1; i < len(gaps); i++ {
+		ratio := gaps[i] / gaps[i-1]
+		if ratio < 2*0.98 || ratio > 2*1.02 {
+			t.Errorf("gap %d/%d ratio %.4f, want 2 ±2%% (gaps %v)", i+1, i, ratio, gaps)
+		}
+	}
+}
+
+func TestUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there now
+	res, err := Deliver(context.Background(), Request{URL: url}, Options{Schedule: ZEGOSchedule[:2], Scale: 0.001})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Delivered || res.Answered() || len(res.Attempts) != 3 {
+		t.Fatalf("res = %+v", res)
+	}
+	if !strings.Contains(res.Last().Reason, "refused") {
+		t.Fatalf("reason %q should say the connection was refused", res.Last().Reason)
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	block := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-block }))
+	defer srv.Close()
+	defer close(block)
+	res, _ := Deliver(context.Background(), Request{URL: srv.URL}, Options{Timeout: 50 * time.Millisecond})
+	if a := res.Last(); a.Verdict != Unreachable || !strings.Contains(a.Reason, "timeout") {
+		t.Fatalf("attempt = %+v", a)
+	}
+}
+
+func TestCancelStopsWaiting(t *testing.T) {
+	rec := &recorder{k: 100}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := Deliver(ctx, Request{URL: srv.URL}, Options{Schedule: ZEGOSchedule, OnWait: func(int, time.Duration) { cancel() }})
+	if err != context.Canceled {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if len(rec.times) != 1 {
+		t.Fatalf("%d attempts after cancel", len(rec.times))
+	}
+}

@@ -1,0 +1,142 @@
+package listen
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/signature"
+)
+
+const testSecret = "listen-test-secret-7c1"
+
+func signed(t *testing.T, event string) []byte {
+	t.Helper()
+	e, ok := callback.Default().Lookup(event)
+	if !ok {
+		t.Fatalf("no event %s", event)
+	}
+	p := e.Sample(callback.SampleOptions{})
+	e.Stamp(p, testSecret, "1700000000", "7254119327986670314")
+	return p.JSON()
+}
+
+func serve(t *testing.T, cfg Config) (*httptest.Server, chan Event) {
+	t.Helper()
+	events := make(chan Event, 16)
+	srv := httptest.NewServer(NewHandler(cfg, func(e Event) { events <- e }))
+	t.Cleanup(srv.Close)
+	return srv, events
+}
+
+func post(t *testing.T, url, ctype string, body []byte) (int, string) {
+	t.Helper()
+	resp, err := http.Post(url, ctype, strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b := new(strings.Builder)
+	_, _ = io.Copy(b, resp.Body)
+	return resp.StatusCode, b.String()
+}
+
+func TestSignedJSONAccepted(t *testing.T) {
+	srv, events := serve(t, Config{Secret: testSecret})
+	status, body := post(t, srv.URL+"/zego", "application/json", signed(t, "stream_create"))
+	if status != 200 || body != "1" {
+		t.Fatalf("answer %d %q", status, body)
+	}
+	ev := <-events
+	if ev.Sig != SigOK || ev.Name != "stream_create" || ev.Spec == nil || ev.Delivery != 1 {
+		t.Fatalf("event %+v", ev)
+	}
+}
+
+func TestFormAccepted(t *testing.T) {
+	srv, events := serve(t, Config{Secret: testSecret})
+	p, _ := callback.ParseJSON(signed(t, "record"))
+	status, _ := post(t, srv.URL, "application/x-www-form-urlencoded", p.Form())
+	if status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	if ev := <-events; ev.Sig != SigOK || ev.Payload.Format != callback.FormatForm {
+		t.Fatalf("event %+v", ev)
+	}
+}
+
+func TestBadSignatureRejectedWithReason(t *testing.T) {
+	srv, events := serve(t, Config{Secret: testSecret + "\n"})
+	status, _ := post(t, srv.URL, "application/json", signed(t, "mix_start"))
+	if status != http.StatusUnauthorized {
+		t.Fatalf("status %d, want 401", status)
+	}
+	ev := <-events
+	if ev.Sig != SigBad || ev.SigResult.Reason != signature.SecretWhitespace {
+		t.Fatalf("sig %s %+v", ev.Sig, ev.SigResult)
+	}
+}
+
+func TestAcceptInvalid(t *testing.T) {
+	srv, _ := serve(t, Config{Secret: "other", AcceptInvalid: true})
+	if status, _ := post(t, srv.URL, "application/json", signed(t, "mix_stop")); status != 200 {
+		t.Fatalf("status %d", status)
+	}
+}
+
+func TestRedeliveryLabelled(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	clock := func() time.Time { return now }
+	srv, events := serve(t, Config{Secret: testSecret, Now: clock})
+	body := signed(t, "room_login")
+	post(t, srv.URL, "application/json", body)
+	<-events
+	now = now.Add(2100 * time.Millisecond)
+	post(t, srv.URL, "application/json", body)
+	ev := <-events
+	if ev.Delivery != 2 || ev.SincePrev != 2100*time.Millisecond || ev.Drift != 100*time.Millisecond {
+		t.Fatalf("delivery %d since %v drift %v", ev.Delivery, ev.SincePrev, ev.Drift)
+	}
+}
+
+func TestLimitsAndMethods(t *testing.T) {
+	srv, _ := serve(t, Config{MaxBody: 100, Path: "/cb"})
+	if status, _ := post(t, srv.URL+"/cb", "application/json", []byte(strings.Repeat("x", 101))); status != 413 {
+		t.Fatalf("oversize: %d", status)
+	}
+	if status, _ := post(t, srv.URL+"/other", "application/json", []byte("{}")); status != 404 {
+		t.Fatalf("wrong path: %d", status)
+	}
+	resp, err := http.Get(srv.URL + "/cb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 405 {
+		t.Fatalf("GET: %d", resp.StatusCode)
+	}
+}
+
+func TestGarbageIs400(t *testing.T) {
+	srv, events := serve(t, Config{})
+	if status, body := post(t, srv.URL, "application/json", []byte(`{"event":`)); status != 400 || !strings.Contains(body, "truncated") {
+		t.Fatalf("%d %q", status, body)
+	}
+	if ev := <-events; ev.ParseErr == nil {
+		t.Fatal("parse error not reported")
+	}
+}
+
+func TestDeliveriesBounded(t *testing.T) {
+	d := newDeliveries(10)
+	for i := 0; i < 1000; i++ {
+		d.record(string(rune('a'+i%26))+time.Duration(i).String(), time.Now())
+	}
+	if len(d.cur)+len(d.prev) > 20 {
+		t.Fatalf("memory not bounded: %d", len(d.cur)+len(d.prev))
+	}
+}
