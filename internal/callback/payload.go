@@ -328,10 +328,12 @@ func syntaxError(s string) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		msg := se.Error()
+		off := int(se.Offset) - 1 // Offset counts the bytes read, the bad one included
 		if strings.HasPrefix(msg, "unexpected end of JSON input") {
 			msg = "truncated JSON (unexpected end of input)"
+			off = int(se.Offset) // where the input stops
 		}
-		return &ParseError{Offset: int(se.Offset), Msg: "invalid JSON: " + msg}
+		return &ParseError{Offset: off, Msg: "invalid JSON: " + msg}
 	}
 	if err != nil {
 		return &ParseError{Offset: -1, Msg: "invalid JSON: " + err.Error()}

@@ -241,11 +241,14 @@ func TestVerifyNoInputOnTTYIsUsageError(t *testing.T) {
 	}
 }
 
-func TestVerifyFlags(t *testing.T) {
+func verifyFactory() *Factory {
 	ios, _, _, _ := ui.Test()
-	f := New(ios)
+	return New(ios)
+}
+
+func TestVerifyFlags(t *testing.T) {
 	var got *verifyOptions
-	cmd := newVerifyCmd(f, func(o *verifyOptions) error { got = o; return nil })
+	cmd := newVerifyCmd(verifyFactory(), func(o *verifyOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"--max-age", "90s", "--max-size", "64KiB", "--strict", "--allow-unknown", "--require-signature", "a.jsonl", "dir"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)

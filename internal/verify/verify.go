@@ -166,6 +166,7 @@ func (s *Summary) add(r *Result) {
 // is done, and returns that error.
 func Run(ctx context.Context, opts Options, inputs []Input, emit func(*Result) error) (Summary, error) {
 	opts.defaults()
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -223,6 +224,9 @@ func Run(ctx context.Context, opts Options, inputs []Input, emit func(*Result) e
 		pool.Put(b)
 	}
 	wg.Wait()
+	if err == nil {
+		err = parent.Err() // cancelled before anything was emitted
+	}
 	return sum, err
 }
 
