@@ -58,9 +58,13 @@ func (e *Event) Check(p *Payload) []Problem {
 	for i := range p.Entries {
 		f := &p.Entries[i]
 		var spec *Field
-		if next < len(e.Fields) && e.Fields[next].Name == f.Key {
-			spec = &e.Fields[next]
-		} else {
+		for k := next; k < next+4 && k < len(e.Fields); k++ { // optional fields may be skipped
+			if e.Fields[k].Name == f.Key {
+				spec = &e.Fields[k]
+				break
+			}
+		}
+		if spec == nil {
 			spec = e.byName[f.Key]
 		}
 		if spec != nil {

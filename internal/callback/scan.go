@@ -1,8 +1,12 @@
 package callback
 
 import (
+	"encoding/binary"
+	"math/bits"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // scanObject is the fast path of ParseJSONInto: one strict pass over a JSON
@@ -123,6 +127,10 @@ func hasPrefixAt(s string, i int, lit string) bool {
 func scanString(s string, i int) (end int, esc bool, ok bool) {
 	i++
 	for i < len(s) {
+		i = skipPlain(s, i)
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		switch {
 		case c == '"':
@@ -155,6 +163,31 @@ func scanString(s string, i int) (end int, esc bool, ok bool) {
 		}
 	}
 	return 0, false, false
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// skipPlain returns the index of the first byte at or after i that ends a
+// run of plain string content: '"', '\\' or a control character. It looks
+// at eight bytes at a time (the lowest flagged byte of each test is exact).
+func skipPlain(s string, i int) int {
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		quote := w ^ (lsb * '"')
+		slash := w ^ (lsb * '\\')
+		m := ((quote - lsb) &^ quote) | ((slash - lsb) &^ slash) | ((w - lsb*0x20) &^ w)
+		if m &= msb; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(b) && b[i] != '"' && b[i] != '\\' && b[i] >= 0x20 {
+		i++
+	}
+	return i
 }
 
 // scanNumber checks a JSON number starting at s[i].
@@ -275,10 +308,13 @@ func unescapeJSON(raw string) string {
 	s := raw[1 : len(raw)-1]
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' {
-			b = append(b, c)
-			continue
+		if j := strings.IndexByte(s[i:], '\\'); j != 0 {
+			if j < 0 {
+				b = append(b, s[i:]...)
+				break
+			}
+			b = append(b, s[i:i+j]...)
+			i += j
 		}
 		i++
 		switch s[i] {
@@ -312,7 +348,7 @@ func unescapeJSON(raw string) string {
 			b = append(b, s[i])
 		}
 	}
-	return string(b)
+	return unsafe.String(unsafe.SliceData(b), len(b)) // b is never written again
 }
 
 func hex4(s string) rune {

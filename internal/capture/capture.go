@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 )
@@ -175,6 +176,8 @@ func Parse(line []byte) (*Record, error) {
 // Essentials are what a checker needs from a record: the exact body, its
 // Content-Type and when it was received.
 type Essentials struct {
+	// Body is the exact body. It may share memory with the decoded record
+	// text: treat it as read-only.
 	Body        []byte
 	ContentType string
 	ReceivedAt  time.Time
@@ -225,7 +228,7 @@ func EssentialsFrom(get func(key string) (raw, text string, ok bool)) (Essential
 		if !isJSONString(raw) {
 			return e, errors.New("body is not a string")
 		}
-		e.Body = []byte(text)
+		e.Body = unsafe.Slice(unsafe.StringData(text), len(text)) // read-only view, no copy
 	}
 	if raw, _, ok := get("headers"); ok && strings.HasPrefix(raw, "{") {
 		gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {

@@ -1,6 +1,6 @@
 // Command gen writes N signed ZEGO callbacks as JSON lines for the verify
 // benchmark: mixed events from the catalog, about 580 bytes a line on
-// average, one line in 20 wrapped in a capture record as `listen --save`
+// average, one line in 8 wrapped in a capture record as `listen --save`
 // writes them, and one in 50 a re-delivery of an earlier line.
 //
 //	go run ./bench/verify/gen -n 100000 -o /tmp/bench.jsonl [-secret S] [-seed N]
@@ -72,10 +72,12 @@ func run(n int, out, secret string, seed uint64) error {
 		ev.Stamp(p, secret, strconv.FormatInt(now.Unix(), 10), strconv.FormatUint(1e18+r.Uint64N(8e18), 10))
 		body := p.JSON()
 		var line []byte
-		if i%20 == 7 {
+		if i%8 == 7 {
 			req := httptest.NewRequest("POST", "/zego/callback", strings.NewReader(string(body)))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("User-Agent", "ZEGO-Callback/1.0")
+			req.Header.Set("X-Forwarded-For", "203.0.113.7")
+			req.Header.Set("X-Request-Id", strconv.FormatUint(r.Uint64(), 16))
 			rec := capture.New(req, body, now.Add(150*time.Millisecond), secret)
 			rec.RemoteAddr = "203.0.113.7:40112"
 			b, err := rec.Marshal()
