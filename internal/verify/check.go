@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/tidwall/gjson"
@@ -80,11 +79,6 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		st.errs = append(st.errs, "unreadable: empty body")
 		return
 	}
-	if !utf8.Valid(data) {
-		r.Unreadable = true
-		st.errs = append(st.errs, "unreadable: invalid UTF-8 at byte "+strconv.Itoa(invalidUTF8At(data)))
-		return
-	}
 	if torn && data[0] == '{' && !gjson.ValidBytes(data) {
 		r.Unreadable = true
 		st.errs = append(st.errs, "unreadable: torn last line: the input ends in the middle of a JSON object with no final newline "+
@@ -117,7 +111,7 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		if errors.Is(err, callback.ErrEmpty) {
 			msg = "empty body"
 		}
-		if b := firstByte(body); b != '{' && b != '[' && b != '"' && b != '%' && !bytes.ContainsRune(body, '=') {
+		if b := firstByte(body); b != '{' && b != '[' && b != '"' && b != '%' && !bytes.ContainsRune(body, '=') && strings.Contains(msg, "invalid JSON") {
 			msg = "neither JSON nor a form body"
 		}
 		if isRecord {
@@ -283,15 +277,4 @@ func (c *checker) finish(st *state, r *Result) {
 	for _, n := range st.notes {
 		r.Reasons = append(r.Reasons, "note: "+n)
 	}
-}
-
-func invalidUTF8At(b []byte) int {
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n <= 1 {
-			return i
-		}
-		i += n
-	}
-	return -1
 }
