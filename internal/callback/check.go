@@ -153,22 +153,22 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 	case TypeStringArray:
 		switch v.Kind {
 		case KindArray:
-			bad := false
-			gjson.Parse(v.Raw).ForEach(func(_, item gjson.Result) bool {
-				bad = item.Type != gjson.String
-				return !bad
+			bad, long := false, 0
+			gjson.Parse(v.Raw).ForEach(func(_, item gjson.Result) bool { // one pass for both checks
+				if item.Type != gjson.String {
+					bad = true
+					return false
+				}
+				if spec.MaxBytes > 0 && long == 0 && len(item.Str) > spec.MaxBytes {
+					long = len(item.Str)
+				}
+				return true
 			})
 			if bad {
 				add(name, Error, "must be an array of strings")
 			}
-			if spec.MaxBytes > 0 {
-				gjson.Parse(v.Raw).ForEach(func(_, item gjson.Result) bool {
-					if n := len(item.Str); n > spec.MaxBytes {
-						add(name, Warning, "has an item of %d bytes, documented limit %d", n, spec.MaxBytes)
-						return false
-					}
-					return true
-				})
+			if long > 0 {
+				add(name, Warning, "has an item of %d bytes, documented limit %d", long, spec.MaxBytes)
 			}
 			return
 		case KindString:

@@ -3,7 +3,6 @@ package callback
 import (
 	"encoding/binary"
 	"math/bits"
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -306,28 +305,27 @@ func scanNested(s string, i, depth int) (int, bool) {
 // becomes U+FFFD.
 func unescapeJSON(raw string) string {
 	s := raw[1 : len(raw)-1]
-	b := make([]byte, 0, len(s))
+	b := make([]byte, len(s)) // the decoded text is never longer
+	n := 0
 	for i := 0; i < len(s); i++ {
-		if j := strings.IndexByte(s[i:], '\\'); j != 0 {
-			if j < 0 {
-				b = append(b, s[i:]...)
-				break
-			}
-			b = append(b, s[i:i+j]...)
-			i += j
+		c := s[i]
+		if c != '\\' {
+			b[n] = c
+			n++
+			continue
 		}
 		i++
 		switch s[i] {
 		case 'b':
-			b = append(b, '\b')
+			c = '\b'
 		case 'f':
-			b = append(b, '\f')
+			c = '\f'
 		case 'n':
-			b = append(b, '\n')
+			c = '\n'
 		case 'r':
-			b = append(b, '\r')
+			c = '\r'
 		case 't':
-			b = append(b, '\t')
+			c = '\t'
 		case 'u':
 			r := hex4(s[i+1 : i+5])
 			i += 4
@@ -343,12 +341,15 @@ func unescapeJSON(raw string) string {
 					r = utf8.RuneError
 				}
 			}
-			b = utf8.AppendRune(b, r)
+			n += utf8.EncodeRune(b[n:], r) // \uXXXX is 6 bytes, its UTF-8 at most 4
+			continue
 		default: // '"', '\\', '/'
-			b = append(b, s[i])
+			c = s[i]
 		}
+		b[n] = c
+		n++
 	}
-	return unsafe.String(unsafe.SliceData(b), len(b)) // b is never written again
+	return unsafe.String(unsafe.SliceData(b), n) // b is never written again
 }
 
 func hex4(s string) rune {

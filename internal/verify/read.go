@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -10,15 +9,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/tidwall/gjson"
 )
 
 // A batch is a run of payloads from one source, checked by one worker.
-// Payload bytes are copied into buf, so the reader's buffer can move on.
+// Payloads are ranges of buf, which the reader reads the input into.
 type batch struct {
 	file    string
 	items   []item
@@ -58,20 +57,44 @@ func (b *batch) reset() {
 	// results keep their Reasons backing arrays for reuse.
 }
 
+// batchPool recycles batches. Unlike sync.Pool it is not emptied by the
+// garbage collector, so a long run reuses the same few buffers (no fresh
+// pages to fault in and zero), and it holds at most as many batches as can
+// be in flight, which bounds memory.
+type batchPool struct{ free chan *batch }
+
+func newBatchPool(n int) *batchPool { return &batchPool{free: make(chan *batch, n)} }
+
+func (p *batchPool) get() *batch {
+	select {
+	case b := <-p.free:
+		return b
+	default:
+		return newBatch()
+	}
+}
+
+func (p *batchPool) put(b *batch) {
+	b.reset()
+	select {
+	case p.free <- b:
+	default:
+	}
+}
+
 func (b *batch) full() bool { return len(b.items) >= batchItems || len(b.buf) >= batchBytes }
 
 // reader turns inputs into batches, in order.
 type reader struct {
 	ctx   context.Context
 	opts  *Options
-	pool  *sync.Pool
+	pool  *batchPool
 	work  chan<- *batch
 	order chan<- *batch
-	br    *bufio.Reader
 	cur   *batch
 }
 
-func newReader(ctx context.Context, opts *Options, pool *sync.Pool, work, order chan<- *batch) *reader {
+func newReader(ctx context.Context, opts *Options, pool *batchPool, work, order chan<- *batch) *reader {
 	return &reader{ctx: ctx, opts: opts, pool: pool, work: work, order: order}
 }
 
@@ -177,108 +200,191 @@ func (r *reader) fileError(name, msg string) {
 	r.add(name, nil, item{line: 0, errMsg: msg})
 }
 
-// stream reads one source: a whole multi-line JSON object as one payload,
-// otherwise one payload per line.
-func (r *reader) stream(name string, src io.Reader) {
-	max := r.opts.MaxSize
-	if r.br == nil {
-		r.br = bufio.NewReaderSize(src, max+2)
-	} else {
-		r.br.Reset(src)
-	}
-	br := r.br
+// minRead is the least free space a read is given.
+const minRead = 64 << 10
 
-	// A whole pretty-printed JSON object (like testdata/payloads/*) is one
-	// payload. Only look ahead when the first line cannot be a payload on
-	// its own, so a JSON-lines stream is never held up.
-	if wholeCandidate(br) {
-		head, err := br.Peek(max + 1)
-		if len(head) <= max && (err == io.EOF || err == nil) {
-			trimmed := bytes.TrimSpace(head)
-			if len(trimmed) > 0 && trimmed[0] == '{' && bytes.IndexByte(trimmed, '\n') >= 0 && gjson.ValidBytes(trimmed) {
-				lead := bytes.IndexByte(head, '{')
-				line := 1 + bytes.Count(head[:lead], []byte{'\n'})
-				r.add(name, trimmed, item{line: line})
-				_, _ = br.Discard(len(head))
-				return
-			}
+// stream reads one source: a whole multi-line JSON object as one payload,
+// otherwise one payload per line. It reads straight into batch buffers (no
+// intermediate copy); a partial last line moves to the next batch. A line
+// longer than the payload limit is skipped through its newline without
+// being held in memory.
+func (r *reader) stream(name string, src io.Reader) {
+	s := &lineStream{r: r, name: name, src: src, max: r.opts.MaxSize}
+	s.run()
+}
+
+type lineStream struct {
+	r    *reader
+	name string
+	src  io.Reader
+	max  int
+
+	b     *batch
+	start int // where the current, incomplete line starts in b.buf
+	line  int
+	eof   bool
+	err   error // a read error other than EOF
+}
+
+// fill reads once into the free space of the batch buffer.
+func (s *lineStream) fill() {
+	b := s.b
+	if cap(b.buf)-len(b.buf) < minRead {
+		b.buf = slices.Grow(b.buf, minRead)
+	}
+	n, err := s.src.Read(b.buf[len(b.buf):cap(b.buf)])
+	b.buf = b.buf[:len(b.buf)+n]
+	if err != nil {
+		s.eof = true
+		if err != io.EOF {
+			s.err = err
 		}
 	}
+}
 
-	line := 0
+func (s *lineStream) run() {
+	r := s.r
+	s.b = r.batchFor(s.name)
+	s.start = len(s.b.buf)
+	if s.whole() {
+		return
+	}
+	scan := s.start
 	for {
 		if r.ctx.Err() != nil {
 			return
 		}
-		data, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			line++
-			n := len(data)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				data, err = br.ReadSlice('\n')
-				n += len(data)
+		b := s.b
+		for {
+			i := bytes.IndexByte(b.buf[scan:], '\n')
+			if i < 0 {
+				break
 			}
-			if n > 0 && err == nil {
-				n-- // the newline
-			}
-			r.add(name, nil, item{line: line, errMsg: fmt.Sprintf("unreadable: line is %s, over the %s payload limit (--max-size)", sizeText(n), sizeText(max))})
-			if err != nil {
-				r.readError(name, line, err)
-				return
-			}
+			end := scan + i
+			s.line++
+			s.addLine(s.start, end, true)
+			s.start = end + 1
+			scan = s.start
+		}
+		scan = len(b.buf)
+		if len(b.buf)-s.start > s.max+1 { // +1: a "\r" before the newline
+			s.line++
+			n := s.skipLong()
+			b.items = append(b.items, item{line: s.line, errMsg: fmt.Sprintf("unreadable: line is %s, over the %s payload limit (--max-size)", sizeText(n), sizeText(s.max))})
+			scan = s.start
 			continue
 		}
-		if len(data) == 0 && err != nil {
-			r.readError(name, line, err)
+		if s.eof {
+			if s.start < len(b.buf) {
+				s.line++
+				s.addLine(s.start, len(b.buf), false)
+			}
+			if s.err != nil {
+				b.items = append(b.items, item{line: s.line + 1, errMsg: "unreadable: read error: " + s.err.Error()})
+			}
 			return
 		}
-		line++
-		newline := len(data) > 0 && data[len(data)-1] == '\n'
-		content := data
-		if newline {
-			content = content[:len(content)-1]
+		if len(b.items) > 0 && (b.full() || cap(b.buf)-len(b.buf) < minRead) {
+			s.handOff()
+			scan = len(s.b.buf)
 		}
-		if len(content) > 0 && content[len(content)-1] == '\r' {
-			content = content[:len(content)-1]
-		}
-		switch {
-		case isBlank(content):
-		case len(content) > max:
-			r.add(name, nil, item{line: line, errMsg: fmt.Sprintf("unreadable: line is %s, over the %s payload limit (--max-size)", sizeText(len(content)), sizeText(max))})
-		default:
-			r.add(name, content, item{line: line, torn: !newline})
-		}
-		if err != nil {
-			r.readError(name, line, err)
-			return
-		}
+		s.fill()
 	}
 }
 
-// wholeCandidate peeks at the first line (without waiting for more input
-// than it needs): a blank line, or a "{" that is not complete JSON on its
-// own, may start a multi-line object.
-func wholeCandidate(br *bufio.Reader) bool {
-	n := 1
-	for {
-		_, err := br.Peek(n)
-		all, _ := br.Peek(br.Buffered())
-		if i := bytes.IndexByte(all, '\n'); i >= 0 {
-			first := bytes.TrimSpace(all[:i])
-			return len(first) == 0 || (first[0] == '{' && !gjson.ValidBytes(first))
+// handOff sends the batch's complete lines on and carries the partial
+// line into a fresh batch.
+func (s *lineStream) handOff() {
+	r, b := s.r, s.b
+	nb := r.pool.get()
+	nb.file = s.name
+	nb.buf = append(nb.buf[:0], b.buf[s.start:]...)
+	b.buf = b.buf[:s.start]
+	r.cur = b
+	r.flush()
+	r.cur, s.b, s.start = nb, nb, 0
+}
+
+// skipLong drops the current over-long line through its newline and returns
+// its length (without the newline). Bytes after the newline are kept.
+func (s *lineStream) skipLong() int {
+	b := s.b
+	n := len(b.buf) - s.start
+	b.buf = b.buf[:s.start]
+	for !s.eof {
+		s.fill()
+		if i := bytes.IndexByte(b.buf[s.start:], '\n'); i >= 0 {
+			n += i
+			s.start += i + 1 // the bytes between stay in buf, unreferenced
+			return n
 		}
-		if err != nil {
-			return false // no newline before EOF or the limit: one line
-		}
-		n = len(all) + 1
+		n += len(b.buf) - s.start
+		b.buf = b.buf[:s.start]
+	}
+	return n
+}
+
+// addLine records b.buf[start:end] (without its newline) as a payload.
+func (s *lineStream) addLine(start, end int, newline bool) {
+	b := s.b
+	if end > start && b.buf[end-1] == '\r' {
+		end--
+	}
+	switch content := b.buf[start:end]; {
+	case isBlank(content):
+	case len(content) > s.max:
+		b.items = append(b.items, item{line: s.line, errMsg: fmt.Sprintf("unreadable: line is %s, over the %s payload limit (--max-size)", sizeText(len(content)), sizeText(s.max))})
+	default:
+		b.items = append(b.items, item{start: start, end: end, line: s.line, torn: !newline})
 	}
 }
 
-func (r *reader) readError(name string, line int, err error) {
-	if err == io.EOF {
-		return
+// whole reads a source that may be one pretty-printed JSON object (like
+// testdata/payloads/*) and, when it is, adds it as one payload. It only
+// reads ahead when the first line cannot be a payload on its own, so a
+// JSON-lines stream is never held up.
+func (s *lineStream) whole() bool {
+	b := s.b
+	for !s.eof && bytes.IndexByte(b.buf[s.start:], '\n') < 0 && len(b.buf)-s.start <= s.max {
+		s.fill()
 	}
-	r.add(name, nil, item{line: line + 1, errMsg: "unreadable: read error: " + err.Error()})
+	head := b.buf[s.start:]
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	} else {
+		return false // one line (or over the limit): the line loop handles it
+	}
+	if first := bytes.TrimSpace(head); len(first) > 0 && (first[0] != '{' || gjson.ValidBytes(first)) {
+		return false
+	}
+	for !s.eof && len(b.buf)-s.start <= s.max {
+		s.fill()
+	}
+	all := b.buf[s.start:]
+	if !s.eof || s.err != nil || len(all) > s.max {
+		return false
+	}
+	lead := len(all) - len(bytes.TrimLeft(all, " \t\r\n"))
+	trimmed := bytes.TrimSpace(all)
+	if len(trimmed) == 0 || trimmed[0] != '{' || bytes.IndexByte(trimmed, '\n') < 0 || !gjson.ValidBytes(trimmed) {
+		return false
+	}
+	line := 1 + bytes.Count(all[:lead], []byte{'\n'})
+	b.items = append(b.items, item{start: s.start + lead, end: s.start + lead + len(trimmed), line: line})
+	return true
+}
+
+// batchFor returns the current batch when it holds name's payloads and has
+// room, else flushes it and starts a new one.
+func (r *reader) batchFor(name string) *batch {
+	if r.cur != nil && (r.cur.file != name || r.cur.full()) {
+		r.flush()
+	}
+	if r.cur == nil {
+		r.cur = r.pool.get()
+		r.cur.file = name
+	}
+	return r.cur
 }
 
 func isBlank(b []byte) bool {
@@ -303,14 +409,7 @@ func sizeText(n int) string {
 // add appends one payload to the current batch, sending it when full or
 // when the source changes.
 func (r *reader) add(name string, data []byte, it item) {
-	if r.cur != nil && (r.cur.file != name || r.cur.full()) {
-		r.flush()
-	}
-	if r.cur == nil {
-		r.cur = r.pool.Get().(*batch)
-		r.cur.file = name
-	}
-	b := r.cur
+	b := r.batchFor(name)
 	it.start = len(b.buf)
 	b.buf = append(b.buf, data...)
 	it.end = len(b.buf)

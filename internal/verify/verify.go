@@ -173,7 +173,7 @@ func Run(ctx context.Context, opts Options, inputs []Input, emit func(*Result) e
 	ck := newChecker(&opts)
 	work := make(chan *batch, opts.Workers)
 	order := make(chan *batch, 2*opts.Workers+2)
-	pool := &sync.Pool{New: func() any { return newBatch() }}
+	pool := newBatchPool(cap(work) + cap(order) + opts.Workers + 2) // every batch that can be in flight
 
 	go func() {
 		rd := newReader(ctx, &opts, pool, work, order)
@@ -220,8 +220,7 @@ func Run(ctx context.Context, opts Options, inputs []Input, emit func(*Result) e
 				}
 			}
 		}
-		b.reset()
-		pool.Put(b)
+		pool.put(b)
 	}
 	wg.Wait()
 	if err == nil {
