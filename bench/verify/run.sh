@@ -38,8 +38,10 @@ echo "== input: $DATA, $LINES lines, $(($(stat -c %s "$DATA") / LINES)) bytes/li
 "$OUT/zegocb" verify "$DATA" | tail -1
 python3 bench/verify/baseline.py "$DATA" | tail -1
 
+# The interpreter itself, not a version-manager shim (pyenv adds ~0.4 s a start).
+PYTHON=$(python3 -c "import sys; print(sys.executable)")
 ZEGOCB="$OUT/zegocb verify $DATA"
-PY="python3 bench/verify/baseline.py $DATA"
+PY="$PYTHON bench/verify/baseline.py $DATA"
 
 echo "== speed ($LINES lines, output to /dev/null)"
 if command -v hyperfine >/dev/null; then

@@ -92,13 +92,35 @@ type Event struct {
 
 	byName map[string]*Field
 	byRole map[Role]*Field
+	roles  [5]*Field // byRole without hashing, for the per-payload hot path
 }
 
 // Field returns the named field's spec, or nil.
 func (e *Event) Field(name string) *Field { return e.byName[name] }
 
 // RoleField returns the field that plays role r (e.g. "Timestamp" for PascalCase events).
-func (e *Event) RoleField(r Role) *Field { return e.byRole[r] }
+func (e *Event) RoleField(r Role) *Field {
+	if i := roleIndex(r); i >= 0 {
+		return e.roles[i]
+	}
+	return e.byRole[r]
+}
+
+func roleIndex(r Role) int {
+	switch r {
+	case RoleEvent:
+		return 0
+	case RoleAppID:
+		return 1
+	case RoleTimestamp:
+		return 2
+	case RoleNonce:
+		return 3
+	case RoleSignature:
+		return 4
+	}
+	return -1
+}
 
 // Required lists the names of the required fields, in catalog order.
 func (e *Event) Required() []string {
@@ -194,6 +216,9 @@ func (e *Event) index() error {
 		e.byName[f.Name] = f
 		if f.Role != "" {
 			e.byRole[f.Role] = f
+			if i := roleIndex(f.Role); i >= 0 {
+				e.roles[i] = f
+			}
 		}
 	}
 	for _, r := range []Role{RoleEvent, RoleAppID, RoleTimestamp, RoleNonce, RoleSignature} {

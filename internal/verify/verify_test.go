@@ -160,13 +160,13 @@ func TestDedupWindowRotates(t *testing.T) {
 	if got := seen(1, 4); got != "f:1" {
 		t.Fatalf("within two generations: %q", got)
 	}
-	seen(4, 5) // rotates again: {3,1} previous, {2} dropped
+	seen(4, 5) // rotates again: {3,1} previous, {1,2} dropped
 	seen(5, 6)
 	if got := seen(2, 7); got != "" {
 		t.Fatalf("older than two generations must be forgotten, got %q", got)
 	}
-	if len(d.cur) > 2 || len(d.prev) > 2 {
-		t.Fatalf("generations exceed the window: %d %d", len(d.cur), len(d.prev))
+	if d.cur.n > 2 || d.prev.n > 2 {
+		t.Fatalf("generations exceed the window: %d %d", d.cur.n, d.prev.n)
 	}
 }
 
@@ -342,4 +342,28 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	return r.buf.Read(p)
+}
+
+func TestHashTableAgainstMap(t *testing.T) {
+	tab := newHashTable(4)
+	ref := map[uint64]uint64{}
+	for i := uint64(0); i < 5000; i++ {
+		k := (i * 0x9e3779b97f4a7c15) >> (i % 7) // some collide in the low bits
+		if i%13 == 0 {
+			k = 0
+		}
+		if _, ok := ref[max(k, 1)]; !ok {
+			ref[max(k, 1)] = i
+			tab.put(k, i)
+		}
+		if v, ok := tab.get(k); !ok || v != ref[max(k, 1)] {
+			t.Fatalf("get(%d) = %d %v, want %d", k, v, ok, ref[max(k, 1)])
+		}
+	}
+	if tab.n != len(ref) {
+		t.Fatalf("n = %d, want %d", tab.n, len(ref))
+	}
+	if _, ok := tab.get(0xdeadbeef12345); ok {
+		t.Fatal("found a key never put")
+	}
 }
