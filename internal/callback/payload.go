@@ -275,13 +275,13 @@ func ParseJSONInto(p *Payload, s string) error {
 	if strings.HasPrefix(s, "\uFEFF") {
 		return &ParseError{Offset: 0, Msg: "body starts with a UTF-8 byte-order mark (U+FEFF); ZEGO never sends one"}
 	}
-	if !utf8.ValidString(s) {
-		return &ParseError{Offset: invalidUTF8At(s), Msg: "invalid UTF-8"}
-	}
-	if scanObject(s, p) {
+	if scanObject(s, p) { // checks UTF-8 inside strings; anything else must be ASCII
 		return nil
 	}
 	p.Entries = p.Entries[:0]
+	if !utf8.ValidString(s) {
+		return &ParseError{Offset: invalidUTF8At(s), Msg: "invalid UTF-8"}
+	}
 	if !gjson.Valid(s) {
 		return syntaxError(s)
 	}

@@ -9,8 +9,8 @@ import (
 )
 
 // scanObject is the fast path of ParseJSONInto: one strict pass over a JSON
-// object that validates it and collects its top-level entries, where the
-// general path makes two (gjson.Valid, then ForEach). It returns false for
+// object that validates it (UTF-8 included) and collects its top-level
+// entries, where the general path makes three (UTF-8, gjson.Valid, ForEach). It returns false for
 // anything it does not accept (invalid JSON, or not an object); the caller
 // then takes the general path, which also explains the error. When it
 // returns true, p.Entries equal what the general path would produce.
@@ -124,15 +124,22 @@ func hasPrefixAt(s string, i int, lit string) bool {
 // scanString checks the string starting at s[i] == '"' and returns the
 // index after its closing quote and whether it holds escapes.
 func scanString(s string, i int) (end int, esc bool, ok bool) {
+	first := i + 1
 	i++
+	nonASCII := false
 	for i < len(s) {
-		i = skipPlain(s, i)
+		var hi bool
+		i, hi = skipPlain(s, i)
+		nonASCII = nonASCII || hi
 		if i >= len(s) {
 			break
 		}
 		c := s[i]
 		switch {
 		case c == '"':
+			if nonASCII && !utf8.ValidString(s[first:i]) {
+				return 0, false, false
+			}
 			return i + 1, esc, true
 		case c < 0x20:
 			return 0, false, false
@@ -170,23 +177,32 @@ const (
 )
 
 // skipPlain returns the index of the first byte at or after i that ends a
-// run of plain string content: '"', '\\' or a control character. It looks
-// at eight bytes at a time (the lowest flagged byte of each test is exact).
-func skipPlain(s string, i int) int {
+// run of plain string content: '"', '\\' or a control character, and
+// whether the run held non-ASCII bytes (then the caller checks UTF-8). It
+// looks at eight bytes at a time (the lowest flagged byte of each test is
+// exact).
+func skipPlain(s string, i int) (int, bool) {
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	var high uint64
 	for ; i+8 <= len(b); i += 8 {
 		w := binary.LittleEndian.Uint64(b[i:])
 		quote := w ^ (lsb * '"')
 		slash := w ^ (lsb * '\\')
 		m := ((quote - lsb) &^ quote) | ((slash - lsb) &^ slash) | ((w - lsb*0x20) &^ w)
 		if m &= msb; m != 0 {
-			return i + bits.TrailingZeros64(m)/8
+			j := bits.TrailingZeros64(m) / 8
+			high |= w & (msb >> (64 - 8*j)) // only the bytes before the stop
+			return i + j, high != 0
 		}
+		high |= w & msb
 	}
 	for i < len(b) && b[i] != '"' && b[i] != '\\' && b[i] >= 0x20 {
+		if b[i] >= 0x80 {
+			high = 1
+		}
 		i++
 	}
-	return i
+	return i, high != 0
 }
 
 // scanNumber checks a JSON number starting at s[i].

@@ -4,12 +4,14 @@ import (
 	"reflect"
 	"testing"
 
+	"unicode/utf8"
+
 	"github.com/tidwall/gjson"
 )
 
 // generalParse is ParseJSONInto without the fast path.
 func generalParse(s string) ([]Entry, bool) {
-	if !gjson.Valid(s) {
+	if !gjson.Valid(s) || !utf8.ValidString(s) {
 		return nil, false
 	}
 	root := gjson.Parse(s)
@@ -32,6 +34,8 @@ var scanCases = []string{
 	`{"a":{"b":1,}}`, `{"a":{"b"}}`, "{\"a\":\"\x01\"}", `{"a":"x`, `{"a":1`, `{`, ``, ` `,
 	`{"s":"\ud83d\ude00","lone":"\ud83d","lone2":"\ude00x","pair-bad":"\ud83d\u0041","mix":"\ud83d\ud83d\ude00"}`,
 	`{"ctl":"\b\f\r\t","uni":"\u0000\u00ff\uFFFF"}`,
+	"{\"a\":\"\xff\"}", "{\"\xe4\xbd\xa0\":\"\xe5\xa5\xbd, a long enough string to take the eight-byte path \xe4\xbd\xa0\"}",
+	"{\"a\":\"0123456789\xe4\xbd\"}", "{\"a\":[\"\xc3\"]}", "{\"k\xc3\":1}", "{\"a\":1}\xc3",
 	`{"a":[1 2]}`, `{"a":{"b":1 "c":2}}`, `{"a":-01}`, `{"a":2E-7}`, `{"a":[true,false,null]}`,
 }
 
