@@ -61,7 +61,8 @@ payloads (up to 200,000).
 
 Exit status: 0 every payload passed (warnings allowed), 1 a payload failed,
 2 an input was unreadable (missing file, not JSON or form, line over --max-size,
-invalid UTF-8, torn last line); unreadable inputs still get a row.`,
+invalid UTF-8, torn last line) or held no payload at all; unreadable inputs
+still get a row.`,
 		Example: `  # verify what listen captured, in CI
   ZEGO_CALLBACK_SECRET=... zegocb verify captures.jsonl
 
@@ -164,6 +165,8 @@ func runVerify(cmd *cobra.Command, opts *verifyOptions) error {
 	switch {
 	case runErr != nil:
 		return runErr
+	case sum.Total() == 0:
+		return inputErrorf("no callback payloads in the input (empty files or only blank lines)")
 	case sum.Unreadable > 0:
 		return &InputError{Err: fmt.Errorf("%d unreadable input%s (see the rows above)", sum.Unreadable, plural(sum.Unreadable))}
 	case sum.Failed > 0:

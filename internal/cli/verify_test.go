@@ -246,6 +246,13 @@ func verifyFactory() *Factory {
 	return New(ios)
 }
 
+func TestVerifyEmptyInputIsUnreadable(t *testing.T) {
+	code, out, errOut := verifyRun{env: withSecret, stdin: "\n  \r\n"}.run(t, "verify")
+	if code != ExitUsage || out != "0 passed, 0 failed, 0 warned\n" || !strings.Contains(errOut, "no callback payloads") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
 func TestVerifyFlags(t *testing.T) {
 	var got *verifyOptions
 	cmd := newVerifyCmd(verifyFactory(), func(o *verifyOptions) error { got = o; return nil })
