@@ -4,6 +4,7 @@
 package callback
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -161,29 +162,49 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Decode the files concurrently: this runs at every start of the
+	// binary, and encoding/json is the bulk of zegocb's start-up time.
+	events := make([]*Event, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			events[i], errs[i] = loadEvent(fsys, n)
+		}()
+	}
+	wg.Wait()
 	c := &Catalog{byName: map[string]*Event{}}
-	for _, n := range names {
-		b, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return nil, err
-		}
-		var e Event
-		dec := json.NewDecoder(strings.NewReader(string(b)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&e); err != nil {
-			return nil, fmt.Errorf("%s: %w", n, err)
-		}
-		if err := e.index(); err != nil {
-			return nil, fmt.Errorf("%s: %w", n, err)
+	for i, e := range events {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
 		if _, dup := c.byName[e.Name]; dup {
-			return nil, fmt.Errorf("%s: event %q defined twice", n, e.Name)
+			return nil, fmt.Errorf("%s: event %q defined twice", names[i], e.Name)
 		}
-		c.byName[e.Name] = &e
-		c.events = append(c.events, &e)
+		c.byName[e.Name] = e
+		c.events = append(c.events, e)
 	}
 	sort.Slice(c.events, func(i, j int) bool { return c.events[i].Name < c.events[j].Name })
 	return c, nil
+}
+
+func loadEvent(fsys fs.FS, name string) (*Event, error) {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	var e Event
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := e.index(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &e, nil
 }
 
 func (e *Event) index() error {
