@@ -217,7 +217,10 @@ var ErrEmpty = &ParseError{Offset: -1, Msg: "empty body"}
 
 // Detect guesses the format of body from its first bytes and content type.
 func Detect(body []byte, contentType string) Format {
-	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	trimmed := body
+	for len(trimmed) > 0 && (trimmed[0] == ' ' || trimmed[0] == '\t' || trimmed[0] == '\r' || trimmed[0] == '\n') {
+		trimmed = trimmed[1:] // not bytes.TrimLeft: it builds a set per call, and Detect runs per payload
+	}
 	switch {
 	case len(trimmed) > 0 && trimmed[0] == '{':
 		return FormatJSON

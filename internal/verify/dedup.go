@@ -13,10 +13,14 @@ type dedup struct {
 	cur, prev *hashTable
 	files     []string
 	lastFile  string
+	sink      uint64 // keeps touch's loads from being optimised away
 }
 
 func newDedup(window int) *dedup {
-	return &dedup{window: window, cur: newHashTable(min(window, 1<<12)), prev: newHashTable(16)}
+	// The current generation starts at its full size: growing by doubling
+	// would rehash every entry about twice, each a cache miss. The previous
+	// generation is empty until the first rotation.
+	return &dedup{window: window, cur: newHashTable(window), prev: newHashTable(1)}
 }
 
 // check records key at file:line and, when it was seen before, returns the
@@ -39,6 +43,21 @@ func (d *dedup) check(key uint64, file string, line int) (string, bool) {
 	return "", false
 }
 
+// touch loads the slots keys will probe, with no dependency between the
+// loads, so their cache misses overlap instead of stalling one by one in
+// check. Run calls it for a whole batch before checking it.
+func (d *dedup) touch(keys func(yield func(uint64))) {
+	var sink uint64
+	cur, prev := d.cur.slots, d.prev.slots
+	keys(func(k uint64) {
+		sink += cur[k&uint64(len(cur)-1)].key
+		if len(prev) > 16 {
+			sink += prev[k&uint64(len(prev)-1)].key
+		}
+	})
+	d.sink += sink
+}
+
 func (d *dedup) fileIndex(file string) int {
 	if len(d.files) == 0 || d.lastFile != file {
 		d.files = append(d.files, file)
@@ -58,31 +77,34 @@ func (d *dedup) location(loc uint64) string {
 
 // hashTable is an open-addressing map from a 64-bit hash to a location,
 // with linear probing and a load factor of at most 1/2. Keys are already
-// well-mixed hashes, so they index the table directly. Key 0 marks an empty
-// slot (a real 0 is stored as 1: a false match costs a missed note, once in
-// 2^64).
+// well-mixed hashes, so they index the table directly, and key and value
+// share a slot (one cache miss per lookup in a table far bigger than the
+// cache). Key 0 marks an empty slot (a real 0 is stored as 1: a false match
+// costs a missed note, once in 2^64).
 type hashTable struct {
-	keys, vals []uint64
-	n          int
+	slots []slot
+	n     int
 }
+
+type slot struct{ key, val uint64 }
 
 func newHashTable(capacity int) *hashTable {
 	size := 16
 	for size < 2*capacity {
 		size <<= 1
 	}
-	return &hashTable{keys: make([]uint64, size), vals: make([]uint64, size)}
+	return &hashTable{slots: make([]slot, size)}
 }
 
 func (t *hashTable) get(key uint64) (uint64, bool) {
 	if key == 0 {
 		key = 1
 	}
-	mask := uint64(len(t.keys) - 1)
+	mask := uint64(len(t.slots) - 1)
 	for i := key & mask; ; i = (i + 1) & mask {
-		switch t.keys[i] {
+		switch s := &t.slots[i]; s.key {
 		case key:
-			return t.vals[i], true
+			return s.val, true
 		case 0:
 			return 0, false
 		}
@@ -93,17 +115,17 @@ func (t *hashTable) put(key, val uint64) {
 	if key == 0 {
 		key = 1
 	}
-	if 2*(t.n+1) > len(t.keys) {
+	if 2*(t.n+1) > len(t.slots) {
 		t.grow()
 	}
-	mask := uint64(len(t.keys) - 1)
+	mask := uint64(len(t.slots) - 1)
 	for i := key & mask; ; i = (i + 1) & mask {
-		switch t.keys[i] {
+		switch s := &t.slots[i]; s.key {
 		case key:
-			t.vals[i] = val
+			s.val = val
 			return
 		case 0:
-			t.keys[i], t.vals[i] = key, val
+			s.key, s.val = key, val
 			t.n++
 			return
 		}
@@ -111,16 +133,16 @@ func (t *hashTable) put(key, val uint64) {
 }
 
 func (t *hashTable) grow() {
-	old := *t
-	*t = *newHashTable(len(old.keys))
-	for i, k := range old.keys {
-		if k != 0 {
-			t.put(k, old.vals[i])
+	old := t.slots
+	t.slots, t.n = make([]slot, 2*len(old)), 0
+	for _, s := range old {
+		if s.key != 0 {
+			t.put(s.key, s.val)
 		}
 	}
 }
 
 func (t *hashTable) reset() {
-	clear(t.keys)
+	clear(t.slots)
 	t.n = 0
 }

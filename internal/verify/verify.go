@@ -205,6 +205,13 @@ func Run(ctx context.Context, opts Options, inputs []Input, emit func(*Result) e
 			err = ctx.Err()
 		}
 		if err == nil {
+			seen.touch(func(yield func(uint64)) {
+				for i := range b.results {
+					if b.results[i].hasKey {
+						yield(b.results[i].key)
+					}
+				}
+			})
 			for i := range b.results {
 				r := &b.results[i]
 				if r.hasKey {
