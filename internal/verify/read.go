@@ -37,8 +37,8 @@ type item struct {
 }
 
 const (
-	batchItems = 256
-	batchBytes = 256 << 10
+	batchItems = 1024
+	batchBytes = 512 << 10
 )
 
 func newBatch() *batch {

@@ -172,7 +172,7 @@ func Run(ctx context.Context, opts Options, inputs []Input, emit func(*Result) e
 
 	ck := newChecker(&opts)
 	work := make(chan *batch, opts.Workers)
-	order := make(chan *batch, 2*opts.Workers+2)
+	order := make(chan *batch, opts.Workers+2)
 	pool := newBatchPool(cap(work) + cap(order) + opts.Workers + 2) // every batch that can be in flight
 
 	go func() {
