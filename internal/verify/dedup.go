@@ -4,7 +4,7 @@ import "strconv"
 
 // dedup remembers recent nonce+signature hashes in two rotating
 // generations of at most window entries each, so memory is bounded (16
-// bytes a slot, at most 4*window slots: about 6 MB for the default window)
+// bytes a slot, 2*window slots a generation: 8 MB for the default window)
 // however long the input. A hash is found while it is in the current or the
 // previous generation: at least the last window distinct payloads, at most
 // the last 2*window.

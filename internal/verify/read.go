@@ -354,7 +354,8 @@ func (s *lineStream) whole() bool {
 	} else {
 		return false // one line (or over the limit): the line loop handles it
 	}
-	if first := bytes.TrimSpace(head); len(first) > 0 && (first[0] != '{' || gjson.ValidBytes(first)) {
+	first := bytes.TrimSpace(head)
+	if len(first) > 0 && (first[0] != '{' || gjson.ValidBytes(first)) {
 		return false
 	}
 	for !s.eof && len(b.buf)-s.start <= s.max {
@@ -366,12 +367,24 @@ func (s *lineStream) whole() bool {
 	}
 	lead := len(all) - len(bytes.TrimLeft(all, " \t\r\n"))
 	trimmed := bytes.TrimSpace(all)
-	if len(trimmed) == 0 || trimmed[0] != '{' || bytes.IndexByte(trimmed, '\n') < 0 || !gjson.ValidBytes(trimmed) {
+	if len(trimmed) == 0 || trimmed[0] != '{' || bytes.IndexByte(trimmed, '\n') < 0 {
+		return false
+	}
+	// A first line of just "{" can only open a pretty-printed object: keep
+	// the file whole even when it is broken, so its one error names the
+	// byte, instead of one error per line.
+	if !opensAlone(trimmed) && !gjson.ValidBytes(trimmed) {
 		return false
 	}
 	line := 1 + bytes.Count(all[:lead], []byte{'\n'})
 	b.items = append(b.items, item{start: s.start + lead, end: s.start + lead + len(trimmed), line: line})
 	return true
+}
+
+// opensAlone reports whether b starts with a "{" alone on its line.
+func opensAlone(b []byte) bool {
+	rest := bytes.TrimLeft(b[1:], " \t\r")
+	return len(rest) > 0 && rest[0] == '\n'
 }
 
 // batchFor returns the current batch when it holds name's payloads and has

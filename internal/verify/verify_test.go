@@ -120,9 +120,16 @@ func TestWholePrettyFileIsOnePayload(t *testing.T) {
 	if len(res) != 1 || res[0].Verdict != Pass || res[0].Line != 2 {
 		t.Fatalf("rows %+v", res)
 	}
-	// Two pretty objects are not one JSON value: read as lines, each unreadable.
+	// A broken pretty file is one unreadable payload whose error names the byte.
+	broken := strings.Replace(b.String(), `"room_id"`, `"room_id",`, 1)
+	res, _ = collect(t, testOptions(), broken)
+	if len(res) != 1 || !res[0].Unreadable || !strings.Contains(res[0].Reasons[0], "byte ") {
+		t.Fatalf("rows %+v", res)
+	}
+	// Two pretty objects are not one JSON value: one unreadable payload that
+	// says where the second begins.
 	res, _ = collect(t, testOptions(), b.String()+b.String())
-	if len(res) < 2 || !res[0].Unreadable {
+	if len(res) != 1 || !res[0].Unreadable || !strings.Contains(res[0].Reasons[0], "after top-level value") {
 		t.Fatalf("rows %+v", res)
 	}
 }
