@@ -22,13 +22,6 @@ func Main(ctx context.Context, args []string, io *ui.IOStreams) int {
 func run(ctx context.Context, args []string, f *Factory) int {
 	root := NewRootCmd(f)
 	root.SetArgs(args)
-	// cobra writes help, --version and completion scripts through these.
-	// style.md warns against SetOut because cobra then also prints usage on
-	// errors there (cobra#1708); SilenceUsage and SilenceErrors are on, so
-	// only requested output reaches them: help and scripts on stdout.
-	root.SetIn(f.IO.In)
-	root.SetOut(f.IO.Out)
-	root.SetErr(f.IO.ErrOut)
 	err := root.ExecuteContext(ctx)
 	if err == nil && ctx.Err() != nil {
 		err = ErrInterrupted
@@ -131,13 +124,41 @@ Environment:
 	for _, c := range commands(f) {
 		root.AddCommand(c)
 	}
+	// An unknown command is bad usage (exit 2), not a failed check.
+	root.SuggestionsMinimumDistance = 2
+	root.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += "; did you mean " + strings.Join(s, " or ") + "?"
+		}
+		return &FlagError{Err: errors.New(msg)}
+	}
+	root.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
+	// cobra writes help, --version and completion scripts through these.
+	// style.md warns against SetOut because cobra then also prints usage on
+	// errors there (cobra#1708); SilenceUsage and SilenceErrors are on, so
+	// only requested output reaches them: help and scripts on stdout.
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	// cobra adds `completion bash|zsh|fish|powershell` only when executing;
+	// adding it here puts it in the generated docs too. It binds the scripts'
+	// writer when created, so the streams are set first.
+	root.InitDefaultCompletionCmd()
 	return root
 }
 
 // commands lists the subcommands; each lives in its own file.
 func commands(f *Factory) []*cobra.Command {
 	return []*cobra.Command{
+		newSendCmd(f, nil),
+		newProbeCmd(f, nil),
 		newVersionCmd(f),
+		newEventsCmd(f, nil),
+		newSignCmd(f, nil),
 		newVerifyCmd(f, nil),
 		newDecodeCmd(f, nil),
 	}

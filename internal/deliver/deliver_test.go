@@ -76,27 +76,31 @@ func TestGivesUpAfterSixAttempts(t *testing.T) {
 	}
 }
 
-// TestScheduleShape measures the gaps between arrivals at a recording
-// server and checks their ratios (2:4:8:16:32 doubles each time) within 2%.
+// TestScheduleShape checks the waits between attempts: ZEGO's 2, 4, 8, 16
+// and 32 s, scaled. It records what Deliver asks to sleep (no wall-clock
+// timing, which is flaky on a busy machine).
 func TestScheduleShape(t *testing.T) {
 	rec := &recorder{k: 100}
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
-	_, err := Deliver(context.Background(), Request{URL: srv.URL}, Options{Schedule: ZEGOSchedule, Scale: 0.02})
+	var waits []time.Duration
+	_, err := Deliver(context.Background(), Request{URL: srv.URL}, Options{
+		Schedule: ZEGOSchedule, Scale: 0.02,
+		Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil },
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rec.times) != 6 {
 		t.Fatalf("%d arrivals", len(rec.times))
 	}
-	var gaps []float64
-	for i := 1; i < len(rec.times); i++ {
-		gaps = append(gaps, float64(rec.times[i].Sub(rec.times[i-1])))
+	want := []time.Duration{40 * time.Millisecond, 80 * time.Millisecond, 160 * time.Millisecond, 320 * time.Millisecond, 640 * time.Millisecond}
+	if len(waits) != len(want) {
+		t.Fatalf("waits %v, want %v", waits, want)
 	}
-	for i := 1; i < len(gaps); i++ {
-		ratio := gaps[i] / gaps[i-1]
-		if ratio < 2*0.98 || ratio > 2*1.02 {
-			t.Errorf("gap %d/%d ratio %.4f, want 2 ±2%% (gaps %v)", i+1, i, ratio, gaps)
+	for i := range want {
+		if waits[i] != want[i] {
+			t.Errorf("wait %d = %v, want %v", i+1, waits[i], want[i])
 		}
 	}
 }
@@ -143,4 +147,43 @@ func TestCancelStopsWaiting(t *testing.T) {
 	if len(rec.times) != 1 {
 		t.Fatalf("%d attempts after cancel", len(rec.times))
 	}
+}
+
+// TestScheduleGapsOnTheWire measures the gaps between arrivals at a real
+// recording server with a scaled schedule (0.05: 100 ms ... 1.6 s) and
+// checks that each gap is twice the one before within 2%, as 2/4/8/16/32 s
+// are. Scheduling noise on a loaded machine can exceed 2% of a 100 ms gap,
+// so a noisy measurement is repeated (up to three runs); a systematic error
+// such as counting the wait from the wrong moment fails every run.
+func TestScheduleGapsOnTheWire(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes about 3 s per run")
+	}
+	var last []float64
+	for run := 0; run < 3; run++ {
+		rec := &recorder{k: 100}
+		srv := httptest.NewServer(rec)
+		_, err := Deliver(context.Background(), Request{URL: srv.URL}, Options{Schedule: ZEGOSchedule, Scale: 0.05})
+		srv.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.times) != 6 {
+			t.Fatalf("%d arrivals, want 6", len(rec.times))
+		}
+		last = last[:0]
+		ok := true
+		for i := 1; i < len(rec.times); i++ {
+			last = append(last, float64(rec.times[i].Sub(rec.times[i-1])))
+		}
+		for i := 1; i < len(last); i++ {
+			if r := last[i] / last[i-1]; r < 2*0.98 || r > 2*1.02 {
+				ok = false
+			}
+		}
+		if ok {
+			return
+		}
+	}
+	t.Fatalf("gaps %v are not 2:4:8:16:32 within 2%% in three runs", last)
 }

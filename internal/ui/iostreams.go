@@ -101,6 +101,9 @@ func (s *IOStreams) SetEnv(getenv func(string) string) {
 // Width is the terminal width, or 0 when unknown.
 func (s *IOStreams) Width() int { return s.width }
 
+// SetWidth overrides the detected terminal width (tests).
+func (s *IOStreams) SetWidth(w int) { s.width = w }
+
 // ColorEnabled decides colour for stdout: --color, then NO_COLOR (any
 // non-empty value), then CLICOLOR_FORCE, then CLICOLOR=0, then the TTY.
 func (s *IOStreams) ColorEnabled() bool { return s.colorFor(s.stdoutTTY) }

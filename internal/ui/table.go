@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Table prints rows. On a terminal: a styled header and aligned columns.
@@ -15,9 +16,14 @@ type Table struct {
 	styles  *Styles
 	headers []string
 	rows    [][]string
-	// MaxWidth caps the last column on a terminal (0: no cap).
+	// MaxWidth is the terminal width: on a terminal, the last column is
+	// word-wrapped so rows fit (0: no limit).
 	MaxWidth int
 }
+
+// minWrapWidth is the narrowest the last column gets when wrapping; a
+// narrower terminal overflows rather than printing a word per line.
+const minWrapWidth = 20
 
 // NewTable returns a table for s.Out.
 func (s *IOStreams) NewTable(headers ...string) *Table {
@@ -54,6 +60,15 @@ func (t *Table) Render() error {
 			}
 		}
 	}
+	// Wrap the last column when the table is wider than MaxWidth.
+	last, indent := len(widths)-1, 0
+	for i := 0; i < last; i++ {
+		indent += widths[i] + 2
+	}
+	wrapAt := 0
+	if t.MaxWidth > 0 && last >= 0 && indent+widths[last] > t.MaxWidth {
+		wrapAt = max(t.MaxWidth-indent, minWrapWidth)
+	}
 	line := func(cells []string, header bool) {
 		for i, c := range cells {
 			if i > 0 {
@@ -62,9 +77,20 @@ func (t *Table) Render() error {
 			if header {
 				c = t.styles.Bold.Render(c)
 			}
+			if i == last && wrapAt > 0 && !header && lipgloss.Width(c) > wrapAt {
+				lines := strings.Split(ansi.Wrap(c, wrapAt, ""), "\n")
+				for j, l := range lines {
+					if j > 0 {
+						b.WriteByte('\n')
+						b.WriteString(strings.Repeat(" ", indent))
+					}
+					b.WriteString(strings.TrimRight(l, " "))
+				}
+				continue
+			}
 			b.WriteString(c)
 			if i < len(cells)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-lipgloss.Width(c)))
+				b.WriteString(strings.Repeat(" ", max(widths[i]-lipgloss.Width(c), 0)))
 			}
 		}
 		b.WriteByte('\n')

@@ -66,3 +66,21 @@ func TestTableTTYAligned(t *testing.T) {
 		t.Fatalf("got %q want %q", out.String(), want)
 	}
 }
+
+func TestTableTTYWrapsLastColumn(t *testing.T) {
+	s, _, out, _ := Test()
+	s.SetStdoutTTY(true)
+	s.SetColorMode(ColorNever)
+	s.SetWidth(30)
+	tb := s.NewTable("NAME", "DESCRIPTION")
+	tb.AddRow("a", "one two three four five six seven eight")
+	tb.AddRow("bb", "short")
+	_ = tb.Render()
+	want := "NAME  DESCRIPTION\n" +
+		"a     one two three four five\n" +
+		"      six seven eight\n" +
+		"bb    short\n"
+	if out.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", out.String(), want)
+	}
+}

@@ -1,0 +1,75 @@
+package callback
+
+import (
+	"sort"
+	"strings"
+)
+
+// Suggest returns the catalog's event names that look like name (a typo, a
+// missing prefix or suffix), closest first, at most max of them.
+func (c *Catalog) Suggest(name string, max int) []string {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if name == "" {
+		return nil
+	}
+	type cand struct {
+		name string
+		dist int
+	}
+	var cands []cand
+	limit := max2(2, len(name)/3)
+	for _, e := range c.events {
+		n := strings.ToLower(e.Name)
+		d := editDistance(name, n)
+		switch {
+		case d <= limit:
+		case len(name) >= 3 && (strings.Contains(n, name) || strings.Contains(name, n)):
+			d = limit + 1 // a fragment: after the typos
+		default:
+			continue
+		}
+		cands = append(cands, cand{e.Name, d})
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].dist < cands[j].dist })
+	out := make([]string, 0, len(cands))
+	for _, cd := range cands {
+		if max > 0 && len(out) == max {
+			break
+		}
+		out = append(out, cd.name)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b, counting an
+// adjacent transposition as one edit (optimal string alignment).
+func editDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+func max2(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,203 @@
+package cli
+
+// Helpers shared by `send` and `probe`: the HTTP client for the user's
+// endpoint, -H parsing, the built-in receiver, and formatting of answers.
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/zegocb/zegocb/internal/build"
+	"github.com/zegocb/zegocb/internal/listen"
+)
+
+// endpointFlags are the connection flags send and probe share.
+type endpointFlags struct {
+	To       string
+	Headers  []string
+	Insecure bool
+	CACert   string
+	Timeout  time.Duration
+}
+
+// zegocbUserAgent is what zegocb sends (ZEGO's own is undocumented).
+func zegocbUserAgent() string { return "zegocb/" + build.Get().Version }
+
+// checkEndpointURL validates --to.
+func checkEndpointURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return flagErrorf("--to %q: want an http:// or https:// URL", raw)
+	}
+	return nil
+}
+
+// parseHeaderFlags turns repeated -H 'Key: Value' flags into a header.
+func parseHeaderFlags(hs []string) (http.Header, error) {
+	h := http.Header{}
+	for _, s := range hs {
+		k, v, ok := strings.Cut(s, ":")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" || strings.ContainsAny(k, " \t") {
+			return nil, flagErrorf("-H %q: want 'Key: Value'", s)
+		}
+		h.Add(k, strings.TrimSpace(v))
+	}
+	return h, nil
+}
+
+// endpointTLS builds the TLS settings for --insecure and --cacert.
+func endpointTLS(f *Factory, ef *endpointFlags) (*tls.Config, error) {
+	if !ef.Insecure && ef.CACert == "" {
+		return nil, nil
+	}
+	c := &tls.Config{InsecureSkipVerify: ef.Insecure} //nolint:gosec // the user asked for it with --insecure
+	if ef.CACert != "" {
+		pem, err := f.ReadFile(ef.CACert)
+		if err != nil {
+			return nil, inputErrorf("--cacert: %v", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, inputErrorf("--cacert %s: no PEM certificate found", ef.CACert)
+		}
+		c.RootCAs = pool
+	}
+	return c, nil
+}
+
+// endpointClient returns a client that does not follow redirects (a redirect is
+// an answer to report: ZEGO is not known to follow them).
+func endpointClient(tlsConf *tls.Config) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = tlsConf
+	return &http.Client{
+		Transport:     tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// ephemeralSecret is a random secret for the built-in receiver when none is configured.
+func ephemeralSecret() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// builtinReceiver is the built-in endpoint: listen's handler on 127.0.0.1:0.
+type builtinReceiver struct {
+	URL    string
+	srv    *http.Server
+	mu     sync.Mutex
+	events []listen.Event
+}
+
+func startBuiltinReceiver(cfg listen.Config) (*builtinReceiver, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, &TransportError{Err: fmt.Errorf("built-in receiver: %v", err)}
+	}
+	r := &builtinReceiver{URL: "http://" + ln.Addr().String() + "/callback"}
+	r.srv = &http.Server{
+		Handler: listen.NewHandler(cfg, func(e listen.Event) {
+			r.mu.Lock()
+			r.events = append(r.events, e)
+			r.mu.Unlock()
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	go func() { _ = r.srv.Serve(ln) }()
+	return r, nil
+}
+
+// stop shuts the receiver down (waiting for in-flight requests, so every
+// event has been recorded) and returns what it saw.
+func (r *builtinReceiver) stop() []listen.Event {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = r.srv.Shutdown(ctx)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]listen.Event(nil), r.events...)
+}
+
+// callbackKeyIDs picks the identifiers a person recognises a callback by.
+func callbackKeyIDs(ev listen.Event) string {
+	if ev.Payload == nil {
+		return ""
+	}
+	var parts []string
+	for _, k := range []string{"room_id", "stream_id", "stream_alias", "user_id", "task_id", "TaskId", "channel_id", "mix_stream_alias", "file_id"} {
+		if len(parts) == 2 {
+			break
+		}
+		if _, dup := ev.Payload.Get(map[string]string{"stream_alias": "stream_id", "channel_id": "room_id"}[k]); dup {
+			continue // the same id under another name
+		}
+		if v, ok := ev.Payload.Get(k); ok && v.Text != "" {
+			parts = append(parts, k+"="+v.Text)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// answerExcerpt shows an answer's body on one line: quoted, cut at n
+// characters, with its length.
+func answerExcerpt(b []byte, n int) string {
+	if len(b) == 0 {
+		return "(empty)"
+	}
+	s := strings.Join(strings.Fields(string(b)), " ")
+	r := []rune(s)
+	if len(r) > n {
+		s = string(r[:n]) + "…"
+	}
+	return strconv.Quote(s) + " (" + sizeText(len(b)) + ")"
+}
+
+func sizeText(n int) string {
+	if n < 10*1024 {
+		return strconv.Itoa(n) + " B"
+	}
+	return strconv.FormatFloat(float64(n)/1024, 'f', 1, 64) + " KiB"
+}
+
+// latencyText prints a duration for humans: 0.9ms, 12.3ms, 1.24s.
+func latencyText(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "-"
+	case d < time.Millisecond:
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) + "ms"
+	case d < time.Second:
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
+}
+
+// offsetText prints an offset from the first attempt: +0.00s, +2.00s, +62.0s.
+func offsetText(d time.Duration) string {
+	if d < 10*time.Second {
+		return "+" + strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
+	}
+	return "+" + strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
+}
+
+// millis is a duration in milliseconds for JSON output.
+func millis(d time.Duration) float64 {
+	return float64(d.Microseconds()) / 1000
+}

@@ -1,0 +1,357 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/signature"
+	"github.com/zegocb/zegocb/internal/ui"
+)
+
+// -update rewrites golden files. Other test files may define the flag too,
+// so it is looked up rather than owned.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files under testdata/golden")
+	}
+}
+
+func updatingGoldens() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// Fixed inputs for deterministic output.
+var (
+	cmdTestNow   = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	cmdTestNonce = "7254119327986670314"
+)
+
+// cmdTest is one in-process run of zegocb with fixed time, nonce and environment.
+type cmdTest struct {
+	f           *Factory
+	in          *bytes.Buffer
+	out, errOut *bytes.Buffer
+	env         map[string]string
+}
+
+func newCmdTest(tty bool) *cmdTest {
+	io, in, out, errOut := ui.Test()
+	io.SetStdoutTTY(tty)
+	io.SetStderrTTY(tty)
+	io.SetStdinTTY(tty)
+	io.SetWidth(100)
+	ct := &cmdTest{in: in, out: out, errOut: errOut, env: map[string]string{}}
+	io.SetEnv(func(k string) string { return ct.env[k] })
+	ct.f = &Factory{
+		IO:       io,
+		Getenv:   func(k string) string { return ct.env[k] },
+		Now:      func() time.Time { return cmdTestNow },
+		Nonce:    func() string { return cmdTestNonce },
+		Catalog:  callback.Default(),
+		ReadFile: os.ReadFile,
+	}
+	return ct
+}
+
+// run runs args and returns the exit code.
+func (ct *cmdTest) run(args ...string) int {
+	return run(context.Background(), args, ct.f)
+}
+
+// compareGolden compares got with testdata/golden/<cmd>/<name>.golden (-update rewrites it).
+func compareGolden(t *testing.T, cmd, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("..", "..", "testdata", "golden", cmd, name+".golden")
+	if updatingGoldens() {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/cli -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run go test ./internal/cli -update if the change is intended)\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func TestNewEventsCmd(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		want    eventsOptions
+		wantErr string
+	}{
+		{name: "list", args: nil, want: eventsOptions{}},
+		{name: "one event", args: []string{"mix_start"}, want: eventsOptions{Event: "mix_start"}},
+		{name: "signed", args: []string{"mix_start", "--signed"}, want: eventsOptions{Event: "mix_start", Signed: true}},
+		{name: "json", args: []string{"-o", "json"}, want: eventsOptions{JSON: true}},
+		{name: "signed needs an event", args: []string{"--signed"}, wantErr: "--signed needs an EVENT"},
+		{name: "two events", args: []string{"a", "b"}, wantErr: "at most 1 argument"},
+		{name: "unknown flag", args: []string{"--sined"}, wantErr: "unknown flag: --sined"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ct := newCmdTest(false)
+			var got *eventsOptions
+			root := NewRootCmd(ct.f)
+			for _, c := range root.Commands() {
+				if c.Name() == "events" {
+					root.RemoveCommand(c)
+				}
+			}
+			root.AddCommand(newEventsCmd(ct.f, func(o *eventsOptions) error { got = o; return nil }))
+			root.SetArgs(append([]string{"events"}, tt.args...))
+			err := root.Execute()
+			if tt.wantErr != "" {
+				var fe *FlagError
+				if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want a FlagError containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Event != tt.want.Event || got.Signed != tt.want.Signed || got.JSON != tt.want.JSON {
+				t.Errorf("opts = %+v, want %+v", *got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEventsGolden(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  []string
+		tty   bool
+		width int
+		env   map[string]string
+	}{
+		{name: "list.tty", tty: true},
+		{name: "list-80.tty", tty: true, width: 80},
+		{name: "list.pipe"},
+		{name: "list-json.pipe", args: []string{"-o", "json"}},
+		{name: "mix_start.tty", args: []string{"mix_start"}, tty: true},
+		{name: "mix_start.pipe", args: []string{"mix_start"}},
+		{name: "room_logout-80.tty", args: []string{"room_logout"}, tty: true, width: 80},
+		{name: "record.tty", args: []string{"record"}, tty: true},
+		{name: "mix_start-json.tty", args: []string{"mix_start", "-o", "json"}, tty: true},
+		{name: "mix_start-json.pipe", args: []string{"mix_start", "-o", "json"}},
+		{name: "stream_create-appid.pipe", args: []string{"stream_create", "-o", "json"}, env: map[string]string{EnvAppID: "1234567890"}},
+		{name: "room_create-signed.pipe", args: []string{"room_create", "--signed", "-o", "json"}, env: map[string]string{EnvSecret: "secret"}},
+		{name: "censor_audio_v2_status-signed.tty", args: []string{"censor_audio_v2_status", "--signed"}, tty: true, env: map[string]string{EnvSecret: "secret"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ct := newCmdTest(tt.tty)
+			if tt.width != 0 {
+				ct.f.IO.SetWidth(tt.width)
+			}
+			for k, v := range tt.env {
+				ct.env[k] = v
+			}
+			if code := ct.run(append([]string{"events", "--color", "never"}, tt.args...)...); code != 0 {
+				t.Fatalf("exit %d: %s", code, ct.errOut)
+			}
+			if strings.Contains(ct.out.String(), "\x1b[") {
+				t.Fatalf("escape codes with --color never:\n%q", ct.out)
+			}
+			compareGolden(t, "events", tt.name, ct.out.Bytes())
+		})
+	}
+}
+
+func TestEventsColour(t *testing.T) {
+	ct := newCmdTest(true)
+	ct.env["CLICOLOR_FORCE"] = "1"
+	if code := ct.run("events", "mix_start"); code != 0 {
+		t.Fatalf("exit %d: %s", code, ct.errOut)
+	}
+	if !strings.Contains(ct.out.String(), "\x1b[") {
+		t.Fatal("no colour on a terminal")
+	}
+	ct = newCmdTest(true)
+	ct.env["NO_COLOR"] = "1"
+	ct.run("events", "mix_start")
+	if strings.Contains(ct.out.String(), "\x1b[") {
+		t.Fatal("colour despite NO_COLOR")
+	}
+}
+
+func TestEventsListPipeIsComplete(t *testing.T) {
+	ct := newCmdTest(false)
+	if code := ct.run("events"); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSuffix(ct.out.String(), "\n"), "\n")
+	cat := callback.Default()
+	if len(lines) != len(cat.Events()) {
+		t.Fatalf("%d rows for %d events", len(lines), len(cat.Events()))
+	}
+	for i, e := range cat.Events() {
+		cols := strings.Split(lines[i], "\t")
+		if len(cols) != 4 || cols[0] != e.Name || cols[1] != e.Family || cols[3] != strings.Join(e.Required(), ",") {
+			t.Errorf("row %q does not describe %s", lines[i], e.Name)
+		}
+	}
+	if ct.errOut.Len() != 0 {
+		t.Errorf("stderr when piped: %q", ct.errOut)
+	}
+}
+
+func TestEventsCatalogJSON(t *testing.T) {
+	ct := newCmdTest(false)
+	if code := ct.run("events", "-o", "json"); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	cat := callback.Default()
+	all := ct.out.String()
+	sc := bufio.NewScanner(strings.NewReader(all))
+	sc.Buffer(nil, 1<<20)
+	n := 0
+	for sc.Scan() {
+		var got catalogEventJSON
+		if err := json.Unmarshal(sc.Bytes(), &got); err != nil {
+			t.Fatalf("line %d: %v", n+1, err)
+		}
+		e := cat.Events()[n]
+		if got.Name != e.Name || len(got.Fields) != len(e.Fields) || strings.Join(got.Required, ",") != strings.Join(e.Required(), ",") {
+			t.Errorf("line %d describes %s badly: %s", n+1, e.Name, sc.Bytes())
+		}
+		for _, f := range got.Fields {
+			if f.Wire == "" || f.Type == "" || f.Enum == nil {
+				t.Errorf("%s.%s: empty type, wire or enum: %+v", e.Name, f.Name, f)
+			}
+		}
+		n++
+	}
+	if n != len(cat.Events()) {
+		t.Fatalf("%d lines for %d events", n, len(cat.Events()))
+	}
+	// Every key is present even when empty, so jq filters never meet null.
+	var raw map[string]any
+	first, _, _ := strings.Cut(all, "\n")
+	_ = json.Unmarshal([]byte(first), &raw)
+	for _, k := range []string{"name", "title", "summary", "family", "doc", "response", "required", "notes", "fields"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("key %q missing", k)
+		}
+	}
+}
+
+// Every event's sample, as the command prints it, passes the catalog's own check.
+func TestEventsSamplesPassTheSchema(t *testing.T) {
+	for _, e := range callback.Default().Events() {
+		ct := newCmdTest(false)
+		if code := ct.run("events", e.Name, "-o", "json"); code != 0 {
+			t.Fatalf("%s: exit %d", e.Name, code)
+		}
+		p, err := callback.Parse(bytes.TrimSuffix(ct.out.Bytes(), []byte("\n")), "")
+		if err != nil {
+			t.Fatalf("%s: %v", e.Name, err)
+		}
+		for _, prob := range e.Check(p) {
+			if prob.Severity == callback.Error {
+				t.Errorf("%s: %s", e.Name, prob)
+			}
+		}
+	}
+}
+
+func TestEventsSigned(t *testing.T) {
+	const secret = "4f9a1c2e7b3d5a6f8e0c1b2a3d4e5f60"
+	for _, e := range callback.Default().Events() {
+		ct := newCmdTest(false)
+		ct.env[EnvSecret] = secret
+		ct.env[EnvAppID] = "1234567890"
+		if code := ct.run("events", e.Name, "--signed", "-o", "json"); code != 0 {
+			t.Fatalf("%s: exit %d: %s", e.Name, code, ct.errOut)
+		}
+		p, err := callback.Parse(ct.out.Bytes(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := callback.SignatureInput(e, p, secret)
+		if !signature.Verify(secret, in.Timestamp, in.Nonce, in.Signature) {
+			t.Errorf("%s: signature does not verify: %s", e.Name, ct.out)
+		}
+		if in.Timestamp != strconv.FormatInt(cmdTestNow.Unix(), 10) || in.Nonce != cmdTestNonce {
+			t.Errorf("%s: stamped %s/%s, want Now and the factory nonce", e.Name, in.Timestamp, in.Nonce)
+		}
+		if v, _ := p.Get(e.RoleField(callback.RoleAppID).Name); v.Text != "1234567890" {
+			t.Errorf("%s: appid %q, want $ZEGO_APP_ID", e.Name, v.Text)
+		}
+		if strings.Contains(ct.out.String()+ct.errOut.String(), secret) {
+			t.Fatalf("%s: the secret was printed", e.Name)
+		}
+	}
+}
+
+func TestEventsErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr []string
+	}{
+		{"typo", []string{"events", "mix_strat"}, ExitUsage, []string{`unknown event "mix_strat": did you mean mix_start or mix_stop?`, "zegocb events --help"}},
+		{"nothing close", []string{"events", "nope_nope_nope"}, ExitUsage, []string{"run 'zegocb events' to list the 20 known events"}},
+		{"signed without a secret", []string{"events", "mix_start", "--signed"}, ExitUsage, []string{"no callback secret: set $ZEGO_CALLBACK_SECRET, or pass --secret-file PATH"}},
+		{"secret file missing", []string{"events", "mix_start", "--signed", "--secret-file", "/nonexistent/secret"}, ExitUsage, []string{"--secret-file: open /nonexistent/secret"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ct := newCmdTest(false)
+			if code := ct.run(tt.args...); code != tt.code {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, tt.code, ct.errOut)
+			}
+			if ct.out.Len() != 0 {
+				t.Errorf("stdout on error: %q", ct.out)
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(ct.errOut.String(), s) {
+					t.Errorf("stderr %q lacks %q", ct.errOut, s)
+				}
+			}
+		})
+	}
+}
+
+func TestEventsCompletion(t *testing.T) {
+	ct := newCmdTest(false)
+	root := NewRootCmd(ct.f)
+	var out, errOut bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	root.SetArgs([]string{"__complete", "events", "room_lo"})
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{"room_login\tUser logged in", "room_logout\tUser logged out", ":4"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("completion %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "mix_start") {
+		t.Errorf("completion ignores the prefix: %q", got)
+	}
+}

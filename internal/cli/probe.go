@@ -1,0 +1,272 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zegocb/zegocb/internal/listen"
+	"github.com/zegocb/zegocb/internal/probe"
+	"github.com/zegocb/zegocb/internal/ui"
+)
+
+type probeOptions struct {
+	F   *Factory
+	Ctx context.Context
+
+	endpointFlags
+	Events []string
+	JUnit  string
+
+	// Rand seeds sample values (tests).
+	Rand *rand.Rand
+}
+
+func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
+	opts := &probeOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "probe --to URL",
+		Short: "Conformance-test a callback endpoint: signatures, retries, typing, replays",
+		Long: `Probe sends your endpoint the callbacks a correct ZEGO receiver must handle,
+and judges each answer:
+
+  every catalog event, correctly signed, as JSON and as form
+      must be accepted: 2xx (record: body "1", else WARN)
+  a forged signature, no signature, a signature made with another secret
+      must be rejected: 401/403 is ideal, another 4xx passes, a 5xx is a
+      WARN, and accepting one is a FAIL (anyone could fake callbacks)
+  the same callback delivered twice (ZEGO's retries)       must be accepted twice
+  numeric fields as JSON numbers, unknown extra fields     must be accepted
+  a timestamp 70 s old (ZEGO's last retry comes at 62 s)   should be accepted (WARN)
+  a timestamp 1 hour old                                   INFO: the policy is yours
+  a new body under a used nonce; a changed body under a
+  valid signature                                          INFO: ZEGO's signature covers
+      only the timestamp and nonce, so only deduplication by nonce and HTTPS help
+
+The protocol checks use the first event of --events (default stream_create).
+Without --to, probe tests the built-in receiver (a correct endpoint, so
+everything passes: a self-test).
+
+Output: a table (VERDICT, CHECK, STATUS, REASON) and a summary line; piped,
+tab-separated rows. -o json prints one object:
+  {url, builtin_receiver, unreachable, error, elapsed_ms,
+   summary: {pass, warn, fail, info},
+   rows: [{id, event, check, expect, verdict, reason, status, latency_ms, body}]}
+--junit FILE writes a JUnit XML report (one testcase per check) for CI.
+
+Exit status: 0 no FAIL, 1 at least one FAIL, 2 bad usage, 3 the endpoint
+could not be reached at all.`,
+		Example: `  zegocb probe --to https://staging.example.com/zego/callback
+  zegocb probe --to $URL --events stream_create,stream_close --junit probe.xml
+  zegocb probe                                   # self-test against the built-in receiver`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Ctx = cmd.Context()
+			if runF != nil {
+				return runF(opts)
+			}
+			return runProbe(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.To, "to", "", "endpoint `URL` (default: the built-in receiver, as a self-test)")
+	fl.StringSliceVar(&opts.Events, "events", nil, "probe only these events (comma-separated `a,b`; the first carries the protocol checks)")
+	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "time to wait for each answer")
+	fl.StringArrayVarP(&opts.Headers, "header", "H", nil, "extra request header `'Key: Value'` (repeatable)")
+	fl.BoolVar(&opts.Insecure, "insecure", false, "do not verify the endpoint's TLS certificate")
+	fl.StringVar(&opts.CACert, "cacert", "", "trust the CA certificates in PEM `FILE` for HTTPS endpoints")
+	fl.StringVar(&opts.JUnit, "junit", "", "also write a JUnit XML report to `FILE`")
+	return cmd
+}
+
+func runProbe(o *probeOptions) error {
+	f := o.F
+	if o.Ctx == nil {
+		o.Ctx = context.Background()
+	}
+	if o.Timeout <= 0 {
+		return flagErrorf("--timeout must be positive, got %s", o.Timeout)
+	}
+	if o.To != "" {
+		if err := checkEndpointURL(o.To); err != nil {
+			return err
+		}
+	}
+	header, err := parseHeaderFlags(o.Headers)
+	if err != nil {
+		return err
+	}
+	if header.Get("User-Agent") == "" {
+		header.Set("User-Agent", zegocbUserAgent())
+	}
+	var secret string
+	if o.To != "" {
+		if secret, err = f.RequireSecret(); err != nil {
+			return err
+		}
+	} else {
+		if secret, _, err = f.Secret(); err != nil {
+			return err
+		}
+		if secret == "" {
+			secret = ephemeralSecret()
+		}
+	}
+	tlsConf, err := endpointTLS(f, &o.endpointFlags)
+	if err != nil {
+		return err
+	}
+	cfg := probe.Config{
+		URL: o.To, Catalog: f.Catalog, Secret: secret, Events: o.Events, Timeout: o.Timeout,
+		Header: header, Client: endpointClient(tlsConf), Now: f.Now, Nonce: f.Nonce, Rand: o.Rand, AppID: f.AppID(),
+	}
+	plan, err := probe.Plan(cfg)
+	if errors.Is(err, probe.ErrUnknownEvent) {
+		return flagErrorf("--events: %v; `zegocb events` lists them", err)
+	} else if err != nil {
+		return err
+	}
+	var rcv *builtinReceiver
+	if o.To == "" {
+		rcv, err = startBuiltinReceiver(listen.Config{Catalog: f.Catalog, Secret: secret})
+		if err != nil {
+			return err
+		}
+		cfg.URL = rcv.URL
+		sendHint(f, "no --to: probing the built-in receiver at %s (a correct endpoint, so expect all PASS)", rcv.URL)
+	}
+	es := f.IO.ErrStyles()
+	live := f.IO.IsStderrTTY() && !f.Global.Quiet
+	done := 0
+	cfg.OnRow = func(r probe.Row) {
+		done++
+		if live {
+			fmt.Fprintf(f.IO.ErrOut, "\r\x1b[K  %s %d/%d  %s", es.Faint.Render("probing"), done, len(plan), r.ID)
+		}
+	}
+	sendProgress(f, "%s probing %s with %d checks", es.Accent.Render("→"), cfg.URL, len(plan))
+	res, runErr := probe.Run(o.Ctx, cfg)
+	if live {
+		fmt.Fprint(f.IO.ErrOut, "\r\x1b[K")
+	}
+	if rcv != nil {
+		rcv.stop()
+	}
+	if runErr != nil && res == nil {
+		return runErr
+	}
+	if o.JUnit != "" {
+		if err := writeFileAtomic(o.JUnit, probe.JUnit(res)); err != nil {
+			return inputErrorf("--junit: %v", err)
+		}
+	}
+	if err := renderProbe(f, res, rcv != nil); err != nil {
+		return err
+	}
+	switch {
+	case runErr != nil:
+		return ErrInterrupted
+	case res.Unreachable:
+		return &TransportError{Err: fmt.Errorf("could not reach %s: %s; no check could run", res.URL, res.Err)}
+	case res.Failed():
+		return ErrCheckFailed
+	}
+	return nil
+}
+
+// writeFileAtomic writes b to a temporary file beside path, then renames it.
+func writeFileAtomic(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+type probeJSON struct {
+	URL             string         `json:"url"`
+	BuiltinReceiver bool           `json:"builtin_receiver"`
+	Unreachable     bool           `json:"unreachable"`
+	Error           string         `json:"error,omitempty"`
+	ElapsedMS       float64        `json:"elapsed_ms"`
+	Summary         map[string]int `json:"summary"`
+	Rows            []probeRowJSON `json:"rows"`
+}
+
+type probeRowJSON struct {
+	ID        string  `json:"id"`
+	Event     string  `json:"event"`
+	Check     string  `json:"check"`
+	Expect    string  `json:"expect"`
+	Verdict   string  `json:"verdict"`
+	Reason    string  `json:"reason"`
+	Status    int     `json:"status"`
+	LatencyMS float64 `json:"latency_ms"`
+	Body      string  `json:"body"`
+}
+
+func renderProbe(f *Factory, res *probe.Result, builtin bool) error {
+	counts := res.Counts()
+	if f.JSON() {
+		out := probeJSON{
+			URL: res.URL, BuiltinReceiver: builtin, Unreachable: res.Unreachable, Error: res.Err, ElapsedMS: millis(res.Elapsed),
+			Summary: map[string]int{"pass": counts[probe.Pass], "warn": counts[probe.Warn], "fail": counts[probe.Fail], "info": counts[probe.Info]},
+			Rows:    []probeRowJSON{},
+		}
+		for _, r := range res.Rows {
+			out.Rows = append(out.Rows, probeRowJSON{ID: r.ID, Event: r.Event, Check: r.Check, Expect: string(r.Expect), Verdict: string(r.Verdict),
+				Reason: r.Reason, Status: r.Status, LatencyMS: millis(r.Latency), Body: string(r.Body)})
+		}
+		return ui.WriteJSONLine(f.IO.Out, out)
+	}
+	if res.Unreachable {
+		return nil // the error line says it all
+	}
+	s := f.IO.Styles()
+	t := f.IO.NewTable("VERDICT", "CHECK", "STATUS", "REASON")
+	for _, r := range res.Rows {
+		status := "-"
+		if r.Status != 0 {
+			status = statusStyleFor(s, r.Status).Render(strconv.Itoa(r.Status))
+		}
+		t.AddRow(s.Verdict(string(r.Verdict)), r.ID, status, r.Reason)
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	w, ws := f.IO.Out, s
+	if !f.IO.IsStdoutTTY() {
+		w, ws = f.IO.ErrOut, f.IO.ErrStyles()
+		if f.Global.Quiet {
+			return nil
+		}
+	}
+	parts := []string{
+		ws.Pass.Render(strconv.Itoa(counts[probe.Pass]) + " PASS"),
+		ws.Warn.Render(strconv.Itoa(counts[probe.Warn]) + " WARN"),
+		ws.Fail.Render(strconv.Itoa(counts[probe.Fail]) + " FAIL"),
+		ws.Info.Render(strconv.Itoa(counts[probe.Info]) + " INFO"),
+	}
+	mark := ws.Pass.Render("✓")
+	if counts[probe.Fail] > 0 {
+		mark = ws.Fail.Render("✗")
+	}
+	_, err := fmt.Fprintf(w, "%s %d checks against %s: %s\n", mark, len(res.Rows), res.URL, strings.Join(parts, ", "))
+	return err
+}

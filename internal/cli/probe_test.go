@@ -1,0 +1,210 @@
+package cli
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/listen"
+)
+
+func TestProbeCmdParsesFlags(t *testing.T) {
+	e := newSendEnv(t)
+	var got *probeOptions
+	cmd := newProbeCmd(e.f, func(o *probeOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--to", "https://x.example/cb", "--events", "record,room_login", "--timeout", "3s", "-H", "A: b", "--cacert", "ca.pem", "--junit", "out.xml"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.To != "https://x.example/cb" || len(got.Events) != 2 || got.Events[1] != "room_login" || got.Timeout != 3*time.Second ||
+		got.Headers[0] != "A: b" || got.CACert != "ca.pem" || got.JUnit != "out.xml" {
+		t.Fatalf("%+v", got)
+	}
+}
+
+func TestProbeBuiltinReceiverPassesEverything(t *testing.T) {
+	e := newSendEnv(t)
+	e.env = map[string]string{}
+	if code := e.exec(t, "probe", "-o", "json"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	var res probeJSON
+	if err := json.Unmarshal(e.out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	n := 2*len(callback.Default().Events()) + 10
+	if !res.BuiltinReceiver || len(res.Rows) != n || res.Summary["fail"] != 0 || res.Summary["warn"] != 0 || res.Summary["pass"]+res.Summary["info"] != n {
+		t.Fatalf("%+v", res.Summary)
+	}
+}
+
+// probeEndpoint is a correct receiver (listen's handler) with a twist.
+func probeEndpoint(t *testing.T, h http.Handler) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL + "/zego/callback"
+}
+
+func TestProbeTableGolden(t *testing.T) {
+	u := probeEndpoint(t, listen.NewHandler(listen.Config{Secret: sendTestSecret}, nil))
+	for _, mode := range []struct{ name, color, file string }{
+		{"pipe", "", "correct.pipe.golden"}, {"tty", "never", "correct.tty.golden"}, {"color", "always", "correct-color.tty.golden"},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			e := newSendEnv(t)
+			args := []string{"probe", "--to", u, "--events", "stream_create,record"}
+			if mode.name != "pipe" {
+				e.f.IO.SetStdoutTTY(true)
+				args = append(args, "--color", mode.color)
+			}
+			if code := e.exec(t, args...); code != ExitOK {
+				t.Fatalf("exit %d: %s", code, e.err.String())
+			}
+			checkGolden(t, "probe", mode.file, strings.ReplaceAll(e.out.String(), u, "URL"))
+		})
+	}
+}
+
+func TestProbeAcceptEverythingFails(t *testing.T) {
+	u := probeEndpoint(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, "1")
+	}))
+	e := newSendEnv(t)
+	e.f.IO.SetStdoutTTY(true)
+	code := e.exec(t, "probe", "--to", u, "--events", "room_login", "--color", "never")
+	if code != ExitCheckFailed {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	checkGolden(t, "probe", "accept-all.tty.golden", strings.ReplaceAll(e.out.String(), u, "URL"))
+	if !strings.Contains(e.out.String(), "FAIL     security/forged-signature    200     accepted a forged signature (200): anyone who knows the URL can fake callbacks") {
+		t.Fatalf("table:\n%s", e.out.String())
+	}
+}
+
+func TestProbeMixedEndpointVerdicts(t *testing.T) {
+	// Wrong body for record, a 500 for bad signatures, 409 for duplicates.
+	h := listen.NewHandler(listen.Config{Secret: sendTestSecret, ReplyBody: "success"}, nil)
+	seen := map[string]bool{}
+	u := probeEndpoint(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		p, err := callback.Parse(b, r.Header.Get("Content-Type"))
+		if err == nil {
+			in := callback.SignatureInput(nil, p, sendTestSecret)
+			if seen[in.Nonce+in.Signature] {
+				http.Error(w, "duplicate", http.StatusConflict)
+				return
+			}
+			seen[in.Nonce+in.Signature] = true
+		}
+		rec := httptest.NewRecorder()
+		r.Body = io.NopCloser(strings.NewReader(string(b)))
+		h.ServeHTTP(rec, r)
+		if rec.Code == http.StatusUnauthorized {
+			http.Error(w, "panic: bad signature", http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	}))
+	e := newSendEnv(t)
+	if code := e.exec(t, "probe", "--to", u, "--events", "record", "-o", "json"); code != ExitCheckFailed {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	var res probeJSON
+	if err := json.Unmarshal(e.out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	verdict := map[string]probeRowJSON{}
+	for _, r := range res.Rows {
+		verdict[r.ID] = r
+	}
+	for id, want := range map[string]string{
+		"record/json": "WARN", "security/forged-signature": "WARN", "delivery/redelivered": "FAIL", "timestamp/stale": "INFO",
+	} {
+		if verdict[id].Verdict != want {
+			t.Errorf("%s: %s (%s), want %s", id, verdict[id].Verdict, verdict[id].Reason, want)
+		}
+	}
+	if !strings.Contains(verdict["security/forged-signature"].Reason, "rejected but with a server error (500)") {
+		t.Errorf("reason %q", verdict["security/forged-signature"].Reason)
+	}
+}
+
+func TestProbeUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	dead := srv.URL
+	srv.Close()
+	e := newSendEnv(t)
+	junit := filepath.Join(t.TempDir(), "probe.xml")
+	if code := e.exec(t, "probe", "--to", dead, "--junit", junit); code != ExitTransport {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	if e.out.String() != "" || !strings.Contains(e.err.String(), "error: could not reach "+dead+": connection refused; no check could run") || strings.Contains(e.err.String(), "connected") {
+		t.Fatalf("stdout %q stderr %q", e.out.String(), e.err.String())
+	}
+	b, err := os.ReadFile(junit)
+	if err != nil || !strings.Contains(string(b), `<error message="unreachable: connection refused"`) {
+		t.Fatalf("junit %s %v", b, err)
+	}
+}
+
+func TestProbeJUnitFile(t *testing.T) {
+	u := probeEndpoint(t, listen.NewHandler(listen.Config{Secret: sendTestSecret}, nil))
+	dir := t.TempDir()
+	junit := filepath.Join(dir, "probe.xml")
+	e := newSendEnv(t)
+	if code := e.exec(t, "probe", "--to", u, "--events", "mix_stop", "--junit", junit); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	var doc struct {
+		Tests  int `xml:"tests,attr"`
+		Suites []struct {
+			Cases []struct {
+				Name string `xml:"name,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	b, _ := os.ReadFile(junit)
+	if err := xml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Tests != 12 || len(doc.Suites[0].Cases) != 12 || doc.Suites[0].Cases[0].Name != "mix_stop/json: signed JSON" {
+		t.Fatalf("%+v", doc)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left: %v", entries)
+	}
+}
+
+func TestProbeUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"probe", "--events", "nope"}, `--events: unknown event "nope"`},
+		{[]string{"probe", "--to", "localhost:8080"}, "want an http:// or https:// URL"},
+		{[]string{"probe", "extra"}, "takes no arguments"},
+		{[]string{"probe", "--timeout", "-1s"}, "--timeout must be positive"},
+	} {
+		e := newSendEnv(t)
+		if code := e.exec(t, tc.args...); code != ExitUsage || !strings.Contains(e.err.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q", tc.args, code, e.err.String())
+		}
+	}
+	e := newSendEnv(t)
+	e.env = map[string]string{}
+	if code := e.exec(t, "probe", "--to", "http://127.0.0.1:9/"); code != ExitUsage || !strings.Contains(e.err.String(), "no callback secret") {
+		t.Errorf("exit %d: %s", code, e.err.String())
+	}
+}

@@ -1,0 +1,680 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/signature"
+	"github.com/zegocb/zegocb/internal/ui"
+)
+
+const sendTestSecret = "send-test-secret-0a1b"
+
+// The -update flag rewrites golden files. Registered only if another test
+// file of the package has not already done so.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+}
+
+func updatingGolden() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// checkGolden compares got with testdata/golden/<cmd>/<name>.
+func checkGolden(t *testing.T, cmd, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", cmd, name)
+	if updatingGolden() {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/cli/ -run %s -update)", err, t.Name())
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from golden:\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
+	}
+}
+
+// sendClock is a deterministic clock: every Now() advances it by step, and
+// Sleep advances it by the duration slept (no real waiting).
+type sendClock struct {
+	mu   sync.Mutex
+	t    time.Time
+	step time.Duration
+}
+
+func newSendClock() *sendClock {
+	return &sendClock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC), step: 1500 * time.Microsecond}
+}
+
+func (c *sendClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := c.t
+	c.t = c.t.Add(c.step)
+	return t
+}
+
+func (c *sendClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+	return ctx.Err()
+}
+
+type sendEnv struct {
+	f        *Factory
+	out, err *bytes.Buffer
+	in       *bytes.Buffer
+	clock    *sendClock
+	env      map[string]string
+}
+
+func newSendEnv(t *testing.T) *sendEnv {
+	t.Helper()
+	io, in, out, errOut := ui.Test()
+	e := &sendEnv{out: out, err: errOut, in: in, clock: newSendClock(), env: map[string]string{EnvSecret: sendTestSecret}}
+	f := New(io)
+	f.Getenv = func(k string) string { return e.env[k] }
+	f.Now = e.clock.Now
+	f.Nonce = func() string { return "7254119327986670314" }
+	f.ReadFile = os.ReadFile
+	e.f = f
+	return e
+}
+
+// exec runs zegocb with args in-process, with the test seams installed in
+// send and probe, and returns the exit code.
+func (e *sendEnv) exec(t *testing.T, args ...string) int {
+	t.Helper()
+	root := NewRootCmd(e.f)
+	for _, c := range root.Commands() {
+		if c.Name() == "send" || c.Name() == "probe" {
+			root.RemoveCommand(c)
+		}
+	}
+	root.AddCommand(newSendCmd(e.f, func(o *sendOptions) error {
+		o.Rand = rand.New(rand.NewPCG(7, 9))
+		if o.Sleep == nil && !e.f.IO.IsStderrTTY() {
+			o.Sleep = e.clock.Sleep
+		}
+		return runSend(o)
+	}))
+	root.AddCommand(newProbeCmd(e.f, func(o *probeOptions) error {
+		o.Rand = rand.New(rand.NewPCG(7, 9))
+		return runProbe(o)
+	}))
+	root.SetArgs(args)
+	root.SetIn(e.f.IO.In)
+	err := root.ExecuteContext(context.Background())
+	if err != nil {
+		printError(e.f, root, args, err)
+	}
+	return ExitCode(err)
+}
+
+// endpoint is a test receiver that re-verifies every signature independently.
+type endpoint struct {
+	t      *testing.T
+	secret string
+	mu     sync.Mutex
+	bodies []string
+	ctypes []string
+	sigOK  []bool
+	// behaviour
+	failFirst int    // answer 500 to the first failFirst requests
+	status    int    // answer this status (0: 200)
+	body      string // answer body (default "1")
+	hang      chan struct{}
+	hijack    bool
+}
+
+func (ep *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	p, err := callback.Parse(b, r.Header.Get("Content-Type"))
+	ok := false
+	if err == nil {
+		in := callback.SignatureInput(nil, p, ep.secret)
+		ok = signature.Verify(ep.secret, in.Timestamp, in.Nonce, in.Signature)
+	}
+	ep.mu.Lock()
+	ep.bodies = append(ep.bodies, string(b))
+	ep.ctypes = append(ep.ctypes, r.Header.Get("Content-Type"))
+	ep.sigOK = append(ep.sigOK, ok)
+	n := len(ep.bodies)
+	ep.mu.Unlock()
+	switch {
+	case ep.hang != nil:
+		select {
+		case <-ep.hang:
+		case <-r.Context().Done():
+		}
+		return
+	case ep.hijack:
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+		return
+	case n <= ep.failFirst:
+		http.Error(w, "boom", http.StatusInternalServerError)
+		return
+	case ep.status != 0:
+		w.WriteHeader(ep.status)
+	}
+	body := ep.body
+	if body == "" {
+		body = "1"
+	}
+	io.WriteString(w, body)
+}
+
+func (ep *endpoint) count() int {
+	ep.mu.Lock()
+	defer ep.mu.Unlock()
+	return len(ep.bodies)
+}
+
+func serveEndpoint(t *testing.T, ep *endpoint) string {
+	t.Helper()
+	if ep.secret == "" {
+		ep.secret = sendTestSecret
+	}
+	srv := httptest.NewServer(ep)
+	t.Cleanup(func() {
+		if ep.hang != nil {
+			close(ep.hang)
+		}
+		srv.Close()
+	})
+	return srv.URL + "/zego/callback"
+}
+
+func TestSendCmdParsesFlags(t *testing.T) {
+	e := newSendEnv(t)
+	var got *sendOptions
+	cmd := newSendCmd(e.f, func(o *sendOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"record", "--to", "https://x.example/cb", "--set", "a=1", "--set", "b=", "--unset", "c",
+		"--form", "--timeout", "2s", "-H", "X-A: 1", "--insecure", "--strict", "--retry-scale", "0.01", "-n", "10", "-c", "3", "--rate", "5", "--duration", "1m"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Event != "record" || got.To != "https://x.example/cb" || len(got.Sets) != 2 || got.Sets[1] != "b=" || got.Unsets[0] != "c" ||
+		!got.Form || got.Timeout != 2*time.Second || got.Headers[0] != "X-A: 1" || !got.Insecure || !got.Strict ||
+		got.RetryScale != 0.01 || got.Requests != 10 || got.Concurrency != 3 || got.Rate != 5 || got.Duration != time.Minute {
+		t.Fatalf("parsed %+v", got)
+	}
+}
+
+func TestSendUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"send"}, "send needs an EVENT"},
+		{[]string{"send", "nope"}, `unknown event "nope"`},
+		{[]string{"send", "stream_creat"}, "did you mean stream_close, stream_create?"},
+		{[]string{"send", "record", "--set", "novalue"}, "want field=value"},
+		{[]string{"send", "record", "-c", "4"}, "-c and --rate need -n"},
+		{[]string{"send", "record", "--dry-run", "--curl"}, "cannot be used together"},
+		{[]string{"send", "record", "--to", "ftp://x"}, "want an http:// or https:// URL"},
+		{[]string{"send", "record", "--timeout", "0s"}, "--timeout must be positive"},
+		{[]string{"send", "record", "--retry-scale", "0"}, "--retry-scale must be positive"},
+		{[]string{"send", "record", "-H", "NoColon"}, "want 'Key: Value'"},
+		{[]string{"send", "record", "--keep-timestamp"}, "--keep-timestamp keeps the timestamp of --data"},
+		{[]string{"send", "a", "b"}, "at most 1 argument"},
+	} {
+		e := newSendEnv(t)
+		if code := e.exec(t, tc.args...); code != ExitUsage {
+			t.Errorf("%v: exit %d, want 2 (stderr %q)", tc.args, code, e.err.String())
+		}
+		if !strings.Contains(e.err.String(), tc.want) {
+			t.Errorf("%v: stderr %q, want %q", tc.args, e.err.String(), tc.want)
+		}
+	}
+}
+
+func TestSendNeedsSecretForRealEndpoint(t *testing.T) {
+	e := newSendEnv(t)
+	e.env = map[string]string{}
+	if code := e.exec(t, "send", "record", "--to", "http://127.0.0.1:9/"); code != ExitUsage || !strings.Contains(e.err.String(), "no callback secret") {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+}
+
+func TestSendBuiltinRoundTripWithoutSetup(t *testing.T) {
+	e := newSendEnv(t)
+	e.env = map[string]string{} // no secret: an ephemeral one
+	if code := e.exec(t, "send", "mix_start"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	stderr := e.err.String()
+	for _, want := range []string{"built-in receiver on http://127.0.0.1:", "ephemeral secret", "→ POST mix_start", "#1/6  200", "receiver  mix_start  signature ok", `answered 200 "1"`, "✓ delivered mix_start"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if !strings.HasPrefix(e.out.String(), "1\t+0.00s\t200\t") {
+		t.Errorf("stdout %q", e.out.String())
+	}
+}
+
+func TestSendBuiltinOnTerminalShowsBothSides(t *testing.T) {
+	e := newSendEnv(t)
+	e.f.IO.SetStdoutTTY(true)
+	if code := e.exec(t, "send", "stream_create", "--color", "never"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	out := e.out.String()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "receiver  stream_create  signature ok  room_id=room-") || !strings.HasPrefix(lines[1], "✓ delivered stream_create: 200 in 1.5") {
+		t.Fatalf("stdout:\n%s", out)
+	}
+}
+
+func TestSendSignsEveryEventVerifiably(t *testing.T) {
+	ep := &endpoint{}
+	u := serveEndpoint(t, ep)
+	for _, name := range callback.Default().Names() {
+		for _, form := range []bool{false, true} {
+			e := newSendEnv(t)
+			args := []string{"send", name, "--to", u, "--no-retry"}
+			if form {
+				args = append(args, "--form")
+			}
+			if code := e.exec(t, args...); code != ExitOK {
+				t.Fatalf("%s form=%v: exit %d: %s", name, form, code, e.err.String())
+			}
+		}
+	}
+	for i, ok := range ep.sigOK {
+		if !ok {
+			t.Errorf("request %d did not verify: %s", i, ep.bodies[i])
+		}
+	}
+	if len(ep.bodies) != 2*len(callback.Default().Names()) {
+		t.Fatalf("%d requests", len(ep.bodies))
+	}
+}
+
+func TestSendTypesValuesAsTheCatalogSays(t *testing.T) {
+	ep := &endpoint{}
+	u := serveEndpoint(t, ep)
+	e := newSendEnv(t)
+	code := e.exec(t, "send", "room_create", "--to", u, "--set", "room_id=abc", "--set", "room_session_id=858012925204410400",
+		"--set", "custom=42", "--set", "room_create_time=", "--unset", "appid")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	p, err := callback.ParseJSON([]byte(ep.bodies[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(k string) callback.Value { v, _ := p.Get(k); return v }
+	if v := get("room_id"); v.Raw != `"abc"` {
+		t.Errorf("room_id %s", v.Raw)
+	}
+	if v := get("room_session_id"); v.Raw != `858012925204410400` {
+		t.Errorf("room_session_id must be a JSON number with every digit: %s", v.Raw)
+	}
+	if v := get("custom"); v.Raw != `"42"` {
+		t.Errorf("unknown fields are strings: %s", v.Raw)
+	}
+	if v, ok := p.Get("room_create_time"); !ok || v.Text != "" {
+		t.Errorf("field= must set an empty value: %+v", v)
+	}
+	if _, ok := p.Get("appid"); ok {
+		t.Error("--unset appid left it in")
+	}
+	if v := get("timestamp"); v.Kind != callback.KindNumber || v.Raw != "1740830400" {
+		t.Errorf("timestamp %s (room_create sends a number, stamped with Now)", v.Raw)
+	}
+	if v := get("nonce"); v.Raw != `"7254119327986670314"` {
+		t.Errorf("nonce must be a string: %s", v.Raw)
+	}
+	if !ep.sigOK[0] {
+		t.Error("signature did not verify")
+	}
+}
+
+func TestSendDataInfersEventAndKeepsTimestamp(t *testing.T) {
+	ep := &endpoint{}
+	u := serveEndpoint(t, ep)
+	e := newSendEnv(t)
+	e.in.WriteString(`{"event":"stream_close","appid":"1","timestamp":"1666786067","nonce":"1","signature":"x","room_id":"room1","type":"0"}`)
+	if code := e.exec(t, "send", "--data", "-", "--to", u, "--keep-timestamp", "--set", "type=3"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	body := ep.bodies[0]
+	for _, want := range []string{`"timestamp":"1666786067"`, `"nonce":"7254119327986670314"`, `"type":"3"`, `"room_id":"room1"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %s: %s", want, body)
+		}
+	}
+	if !ep.sigOK[0] {
+		t.Error("re-signed body did not verify")
+	}
+
+	// A form capture is re-sent as form.
+	dir := t.TempDir()
+	file := filepath.Join(dir, "capture.txt")
+	os.WriteFile(file, []byte("event=record&appid=1&timestamp=1&nonce=2&signature=x&stream_alias=a"), 0o644)
+	e = newSendEnv(t)
+	if code := e.exec(t, "send", "--data", file, "--to", u); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	if ep.ctypes[1] != "application/x-www-form-urlencoded" || !strings.Contains(ep.bodies[1], "stream_alias=a") || !ep.sigOK[1] {
+		t.Errorf("form resend: %s %s", ep.ctypes[1], ep.bodies[1])
+	}
+
+	e = newSendEnv(t)
+	if code := e.exec(t, "send", "mix_start", "--data", file, "--to", u); code != ExitUsage || !strings.Contains(e.err.String(), `holds event "record" but EVENT is "mix_start"`) {
+		t.Errorf("exit %d: %s", code, e.err.String())
+	}
+	e = newSendEnv(t)
+	if code := e.exec(t, "send", "--data", filepath.Join(dir, "missing.json")); code != ExitUsage || !strings.Contains(e.err.String(), "--data:") {
+		t.Errorf("exit %d: %s", code, e.err.String())
+	}
+}
+
+func TestSendRetriesOnZEGOScheduleThenDelivers(t *testing.T) {
+	for _, mode := range []struct{ name, file string }{{"pipe", "retry.pipe.golden"}, {"tty", "retry.tty.golden"}, {"color", "retry-color.tty.golden"}} {
+		t.Run(mode.name, func(t *testing.T) {
+			ep := &endpoint{failFirst: 2}
+			u := serveEndpoint(t, ep)
+			e := newSendEnv(t)
+			args := []string{"send", "stream_create", "--to", u}
+			if mode.name != "pipe" {
+				e.f.IO.SetStdoutTTY(true)
+				args = append(args, "--color", map[string]string{"tty": "never", "color": "always"}[mode.name])
+			}
+			if code := e.exec(t, args...); code != ExitOK {
+				t.Fatalf("exit %d: %s", code, e.err.String())
+			}
+			if ep.count() != 3 || ep.bodies[0] != ep.bodies[1] || ep.bodies[1] != ep.bodies[2] {
+				t.Fatalf("%d requests; retries must resend the same body", ep.count())
+			}
+			checkGolden(t, "send", mode.file, e.out.String())
+		})
+	}
+}
+
+func TestSendGivesUpAfterSixAttempts(t *testing.T) {
+	for _, mode := range []string{"pipe", "tty"} {
+		ep := &endpoint{failFirst: 100}
+		u := serveEndpoint(t, ep)
+		e := newSendEnv(t)
+		if mode == "tty" {
+			e.f.IO.SetStdoutTTY(true)
+		}
+		if code := e.exec(t, "send", "stream_close", "--to", u, "--color", "never"); code != ExitCheckFailed {
+			t.Fatalf("exit %d: %s", code, e.err.String())
+		}
+		if ep.count() != 6 {
+			t.Fatalf("%d attempts, want 6", ep.count())
+		}
+		checkGolden(t, "send", "give-up."+mode+".golden", e.out.String())
+		if !strings.Contains(e.out.String()+e.err.String(), `gave up on stream_close after 6 attempts over 62.0s: the endpoint never answered 2xx (last: 500 "boom" (5 B))`) {
+			t.Errorf("no give-up line:\n%s%s", e.out.String(), e.err.String())
+		}
+	}
+}
+
+func TestSendUnreachableIsExit3(t *testing.T) {
+	cases := map[string]*endpoint{
+		"hang":   {hang: make(chan struct{})},
+		"hijack": {hijack: true},
+	}
+	for name, ep := range cases {
+		t.Run(name, func(t *testing.T) {
+			u := serveEndpoint(t, ep)
+			e := newSendEnv(t)
+			code := e.exec(t, "send", "record", "--to", u, "--timeout", "50ms", "--retry-scale", "0.001")
+			if code != ExitTransport {
+				t.Fatalf("exit %d: %s", code, e.err.String())
+			}
+			if ep.count() != 6 || !strings.Contains(e.err.String(), "error: could not reach "+u) {
+				t.Fatalf("%d attempts; stderr:\n%s", ep.count(), e.err.String())
+			}
+			if name == "hang" && !strings.Contains(e.err.String(), "no answer within 50ms (timeout)") {
+				t.Errorf("stderr:\n%s", e.err.String())
+			}
+		})
+	}
+	// Nothing listening at all, once.
+	srv := httptest.NewServer(http.NotFoundHandler())
+	dead := srv.URL
+	srv.Close()
+	e := newSendEnv(t)
+	if code := e.exec(t, "send", "record", "--to", dead, "--no-retry"); code != ExitTransport || !strings.Contains(e.err.String(), "connection refused (1 attempt)") {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+}
+
+func TestSendRecordBodyRule(t *testing.T) {
+	ep := &endpoint{body: "ok"}
+	u := serveEndpoint(t, ep)
+	e := newSendEnv(t)
+	if code := e.exec(t, "send", "record", "--to", u); code != ExitOK || ep.count() != 1 {
+		t.Fatalf("exit %d after %d attempts: %s", code, ep.count(), e.err.String())
+	}
+	if !strings.Contains(e.err.String(), `delivered record with a warning: body is "ok", legacy record docs ask for "1"`) {
+		t.Errorf("stderr:\n%s", e.err.String())
+	}
+	// Other events have no body rule.
+	e = newSendEnv(t)
+	if code := e.exec(t, "send", "stream_create", "--to", u); code != ExitOK || strings.Contains(e.err.String(), "warning") {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	e = newSendEnv(t)
+	if code := e.exec(t, "send", "record", "--to", u, "--strict", "-o", "json"); code != ExitCheckFailed {
+		t.Fatalf("--strict: exit %d: %s", code, e.err.String())
+	}
+	var res sendJSON
+	if err := json.Unmarshal(e.out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Outcome != "gave_up" || len(res.Attempts) != 6 || res.Attempts[5].Verdict != "fail" || !strings.Contains(res.Attempts[0].Reason, "(--strict)") {
+		t.Fatalf("%+v", res)
+	}
+}
+
+func TestSendJSONOutput(t *testing.T) {
+	ep := &endpoint{failFirst: 1}
+	u := serveEndpoint(t, ep)
+	e := newSendEnv(t)
+	if code := e.exec(t, "send", "mix_stop", "--to", u, "-o", "json"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	var res sendJSON
+	if err := json.Unmarshal(e.out.Bytes(), &res); err != nil {
+		t.Fatalf("%v: %s", err, e.out.String())
+	}
+	if res.Event != "mix_stop" || res.Outcome != "delivered" || !res.Delivered || len(res.Attempts) != 2 ||
+		res.Attempts[0].Status != 500 || res.Attempts[0].Body != "boom\n" || res.Attempts[1].OffsetMS != 2003 ||
+		res.Nonce != "7254119327986670314" || res.Signature != signature.Sign(sendTestSecret, res.Timestamp, res.Nonce) {
+		t.Fatalf("%+v", res)
+	}
+}
+
+func TestSendDryRunAndCurl(t *testing.T) {
+	e := newSendEnv(t)
+	if code := e.exec(t, "send", "stream_create", "--to", "https://example.test/zego", "--dry-run", "--set", "title=it's live", "-H", "X-Trace: 1"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	out := e.out.String()
+	sig := signature.Sign(sendTestSecret, "1740830400", "7254119327986670314")
+	for _, want := range []string{"POST https://example.test/zego\n", "Host: example.test\n", "Content-Type: application/json\n", "X-Trace: 1\n", `"signature":"` + sig + `"`, `"title":"it's live"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, out)
+		}
+	}
+
+	e = newSendEnv(t)
+	if code := e.exec(t, "send", "stream_create", "--to", "https://example.test/zego", "--curl", "--set", "title=it's live", "--form"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	out = e.out.String()
+	if !strings.HasPrefix(out, "curl -sS -X POST https://example.test/zego \\\n  -H 'Content-Type: application/x-www-form-urlencoded'") ||
+		!strings.Contains(out, "--data-raw '") || !strings.Contains(out, "title=it%27s+live") {
+		t.Fatalf("curl:\n%s", out)
+	}
+	// The body the curl command carries parses back to a signed payload.
+	raw := out[strings.Index(out, "--data-raw '")+len("--data-raw '"):]
+	raw = strings.TrimSuffix(strings.TrimSpace(raw), "'")
+	q, err := url.ParseQuery(raw)
+	if err != nil || q.Get("signature") != sig {
+		t.Fatalf("curl body %q: %v", raw, err)
+	}
+
+	// Without --to it targets `zegocb listen`, and says so.
+	e = newSendEnv(t)
+	if code := e.exec(t, "send", "record", "--curl"); code != ExitOK || !strings.Contains(e.out.String(), defaultListenURL) || !strings.Contains(e.err.String(), "zegocb listen") {
+		t.Fatalf("exit %d: %s %s", code, e.out.String(), e.err.String())
+	}
+}
+
+func TestCurlQuote(t *testing.T) {
+	for in, want := range map[string]string{"abc": "abc", "": "''", "a b": "'a b'", "it's": `'it'\''s'`, `{"a":1}`: `'{"a":1}'`} {
+		if got := curlQuote(in); got != want {
+			t.Errorf("curlQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestSendVerboseMasksTheSecret(t *testing.T) {
+	ep := &endpoint{}
+	u := serveEndpoint(t, ep)
+	e := newSendEnv(t)
+	if code := e.exec(t, "send", "stream_create", "--to", u, "-v", "-H", "X-Echo: token-"+sendTestSecret); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	stderr := e.err.String()
+	if strings.Contains(stderr+e.out.String(), sendTestSecret) {
+		t.Fatalf("the secret leaked:\n%s", stderr)
+	}
+	for _, want := range []string{"> POST /zego/callback HTTP/1.1", "> X-Echo: [masked", "> Content-Type: application/json", `"event": "stream_create"`, "< HTTP/1.1 200 OK", "< Content-Length: 1"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("wire dump lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestSendCountdownOnTerminal(t *testing.T) {
+	ep := &endpoint{failFirst: 1}
+	u := serveEndpoint(t, ep)
+	e := newSendEnv(t)
+	e.f.IO.SetStderrTTY(true)
+	if code := e.exec(t, "send", "stream_create", "--to", u, "--retry-scale", "0.1", "--color", "never"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	stderr := e.err.String()
+	if !strings.Contains(stderr, "\r\x1b[K  … attempt 2/6 in ") || !strings.Contains(stderr, "\r\x1b[K  #2/6  200") {
+		t.Fatalf("no live countdown:\n%q", stderr)
+	}
+}
+
+func TestSendLoadMode(t *testing.T) {
+	ep := &endpoint{}
+	u := serveEndpoint(t, ep)
+	e := newSendEnv(t)
+	if code := e.exec(t, "send", "stream_create", "--to", u, "-n", "60", "-c", "4", "-o", "json"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	var rep loadJSON
+	if err := json.Unmarshal(e.out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Requests != 60 || rep.OK != 60 || rep.StatusCounts["200"] != 60 || rep.Concurrency != 4 || rep.Throughput <= 0 || len(rep.Histogram) == 0 {
+		t.Fatalf("%+v", rep)
+	}
+	nonces := map[string]bool{}
+	for i, b := range ep.bodies {
+		if !ep.sigOK[i] {
+			t.Fatalf("request %d did not verify", i)
+		}
+		p, _ := callback.ParseJSON([]byte(b))
+		v, _ := p.Get("nonce")
+		nonces[v.Text] = true
+	}
+	if len(nonces) != 60 {
+		t.Fatalf("%d distinct nonces in 60 requests", len(nonces))
+	}
+
+	// Piped: key<TAB>value lines. A failing endpoint is exit 1.
+	bad := &endpoint{status: 503}
+	e = newSendEnv(t)
+	if code := e.exec(t, "send", "record", "--to", serveEndpoint(t, bad), "-n", "5"); code != ExitCheckFailed || !strings.Contains(e.out.String(), "status_503\t5\n") {
+		t.Fatalf("exit %d: %s", code, e.out.String())
+	}
+	// Nothing listening: exit 3.
+	srv := httptest.NewServer(http.NotFoundHandler())
+	dead := srv.URL
+	srv.Close()
+	e = newSendEnv(t)
+	if code := e.exec(t, "send", "record", "--to", dead, "-n", "3"); code != ExitTransport {
+		t.Fatalf("exit %d: %s", code, e.err.String())
+	}
+	// On a terminal: the summary with a histogram.
+	e = newSendEnv(t)
+	e.f.IO.SetStdoutTTY(true)
+	if code := e.exec(t, "send", "room_login", "--to", u, "-n", "20", "-c", "2", "--color", "never"); code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"throughput ", "status      200 × 20", "latency     p50 ", "▇"} {
+		if !strings.Contains(e.out.String(), want) {
+			t.Errorf("lacks %q:\n%s", want, e.out.String())
+		}
+	}
+}
+
+func TestSendInterruptedIs130(t *testing.T) {
+	ep := &endpoint{failFirst: 100}
+	u := serveEndpoint(t, ep)
+	e := newSendEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	root := NewRootCmd(e.f)
+	for _, c := range root.Commands() {
+		if c.Name() == "send" {
+			root.RemoveCommand(c)
+		}
+	}
+	root.AddCommand(newSendCmd(e.f, func(o *sendOptions) error {
+		o.Sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
+		return runSend(o)
+	}))
+	root.SetArgs([]string{"send", "stream_create", "--to", u})
+	err := root.ExecuteContext(ctx)
+	if !errors.Is(err, ErrInterrupted) || ExitCode(err) != ExitInterrupted || ep.count() != 1 {
+		t.Fatalf("err %v after %d attempts", err, ep.count())
+	}
+}
+
+var _ = cobra.Command{}

@@ -1,0 +1,301 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/tidwall/pretty"
+
+	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/signature"
+	"github.com/zegocb/zegocb/internal/ui"
+)
+
+// maxSignInput caps a payload read from stdin; callbacks are a few KiB.
+const maxSignInput = 64 << 20
+
+type signOptions struct {
+	IO       *ui.IOStreams
+	Catalog  *callback.Catalog
+	Now      func() time.Time
+	NewNonce func() string
+	Secret   func() (string, error)
+	ReadFile func(string) ([]byte, error)
+	Warnf    func(string, ...any)
+	JSON     bool
+	Quiet    bool
+
+	// File is the payload to re-sign ("-" for stdin); empty in signature-only mode.
+	File      string
+	Timestamp string
+	Nonce     string
+	Keep      bool
+	Event     string
+}
+
+func newSignCmd(f *Factory, runF func(*signOptions) error) *cobra.Command {
+	opts := &signOptions{}
+	cmd := &cobra.Command{
+		Use:   "sign [FILE|-]",
+		Short: "Compute a callback signature, or re-sign a payload for curl and Postman",
+		Long: `With --timestamp and --nonce, print the signature ZEGO would send for them:
+the lowercase hex SHA-1 of the sorted concatenation of callback secret,
+timestamp and nonce.
+
+Given a payload (FILE, or - or piped stdin: JSON, a form body or UrlEncoded
+JSON), stamp it with the current Unix time and a fresh 19-digit nonce, sign it
+and print it in the format it came in, ready for curl --data-binary. --keep
+re-signs the payload's own timestamp and nonce instead; --timestamp and --nonce
+set them explicitly. The payload's event picks the field names (timestamp or
+Timestamp, ...); --event names the event when the payload has none.
+
+The payload is printed without a trailing newline when piped, so a redirect
+gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
+--secret-file and is never printed.`,
+		Example: `  zegocb sign --timestamp 1470820198 --nonce 123412
+  zegocb sign payload.json > signed.json
+  zegocb events stream_create -o json | zegocb sign | curl -H 'Content-Type: application/json' --data-binary @- https://example.com/zego
+  zegocb sign --keep capture.json
+  zegocb sign --event room_login body.form`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.IO = f.IO
+			opts.Catalog = f.Catalog
+			opts.Now = f.Now
+			opts.NewNonce = f.Nonce
+			opts.Secret = f.RequireSecret
+			opts.ReadFile = f.ReadFile
+			opts.Warnf = f.Warnf
+			opts.JSON = f.JSON()
+			opts.Quiet = f.Global.Quiet
+			if len(args) == 1 {
+				opts.File = args[0]
+			}
+			flags := cmd.Flags()
+			tsSet, nonceSet := flags.Changed("timestamp"), flags.Changed("nonce")
+			switch {
+			case opts.File == "" && (tsSet || nonceSet):
+				if !tsSet || !nonceSet {
+					return flagErrorf("--timestamp and --nonce go together when no payload is given")
+				}
+				if opts.Keep || opts.Event != "" {
+					return flagErrorf("--keep and --event apply to a payload: give FILE or -")
+				}
+			case opts.File == "":
+				if f.IO.IsStdinTTY() {
+					return flagErrorf("give a payload FILE (- for stdin), or --timestamp and --nonce")
+				}
+				opts.File = "-"
+			}
+			if tsSet && opts.Timestamp == "" || nonceSet && opts.Nonce == "" {
+				return flagErrorf("--timestamp and --nonce cannot be empty")
+			}
+			if opts.Keep && (tsSet || nonceSet) {
+				return flagErrorf("--keep keeps the payload's own timestamp and nonce: drop --timestamp and --nonce, or --keep")
+			}
+			if opts.File == "-" && f.Global.SecretFile == "-" {
+				return flagErrorf("the payload and --secret-file cannot both be read from stdin")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runSign(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Timestamp, "timestamp", "", "the timestamp to sign, as sent (Unix seconds)")
+	fl.StringVar(&opts.Nonce, "nonce", "", "the nonce to sign, as sent")
+	fl.BoolVar(&opts.Keep, "keep", false, "keep the payload's timestamp and nonce; only recompute the signature")
+	fl.StringVar(&opts.Event, "event", "", "catalog `EVENT` whose field names to use when the payload has no event field")
+	_ = cmd.RegisterFlagCompletionFunc("event", func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return completeEvents(f.Catalog, toComplete), cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+// signResult is sign's -o json output.
+type signResult struct {
+	Event     string `json:"event,omitempty"`
+	Format    string `json:"format,omitempty"`
+	Timestamp string `json:"timestamp"`
+	Nonce     string `json:"nonce"`
+	Signature string `json:"signature"`
+	Body      string `json:"body,omitempty"`
+}
+
+func runSign(opts *signOptions) error {
+	if opts.File == "" {
+		return signInputs(opts)
+	}
+	if opts.Event != "" {
+		if _, err := lookupEvent(opts.Catalog, opts.Event); err != nil {
+			return err
+		}
+	}
+	name := opts.File
+	var (
+		body []byte
+		err  error
+	)
+	if name == "-" {
+		name = "stdin"
+		body, err = io.ReadAll(io.LimitReader(opts.IO.In, maxSignInput))
+	} else {
+		body, err = opts.ReadFile(name)
+	}
+	if err != nil {
+		return &InputError{Err: err}
+	}
+	p, err := callback.Parse(body, "")
+	if err != nil {
+		return &InputError{Err: fmt.Errorf("%s: %w", name, err)}
+	}
+	e, err := signEvent(opts, p, name)
+	if err != nil {
+		return err
+	}
+	secret, err := opts.Secret()
+	if err != nil {
+		return err
+	}
+	tsName, nonceName, sigName := roleNames3(e, p)
+
+	if opts.Keep {
+		for _, k := range []string{tsName, nonceName} {
+			if v, ok := p.Get(k); !ok || v.Text == "" {
+				return &InputError{Err: fmt.Errorf("%s: no %s to keep: drop --keep to stamp a fresh one", name, k)}
+			}
+		}
+	} else {
+		ts, nonce := opts.Timestamp, opts.Nonce
+		if ts == "" {
+			ts = timestampText(e, opts.Now())
+		}
+		if nonce == "" {
+			nonce = opts.NewNonce()
+		}
+		p.Set(tsName, typedLike(p, e, tsName, callback.RoleTimestamp, ts))
+		if v, ok := p.Get(nonceName); ok && v.Kind == callback.KindNumber {
+			opts.Warnf("%s: the nonce was a JSON number; it is written as a string, as ZEGO sends it (19-digit numbers break JavaScript receivers)", name)
+		}
+		p.Set(nonceName, callback.String(nonce))
+	}
+	ts, _ := p.Get(tsName)
+	nonce, _ := p.Get(nonceName)
+	if !callback.IsInteger(ts.Text) {
+		opts.Warnf("%s %q is not a whole number of seconds; ZEGO sends Unix seconds", tsName, ts.Text)
+	}
+	sig := signature.Sign(secret, ts.Text, nonce.Text)
+	p.Set(sigName, callback.String(sig))
+	compactNested(p)
+	out := p.Encode(p.Format)
+
+	if opts.JSON {
+		return ui.WriteJSONLine(opts.IO.Out, signResult{
+			Event: p.EventName(), Format: string(p.Format),
+			Timestamp: ts.Text, Nonce: nonce.Text, Signature: sig, Body: string(out),
+		})
+	}
+	if opts.IO.IsStdoutTTY() {
+		out = append(out, '\n')
+	}
+	if _, err := opts.IO.Out.Write(out); err != nil {
+		return err
+	}
+	if !opts.Quiet && opts.IO.IsStderrTTY() {
+		what := p.EventName()
+		if what == "" {
+			what = "payload"
+		}
+		fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrStyles().Faint.Render(
+			fmt.Sprintf("signed %s (%s): %s %s, %s %s", what, p.Format, tsName, ts.Text, nonceName, nonce.Text)))
+	}
+	return nil
+}
+
+// signInputs prints the signature of --timestamp and --nonce.
+func signInputs(opts *signOptions) error {
+	secret, err := opts.Secret()
+	if err != nil {
+		return err
+	}
+	if !callback.IsInteger(opts.Timestamp) {
+		opts.Warnf("timestamp %q is not a whole number of seconds; ZEGO sends Unix seconds", opts.Timestamp)
+	}
+	sig := signature.Sign(secret, opts.Timestamp, opts.Nonce)
+	if opts.JSON {
+		return ui.WriteJSONLine(opts.IO.Out, signResult{Timestamp: opts.Timestamp, Nonce: opts.Nonce, Signature: sig})
+	}
+	_, err = fmt.Fprintln(opts.IO.Out, sig)
+	return err
+}
+
+// signEvent picks the catalog event whose field names sign uses: --event,
+// else the payload's own event; nil (generic names) when neither is known.
+func signEvent(opts *signOptions, p *callback.Payload, name string) (*callback.Event, error) {
+	own := p.EventName()
+	if opts.Event != "" {
+		e, err := lookupEvent(opts.Catalog, opts.Event)
+		if err != nil {
+			return nil, err
+		}
+		if own != "" && own != e.Name {
+			opts.Warnf("%s: the payload says event %q; using %s's field names as --event asks", name, own, e.Name)
+		}
+		return e, nil
+	}
+	if own == "" {
+		opts.Warnf("%s: no event field; using the fields timestamp, nonce and signature (--event NAME uses an event's own names)", name)
+		return nil, nil
+	}
+	if e, ok := opts.Catalog.Lookup(own); ok {
+		return e, nil
+	}
+	opts.Warnf("%s: event %q is not in the catalog; using the fields timestamp, nonce and signature", name, own)
+	return nil, nil
+}
+
+// roleNames3 returns the names of the timestamp, nonce and signature fields:
+// the event's, else whatever casing the payload uses, else lowercase.
+func roleNames3(e *callback.Event, p *callback.Payload) (ts, nonce, sig string) {
+	pick := func(r callback.Role) string {
+		if e != nil {
+			return e.RoleField(r).Name
+		}
+		if k, _, ok := p.GetFold(string(r)); ok {
+			return k
+		}
+		return string(r)
+	}
+	return pick(callback.RoleTimestamp), pick(callback.RoleNonce), pick(callback.RoleSignature)
+}
+
+// typedLike types text as the payload already sends the field (a number
+// stays a number, a string a string); a new field takes the catalog's type.
+func typedLike(p *callback.Payload, e *callback.Event, key string, role callback.Role, text string) callback.Value {
+	if v, ok := p.Get(key); ok {
+		if v.Kind == callback.KindNumber && callback.IsInteger(text) {
+			return callback.Number(text)
+		}
+		return callback.String(text)
+	}
+	if e != nil {
+		return e.RoleField(role).Typed(text)
+	}
+	return callback.String(text)
+}
+
+// compactNested removes the layout whitespace of object and array values, so
+// a pretty-printed payload comes out as one compact line. Numbers and
+// strings keep their exact text.
+func compactNested(p *callback.Payload) {
+	for i := range p.Entries {
+		v := &p.Entries[i].Value
+		if v.Kind == callback.KindObject || v.Kind == callback.KindArray {
+			v.Raw = string(pretty.Ugly([]byte(v.Raw)))
+			v.Text = v.Raw
+		}
+	}
+}

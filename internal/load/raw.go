@@ -1,0 +1,420 @@
+package load
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// rawConn is the fast path of a worker: HTTP/1.1 with keep-alive over one
+// connection it owns, written and read in the worker's own goroutine. It
+// saves what net/http's Transport spends per request on its read and write
+// goroutines, channel hand-offs, header maps and timers: each request is
+// one write of a reused buffer (headers and body) and a minimal response
+// parse. Used for http:// and https:// URLs that no proxy applies to.
+type rawConn struct {
+	addr     string
+	tlsConf  *tls.Config
+	timeout  time.Duration
+	head     int    // length of the request head in buf
+	buf      []byte // request head + body, rewritten in place
+	c        net.Conn
+	br       *bufio.Reader
+	deadline time.Time // current connection deadline
+	reused   bool      // the connection has carried a request already
+
+	mu          sync.Mutex
+	interrupted bool
+	live        net.Conn // the connection, for interrupt
+}
+
+// interrupt closes the connection from another goroutine (Ctrl-C), so a
+// worker blocked on it returns at once.
+func (rc *rawConn) interrupt() {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.interrupted = true
+	if rc.live != nil {
+		rc.live.Close()
+	}
+}
+
+func (rc *rawConn) setLive(c net.Conn) bool {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.live = c
+	return !rc.interrupted
+}
+
+// rawHead builds the request line and headers for a body of n bytes.
+func rawHead(method string, u *url.URL, h http.Header, n int) ([]byte, error) {
+	var b bytes.Buffer
+	host := u.Host
+	if v := h.Get("Host"); v != "" {
+		host = v
+	}
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", method, u.RequestURI(), host)
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ck := http.CanonicalHeaderKey(k)
+		if ck == "Host" || ck == "Content-Length" || ck == "Transfer-Encoding" || ck == "Connection" {
+			continue
+		}
+		for _, v := range h[k] {
+			if strings.ContainsAny(k+v, "\r\n") {
+				return nil, fmt.Errorf("header %q: line breaks are not allowed", k)
+			}
+			fmt.Fprintf(&b, "%s: %s\r\n", ck, v)
+		}
+	}
+	if h.Get("User-Agent") == "" {
+		b.WriteString("User-Agent: zegocb\r\n")
+	}
+	fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n", n)
+	return b.Bytes(), nil
+}
+
+// rawTarget returns the dial address and TLS settings for u, or ok false
+// when the fast path does not apply (a proxy is configured for u).
+func rawTarget(u *url.URL, tlsConf *tls.Config) (addr string, conf *tls.Config, ok bool) {
+	if p, err := http.ProxyFromEnvironment(&http.Request{URL: u}); err != nil || p != nil {
+		return "", nil, false
+	}
+	host, port := u.Hostname(), u.Port()
+	switch u.Scheme {
+	case "http":
+		if port == "" {
+			port = "80"
+		}
+	case "https":
+		if port == "" {
+			port = "443"
+		}
+		conf = &tls.Config{}
+		if tlsConf != nil {
+			conf = tlsConf.Clone()
+		}
+		if conf.ServerName == "" {
+			conf.ServerName = host
+		}
+		conf.NextProtos = []string{"http/1.1"}
+	default:
+		return "", nil, false
+	}
+	return net.JoinHostPort(host, port), conf, true
+}
+
+func newRawConn(addr string, tlsConf *tls.Config, head []byte, bodyLen int, timeout time.Duration) *rawConn {
+	buf := make([]byte, len(head)+bodyLen)
+	copy(buf, head)
+	return &rawConn{addr: addr, tlsConf: tlsConf, timeout: timeout, head: len(head), buf: buf}
+}
+
+// body is the region of buf the stamper writes into.
+func (rc *rawConn) body() []byte { return rc.buf[rc.head:] }
+
+func (rc *rawConn) close() {
+	if rc.c != nil {
+		rc.c.Close()
+		rc.c = nil
+		rc.setLive(nil)
+	}
+}
+
+func (rc *rawConn) dial() error {
+	c, err := net.DialTimeout("tcp", rc.addr, rc.timeout)
+	if err != nil {
+		return err
+	}
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetNoDelay(true)
+	}
+	if rc.tlsConf != nil {
+		t := tls.Client(c, rc.tlsConf)
+		_ = t.SetDeadline(time.Now().Add(rc.timeout))
+		if err := t.Handshake(); err != nil {
+			c.Close()
+			return err
+		}
+		c = t
+	}
+	rc.c = c
+	if !rc.setLive(c) {
+		rc.close()
+		return net.ErrClosed
+	}
+	if rc.br == nil {
+		rc.br = bufio.NewReaderSize(c, 8<<10)
+	} else {
+		rc.br.Reset(c)
+	}
+	rc.deadline = time.Time{}
+	rc.reused = false
+	return nil
+}
+
+// errStale is a kept-alive connection the server closed before answering.
+var errStale = errors.New("stale connection")
+
+// roundTrip writes buf and reads the answer. peek receives the first bytes
+// of the body. A request on a kept-alive connection that the server had
+// already closed is retried once on a new connection (restamp is called
+// first, so the retry is a new callback, not a duplicate).
+func (rc *rawConn) roundTrip(now time.Time, peek []byte, restamp func()) (status, n int, rest int64, err error) {
+	for try := 0; ; try++ {
+		status, n, rest, err = rc.once(now, peek)
+		if err == errStale && try == 0 {
+			restamp()
+			continue
+		}
+		if err == errStale {
+			err = io.ErrUnexpectedEOF
+		}
+		return
+	}
+}
+
+func (rc *rawConn) once(now time.Time, peek []byte) (status, n int, rest int64, err error) {
+	if rc.c == nil {
+		if err := rc.dial(); err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	// Refresh the deadline at most every tenth of the timeout: a request
+	// may run up to 10% over, and the timer is not reset per request.
+	if d := now.Add(rc.timeout); d.Sub(rc.deadline) > rc.timeout/10 {
+		if err := rc.c.SetDeadline(d); err != nil {
+			rc.close()
+			return 0, 0, 0, err
+		}
+		rc.deadline = d
+	}
+	reused := rc.reused
+	rc.reused = true
+	if _, err := rc.c.Write(rc.buf); err != nil {
+		rc.close()
+		if reused && !isTimeout(err) {
+			return 0, 0, 0, errStale
+		}
+		return 0, 0, 0, err
+	}
+	status, n, rest, keep, err := readResponse(rc.br, peek)
+	if err != nil {
+		rc.close()
+		if reused && status == 0 && (err == io.EOF || errors.Is(err, net.ErrClosed) || isReset(err)) {
+			return 0, 0, 0, errStale
+		}
+		return status, n, rest, err
+	}
+	if !keep {
+		rc.close()
+	}
+	return status, n, rest, nil
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func isReset(err error) bool {
+	return strings.Contains(err.Error(), "connection reset")
+}
+
+// readResponse reads one response (skipping 1xx), copies up to len(peek)
+// body bytes into peek and discards the rest. keep says whether the
+// connection can carry another request.
+func readResponse(br *bufio.Reader, peek []byte) (status, n int, rest int64, keep bool, err error) {
+	for {
+		line, err := readLine(br)
+		if err != nil {
+			return 0, 0, 0, false, err
+		}
+		if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
+			return 0, 0, 0, false, fmt.Errorf("malformed HTTP response %q", trimLine(line))
+		}
+		status, err = strconv.Atoi(string(line[9:12]))
+		if err != nil {
+			return 0, 0, 0, false, fmt.Errorf("malformed status line %q", trimLine(line))
+		}
+		keep = line[7] == '1'
+		length, chunked := int64(-1), false
+		for {
+			h, err := readLine(br)
+			if err != nil {
+				return status, 0, 0, false, err
+			}
+			if len(h) == 0 {
+				break
+			}
+			k, v, ok := bytes.Cut(h, []byte{':'})
+			if !ok {
+				continue
+			}
+			v = bytes.TrimSpace(v)
+			switch {
+			case asciiEqualFold(k, "content-length"):
+				if length, err = strconv.ParseInt(string(v), 10, 64); err != nil || length < 0 {
+					return status, 0, 0, false, fmt.Errorf("malformed Content-Length %q", v)
+				}
+			case asciiEqualFold(k, "transfer-encoding"):
+				chunked = bytes.Contains(bytes.ToLower(v), []byte("chunked"))
+			case asciiEqualFold(k, "connection"):
+				lv := bytes.ToLower(v)
+				if bytes.Contains(lv, []byte("close")) {
+					keep = false
+				} else if bytes.Contains(lv, []byte("keep-alive")) {
+					keep = true
+				}
+			}
+		}
+		if status >= 100 && status < 200 && status != 101 {
+			continue
+		}
+		var body io.Reader
+		switch {
+		case status == 204 || status == 304:
+			return status, 0, 0, keep, nil
+		case chunked:
+			body = &chunkedReader{br: br}
+		case length >= 0:
+			body = io.LimitReader(br, length)
+		default:
+			body, keep = br, false // until the server closes
+		}
+		n, err = io.ReadFull(body, peek)
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			err = nil
+		}
+		if err != nil {
+			return status, n, 0, false, err
+		}
+		if n == len(peek) {
+			rest, err = io.Copy(io.Discard, body)
+			if err != nil {
+				return status, n, rest, false, err
+			}
+		}
+		if length >= 0 && int64(n)+rest < length {
+			return status, n, rest, false, io.ErrUnexpectedEOF
+		}
+		return status, n, rest, keep, nil
+	}
+}
+
+// readLine reads a CRLF- or LF-terminated line without its terminator.
+// Lines longer than the buffer are read whole (and copied).
+func readLine(br *bufio.Reader) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		long := append([]byte(nil), line...)
+		for err == bufio.ErrBufferFull {
+			line, err = br.ReadSlice('\n')
+			long = append(long, line...)
+		}
+		line = long
+	}
+	if err != nil {
+		if err == io.EOF && len(line) > 0 {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	line = line[:len(line)-1]
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	return line, nil
+}
+
+func trimLine(b []byte) string {
+	if len(b) > 40 {
+		b = b[:40]
+	}
+	return string(b)
+}
+
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// chunkedReader decodes a chunked body, then consumes the trailers.
+type chunkedReader struct {
+	br   *bufio.Reader
+	left int64
+	done bool
+}
+
+func (c *chunkedReader) Read(p []byte) (int, error) {
+	if c.done {
+		return 0, io.EOF
+	}
+	if c.left == 0 {
+		line, err := readLine(c.br)
+		if err != nil {
+			return 0, err
+		}
+		if i := bytes.IndexByte(line, ';'); i >= 0 {
+			line = line[:i]
+		}
+		size, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 16, 64)
+		if err != nil || size < 0 {
+			return 0, fmt.Errorf("malformed chunk size %q", trimLine(line))
+		}
+		if size == 0 {
+			for { // trailers up to the empty line
+				t, err := readLine(c.br)
+				if err != nil {
+					return 0, err
+				}
+				if len(t) == 0 {
+					break
+				}
+			}
+			c.done = true
+			return 0, io.EOF
+		}
+		c.left = size
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.br.Read(p)
+	c.left -= int64(n)
+	if err == nil && c.left == 0 {
+		if _, err = readLine(c.br); err != nil { // the CRLF after the chunk
+			return n, err
+		}
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
+}

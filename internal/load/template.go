@@ -1,0 +1,205 @@
+package load
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+)
+
+// NonceLen is the length of the nonces the engine writes (ZEGO sends 19 digits).
+const NonceLen = 19
+
+// Template is a signed callback body whose timestamp, nonce and signature
+// are rewritten in place for every request, so each request is a distinct,
+// correctly signed callback without re-encoding the payload.
+type Template struct {
+	body   []byte
+	secret []byte
+
+	tsOff, tsLen int // timestamp value span; tsLen 0: the timestamp stays fixed
+	nonceOff     int // NonceLen bytes
+	sigOff       int // 40 bytes
+
+	fixedTS    string // the template's own timestamp text
+	tsOffFixed int    // where it stands
+}
+
+// TemplateSpec names the fields of a body made by the caller.
+type TemplateSpec struct {
+	Body []byte
+	// Form is true for application/x-www-form-urlencoded bodies.
+	Form bool
+	// Field names of the timestamp, nonce and signature (per event casing).
+	TimestampKey, NonceKey, SignatureKey string
+	// RefreshTimestamp rewrites the timestamp to the current second.
+	RefreshTimestamp bool
+	Secret           string
+}
+
+// NewTemplate finds the timestamp, nonce and signature values in spec.Body.
+// The nonce must be NonceLen characters and the signature 40 hex characters
+// (as Event.Stamp makes them); the timestamp is refreshed only when it has
+// as many digits as the current Unix time.
+func NewTemplate(spec TemplateSpec) (*Template, error) {
+	t := &Template{body: spec.Body, secret: []byte(spec.Secret)}
+	off, n, err := valueSpan(spec.Body, spec.NonceKey, spec.Form)
+	if err != nil {
+		return nil, err
+	}
+	if n != NonceLen {
+		return nil, fmt.Errorf("nonce %q is %d characters, want %d", spec.Body[off:off+n], n, NonceLen)
+	}
+	t.nonceOff = off
+	off, n, err = valueSpan(spec.Body, spec.SignatureKey, spec.Form)
+	if err != nil {
+		return nil, err
+	}
+	if n != 40 {
+		return nil, fmt.Errorf("signature is %d characters, want 40", n)
+	}
+	t.sigOff = off
+	off, n, err = valueSpan(spec.Body, spec.TimestampKey, spec.Form)
+	if err != nil {
+		return nil, err
+	}
+	t.fixedTS = string(spec.Body[off : off+n])
+	t.tsOffFixed = off
+	if spec.RefreshTimestamp && n == len(strconv.FormatInt(time.Now().Unix(), 10)) && isDigits(spec.Body[off:off+n]) {
+		t.tsOff, t.tsLen = off, n
+	}
+	return t, nil
+}
+
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// valueSpan finds the value of key in a compact JSON object or a form body.
+func valueSpan(body []byte, key string, form bool) (int, int, error) {
+	if form {
+		pat := []byte(key + "=")
+		i := 0
+		for {
+			j := bytes.Index(body[i:], pat)
+			if j < 0 {
+				return 0, 0, fmt.Errorf("field %q not found in the body", key)
+			}
+			j += i
+			if j == 0 || body[j-1] == '&' {
+				start := j + len(pat)
+				end := bytes.IndexByte(body[start:], '&')
+				if end < 0 {
+					end = len(body) - start
+				}
+				return start, end, nil
+			}
+			i = j + 1
+		}
+	}
+	pat := []byte(`"` + key + `":`)
+	j := bytes.Index(body, pat)
+	if j < 0 {
+		return 0, 0, fmt.Errorf("field %q not found in the body", key)
+	}
+	start := j + len(pat)
+	if start < len(body) && body[start] == '"' {
+		start++
+		end := bytes.IndexByte(body[start:], '"')
+		if end < 0 {
+			return 0, 0, fmt.Errorf("field %q: unterminated string", key)
+		}
+		return start, end, nil
+	}
+	end := start
+	for end < len(body) && body[end] != ',' && body[end] != '}' {
+		end++
+	}
+	return start, end - start, nil
+}
+
+// Len is the body length.
+func (t *Template) Len() int { return len(t.body) }
+
+// Stamper writes fresh bodies from a Template. One per worker: it is not
+// safe for concurrent use.
+type Stamper struct {
+	t   *Template
+	rng *rand.Rand
+	// cached timestamp text for the current second
+	sec   int64
+	ts    [20]byte
+	tsLen int
+}
+
+// NewStamper returns a stamper seeded from seed.
+func (t *Template) NewStamper(seed uint64) *Stamper {
+	return &Stamper{t: t, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), sec: -1}
+}
+
+// Body returns a new body: the template with a fresh nonce, the current
+// timestamp (when refreshed) and the matching signature. now is the
+// current time (only its second is used).
+func (s *Stamper) Body(now time.Time) []byte {
+	b := make([]byte, len(s.t.body))
+	s.Into(b, now)
+	return b
+}
+
+// Into writes a new body into dst, which must be Len() bytes long.
+func (s *Stamper) Into(b []byte, now time.Time) {
+	t := s.t
+	copy(b, t.body)
+	nonce := b[t.nonceOff : t.nonceOff+NonceLen]
+	x, y := s.rng.Uint64(), s.rng.Uint64()
+	nonce[0] = byte('1' + y%8) // stays below 2^63, as ZEGO's do
+	for i := 1; i < NonceLen; i++ {
+		nonce[i] = byte('0' + x%10)
+		x /= 10
+	}
+	var tsb []byte
+	if t.tsLen > 0 {
+		if sec := now.Unix(); sec != s.sec {
+			s.sec = sec
+			s.tsLen = len(strconv.AppendInt(s.ts[:0], sec, 10))
+		}
+		if s.tsLen == t.tsLen {
+			tsb = s.ts[:s.tsLen]
+			copy(b[t.tsOff:], tsb)
+		}
+	}
+	if tsb == nil {
+		tsb = b[t.tsOffFixed : t.tsOffFixed+len(t.fixedTS)]
+	}
+	sign(b[t.sigOff:t.sigOff+40], t.secret, tsb, nonce)
+}
+
+// sign writes ZEGO's signature of secret, ts and nonce into dst (40 bytes):
+// the hex SHA-1 of the three strings sorted byte-wise and concatenated.
+func sign(dst []byte, secret, ts, nonce []byte) {
+	var buf [256]byte
+	in := buf[:0] // grows on the heap only for secrets over ~200 bytes
+	a, b, c := secret, ts, nonce
+	if bytes.Compare(b, a) < 0 {
+		a, b = b, a
+	}
+	if bytes.Compare(c, b) < 0 {
+		b, c = c, b
+		if bytes.Compare(b, a) < 0 {
+			a, b = b, a
+		}
+	}
+	in = append(in, a...)
+	in = append(in, b...)
+	in = append(in, c...)
+	sum := sha1.Sum(in)
+	hex.Encode(dst, sum[:])
+}
