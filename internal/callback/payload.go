@@ -272,16 +272,16 @@ func parseJSONString(s string) (*Payload, error) {
 // unchanged while p is in use.
 func ParseJSONInto(p *Payload, s string) error {
 	p.Entries, p.Format, p.Body = p.Entries[:0], FormatJSON, nil
+	if scanObject(s, p) { // checks UTF-8 inside strings; anything else must be ASCII
+		return nil
+	}
+	p.Entries = p.Entries[:0]
 	if strings.TrimSpace(s) == "" {
 		return ErrEmpty
 	}
 	if strings.HasPrefix(s, "\uFEFF") {
 		return &ParseError{Offset: 0, Msg: "body starts with a UTF-8 byte-order mark (U+FEFF); ZEGO never sends one"}
 	}
-	if scanObject(s, p) { // checks UTF-8 inside strings; anything else must be ASCII
-		return nil
-	}
-	p.Entries = p.Entries[:0]
 	if !utf8.ValidString(s) {
 		return &ParseError{Offset: invalidUTF8At(s), Msg: "invalid UTF-8"}
 	}

@@ -3,9 +3,8 @@ package verify
 import "strconv"
 
 // dedup remembers recent nonce+signature hashes in two rotating
-// generations of at most window entries each, so memory is bounded (16
-// bytes a slot, 2*window slots a generation: 8 MB for the default window)
-// however long the input. A hash is found while it is in the current or the
+// generations of at most window entries each, so memory is bounded (about
+// 3.6 MB a generation for the default window) however long the input. A hash is found while it is in the current or the
 // previous generation: at least the last window distinct payloads, at most
 // the last 2*window.
 type dedup struct {
@@ -48,11 +47,11 @@ func (d *dedup) check(key uint64, file string, line int) (string, bool) {
 // check. Run calls it for a whole batch before checking it.
 func (d *dedup) touch(keys func(yield func(uint64))) {
 	var sink uint64
-	cur, prev := d.cur.slots, d.prev.slots
+	cur, prev := d.cur, d.prev
 	keys(func(k uint64) {
-		sink += cur[k&uint64(len(cur)-1)].key
-		if len(prev) > 16 {
-			sink += prev[k&uint64(len(prev)-1)].key
+		sink += cur.slots[cur.probe(k)]
+		if prev.n > 0 {
+			sink += prev.slots[prev.probe(k)]
 		}
 	})
 	d.sink += sink
@@ -76,56 +75,67 @@ func (d *dedup) location(loc uint64) string {
 }
 
 // hashTable is an open-addressing map from a 64-bit hash to a location,
-// with linear probing and a load factor of at most 1/2. Keys are already
-// well-mixed hashes, so they index the table directly, and key and value
-// share a slot (one cache miss per lookup in a table far bigger than the
-// cache). Key 0 marks an empty slot (a real 0 is stored as 1: a false match
-// costs a missed note, once in 2^64).
+// sized for a fixed number of entries. Its probe array holds one uint64 per
+// slot: a 32-bit fingerprint of the key and the index of the entry in an
+// append-only list, so the part touched at random is small (2 MiB for the
+// default window: fewer page faults and cache misses); the list is written
+// in order and read only on a fingerprint match. Keys are well-mixed hashes
+// and index the probe array directly; linear probing, load at most 3/4.
 type hashTable struct {
-	slots []slot
-	n     int
+	slots   []uint64 // fingerprint<<32 | (entry index + 1); 0 is empty
+	entries []entry
+	n       int
 }
 
-type slot struct{ key, val uint64 }
+type entry struct{ key, val uint64 }
 
 func newHashTable(capacity int) *hashTable {
 	size := 16
-	for size < 2*capacity {
+	for size*3 < capacity*4 {
 		size <<= 1
 	}
-	return &hashTable{slots: make([]slot, size)}
+	return &hashTable{slots: make([]uint64, size), entries: make([]entry, 0, capacity)}
 }
 
-func (t *hashTable) get(key uint64) (uint64, bool) {
-	if key == 0 {
-		key = 1
+func fingerprint(key uint64) uint64 {
+	if fp := key >> 32; fp != 0 {
+		return fp
 	}
+	return 1
+}
+
+// probe returns the first slot to look at for key: the low bits, which
+// the fingerprint (the high bits) does not repeat.
+func (t *hashTable) probe(key uint64) uint64 { return key & uint64(len(t.slots)-1) }
+
+func (t *hashTable) get(key uint64) (uint64, bool) {
+	fp := fingerprint(key)
 	mask := uint64(len(t.slots) - 1)
-	for i := key & mask; ; i = (i + 1) & mask {
-		switch s := &t.slots[i]; s.key {
-		case key:
-			return s.val, true
-		case 0:
+	for i := t.probe(key); ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
 			return 0, false
+		}
+		if s>>32 == fp {
+			if e := &t.entries[uint32(s)-1]; e.key == key {
+				return e.val, true
+			}
 		}
 	}
 }
 
+// put adds key (which must not be in the table) with val. When the table
+// holds its capacity it grows, which callers avoid by rotating first.
 func (t *hashTable) put(key, val uint64) {
-	if key == 0 {
-		key = 1
-	}
-	if 2*(t.n+1) > len(t.slots) {
+	if 4*(t.n+1) > 3*len(t.slots) {
 		t.grow()
 	}
+	fp := fingerprint(key)
 	mask := uint64(len(t.slots) - 1)
-	for i := key & mask; ; i = (i + 1) & mask {
-		switch s := &t.slots[i]; s.key {
-		case key:
-			s.val = val
-			return
-		case 0:
-			s.key, s.val = key, val
+	for i := t.probe(key); ; i = (i + 1) & mask {
+		if t.slots[i] == 0 {
+			t.entries = append(t.entries, entry{key, val})
+			t.slots[i] = fp<<32 | uint64(len(t.entries))
 			t.n++
 			return
 		}
@@ -133,16 +143,15 @@ func (t *hashTable) put(key, val uint64) {
 }
 
 func (t *hashTable) grow() {
-	old := t.slots
-	t.slots, t.n = make([]slot, 2*len(old)), 0
-	for _, s := range old {
-		if s.key != 0 {
-			t.put(s.key, s.val)
-		}
+	old := t.entries
+	*t = *newHashTable(2 * len(old))
+	for _, e := range old {
+		t.put(e.key, e.val)
 	}
 }
 
 func (t *hashTable) reset() {
 	clear(t.slots)
+	t.entries = t.entries[:0]
 	t.n = 0
 }

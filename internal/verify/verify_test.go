@@ -357,19 +357,24 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 }
 
 func TestHashTableAgainstMap(t *testing.T) {
-	tab := newHashTable(4)
+	tab := newHashTable(4) // grows past its capacity
 	ref := map[uint64]uint64{}
 	for i := uint64(0); i < 5000; i++ {
 		k := (i * 0x9e3779b97f4a7c15) >> (i % 7) // some collide in the low bits
-		if i%13 == 0 {
+		switch i % 13 {
+		case 0:
 			k = 0
+		case 1:
+			k &= 0xffffffff // fingerprint 0
+		case 2:
+			k = k&^0xffffffff | 5 // same probe slot, different fingerprints
 		}
-		if _, ok := ref[max(k, 1)]; !ok {
-			ref[max(k, 1)] = i
+		if _, ok := ref[k]; !ok {
+			ref[k] = i
 			tab.put(k, i)
 		}
-		if v, ok := tab.get(k); !ok || v != ref[max(k, 1)] {
-			t.Fatalf("get(%d) = %d %v, want %d", k, v, ok, ref[max(k, 1)])
+		if v, ok := tab.get(k); !ok || v != ref[k] {
+			t.Fatalf("get(%#x) = %d %v, want %d", k, v, ok, ref[k])
 		}
 	}
 	if tab.n != len(ref) {
