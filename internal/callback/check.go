@@ -47,26 +47,56 @@ func (e *Event) Check(p *Payload) []Problem {
 	add := func(field string, sev Severity, format string, args ...any) {
 		probs = append(probs, Problem{Field: field, Severity: sev, Msg: fmt.Sprintf(format, args...)})
 	}
-	seen := make(map[string]struct{}, len(p.Entries))
+	// Which catalog fields are present: a bitset on the stack for the usual
+	// sizes, so a clean payload is checked without allocating.
+	var small [4]uint64
+	present := small[:]
+	if n := len(e.Fields)/64 + 1; n > len(small) {
+		present = make([]uint64, n)
+	}
+	next := 0 // payloads mostly follow catalog order: try the next field before the map
 	for i := range p.Entries {
 		f := &p.Entries[i]
-		if _, dup := seen[f.Key]; dup {
+		var spec *Field
+		for k := next; k < next+4 && k < len(e.Fields); k++ { // optional fields may be skipped
+			if e.Fields[k].Name == f.Key {
+				spec = &e.Fields[k]
+				break
+			}
+		}
+		if spec == nil {
+			spec = e.byName[f.Key]
+		}
+		if spec != nil {
+			next = spec.idx + 1
+		}
+		dup := false
+		if spec != nil {
+			bit := uint64(1) << (spec.idx % 64)
+			dup = present[spec.idx/64]&bit != 0
+			present[spec.idx/64] |= bit
+		} else {
+			for j := 0; j < i; j++ {
+				if p.Entries[j].Key == f.Key {
+					dup = true
+					break
+				}
+			}
+		}
+		if dup {
 			add(f.Key, Error, "duplicate key (byte %d): receivers disagree on which value wins", f.Offset)
 			continue
 		}
-		seen[f.Key] = struct{}{}
-		spec := e.byName[f.Key]
-		if spec == nil {
-			continue
+		if spec != nil {
+			checkValue(spec, f.Value, p.Format, add)
 		}
-		checkValue(spec, f.Value, p.Format, add)
 	}
 	for i := range e.Fields {
 		spec := &e.Fields[i]
 		if !spec.Required {
 			continue
 		}
-		if _, ok := seen[spec.Name]; !ok {
+		if present[i/64]&(1<<(i%64)) == 0 {
 			if k, _, found := p.GetFold(spec.Name); found {
 				add(spec.Name, Error, "missing required field (found %q: field names are case-sensitive)", k)
 			} else {
@@ -74,7 +104,7 @@ func (e *Event) Check(p *Payload) []Problem {
 			}
 		}
 	}
-	if ev := e.byRole[RoleEvent]; ev != nil {
+	if ev := e.RoleField(RoleEvent); ev != nil {
 		if v, ok := p.Get(ev.Name); ok && v.Kind == KindString && v.Text != e.Name {
 			add(ev.Name, Error, "is %q, want %q", v.Text, e.Name)
 		}
@@ -123,21 +153,22 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 	case TypeStringArray:
 		switch v.Kind {
 		case KindArray:
-			bad := false
-			gjson.Parse(v.Raw).ForEach(func(_, item gjson.Result) bool {
-				bad = item.Type != gjson.String
-				return !bad
+			bad, long := false, 0
+			gjson.Parse(v.Raw).ForEach(func(_, item gjson.Result) bool { // one pass for both checks
+				if item.Type != gjson.String {
+					bad = true
+					return false
+				}
+				if spec.MaxBytes > 0 && long == 0 && len(item.Str) > spec.MaxBytes {
+					long = len(item.Str)
+				}
+				return true
 			})
 			if bad {
 				add(name, Error, "must be an array of strings")
 			}
-			if spec.MaxBytes > 0 {
-				for _, s := range v.Strings() {
-					if len(s) > spec.MaxBytes {
-						add(name, Warning, "has an item of %d bytes, documented limit %d", len(s), spec.MaxBytes)
-						break
-					}
-				}
+			if long > 0 {
+				add(name, Warning, "has an item of %d bytes, documented limit %d", long, spec.MaxBytes)
 			}
 			return
 		case KindString:
