@@ -460,8 +460,10 @@ func (o *sendOptions) deliverOne(target string, b *built, secret string, tlsConf
 	if sleep == nil {
 		sleep = o.countdown(total)
 	}
+	client := endpointClient(tlsConf)
+	defer client.CloseIdleConnections() // no kept-alive connection outlives the send
 	dopts := deliver.Options{
-		Client:   endpointClient(tlsConf),
+		Client:   client,
 		Schedule: schedule,
 		Scale:    o.RetryScale,
 		Timeout:  o.Timeout,

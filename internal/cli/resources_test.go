@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// openFDs counts this process's open file descriptors (-1 where /proc is missing).
+func openFDs() int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(ents)
+}
+
+// settle waits until the goroutine and descriptor counts drop to at most
+// the baseline plus slack, and returns the last counts seen.
+func settle(baseG, baseFD, slack int) (g, fd int) {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		runtime.GC()
+		g, fd = runtime.NumGoroutine(), openFDs()
+		if g <= baseG+slack && fd <= baseFD+slack || time.Now().After(deadline) {
+			return g, fd
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// flakyEndpoint answers 500 to odd requests and drops the connection
+// without an answer on even ones.
+func flakyEndpoint(t *testing.T) (*httptest.Server, *atomic.Int64) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%2 == 0 {
+			hj, ok := w.(http.Hijacker)
+			if !ok {
+				t.Error("no hijacker")
+				return
+			}
+			conn, _, err := hj.Hijack()
+			if err == nil {
+				conn.Close()
+			}
+			return
+		}
+		http.Error(w, "boom", http.StatusInternalServerError)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+// Send against an endpoint that fails every way leaves no goroutines or
+// descriptors behind: load mode and the retrying single send alike.
+func TestSendFailingEndpointLeaksNothing(t *testing.T) {
+	srv, hits := flakyEndpoint(t)
+	url := srv.URL + "/cb"
+	// Warm up the test's own machinery (httptest's goroutines, the
+	// catalog) so the baseline holds it.
+	e := newSendEnv(t)
+	e.exec(t, "send", "stream_create", "--to", url, "--no-retry")
+	time.Sleep(50 * time.Millisecond)
+	runtime.GC()
+	baseG, baseFD := runtime.NumGoroutine(), openFDs()
+	if baseFD < 0 {
+		t.Log("no /proc/self/fd: descriptors are not counted")
+	}
+
+	runs := []struct {
+		name string
+		args []string
+		exit int
+	}{
+		{"load", []string{"send", "stream_create", "--to", url, "-n", "200", "-c", "16", "-o", "json"}, ExitCheckFailed},
+		{"load-form", []string{"send", "room_login", "--form", "--to", url, "-n", "100", "-c", "8"}, ExitCheckFailed},
+		{"load-duration", []string{"send", "record", "--to", url, "--duration", "100ms", "-c", "8", "--rate", "500"}, ExitCheckFailed},
+		{"retries", []string{"send", "stream_close", "--to", url, "--retry-scale", "0.001"}, ExitCheckFailed},
+		{"probe", []string{"probe", "--to", url, "--events", "stream_create"}, ExitCheckFailed},
+	}
+	for round := 0; round < 3; round++ {
+		for _, r := range runs {
+			e := newSendEnv(t)
+			if code := e.exec(t, r.args...); code != r.exit && !((r.name == "retries" || r.name == "probe") && code == ExitTransport) {
+				t.Fatalf("%s: exit %d, want %d\n%s", r.name, code, r.exit, clipText(e.err.String()))
+			}
+			if strings.Contains(e.err.String(), "panic") {
+				t.Fatalf("%s: %s", r.name, e.err.String())
+			}
+		}
+	}
+	g, fd := settle(baseG, baseFD, 4)
+	t.Logf("%d requests; goroutines %d -> %d, descriptors %d -> %d", hits.Load(), baseG, g, baseFD, fd)
+	if g > baseG+4 {
+		buf := make([]byte, 1<<20)
+		t.Errorf("goroutines: %d before, %d after\n%s", baseG, g, buf[:runtime.Stack(buf, true)])
+	}
+	if baseFD >= 0 && fd > baseFD+4 {
+		t.Errorf("file descriptors: %d before, %d after", baseFD, fd)
+	}
+}
