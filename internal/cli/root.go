@@ -22,8 +22,8 @@ func Main(ctx context.Context, args []string, io *ui.IOStreams) int {
 func run(ctx context.Context, args []string, f *Factory) int {
 	root := NewRootCmd(f)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	if err == nil && ctx.Err() != nil {
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil && ctx.Err() != nil && (cmd == nil || cmd.Annotations[annotStopIsSuccess] == "") {
 		err = ErrInterrupted
 	}
 	if err != nil {
@@ -151,6 +151,11 @@ Environment:
 	return root
 }
 
+// annotStopIsSuccess marks a command for which Ctrl-C (or SIGTERM) is the
+// normal way to stop (listen): when it returns nil after the signal, the
+// exit code is 0, not 130.
+const annotStopIsSuccess = "zegocb/stop-is-success"
+
 // commands lists the subcommands; each lives in its own file.
 func commands(f *Factory) []*cobra.Command {
 	return []*cobra.Command{
@@ -159,6 +164,7 @@ func commands(f *Factory) []*cobra.Command {
 		newVersionCmd(f),
 		newEventsCmd(f, nil),
 		newSignCmd(f, nil),
+		newListenCmd(f, nil),
 	}
 }
 

@@ -619,6 +619,8 @@ type sendJSON struct {
 	Receiver        []receiverJSONRow `json:"receiver,omitempty"`
 }
 
+// attemptJSON is one delivery attempt in -o json output (send's attempts,
+// listen's forward attempts). Documented in docs/send.md and docs/listen.md.
 type attemptJSON struct {
 	Attempt   int     `json:"attempt"`
 	OffsetMS  float64 `json:"offset_ms"`
@@ -629,6 +631,15 @@ type attemptJSON struct {
 	Verdict   string  `json:"verdict"`
 	Reason    string  `json:"reason"`
 	Error     string  `json:"error,omitempty"`
+}
+
+func newAttemptJSON(a deliver.Attempt) attemptJSON {
+	j := attemptJSON{Attempt: a.N, OffsetMS: millis(a.Offset), Status: a.Status, LatencyMS: millis(a.Latency),
+		Body: string(a.Body), BodyBytes: len(a.Body), Verdict: a.Verdict.String(), Reason: a.Reason}
+	if a.Err != nil {
+		j.Error = a.Reason
+	}
+	return j
 }
 
 type receiverJSONRow struct {
@@ -663,12 +674,7 @@ func (o *sendOptions) renderResult(target string, b *built, res *deliver.Result,
 			Outcome: sendOutcome(res), Delivered: res.Delivered, Attempts: []attemptJSON{},
 		}
 		for _, a := range res.Attempts {
-			j := attemptJSON{Attempt: a.N, OffsetMS: millis(a.Offset), Status: a.Status, LatencyMS: millis(a.Latency),
-				Body: string(a.Body), BodyBytes: len(a.Body), Verdict: a.Verdict.String(), Reason: a.Reason}
-			if a.Err != nil {
-				j.Error = a.Reason
-			}
-			out.Attempts = append(out.Attempts, j)
+			out.Attempts = append(out.Attempts, newAttemptJSON(a))
 		}
 		for _, ev := range seen {
 			r := receiverJSONRow{Seq: ev.Seq, Event: ev.Name, Signature: string(ev.Sig), Delivery: ev.Delivery, Status: ev.Status, Answer: ev.Answer, Problems: []string{}}

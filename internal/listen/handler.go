@@ -6,6 +6,9 @@
 package listen
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -14,6 +17,7 @@ import (
 	"time"
 
 	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/capture"
 	"github.com/zegocb/zegocb/internal/signature"
 )
 
@@ -33,6 +37,32 @@ type Config struct {
 	// satisfies the legacy record convention and is harmless elsewhere).
 	ReplyBody string
 	Now       func() time.Time
+	// SkipCheck leaves Event.Problems empty: the catalog schema check is
+	// not run (for callers that do not show problems, e.g. listen -q).
+	SkipCheck bool
+
+	// The fields below are used by ServeHTTP only (callers of Inspect and
+	// Answer apply their own policy). Zero values change nothing.
+
+	// FailFirst answers 500 to the first FailFirst deliveries of each
+	// callback (keyed by Event.Key) that would otherwise be acknowledged.
+	FailFirst int
+	// Status, when non-zero, answers every callback request that reached
+	// judgement (including 400 and 401 ones) with Status and ReplyBody.
+	Status int
+	// Delay waits this long before answering (a slow receiver). The wait
+	// ends early when the client goes away.
+	Delay time.Duration
+	// Save, when set, is given the capture record of every judged request
+	// (not 404/405/413) before the answer is written. When it fails the
+	// answer becomes 500: nothing is acknowledged that was not saved.
+	Save func(*capture.Record) error
+	// Forward, when set, relays acknowledged callbacks to the developer's
+	// app; the app's answer becomes ours (see Forwarder).
+	Forward *Forwarder
+	// OnReject, when set, is told of requests answered 404, 405 or 413
+	// by Inspect (they are not callbacks, so no Event is emitted).
+	OnReject func(r *http.Request, status int)
 }
 
 // SigStatus is the signature verdict shown to the user.
@@ -52,6 +82,7 @@ type Event struct {
 	Method      string
 	Path        string
 	ContentType string
+	Header      http.Header // the request's headers (may hold credentials: scrub before showing)
 	Body        []byte
 
 	Payload  *callback.Payload // nil when the body did not parse
@@ -70,9 +101,23 @@ type Event struct {
 	// Drift is SincePrev minus the gap ZEGO's schedule predicts for this retry.
 	Drift time.Duration
 
+	// Key identifies the callback across deliveries: its nonce and
+	// signature, or a hash of the body when it has neither.
+	Key string
+
 	Status  int    // our answer
 	Answer  string // our answer's body
 	Latency time.Duration
+
+	// Simulated says why ServeHTTP overrode the answer (--fail-first,
+	// --status), "" when it did not.
+	Simulated string
+	// Forward is the relay to the developer's app, nil when not forwarded.
+	Forward *ForwardResult
+	// Saved is true when the capture record was written; SaveErr when
+	// writing it failed (the answer is then 500).
+	Saved   bool
+	SaveErr error
 }
 
 // Handler is the receiver. Create it with NewHandler.
@@ -80,9 +125,10 @@ type Handler struct {
 	cfg  Config
 	emit func(Event)
 
-	mu   sync.Mutex
-	seq  int
-	seen *deliveries
+	mu    sync.Mutex
+	seq   int
+	seen  *deliveries
+	fails *deliveries // deliveries per Key, for FailFirst
 }
 
 // NewHandler returns a handler that calls emit (which must not block for
@@ -103,16 +149,57 @@ func NewHandler(cfg Config, emit func(Event)) *Handler {
 	if emit == nil {
 		emit = func(Event) {}
 	}
-	return &Handler{cfg: cfg, emit: emit, seen: newDeliveries(4096)}
+	return &Handler{cfg: cfg, emit: emit, seen: newDeliveries(4096), fails: newDeliveries(4096)}
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler: Inspect, then the configured policy
+// in this order: FailFirst or Forward (for callbacks that would be
+// acknowledged), Status, Delay, Save, and finally Answer.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ev := h.Inspect(w, r)
 	if ev == nil {
 		return
 	}
-	h.Answer(w, ev, ev.Status, ev.Answer)
+	status, body := ev.Status, ev.Answer
+	if status >= 200 && status < 300 {
+		if n := h.cfg.FailFirst; n > 0 {
+			if k, _ := h.fails.record(ev.Key, ev.Received); k <= n {
+				status, body = http.StatusInternalServerError, "simulated failure "+strconv.Itoa(k)+" of "+strconv.Itoa(n)
+				ev.Simulated = "--fail-first " + strconv.Itoa(n) + ": failure " + strconv.Itoa(k) + " of " + strconv.Itoa(n)
+			}
+		}
+		if ev.Simulated == "" && h.cfg.Forward != nil {
+			ev.Forward = h.cfg.Forward.Forward(ev)
+			status, body = ev.Forward.Status, ev.Forward.Body
+		}
+	}
+	if h.cfg.Status != 0 {
+		status, body = h.cfg.Status, h.cfg.ReplyBody
+		ev.Simulated = "--status " + strconv.Itoa(h.cfg.Status)
+	}
+	if h.cfg.Delay > 0 {
+		wait(r.Context(), h.cfg.Delay)
+	}
+	if h.cfg.Save != nil {
+		rec := capture.New(r, ev.Body, ev.Received, h.cfg.Secret)
+		rec.Answer = &capture.Answer{Status: status, Body: body}
+		if err := h.cfg.Save(rec); err != nil {
+			ev.SaveErr = err
+			status, body = http.StatusInternalServerError, "capture failed: not acknowledged"
+		} else {
+			ev.Saved = true
+		}
+	}
+	h.Answer(w, ev, status, body)
+}
+
+func wait(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }
 
 // Inspect reads and judges the request and fills in the answer it should
@@ -122,17 +209,20 @@ func (h *Handler) Inspect(w http.ResponseWriter, r *http.Request) *Event {
 	start := h.cfg.Now()
 	if h.cfg.Path != "" && r.URL.Path != h.cfg.Path {
 		http.Error(w, "not found: zegocb listens on "+h.cfg.Path, http.StatusNotFound)
+		h.reject(r, http.StatusNotFound)
 		return nil
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed: ZEGO callbacks are POST", http.StatusMethodNotAllowed)
+		h.reject(r, http.StatusMethodNotAllowed)
 		return nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBody))
+	body, err := readBody(w, r, h.cfg.MaxBody)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		http.Error(w, "body over "+strconv.FormatInt(h.cfg.MaxBody, 10)+" bytes", http.StatusRequestEntityTooLarge)
+		h.reject(r, http.StatusRequestEntityTooLarge)
 		return nil
 	}
 	if err != nil {
@@ -149,11 +239,32 @@ func (h *Handler) Inspect(w http.ResponseWriter, r *http.Request) *Event {
 		Method:      r.Method,
 		Path:        r.URL.RequestURI(),
 		ContentType: r.Header.Get("Content-Type"),
+		Header:      r.Header,
 		Body:        body,
 		Delivery:    1,
 	}
 	h.judge(ev)
 	return ev
+}
+
+// readBody reads at most max bytes, in one allocation when the request
+// announces its length (net/http never reads past Content-Length).
+func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
+	rd := http.MaxBytesReader(w, r.Body, max)
+	if n := r.ContentLength; n > 0 && n <= max {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(rd, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	return io.ReadAll(rd)
+}
+
+func (h *Handler) reject(r *http.Request, status int) {
+	if h.cfg.OnReject != nil {
+		h.cfg.OnReject(r, status)
+	}
 }
 
 // judge parses, verifies and labels ev, and decides the answer.
@@ -163,6 +274,7 @@ func (h *Handler) judge(ev *Event) {
 	if err != nil {
 		ev.ParseErr = err
 		ev.Sig = SigUnchecked
+		ev.Key = bodyKey(ev.Body)
 		ev.Status, ev.Answer = http.StatusBadRequest, "bad request: "+err.Error()
 		return
 	}
@@ -170,7 +282,9 @@ func (h *Handler) judge(ev *Event) {
 	ev.Name = p.EventName()
 	if spec, ok := h.cfg.Catalog.Lookup(ev.Name); ok {
 		ev.Spec = spec
-		ev.Problems = spec.Check(p)
+		if !h.cfg.SkipCheck {
+			ev.Problems = spec.Check(p)
+		}
 	}
 	in := callback.SignatureInput(ev.Spec, p, h.cfg.Secret)
 	if h.cfg.Secret == "" {
@@ -183,8 +297,11 @@ func (h *Handler) judge(ev *Event) {
 			ev.Sig = SigOK
 		}
 	}
-	if in.HasNonce && in.HasSignature {
-		ev.Delivery, ev.SincePrev = h.seen.record(in.Nonce+"\x00"+in.Signature, ev.Received)
+	if !in.HasNonce || !in.HasSignature {
+		ev.Key = bodyKey(ev.Body)
+	} else {
+		ev.Key = in.Nonce + "\x00" + in.Signature
+		ev.Delivery, ev.SincePrev = h.seen.record(ev.Key, ev.Received)
 		if ev.Delivery > 1 {
 			ev.Drift = ev.SincePrev - ScheduleGap(ev.Delivery-1)
 		}
@@ -202,6 +319,12 @@ func (h *Handler) Answer(w http.ResponseWriter, ev *Event, status int, body stri
 	io.WriteString(w, body)
 	ev.Latency = h.cfg.Now().Sub(ev.Received)
 	h.emit(*ev)
+}
+
+// bodyKey identifies a callback that has no nonce and signature by its body.
+func bodyKey(body []byte) string {
+	sum := sha256.Sum256(body)
+	return "sha256:" + hex.EncodeToString(sum[:16])
 }
 
 // ScheduleGap is the gap ZEGO waits before retry k (1-based): 2s, 4s, ... 32s.

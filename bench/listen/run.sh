@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Throughput and durability of `zegocb listen -q --save FILE` against a bare
+# Go net/http handler, side by side, alternating, with wrk.
+#
+#   bench/listen/run.sh                  # 2 rounds of 10 s each per server
+#   DURATION=5s ROUNDS=1 bench/listen/run.sh
+#
+# Prints requests/s for both, the ratio (target: listen >= 70% of bare),
+# wrk's non-2xx count (target: 0), and checks the capture file: its line
+# count must equal the number of callbacks listen acknowledged (its own
+# summary), and exceed wrk's completed count only by the requests still in
+# flight when wrk stopped (answered by listen, never read by wrk; at most
+# the connection count).
+set -euo pipefail
+
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-2}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-64}
+BODIES=${BODIES:-20000}
+SECRET=bench-secret-$RANDOM$RANDOM
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "installing wrk..." >&2
+  apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+fi
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+go build -o "$work/zegocb" ./cmd/zegocb
+go build -o "$work/bare" ./bench/listen/bare
+go run ./bench/listen/gen "$SECRET" "$BODIES" >"$work/bodies.txt"
+
+# wait_addr FILE: wait for "listening on http://ADDR/" in FILE, print ADDR.
+wait_addr() {
+  for _ in $(seq 1 500); do
+    if addr=$(grep -o 'listening on http://[^/ ]*' "$1" 2>/dev/null | head -1); then
+      [ -n "$addr" ] && { echo "${addr#listening on http://}"; return 0; }
+    fi
+    sleep 0.01
+  done
+  echo "server did not start: $(cat "$1")" >&2
+  return 1
+}
+
+# cpu_ticks PID: user+system CPU the process has used, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
+# run_wrk URL: prints "requests rps non2xx errors" from wrk's done() line.
+run_wrk() {
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s bench/listen/post.lua "$1" -- "$work/bodies.txt")
+  echo "$out" >>"$work/wrk.log"
+  local line req dur non2xx errs
+  line=$(grep '^RESULT' <<<"$out")
+  req=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
+  dur=$(sed -E 's/.*duration_us=([0-9]+).*/\1/' <<<"$line")
+  non2xx=$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")
+  errs=$(awk '{for(i=1;i<=NF;i++){split($i,a,"=");if(a[1]~/^(connect|read|write|timeout)$/)s+=a[2]}}END{print s+0}' <<<"$line")
+  echo "$req $(awk -v r="$req" -v d="$dur" 'BEGIN{printf "%.0f", r/(d/1e6)}') $non2xx $errs"
+}
+
+echo "wrk -t$THREADS -c$CONNS -d$DURATION, $BODIES distinct signed stream_create bodies, $(nproc) cores"
+printf '%-6s %-34s %9s %10s %8s %7s %7s %9s %9s\n' round server requests req/s cpu_us/req non2xx errors captured inflight
+sum_bare=0; sum_listen=0; bad=0
+for round in $(seq 1 "$ROUNDS"); do
+  # bare handler
+  "$work/bare" 127.0.0.1:0 2>"$work/bare.err" & pids+=($!); bpid=$!
+  addr=$(wait_addr "$work/bare.err")
+  t0=$(cpu_ticks "$bpid")
+  read -r req rps non2xx errs < <(run_wrk "http://$addr/")
+  cpu=$(awk -v a="$t0" -v b="$(cpu_ticks "$bpid")" -v hz="$hz" -v r="$req" 'BEGIN{printf "%.1f", (b-a)/hz*1e6/r}')
+  kill "$bpid"; wait "$bpid" 2>/dev/null || true
+  printf '%-6s %-34s %9s %10s %8s %7s %7s %9s %9s\n' "$round" "bare net/http" "$req" "$rps" "$cpu" "$non2xx" "$errs" - -
+  sum_bare=$((sum_bare + rps))
+
+  # zegocb listen -q --save, checking signatures
+  cap="$work/cap-$round.jsonl"
+  ZEGO_CALLBACK_SECRET=$SECRET "$work/zegocb" listen -q --addr 127.0.0.1:0 --save "$cap" \
+    >"$work/listen-$round.out" 2>"$work/listen-$round.err" & pids+=($!); lpid=$!
+  addr=$(wait_addr "$work/listen-$round.err")
+  t0=$(cpu_ticks "$lpid")
+  read -r req rps non2xx errs < <(run_wrk "http://$addr/")
+  cpu=$(awk -v a="$t0" -v b="$(cpu_ticks "$lpid")" -v hz="$hz" -v r="$req" 'BEGIN{printf "%.1f", (b-a)/hz*1e6/r}')
+  kill -TERM "$lpid"; wait "$lpid" || { echo "listen exited $?" >&2; bad=1; }
+  lines=$(wc -l <"$cap")
+  summary=$(grep '^stopped:' "$work/listen-$round.err" || true)
+  events=$(sed -E 's/^stopped: ([0-9]+) event.*/\1/' <<<"$summary")
+  printf '%-6s %-34s %9s %10s %8s %7s %7s %9s %9s\n' "$round" "zegocb listen -q --save (signed)" "$req" "$rps" "$cpu" "$non2xx" "$errs" "$lines" "$((lines - req))"
+  echo "       listen: $summary"
+  sum_listen=$((sum_listen + rps))
+  if [ "$lines" != "$events" ]; then echo "       MISMATCH: $lines capture lines, $events acknowledged" >&2; bad=1; fi
+  if [ "$non2xx" != 0 ]; then echo "       $non2xx non-2xx answers" >&2; bad=1; fi
+  if [ $((lines - req)) -lt 0 ] || [ $((lines - req)) -gt "$CONNS" ]; then
+    echo "       capture lines differ from wrk's completed requests by more than the in-flight bound" >&2; bad=1
+  fi
+  verify_lines=$(grep -c '"answer":{"status":200' "$cap" || true)
+  [ "$verify_lines" = "$lines" ] || { echo "       $((lines - verify_lines)) captured answers were not 200" >&2; bad=1; }
+done
+
+awk -v b="$sum_bare" -v l="$sum_listen" -v n="$ROUNDS" 'BEGIN{
+  printf "mean req/s: bare %.0f, listen %.0f, ratio %.1f%% (target >= 70%%)\n", b/n, l/n, 100*l/b }'
+exit "$bad"

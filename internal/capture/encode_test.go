@@ -1,0 +1,70 @@
+package capture
+
+import (
+	"math/rand/v2"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// AppendJSON must write exactly what Marshal (encoding/json) writes.
+func TestAppendJSONMatchesMarshal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", "Z", "0", " ", "\"", "\\", "\n", "\r", "\t", "\b", "\f", "\x00", "\x1f", "<", ">", "&", "é", "漢", "\u2028", "\u2029", "\xff", "\xe6\xbc", "😀", "%7B", "+"}
+	str := func() string {
+		var b strings.Builder
+		for n := rng.IntN(12); n > 0; n-- {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		return b.String()
+	}
+	for i := 0; i < 2000; i++ {
+		req := httptest.NewRequest("POST", "/zego?x="+strings.Repeat("y", i%3), nil)
+		for n := rng.IntN(4); n > 0; n-- {
+			req.Header.Add("X-"+strings.Repeat("K", 1+rng.IntN(3)), str())
+		}
+		if i%7 == 0 {
+			req.Header["X-Empty"] = nil
+		}
+		received := time.Date(2025, 3, 14, 9, 26, 53, rng.IntN(1e9), time.UTC)
+		if i%5 == 0 {
+			received = received.Truncate(time.Second)
+		}
+		body := []byte(str())
+		rec := New(req, body, received, "")
+		rec.RemoteAddr = []string{"", "127.0.0.1:5555", str()}[i%3]
+		if i%2 == 0 {
+			rec.Answer = &Answer{Status: 200 + i%300, Body: []string{"", "1", str()}[i%3]}
+		}
+		want, err := rec.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rec.AppendJSON(nil); string(got) != string(want) {
+			t.Fatalf("record %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
+func BenchmarkEncode(b *testing.B) {
+	req := httptest.NewRequest("POST", "/zego", nil)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "wrk")
+	body := []byte(`{"event":"stream_create","appid":"3146419612","timestamp":"1795433823","nonce":"3373868000766090308","signature":"7c26a9c3054b38a71408b4876fe8b1bdb95bdc75","room_id":"room-1d94","room_session_id":"1918036962685685918","user_id":"user-8899","user_name":"Guest 8899","channel_id":"room-1d94","stream_id":"room-1d94-user-8899","stream_attr":"{\"cid\":0}","stream_seq":"492","rtmp_url":["rtmp://rtmp.wsdemo.zego.im/zegodemo/room-1d94-user-8899"]}`)
+	rec := New(req, body, time.Now(), "")
+	rec.Answer = &Answer{Status: 200, Body: "1"}
+	b.Run("Marshal", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			rec.Marshal()
+		}
+	})
+	b.Run("AppendJSON", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf []byte
+		for i := 0; i < b.N; i++ {
+			buf = rec.AppendJSON(buf[:0])
+		}
+	})
+}

@@ -1,0 +1,583 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/zegocb/zegocb/internal/listen"
+)
+
+// Server timeouts. WriteTimeout grows with --delay and --forward-timeout.
+const (
+	listenReadHeaderTimeout = 10 * time.Second
+	listenReadTimeout       = 30 * time.Second
+	listenWriteTimeout      = 30 * time.Second
+	listenIdleTimeout       = 120 * time.Second
+	listenGrace             = 10 * time.Second
+	listenGCPercent         = 400
+)
+
+type listenOptions struct {
+	f *Factory
+
+	Addr           string
+	Path           string
+	MaxBody        string
+	maxBody        int64
+	AcceptInvalid  bool
+	FailFirst      int
+	Status         int
+	Delay          time.Duration
+	Reply          string
+	ReplySet       bool
+	Save           string
+	ForwardTo      string
+	RetryScale     float64
+	ForwardTimeout time.Duration
+
+	// Hidden: tests shorten these.
+	ReadHeaderTimeout time.Duration
+	Grace             time.Duration
+
+	// Ready is called with the bound address once the port is open (tests).
+	Ready func(addr string)
+
+	ctx context.Context
+}
+
+func newListenCmd(f *Factory, runF func(*listenOptions) error) *cobra.Command {
+	opts := &listenOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "listen",
+		Short: "Receive callbacks locally: verify, label and pretty-print each one",
+		Long: `Run a local callback receiver. For each request zegocb parses the JSON or form
+body, verifies the signature when a secret is configured, looks the event up in
+the catalog, recognises ZEGO's re-deliveries (retry k of 5, and how far their
+timing is from the 2/4/8/16/32 s schedule) and answers 200 with body "1".
+
+On a terminal each event gets a header line and its body as pretty JSON, with
+JSON-in-string fields (stream_attr, extra_params, ...) expanded and enum values
+explained. Piped, the body is printed exactly as received; -q prints only the
+header line; -o json prints one JSON object per event (schema in docs/listen.md).
+
+A bad signature is answered 401 (unless --accept-invalid); a body that does not
+parse, 400; a wrong --path, 404; a non-POST, 405; a body over --max-body, 413.
+
+--fail-first N, --status CODE and --delay D simulate a failing or slow
+receiver, so a sender's retries can be watched. --save FILE appends every
+judged request (also 400/401 ones; not 404/405/413) as one JSON line, written
+before the answer is sent; if the write fails the answer is 500.
+--forward-to URL relays each accepted callback to your app: the app's answer to
+the first attempt is ours, and when it fails zegocb retries in the background
+on ZEGO's schedule (--retry-scale shortens it). A re-delivery of a callback
+already forwarded is answered from that chain instead of being sent again.
+
+Stop with Ctrl-C: in-flight requests finish, the capture file is closed, a
+summary is printed and the exit code is 0. A port that is already taken
+exits 2.`,
+		Example: `  zegocb listen
+  zegocb listen --addr 127.0.0.1:9000 --path /zego/callback --save captures.jsonl
+  zegocb listen --fail-first 2          # watch a sender retry: 500, 500, then 200
+  zegocb listen --forward-to http://127.0.0.1:3000/zego --retry-scale 0.1
+  zegocb listen -o json | jq .event`,
+		Args:        noArgs,
+		Annotations: map[string]string{annotStopIsSuccess: "true"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.ReplySet = cmd.Flags().Changed("reply")
+			if err := opts.validate(cmd); err != nil {
+				return err
+			}
+			opts.ctx = cmd.Context()
+			if runF != nil {
+				return runF(opts)
+			}
+			return runListen(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (127.0.0.1:0 picks a free port)")
+	fl.StringVar(&opts.Path, "path", "", "only accept callbacks on this `path` (others get 404)")
+	fl.StringVar(&opts.MaxBody, "max-body", "1MiB", "largest body accepted; larger ones get 413 (`SIZE`: bytes, KiB, MiB)")
+	fl.BoolVar(&opts.AcceptInvalid, "accept-invalid", false, "answer 200 even when the signature is bad (it is still shown as bad)")
+	fl.IntVar(&opts.FailFirst, "fail-first", 0, "answer 500 to the first `N` deliveries of each callback")
+	fl.IntVar(&opts.Status, "status", 0, "answer every callback with this HTTP status `CODE`")
+	fl.DurationVar(&opts.Delay, "delay", 0, "wait `D` before answering (a slow receiver)")
+	fl.StringVar(&opts.Reply, "reply", "1", "body of the answer")
+	fl.StringVar(&opts.Save, "save", "", "append every request as a JSON line to `FILE` before answering (see docs/capture-format.md)")
+	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay accepted callbacks to your app at `URL`, retrying on ZEGO's schedule when it fails")
+	fl.Float64Var(&opts.RetryScale, "retry-scale", 1, "multiply the forward retry schedule (2s 4s 8s 16s 32s) by `F`")
+	fl.DurationVar(&opts.ForwardTimeout, "forward-timeout", 10*time.Second, "per-attempt timeout when forwarding")
+	fl.DurationVar(&opts.ReadHeaderTimeout, "read-header-timeout", listenReadHeaderTimeout, "cut off clients that take longer to send their headers")
+	fl.DurationVar(&opts.Grace, "shutdown-grace", listenGrace, "on Ctrl-C, how long in-flight requests may take to finish")
+	_ = fl.MarkHidden("read-header-timeout")
+	_ = fl.MarkHidden("shutdown-grace")
+	return cmd
+}
+
+func (o *listenOptions) validate(cmd *cobra.Command) error {
+	if _, _, err := net.SplitHostPort(o.Addr); err != nil {
+		return flagErrorf("invalid --addr %q: want host:port, e.g. 127.0.0.1:8080", o.Addr)
+	}
+	if o.Path != "" && !strings.HasPrefix(o.Path, "/") {
+		return flagErrorf("invalid --path %q: it must start with /", o.Path)
+	}
+	n, err := parseSize(o.MaxBody)
+	if err != nil || n <= 0 {
+		return flagErrorf("invalid --max-body %q: want a positive size such as 65536, 512KiB or 1MiB", o.MaxBody)
+	}
+	o.maxBody = n
+	if o.FailFirst < 0 {
+		return flagErrorf("invalid --fail-first %d: want 0 or more", o.FailFirst)
+	}
+	if o.Status != 0 && (o.Status < 200 || o.Status > 599) {
+		return flagErrorf("invalid --status %d: want an HTTP status from 200 to 599", o.Status)
+	}
+	if o.Delay < 0 {
+		return flagErrorf("invalid --delay %s: want 0 or more", o.Delay)
+	}
+	if o.ForwardTo != "" {
+		u, err := url.Parse(o.ForwardTo)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return flagErrorf("invalid --forward-to %q: want an http:// or https:// URL", o.ForwardTo)
+		}
+		for _, name := range []string{"fail-first", "status", "reply"} {
+			if cmd.Flags().Changed(name) {
+				return flagErrorf("--forward-to and --%s cannot be used together: with --forward-to the answer is the app's", name)
+			}
+		}
+	} else {
+		for _, name := range []string{"retry-scale", "forward-timeout"} {
+			if cmd.Flags().Changed(name) {
+				return flagErrorf("--%s only applies with --forward-to", name)
+			}
+		}
+	}
+	if o.RetryScale <= 0 {
+		return flagErrorf("invalid --retry-scale %v: want a number above 0", o.RetryScale)
+	}
+	if o.ForwardTimeout <= 0 {
+		return flagErrorf("invalid --forward-timeout %s: want more than 0", o.ForwardTimeout)
+	}
+	return nil
+}
+
+// listenStats are counted by the printer goroutine.
+type listenStats struct {
+	events, badSig, failures, redeliveries, saved, saveErrors, rejected int
+	late                                                                int // not printed: answered after the grace period
+}
+
+func runListen(opts *listenOptions) error {
+	f := opts.f
+	ctx := opts.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	secret, source, err := f.Secret()
+	if err != nil {
+		return err
+	}
+	// A receiver's heap is small and short-lived garbage dominates it, so
+	// the default GOGC=100 (GC every 4 MiB allocated) costs a visible
+	// share of CPU under load. 400 trades a few MiB of memory for it.
+	// An explicit $GOGC wins.
+	if f.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(listenGCPercent))
+	}
+
+	var capFile *listen.CaptureFile
+	if opts.Save != "" {
+		capFile, err = listen.OpenCapture(opts.Save)
+		if err != nil {
+			return inputErrorf("--save: %v", err)
+		}
+		defer capFile.Close()
+	}
+
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return inputErrorf("cannot listen on %s: address already in use; pick another port with --addr, or --addr 127.0.0.1:0 for any free one", opts.Addr)
+		}
+		return inputErrorf("cannot listen on %s: %v", opts.Addr, unwrapOpError(err))
+	}
+	addr := ln.Addr().String()
+
+	// Everything printed goes through one goroutine, in arrival order.
+	out := newListenOutput()
+
+	var fwd *listen.Forwarder
+	if opts.ForwardTo != "" {
+		fwd = listen.NewForwarder(context.WithoutCancel(ctx), listen.ForwardOptions{
+			URL:     opts.ForwardTo,
+			Timeout: opts.ForwardTimeout,
+			Scale:   opts.RetryScale,
+			Now:     f.Now,
+			OnAttempt: func(a listen.ForwardAttempt) {
+				out.send(listenItem{fa: &a})
+			},
+		})
+	}
+
+	reply := opts.Reply
+	if opts.Status != 0 && (opts.Status < 200 || opts.Status > 299) && !opts.ReplySet {
+		reply = "simulated failure (--status " + strconv.Itoa(opts.Status) + ")"
+	}
+	cfg := listen.Config{
+		Catalog:       f.Catalog,
+		Secret:        secret,
+		OtherSecrets:  f.OtherSecrets(),
+		Path:          opts.Path,
+		MaxBody:       opts.maxBody,
+		AcceptInvalid: opts.AcceptInvalid,
+		ReplyBody:     reply,
+		Now:           f.Now,
+		SkipCheck:     f.Global.Quiet && !f.JSON(), // -q shows no schema problems
+		FailFirst:     opts.FailFirst,
+		Status:        opts.Status,
+		Delay:         opts.Delay,
+		Forward:       fwd,
+		OnReject: func(r *http.Request, status int) {
+			out.send(listenItem{reject: &listenReject{at: f.Now(), method: r.Method, path: r.URL.RequestURI(), remoteAddr: r.RemoteAddr, status: status}})
+		},
+	}
+	if capFile != nil {
+		cfg.Save = capFile.Save
+	}
+	handler := listen.NewHandler(cfg, func(ev listen.Event) { out.send(listenItem{ev: &ev}) })
+
+	writeTimeout := listenWriteTimeout + opts.Delay
+	if fwd != nil {
+		writeTimeout += opts.ForwardTimeout
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: opts.ReadHeaderTimeout,
+		ReadTimeout:       listenReadTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       listenIdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          discardLog(),
+	}
+
+	mode := renderPretty
+	switch {
+	case f.JSON():
+		mode = renderJSON
+	case f.Global.Quiet:
+		mode = renderQuiet
+	}
+	r := &listenRenderer{
+		mode:    mode,
+		tty:     f.IO.IsStdoutTTY(),
+		color:   f.IO.ColorEnabled(),
+		verbose: f.Global.Verbose,
+		s:       f.IO.Styles(),
+		secret:  secret,
+	}
+	printed := make(chan listenStats, 1)
+	go func() { printed <- out.drain(f.IO.Out, r) }()
+
+	opts.printReady(addr, source, secret != "")
+	if opts.Ready != nil {
+		opts.Ready(addr)
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-served:
+	}
+
+	// Stop accepting, let in-flight requests finish (bounded), then stop
+	// forwarding, drain the printer and close the capture file.
+	sctx, cancel := context.WithTimeout(context.Background(), opts.Grace)
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+	}
+	cancel()
+	if fwd != nil {
+		fwd.Close()
+	}
+	out.close()
+	st := <-printed
+	st.late = out.lateCount()
+	var closeErr error
+	if capFile != nil {
+		closeErr = capFile.Close()
+	}
+	opts.printSummary(st, capFile, fwd)
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return &TransportError{Err: fmt.Errorf("listen on %s: %w", addr, serveErr)}
+	}
+	if closeErr != nil {
+		return inputErrorf("--save %s: closing: %v", opts.Save, closeErr)
+	}
+	return nil
+}
+
+// listenOutput is the queue between the handler goroutines and the one
+// printer goroutine, which prints in arrival order. send never drops an
+// item: when listenQueueMax items are waiting it blocks until the printer
+// catches up. Items sent after close (a request still running when the
+// grace period ran out) are counted, not printed.
+//
+// It is a mutex-guarded slice rather than a channel so that, under load,
+// handlers do not wake the printer once per event: the printer takes
+// everything queued, prints it with one write, then sleeps listenLinger
+// before looking again; only a printer parked on an empty queue is woken.
+// A lone event is printed at once.
+type listenOutput struct {
+	mu     sync.Mutex
+	ready  *sync.Cond // the printer waits for items
+	room   *sync.Cond // senders wait for room
+	items  []listenItem
+	parked bool
+	closed bool
+	late   int
+}
+
+const (
+	listenQueueMax = 1 << 16
+	listenLinger   = time.Millisecond
+)
+
+func newListenOutput() *listenOutput {
+	o := &listenOutput{}
+	o.ready = sync.NewCond(&o.mu)
+	o.room = sync.NewCond(&o.mu)
+	return o
+}
+
+func (o *listenOutput) send(it listenItem) {
+	o.mu.Lock()
+	for len(o.items) >= listenQueueMax && !o.closed {
+		o.room.Wait()
+	}
+	if o.closed {
+		o.late++
+		o.mu.Unlock()
+		return
+	}
+	o.items = append(o.items, it)
+	if o.parked {
+		o.parked = false
+		o.ready.Signal()
+	}
+	o.mu.Unlock()
+}
+
+func (o *listenOutput) lateCount() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.late
+}
+
+func (o *listenOutput) close() {
+	o.mu.Lock()
+	o.closed = true
+	o.ready.Signal()
+	o.room.Broadcast()
+	o.mu.Unlock()
+}
+
+// drain prints items until close, then returns the counts.
+func (o *listenOutput) drain(w io.Writer, r *listenRenderer) listenStats {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var st listenStats
+	var batch []listenItem
+	for {
+		o.mu.Lock()
+		for len(o.items) == 0 && !o.closed {
+			o.parked = true
+			o.ready.Wait()
+		}
+		batch, o.items = o.items, batch[:0]
+		closed := o.closed
+		o.room.Broadcast()
+		o.mu.Unlock()
+		for i, it := range batch {
+			r.render(bw, it)
+			st.count(it)
+			batch[i] = listenItem{} // let the event be collected
+		}
+		bw.Flush()
+		if closed && len(batch) == 0 {
+			return st
+		}
+		time.Sleep(listenLinger)
+	}
+}
+
+func (st *listenStats) count(it listenItem) {
+	if it.reject != nil {
+		st.rejected++
+	}
+	ev := it.ev
+	if ev == nil {
+		return
+	}
+	st.events++
+	if ev.Sig == listen.SigBad {
+		st.badSig++
+	}
+	if ev.Status < 200 || ev.Status > 299 {
+		st.failures++
+	}
+	if ev.Delivery > 1 {
+		st.redeliveries++
+	}
+	if ev.Saved {
+		st.saved++
+	}
+	if ev.SaveErr != nil {
+		st.saveErrors++
+	}
+}
+
+func (o *listenOptions) printReady(addr string, source SecretSource, checking bool) {
+	f := o.f
+	s := f.IO.ErrStyles()
+	w := f.IO.ErrOut
+	u := "http://" + addr + o.Path
+	if o.Path == "" {
+		u += "/"
+	}
+	sig := s.Warn.Render("NOT checked") + ": no secret configured"
+	if checking {
+		src := string(source)
+		if source == SecretFile {
+			src += " " + f.Global.SecretFile
+		}
+		sig = "checking with " + src
+	}
+	if host, _, _ := net.SplitHostPort(addr); !isLoopback(host) {
+		f.Warnf("listening on %s, which other machines can reach; use --addr 127.0.0.1:PORT to stay local", addr)
+	}
+	fmt.Fprintf(w, "listening on %s (signature: %s)\n", s.Bold.Render(u), sig)
+	if f.Global.Quiet {
+		return
+	}
+	var notes []string
+	if o.Save != "" {
+		notes = append(notes, "saving every request to "+o.Save)
+	}
+	if o.ForwardTo != "" {
+		sched := "ZEGO's schedule"
+		if o.RetryScale != 1 {
+			sched += " x" + strconv.FormatFloat(o.RetryScale, 'g', -1, 64)
+		}
+		notes = append(notes, "forwarding to "+o.ForwardTo+" (retries on "+sched+")")
+	}
+	if o.FailFirst > 0 {
+		notes = append(notes, "answering 500 to the first "+strconv.Itoa(o.FailFirst)+" deliveries of each callback")
+	}
+	if o.Status != 0 {
+		notes = append(notes, "answering every callback with "+strconv.Itoa(o.Status))
+	}
+	if o.Delay > 0 {
+		notes = append(notes, "answering after "+o.Delay.String())
+	}
+	for _, n := range notes {
+		fmt.Fprintln(w, s.Faint.Render("  "+n))
+	}
+	fmt.Fprintf(w, "%s zegocb send stream_create --to %s   (Ctrl-C to stop)\n", s.Faint.Render("try:"), u)
+}
+
+func (o *listenOptions) printSummary(st listenStats, capFile *listen.CaptureFile, fwd *listen.Forwarder) {
+	f := o.f
+	s := f.IO.ErrStyles()
+	parts := []string{
+		plural(st.events, "event", "events"),
+		plural(st.badSig, "bad signature", "bad signatures"),
+		plural(st.failures, "failure answer", "failure answers"),
+		plural(st.redeliveries, "redelivery", "redeliveries"),
+	}
+	if st.rejected > 0 {
+		parts = append(parts, plural(st.rejected, "rejected request", "rejected requests"))
+	}
+	if st.late > 0 {
+		parts = append(parts, plural(st.late, "event", "events")+" not shown (finished after the shutdown grace period)")
+	}
+	if capFile != nil {
+		p := plural(capFile.Lines(), "line", "lines") + " saved to " + capFile.Path
+		if st.saveErrors > 0 {
+			p += " (" + plural(st.saveErrors, "write failed", "writes failed") + ")"
+		}
+		parts = append(parts, p)
+	}
+	if fwd != nil {
+		fs := fwd.Stats()
+		parts = append(parts, fmt.Sprintf("forwarded %d: %d delivered, %d gave up, %d abandoned", fs.Chains, fs.Delivered, fs.GaveUp, fs.Abandoned))
+	}
+	lead := ""
+	if f.IO.IsStderrTTY() {
+		lead = "\n" // past the terminal's ^C echo
+	}
+	fmt.Fprintf(f.IO.ErrOut, "%s%s %s\n", lead, s.Bold.Render("stopped:"), strings.Join(parts, ", "))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func unwrapOpError(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
+}
+
+// parseSize reads 1048576, 512KiB, 1MiB, 1M, 64k (K and M are binary).
+func parseSize(s string) (int64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"kib", 1 << 10}, {"mib", 1 << 20}, {"kb", 1 << 10}, {"mb", 1 << 20}, {"k", 1 << 10}, {"m", 1 << 20}, {"b", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	return n * mult, nil
+}
+
+// discardLog silences net/http's own logging (client resets, TLS noise):
+// nothing reaches stderr except through f.IO.
+func discardLog() *log.Logger { return log.New(io.Discard, "", 0) }
