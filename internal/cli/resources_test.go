@@ -1,11 +1,15 @@
 package cli
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -88,7 +92,7 @@ func TestSendFailingEndpointLeaksNothing(t *testing.T) {
 		for _, r := range runs {
 			e := newSendEnv(t)
 			if code := e.exec(t, r.args...); code != r.exit && !((r.name == "retries" || r.name == "probe") && code == ExitTransport) {
-				t.Fatalf("%s: exit %d, want %d\n%s", r.name, code, r.exit, clipText(e.err.String()))
+				t.Fatalf("%s: exit %d, want %d\n%s", r.name, code, r.exit, clipOut(e.err.String()))
 			}
 			if strings.Contains(e.err.String(), "panic") {
 				t.Fatalf("%s: %s", r.name, e.err.String())
@@ -103,5 +107,94 @@ func TestSendFailingEndpointLeaksNothing(t *testing.T) {
 	}
 	if baseFD >= 0 && fd > baseFD+4 {
 		t.Errorf("file descriptors: %d before, %d after", baseFD, fd)
+	}
+}
+
+// listen answers every request of 256 concurrent connections: no resets,
+// no 5xx, every callback acknowledged, and a bounded heap. The 10 s version
+// is bench/listen/load256.sh.
+func TestListen256Connections(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test")
+	}
+	const (
+		conns   = 256
+		perConn = 8
+	)
+	capPath := filepath.Join(t.TempDir(), "cap.jsonl")
+	l := lsStart(t, lsSetup{env: lsEnv}, "-q", "--save", capPath)
+	bodies := make([][]byte, conns*perConn)
+	for i := range bodies {
+		bodies[i] = lsSigned(t, "stream_create", lsSecret)
+	}
+	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+
+	var (
+		ok, other, errs atomic.Int64
+		firstErr        atomic.Value
+		peakHeap        atomic.Uint64
+		wg              sync.WaitGroup
+	)
+	done := make(chan struct{})
+	go func() { // sample the heap while the load runs
+		var ms runtime.MemStats
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > peakHeap.Load() {
+				peakHeap.Store(ms.HeapAlloc)
+			}
+		}
+	}()
+	start := time.Now()
+	for c := 0; c < conns; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			for i := 0; i < perConn; i++ {
+				resp, err := client.Post(l.url("/zego"), "application/json", bytes.NewReader(bodies[c*perConn+i]))
+				if err != nil {
+					errs.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
+					continue
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK && string(b) == "1" {
+					ok.Add(1)
+				} else {
+					other.Add(1)
+					firstErr.CompareAndSwap(nil, resp.Status+" "+string(b))
+				}
+			}
+		}(c)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(done)
+	if code := l.stop(); code != ExitOK {
+		t.Fatalf("listen exit %d: %s", code, l.errOut.String())
+	}
+	n := int64(conns * perConn)
+	t.Logf("%d requests over %d connections in %v (%.0f/s): %d ok, %d other, %d errors; peak heap %.1f MiB",
+		n, conns, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), ok.Load(), other.Load(), errs.Load(), float64(peakHeap.Load())/(1<<20))
+	if ok.Load() != n {
+		t.Errorf("%d of %d requests acknowledged; first problem: %v", ok.Load(), n, firstErr.Load())
+	}
+	if h := peakHeap.Load(); h > 256<<20 {
+		t.Errorf("peak heap %d MiB for %d small callbacks", h>>20, n)
+	}
+	data, err := os.ReadFile(capPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := bytes.Count(data, []byte("\n")); int64(lines) != n {
+		t.Errorf("%d capture lines, want %d", lines, n)
 	}
 }

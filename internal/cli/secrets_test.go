@@ -136,14 +136,14 @@ func TestSecretNeverPrinted(t *testing.T) {
 				args := append(append([]string{}, c.args...), global...)
 				code := e.exec(t, args...)
 				if code != c.exit {
-					t.Errorf("exit %d, want %d\nstderr: %s", code, c.exit, clipText(e.err.String()))
+					t.Errorf("exit %d, want %d\nstderr: %s", code, c.exit, clipOut(e.err.String()))
 				}
 				assertNoSecret(t, "stdout", e.out.Bytes())
 				assertNoSecret(t, "stderr", e.err.Bytes())
 				// The secret is resolved when it is needed: a run that fails
 				// before that has nothing to warn about.
 				if src.warns != "" && code == ExitOK && !strings.Contains(e.err.String(), src.warns) {
-					t.Errorf("no %q on stderr:\n%s", src.warns, clipText(e.err.String()))
+					t.Errorf("no %q on stderr:\n%s", src.warns, clipOut(e.err.String()))
 				}
 				if src.warns == "" && strings.Contains(e.err.String(), "warning: --secret") {
 					t.Errorf("a --secret warning without --secret:\n%s", e.err.String())
