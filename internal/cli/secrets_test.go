@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/listen"
@@ -257,4 +259,80 @@ func mustEvent(t *testing.T, name string) *callback.Event {
 		t.Fatalf("no event %s", name)
 	}
 	return e
+}
+
+// listen --save with the secret supplied every way, and a send to it that
+// carries the secret in a header: neither side prints it, the capture file
+// does not hold it, and the file is private (0600).
+func TestSecretNeverPrintedListen(t *testing.T) {
+	for _, src := range secretSources(hygieneSecret + "\n") {
+		for _, mode := range [][]string{{"-v"}, {"-o", "json"}, {"-q"}} {
+			t.Run(src.name+"/"+strings.Join(mode, ""), func(t *testing.T) {
+				e := newSendEnv(t)
+				global := src.setup(t, e)
+				capPath := filepath.Join(t.TempDir(), "cap.jsonl")
+				out, errOut := &lsBuffer{}, &lsBuffer{ready: make(chan string, 1)}
+				e.f.IO.Out, e.f.IO.ErrOut = out, errOut
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				code := make(chan int, 1)
+				args := append(append([]string{"listen", "--addr", "127.0.0.1:0", "--save", capPath}, mode...), global...)
+				go func() { code <- run(ctx, args, e.f) }()
+				var addr string
+				select {
+				case addr = <-errOut.ready:
+				case c := <-code:
+					t.Fatalf("listen exited %d: %s", c, errOut.String())
+				case <-time.After(10 * time.Second):
+					t.Fatalf("listen did not start: %s", errOut.String())
+				}
+				url := "http://" + addr + "/zego"
+
+				s := newSendEnv(t)
+				sargs := append([]string{"send", "stream_create", "--to", url, "-v",
+					"-H", "X-Token: " + hygieneSecret, "-H", "Authorization: Bearer " + hygieneSecret, "-H", "X-Trace: t1"}, src.setup(t, s)...)
+				if c := s.exec(t, sargs...); c != ExitOK {
+					t.Errorf("send exit %d: %s", c, s.err.String())
+				}
+				// A bad signature too: the explanation must not quote the secret.
+				bad := mustEvent(t, "room_login").Sample(callback.SampleOptions{})
+				mustEvent(t, "room_login").Stamp(bad, hygieneSecret+" ", "1687981272", "42")
+				resp, err := http.Post(url, "application/json", bytes.NewReader(bad.JSON()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				cancel()
+				if c := <-code; c != ExitOK {
+					t.Errorf("listen exit %d: %s", c, errOut.String())
+				}
+				assertNoSecret(t, "listen stdout", []byte(out.String()))
+				assertNoSecret(t, "listen stderr", []byte(errOut.String()))
+				assertNoSecret(t, "send stdout", s.out.Bytes())
+				assertNoSecret(t, "send stderr", s.err.Bytes())
+				if src.warns != "" && mode[0] != "-q" && !strings.Contains(errOut.String(), src.warns) { // -q silences warnings
+					t.Errorf("listen printed no %q:\n%s", src.warns, errOut.String())
+				}
+				data, err := os.ReadFile(capPath)
+				if err != nil {
+					t.Fatal(err)
+				}
+				assertNoSecret(t, "the capture file", data)
+				if n := bytes.Count(data, []byte("\n")); n != 2 {
+					t.Errorf("%d capture lines, want 2", n)
+				}
+				for _, h := range []string{"X-Token", "Authorization"} {
+					if bytes.Contains(data, []byte(`"`+h+`"`)) {
+						t.Errorf("the capture kept the %s header", h)
+					}
+				}
+				if !bytes.Contains(data, []byte(`"X-Trace":["t1"]`)) {
+					t.Errorf("the capture lost an innocent header:\n%s", data)
+				}
+				if fi, err := os.Stat(capPath); err != nil || fi.Mode().Perm() != 0o600 {
+					t.Errorf("capture file mode %v (%v), want 0600", fi.Mode().Perm(), err)
+				}
+			})
+		}
+	}
 }
