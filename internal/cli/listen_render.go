@@ -340,7 +340,7 @@ func (r *listenRenderer) rejectLine(w *bufio.Writer, rj *listenReject) {
 // body prints the payload: on a terminal indented, with JSON-in-string
 // fields expanded and enum values annotated; piped, exactly as received.
 func (r *listenRenderer) body(w *bufio.Writer, ev *listen.Event) {
-	if !r.tty || ev.Payload == nil {
+	if !r.tty || ev.Payload == nil || callback.DeeperThan(string(ev.Body), displayDepth) {
 		b := ev.Body
 		if len(b) > 4096 {
 			w.Write(b[:4096])
@@ -426,8 +426,14 @@ func displayValue(e callback.Entry, spec *callback.Event) (string, string) {
 	return v.Raw, ""
 }
 
+// displayDepth bounds the nesting listen and decode indent: indented
+// output grows with the square of the depth (a 10 KB body nested 5000 deep
+// printed 50 MB). Deeper bodies are shown as received; deeper strings are
+// not expanded.
+const displayDepth = 64
+
 func isJSONContainer(s string) bool {
-	return len(s) >= 2 && (s[0] == '{' || s[0] == '[') && gjson.Valid(s)
+	return len(s) >= 2 && (s[0] == '{' || s[0] == '[') && !callback.DeeperThan(s, displayDepth) && gjson.Valid(s)
 }
 
 func sortedHeaders(h map[string][]string) []string {

@@ -198,3 +198,29 @@ func TestListen256Connections(t *testing.T) {
 		t.Errorf("%d capture lines, want %d", lines, n)
 	}
 }
+
+// Deeply nested bodies and JSON-in-string values are shown, not indented
+// without bound: indented output grows with the square of the depth (two
+// 10 KB callbacks nested 5000 deep printed 100 MB before the bound).
+func TestListenDeepBodyOutputBounded(t *testing.T) {
+	l := lsStart(t, lsSetup{env: map[string]string{}, tty: true}, "--no-color")
+	const d = 5000
+	deepString := `{"event":"stream_create","stream_attr":"` + strings.Repeat("[", d) + strings.Repeat("]", d) + `"}`
+	deepBody := `{"event":"stream_create","x":` + strings.Repeat("[", d) + strings.Repeat("]", d) + `}`
+	shallow := `{"event":"stream_create","stream_attr":"{\"cid\":[1,[2]]}"}`
+	for _, b := range []string{deepString, deepBody, shallow} {
+		if status, _ := lsPost(t, l.url("/"), "application/json", []byte(b)); status != 200 {
+			t.Fatalf("status %d", status)
+		}
+	}
+	if code := l.stop(); code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	out := l.out.String()
+	if len(out) > 64<<10 {
+		t.Errorf("%d bytes of output for three small callbacks", len(out))
+	}
+	if !strings.Contains(out, `"cid": [`) {
+		t.Errorf("a shallow JSON-in-string value is no longer expanded:\n%s", out)
+	}
+}
