@@ -98,7 +98,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 		if spec.Required && v.Text == "" && spec.Role != RoleSignature {
 			add(name, Error, "is empty")
 		}
-		if spec.Type == TypeJSONString && v.Text != "" && !gjson.Valid(v.Text) {
+		if spec.Type == TypeJSONString && v.Text != "" && !ValidJSON(v.Text) {
 			add(name, Warning, "should hold JSON text, got %s", clip(strconv.Quote(v.Text)))
 		}
 	case TypeInt, TypeFloat:
@@ -151,7 +151,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 		}
 	case TypeObject:
 		if v.Kind != KindObject {
-			if v.Kind == KindString && gjson.Valid(v.Text) && gjson.Parse(v.Text).IsObject() {
+			if v.Kind == KindString && ValidJSON(v.Text) && gjson.Parse(v.Text).IsObject() {
 				return // sent as a JSON-in-string; accept it
 			}
 			add(name, Error, "is a JSON %s, want an object", v.Kind)
@@ -159,7 +159,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 		return
 	case TypeArray:
 		if v.Kind != KindArray {
-			if v.Kind == KindString && gjson.Valid(v.Text) && gjson.Parse(v.Text).IsArray() {
+			if v.Kind == KindString && ValidJSON(v.Text) && gjson.Parse(v.Text).IsArray() {
 				return
 			}
 			add(name, Error, "is a JSON %s, want an array", v.Kind)
