@@ -20,8 +20,11 @@ import (
 // hygieneSecret is distinctive so any leak, whole or in part, is found.
 const hygieneSecret = "zcb-HYGIENE-7f3a91c4e2-SECRET"
 
+// hygieneServerSecret is $ZEGO_SERVER_SECRET, used only to explain mismatches.
+const hygieneServerSecret = "zcb-SERVERSIDE-0b9d27e5aa"
+
 // secretFragments are the pieces whose appearance anywhere counts as a leak.
-var secretFragments = []string{hygieneSecret, "HYGIENE-7f3a91c4e2", "7f3a91c4e2-SECRET"}
+var secretFragments = []string{hygieneSecret, "HYGIENE-7f3a91c4e2", "7f3a91c4e2-SECRET", hygieneServerSecret, "SERVERSIDE-0b9d27e5aa"}
 
 // secretSource is one way of supplying the secret.
 type secretSource struct {
@@ -135,6 +138,7 @@ func TestSecretNeverPrinted(t *testing.T) {
 			t.Run(src.name+"/"+c.name, func(t *testing.T) {
 				e := newSendEnv(t)
 				global := src.setup(t, e)
+				e.env[EnvServerSecret] = hygieneServerSecret
 				args := append(append([]string{}, c.args...), global...)
 				code := e.exec(t, args...)
 				if code != c.exit {
@@ -270,6 +274,7 @@ func TestSecretNeverPrintedListen(t *testing.T) {
 			t.Run(src.name+"/"+strings.Join(mode, ""), func(t *testing.T) {
 				e := newSendEnv(t)
 				global := src.setup(t, e)
+				e.env[EnvServerSecret] = hygieneServerSecret
 				capPath := filepath.Join(t.TempDir(), "cap.jsonl")
 				out, errOut := &lsBuffer{}, &lsBuffer{ready: make(chan string, 1)}
 				e.f.IO.Out, e.f.IO.ErrOut = out, errOut
@@ -297,11 +302,16 @@ func TestSecretNeverPrintedListen(t *testing.T) {
 				// A bad signature too: the explanation must not quote the secret.
 				bad := mustEvent(t, "room_login").Sample(callback.SampleOptions{})
 				mustEvent(t, "room_login").Stamp(bad, hygieneSecret+" ", "1687981272", "42")
-				resp, err := http.Post(url, "application/json", bytes.NewReader(bad.JSON()))
-				if err != nil {
-					t.Fatal(err)
+				// And one signed with the other console secret: explained by name only.
+				other := mustEvent(t, "stream_close").Sample(callback.SampleOptions{})
+				mustEvent(t, "stream_close").Stamp(other, hygieneServerSecret, "1687981272", "43")
+				for _, b := range [][]byte{bad.JSON(), other.JSON()} {
+					resp, err := http.Post(url, "application/json", bytes.NewReader(b))
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
 				}
-				resp.Body.Close()
 				cancel()
 				if c := <-code; c != ExitOK {
 					t.Errorf("listen exit %d: %s", c, errOut.String())
@@ -318,8 +328,11 @@ func TestSecretNeverPrintedListen(t *testing.T) {
 					t.Fatal(err)
 				}
 				assertNoSecret(t, "the capture file", data)
-				if n := bytes.Count(data, []byte("\n")); n != 2 {
-					t.Errorf("%d capture lines, want 2", n)
+				if n := bytes.Count(data, []byte("\n")); n != 3 {
+					t.Errorf("%d capture lines, want 3", n)
+				}
+				if mode[0] != "-q" && !strings.Contains(out.String(), "other_secret") && !strings.Contains(out.String(), "ServerSecret") {
+					t.Errorf("the ServerSecret signature was not explained:\n%s", out.String())
 				}
 				for _, h := range []string{"X-Token", "Authorization"} {
 					if bytes.Contains(data, []byte(`"`+h+`"`)) {
