@@ -124,7 +124,7 @@ func runProbe(o *probeOptions) error {
 	if err != nil {
 		return err
 	}
-	client := endpointClient(tlsConf)
+	client := endpointClient(tlsConf, secret)
 	defer client.CloseIdleConnections() // no kept-alive connection outlives the probe
 	cfg := probe.Config{
 		URL: o.To, Catalog: f.Catalog, Secret: secret, Events: o.Events, Timeout: o.Timeout,

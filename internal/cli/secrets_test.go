@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -108,6 +109,13 @@ func TestSecretNeverPrinted(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, url := newSecretEndpoint(t)
+	// An endpoint that echoes what it was sent, headers included.
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Echo", r.Header.Get("X-Token"))
+		w.WriteHeader(http.StatusBadGateway)
+		fmt.Fprintf(w, "you sent X-Token %s", r.Header.Get("X-Token"))
+	}))
+	defer echo.Close()
 	dead := httptest.NewServer(http.NotFoundHandler())
 	deadURL := dead.URL
 	dead.Close()
@@ -127,6 +135,9 @@ func TestSecretNeverPrinted(t *testing.T) {
 		{"send-curl", []string{"send", "stream_close", "--curl"}, ExitOK},
 		{"send-builtin", []string{"send", "mix_stop", "-v"}, ExitOK},
 		{"send-unreachable", []string{"send", "stream_create", "--to", deadURL, "--no-retry", "-v"}, ExitTransport},
+		{"send-echo-verbose", []string{"send", "stream_create", "--to", echo.URL, "-H", "X-Token: " + hygieneSecret, "--no-retry", "-v"}, ExitCheckFailed},
+		{"send-echo-json", []string{"send", "stream_create", "--to", echo.URL, "-H", "X-Token: " + hygieneSecret, "--no-retry", "-o", "json"}, ExitCheckFailed},
+		{"probe-echo", []string{"probe", "--to", echo.URL, "-H", "X-Token: " + hygieneSecret, "--events", "record"}, ExitCheckFailed},
 		{"send-load", []string{"send", "stream_create", "--to", url, "-n", "20", "-c", "4", "-o", "json"}, ExitOK},
 		{"probe", []string{"probe", "--to", url, "--events", "stream_create,record", "-v"}, ExitOK},
 		{"probe-json", []string{"probe", "--to", url, "--events", "room_login", "-o", "json", "--junit", filepath.Join(dir, "junit.xml")}, ExitOK},

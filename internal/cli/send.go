@@ -460,7 +460,7 @@ func (o *sendOptions) deliverOne(target string, b *built, secret string, tlsConf
 	if sleep == nil {
 		sleep = o.countdown(total)
 	}
-	client := endpointClient(tlsConf)
+	client := endpointClient(tlsConf, secret)
 	defer client.CloseIdleConnections() // no kept-alive connection outlives the send
 	dopts := deliver.Options{
 		Client:   client,
@@ -900,13 +900,13 @@ func wireDumpResponse(f *Factory, a deliver.Attempt, secret string) {
 	fmt.Fprintf(&sb, "< HTTP/1.1 %d %s\n", a.Status, http.StatusText(a.Status))
 	for _, k := range sortedHeaderKeys(a.Header) {
 		for _, v := range a.Header[k] {
-			fmt.Fprintf(&sb, "< %s: %s\n", k, maskSecret(v, secret))
+			fmt.Fprintf(&sb, "< %s: %s\n", k, ui.SafeText(maskSecret(v, secret)))
 		}
 	}
 	sb.WriteString("<\n")
 	writeFaintLines(f, s, sb.String())
-	if len(a.Body) > 0 {
-		fmt.Fprintln(f.IO.ErrOut, strings.TrimRight(string(a.Body), "\n"))
+	if len(a.Body) > 0 { // the endpoint's bytes: never raw control sequences on the terminal
+		fmt.Fprintln(f.IO.ErrOut, ui.SafeBlock(strings.TrimRight(string(a.Body), "\n")))
 	}
 }
 
