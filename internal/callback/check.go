@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 )
@@ -40,12 +41,30 @@ func (p Problem) String() string {
 	return p.Field + ": " + p.Msg
 }
 
+// printableKey quotes a field name that would break a one-line report
+// (control characters, invalid UTF-8); catalog names pass unchanged.
+func printableKey(k string) string {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c < 0x20 || c == 0x7f {
+			return strconv.Quote(k)
+		} else if c >= utf8.RuneSelf {
+			for _, r := range k[i:] {
+				if r == utf8.RuneError || !strconv.IsPrint(r) {
+					return strconv.Quote(k)
+				}
+			}
+			break
+		}
+	}
+	return k
+}
+
 // Check compares p with e's schema. It returns nil for a clean payload.
 // Unknown fields are allowed: ZEGO adds fields over time.
 func (e *Event) Check(p *Payload) []Problem {
 	var probs []Problem
 	add := func(field string, sev Severity, format string, args ...any) {
-		probs = append(probs, Problem{Field: field, Severity: sev, Msg: fmt.Sprintf(format, args...)})
+		probs = append(probs, Problem{Field: printableKey(field), Severity: sev, Msg: fmt.Sprintf(format, args...)})
 	}
 	// Which catalog fields are present: a bitset on the stack for the usual
 	// sizes, so a clean payload is checked without allocating.
@@ -128,7 +147,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 		if spec.Required && v.Text == "" && spec.Role != RoleSignature {
 			add(name, Error, "is empty")
 		}
-		if spec.Type == TypeJSONString && v.Text != "" && !gjson.Valid(v.Text) {
+		if spec.Type == TypeJSONString && v.Text != "" && !ValidJSON(v.Text) {
 			add(name, Warning, "should hold JSON text, got %s", clip(strconv.Quote(v.Text)))
 		}
 	case TypeInt, TypeFloat:
@@ -182,7 +201,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 		}
 	case TypeObject:
 		if v.Kind != KindObject {
-			if v.Kind == KindString && gjson.Valid(v.Text) && gjson.Parse(v.Text).IsObject() {
+			if v.Kind == KindString && ValidJSON(v.Text) && gjson.Parse(v.Text).IsObject() {
 				return // sent as a JSON-in-string; accept it
 			}
 			add(name, Error, "is a JSON %s, want an object", v.Kind)
@@ -190,7 +209,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 		return
 	case TypeArray:
 		if v.Kind != KindArray {
-			if v.Kind == KindString && gjson.Valid(v.Text) && gjson.Parse(v.Text).IsArray() {
+			if v.Kind == KindString && ValidJSON(v.Text) && gjson.Parse(v.Text).IsArray() {
 				return
 			}
 			add(name, Error, "is a JSON %s, want an array", v.Kind)

@@ -63,7 +63,7 @@ func Number(lit string) Value { return Value{Kind: KindNumber, Raw: lit, Text: l
 
 // RawValue returns the value for a piece of valid JSON text.
 func RawValue(raw string) (Value, error) {
-	if !gjson.Valid(raw) {
+	if !ValidJSON(raw) {
 		return Value{}, fmt.Errorf("not valid JSON: %.40q", raw)
 	}
 	return valueOf(gjson.Parse(raw)), nil
@@ -285,7 +285,7 @@ func ParseJSONInto(p *Payload, s string) error {
 	if !utf8.ValidString(s) {
 		return &ParseError{Offset: invalidUTF8At(s), Msg: "invalid UTF-8"}
 	}
-	if !gjson.Valid(s) {
+	if !ValidJSON(s) { // depth-bounded: gjson.Valid recurses per level
 		return syntaxError(s)
 	}
 	root := gjson.Parse(s)
