@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -211,8 +212,8 @@ func EssentialsFrom(get func(key string) (raw, text string, ok bool)) (Essential
 		return e, errors.New("received_at is not a string")
 	}
 	t, err := time.Parse(time.RFC3339Nano, text)
-	if err != nil {
-		return e, fmt.Errorf("received_at: %v", err)
+	if err != nil { // time's own message quotes its layout: say it plainly
+		return e, fmt.Errorf("received_at %s is not an RFC 3339 time (like 2026-03-01T12:00:00Z)", clipQuote(text))
 	}
 	e.ReceivedAt = t
 	if raw, text, ok := get("body_base64"); ok && raw != `""` && raw != "null" {
@@ -221,6 +222,10 @@ func EssentialsFrom(get func(key string) (raw, text string, ok bool)) (Essential
 		}
 		b, err := base64.StdEncoding.DecodeString(text)
 		if err != nil {
+			var ce base64.CorruptInputError
+			if errors.As(err, &ce) {
+				return e, fmt.Errorf("body_base64: invalid standard base64 at byte %d", int64(ce))
+			}
 			return e, fmt.Errorf("body_base64: %v", err)
 		}
 		e.Body = b
@@ -243,6 +248,19 @@ func EssentialsFrom(get func(key string) (raw, text string, ok bool)) (Essential
 		})
 	}
 	return e, nil
+}
+
+// clipQuote quotes s on one line, cut to a readable length.
+func clipQuote(s string) string {
+	const max = 40
+	if len(s) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return strconv.Quote(s[:cut]) + "…"
+	}
+	return strconv.Quote(s)
 }
 
 func isJSONString(raw string) bool { return len(raw) >= 2 && raw[0] == '"' }

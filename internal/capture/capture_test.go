@@ -81,14 +81,18 @@ func TestReadEssentialsAgreesWithParse(t *testing.T) {
 			t.Fatalf("ReadEssentials = %+v, Parse = %+v", fast, full)
 		}
 	}
-	for _, bad := range []string{
-		`{"received_at":"yesterday","body":"x"}`,
-		`{"received_at":"2026-01-01T00:00:00Z","body_base64":"!!"}`,
-		`{"received_at":"2026-01-01T00:00:00Z","body":{}}`,
-		`{"received_at":`,
+	for bad, want := range map[string]string{
+		`{"received_at":"yesterday","body":"x"}`:                      `received_at "yesterday" is not an RFC 3339 time (like 2026-03-01T12:00:00Z)`,
+		`{"received_at":"2026-01-01T00:00:00Z","body_base64":"AA!!"}`: "body_base64: invalid standard base64 at byte 2",
+		`{"received_at":"2026-01-01T00:00:00Z","body":{}}`:            "body is not a string",
+		`{"received_at":`: "invalid JSON",
+		`{"received_at":"` + strings.Repeat("9", 100) + `","body":"x"}`: `received_at "` + strings.Repeat("9", 40) + `"… is not`,
 	} {
-		if _, err := ReadEssentials(bad); err == nil {
+		_, err := ReadEssentials(bad)
+		if err == nil {
 			t.Errorf("ReadEssentials(%s) accepted a broken record", bad)
+		} else if !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "2006") {
+			t.Errorf("ReadEssentials(%s): %v, want %q", bad, err, want)
 		}
 	}
 }

@@ -166,13 +166,32 @@ func runVerify(cmd *cobra.Command, opts *verifyOptions) error {
 	case runErr != nil:
 		return runErr
 	case sum.Total() == 0:
-		return inputErrorf("no callback payloads in the input (empty files or only blank lines)")
+		return inputErrorf("no callback payloads in %s (empty, or only blank lines)", inputsText(opts.Inputs))
 	case sum.Unreadable > 0:
 		return &InputError{Err: fmt.Errorf("%s (see the rows above)", plural(sum.Unreadable, "unreadable input", "unreadable inputs"))}
 	case sum.Failed > 0:
 		return ErrCheckFailed
 	}
 	return nil
+}
+
+// inputsText names verify's inputs for a one-line error: up to three, or
+// the first two and how many more.
+func inputsText(inputs []string) string {
+	if len(inputs) == 0 {
+		return "stdin"
+	}
+	names := make([]string, 0, 3)
+	for _, a := range inputs {
+		if a == "-" {
+			a = "stdin"
+		}
+		names = append(names, a)
+		if len(names) == 2 && len(inputs) > 3 {
+			return strings.Join(names, ", ") + fmt.Sprintf(" and %d more inputs", len(inputs)-2)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 type rowRenderer interface {

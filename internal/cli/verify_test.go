@@ -248,8 +248,25 @@ func verifyFactory() *Factory {
 
 func TestVerifyEmptyInputIsUnreadable(t *testing.T) {
 	code, out, errOut := verifyRun{env: withSecret, stdin: "\n  \r\n"}.run(t, "verify")
-	if code != ExitUsage || out != "0 passed, 0 failed, 0 warned\n" || !strings.Contains(errOut, "no callback payloads") {
+	if code != ExitUsage || out != "0 passed, 0 failed, 0 warned\n" || !strings.Contains(errOut, "no callback payloads in stdin") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+func TestVerifyInputsText(t *testing.T) {
+	for _, tt := range []struct {
+		in   []string
+		want string
+	}{
+		{nil, "stdin"},
+		{[]string{"-"}, "stdin"},
+		{[]string{"a.jsonl", "dir"}, "a.jsonl, dir"},
+		{[]string{"a", "b", "c"}, "a, b, c"},
+		{[]string{"a", "-", "c", "d", "e"}, "a, stdin and 3 more inputs"},
+	} {
+		if got := inputsText(tt.in); got != tt.want {
+			t.Errorf("inputsText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 

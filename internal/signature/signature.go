@@ -116,12 +116,18 @@ func Check(in Input) Result {
 	switch {
 	case in.Secret == "":
 		return Result{MissingSecret, "no callback secret configured: set ZEGO_CALLBACK_SECRET or --secret-file"}
-	case !in.HasSignature || in.Signature == "":
+	case !in.HasSignature:
 		return Result{MissingSignature, "the payload has no signature field"}
-	case !in.HasTimestamp || in.Timestamp == "":
+	case in.Signature == "":
+		return Result{MissingSignature, "the payload's signature field is empty"}
+	case !in.HasTimestamp:
 		return Result{MissingTimestamp, "the payload has no timestamp field, so the signature cannot be checked"}
-	case !in.HasNonce || in.Nonce == "":
+	case in.Timestamp == "":
+		return Result{MissingTimestamp, "the payload's timestamp field is empty, so the signature cannot be checked"}
+	case !in.HasNonce:
 		return Result{MissingNonce, "the payload has no nonce field, so the signature cannot be checked"}
+	case in.Nonce == "":
+		return Result{MissingNonce, "the payload's nonce field is empty, so the signature cannot be checked"}
 	}
 	if Verify(in.Secret, in.Timestamp, in.Nonce, in.Signature) {
 		return Result{Reason: OK}

@@ -85,6 +85,9 @@ func TestDiagnosis(t *testing.T) {
 		{"missing timestamp", Input{Secret: "s", Nonce: "2", Signature: good, HasNonce: true, HasSignature: true}, MissingTimestamp},
 		{"missing nonce", Input{Secret: "s", Timestamp: "1", Signature: good, HasTimestamp: true, HasSignature: true}, MissingNonce},
 		{"missing secret", in("", "1470820198", "123412", good), MissingSecret},
+		{"empty signature", in(sec, "1470820198", "123412", ""), MissingSignature},
+		{"empty timestamp", in(sec, "", "123412", good), MissingTimestamp},
+		{"empty nonce", in(sec, "1470820198", "", good), MissingNonce},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,6 +97,10 @@ func TestDiagnosis(t *testing.T) {
 			}
 			if tt.want != OK && r.Detail == "" {
 				t.Fatal("a failure must explain itself")
+			}
+			// An empty field is not an absent one: say which it is.
+			if empty := strings.HasPrefix(tt.name, "empty "); empty != strings.Contains(r.Detail, "is empty") {
+				t.Fatalf("detail %q for %s", r.Detail, tt.name)
 			}
 			if strings.Contains(r.Detail, sec) {
 				t.Fatalf("detail leaks the secret: %q", r.Detail)

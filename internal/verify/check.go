@@ -7,9 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 	"unsafe"
-
-	"github.com/tidwall/gjson"
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/capture"
@@ -79,12 +78,6 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		st.errs = append(st.errs, "unreadable: empty body")
 		return
 	}
-	if torn && data[0] == '{' && !gjson.ValidBytes(data) {
-		r.Unreadable = true
-		st.errs = append(st.errs, "unreadable: torn last line: the input ends in the middle of a JSON object with no final newline "+
-			"(what a killed `listen --save` leaves); the lines before it are intact")
-		return
-	}
 
 	body := data
 	p, err := c.parse(st, body, "")
@@ -107,6 +100,17 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 	}
 	if err != nil {
 		r.Unreadable = true
+		if torn && !isRecord {
+			if off, ok := tornAt(data, err); ok {
+				msg := "unreadable: torn last line: byte " + strconv.Itoa(off) + ": the input ends in the middle of a JSON object " +
+					"with no final newline (what a killed `listen --save` leaves)"
+				if r.Line > 1 {
+					msg += "; the lines before it are intact"
+				}
+				st.errs = append(st.errs, msg)
+				return
+			}
+		}
 		msg := err.Error()
 		if errors.Is(err, callback.ErrEmpty) {
 			msg = "empty body"
@@ -123,8 +127,17 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 
 	// Event and schema.
 	name := p.EventName()
+	evKey, evVal, hasEvent := "event", callback.Value{}, false
+	if v, ok := p.Get("event"); ok {
+		evVal, hasEvent = v, true
+	} else {
+		evKey, evVal, hasEvent = p.GetFold("event")
+	}
 	var ev *callback.Event
 	switch {
+	case hasEvent && evVal.Kind != callback.KindString:
+		// 123 is no event name, known or unknown: --allow-unknown must not pass it.
+		st.errs = append(st.errs, evKey+": is a JSON "+evVal.Kind.String()+", want a string")
 	case name == "":
 		if _, _, ok := p.GetFold("event"); ok {
 			st.errs = append(st.errs, "event field is empty")
@@ -141,6 +154,14 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 					st.errs = append(st.errs, pr.String())
 				} else {
 					st.warns = append(st.warns, pr.String())
+				}
+			}
+			// The schema check accepts an empty signature (an unsigned
+			// sample is well-formed), but a received callback must carry
+			// one, secret or no secret.
+			if f := ev.RoleField(callback.RoleSignature); f != nil {
+				if v, ok := p.Get(f.Name); ok && v.Kind == callback.KindString && v.Text == "" {
+					st.errs = append(st.errs, f.Name+": is empty")
 				}
 			}
 		} else {
@@ -175,7 +196,7 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 			r.Signature = SigOK
 		case signature.MissingSignature, signature.MissingTimestamp, signature.MissingNonce:
 			r.Signature, r.SignatureReason = SigMissing, res.Reason
-			if ev == nil { // for a known event the schema check already said which field is missing
+			if ev == nil { // for a known event the schema check already said which field is missing or empty
 				st.errs = append(st.errs, "signature: "+res.Detail)
 			}
 		default:
@@ -208,6 +229,24 @@ func (c *checker) parse(st *state, body []byte, contentType string) (*callback.P
 		return nil, err
 	}
 	return p, nil
+}
+
+// tornAt reports whether err, from parsing data, says that data stops in
+// the middle of a JSON object (the input ran out, possibly inside a UTF-8
+// sequence), and where: what an interrupted write leaves. A last line that
+// is wrong anywhere else is just invalid.
+func tornAt(data []byte, err error) (int, bool) {
+	var pe *callback.ParseError
+	if firstByte(data) != '{' || !errors.As(err, &pe) || pe.Offset < 0 {
+		return 0, false
+	}
+	switch {
+	case strings.HasPrefix(pe.Msg, "invalid JSON: truncated JSON"):
+		return pe.Offset, true
+	case pe.Msg == "invalid UTF-8" && pe.Offset < len(data) && !utf8.FullRune(data[pe.Offset:]):
+		return pe.Offset, true // a multi-byte character cut short at the very end
+	}
+	return 0, false
 }
 
 func firstByte(b []byte) byte {

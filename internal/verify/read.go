@@ -370,10 +370,11 @@ func (s *lineStream) whole() bool {
 	if len(trimmed) == 0 || trimmed[0] != '{' || bytes.IndexByte(trimmed, '\n') < 0 {
 		return false
 	}
-	// A first line of just "{" can only open a pretty-printed object: keep
-	// the file whole even when it is broken, so its one error names the
-	// byte, instead of one error per line.
-	if !opensAlone(trimmed) && !gjson.ValidBytes(trimmed) {
+	// A first line of just "{", or one that leaves its object open with the
+	// next line going on with a key or closing it, can only open a
+	// pretty-printed object: keep the file whole even when it is broken, so
+	// its one error names the byte, instead of one misleading error per line.
+	if !opensAlone(trimmed) && !continuesObject(trimmed) && !gjson.ValidBytes(trimmed) {
 		return false
 	}
 	line := 1 + bytes.Count(all[:lead], []byte{'\n'})
@@ -385,6 +386,19 @@ func (s *lineStream) whole() bool {
 func opensAlone(b []byte) bool {
 	rest := bytes.TrimLeft(b[1:], " \t\r")
 	return len(rest) > 0 && rest[0] == '\n'
+}
+
+// continuesObject reports whether b's first line (which opens an object it
+// does not close) is followed by a line that goes on with that object: the
+// next non-blank line starts with a key or the closing brace. A JSON-lines
+// file, even one whose first line is broken, goes on with a new payload.
+func continuesObject(b []byte) bool {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return false
+	}
+	rest := bytes.TrimLeft(b[i+1:], " \t\r\n")
+	return len(rest) > 0 && (rest[0] == '"' || rest[0] == '}')
 }
 
 // batchFor returns the current batch when it holds name's payloads and has

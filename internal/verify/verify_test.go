@@ -81,6 +81,64 @@ func TestTornLastLine(t *testing.T) {
 	}
 }
 
+func TestTornOnlyWhenTheInputRunsOut(t *testing.T) {
+	a := signedLine(t, "room_login", 1772366400, "1")
+	for _, tt := range []struct {
+		name, data string
+		want       string // in the last row's first reason
+		torn       bool
+	}{
+		{"cut mid-object", a[:40], "torn last line: byte 40:", true},
+		{"cut after other lines", a + "\n" + a[:40], "byte 40:", true},
+		{"cut inside a UTF-8 character", "{\"event\":\"room_login\",\"user_name\":\"\xe4\xbd", "torn last line: byte 35:", true},
+		// Broken elsewhere, with no final newline: invalid, not torn.
+		{"NaN", `{"event":"room_login","timestamp":NaN}`, "byte 34: invalid JSON: invalid character 'N'", false},
+		{"two objects", `{"event":"a"}{"event":"b"}`, "byte 13: invalid JSON: invalid character '{' after top-level value", false},
+		{"deep", strings.Repeat(`{"a":`, 20_000), "exceeded max depth", false},
+		{"invalid UTF-8 mid-line", "{\"event\":\"room_login\",\"user_name\":\"\xff\"}", "byte 35: invalid UTF-8", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _ := collect(t, testOptions(), tt.data)
+			r := res[len(res)-1]
+			if !r.Unreadable || !strings.Contains(r.Reasons[0], tt.want) || strings.Contains(r.Reasons[0], "torn") != tt.torn {
+				t.Fatalf("reasons %q, want %q (torn %v)", r.Reasons, tt.want, tt.torn)
+			}
+			// "The lines before it are intact" only when there are some.
+			if strings.Contains(r.Reasons[0], "lines before it") != (r.Line > 1) {
+				t.Fatalf("line %d: %q", r.Line, r.Reasons[0])
+			}
+		})
+	}
+}
+
+func TestEmptySignatureFails(t *testing.T) {
+	a := signedLine(t, "stream_close", 1772366400, "1")
+	p, _ := callback.ParseJSON([]byte(a))
+	p.Set("signature", callback.String(""))
+	line := string(p.JSON()) + "\n"
+	for _, opts := range []Options{testOptions(), {Now: testOptions().Now}} { // with and without a secret
+		res, sum := collect(t, opts, line)
+		if sum.Failed != 1 || len(res[0].Reasons) != 1 || res[0].Reasons[0] != "signature: is empty" {
+			t.Fatalf("secret %v: rows %+v", opts.Secret != "", res)
+		}
+		if opts.Secret != "" && (res[0].Signature != SigMissing || res[0].SignatureReason != "missing_signature") {
+			t.Fatalf("signature %s (%s)", res[0].Signature, res[0].SignatureReason)
+		}
+	}
+}
+
+func TestNonStringEventFails(t *testing.T) {
+	opts := testOptions()
+	opts.AllowUnknown = true // a number is no event name, known or not
+	res, sum := collect(t, opts, `{"event":123,"timestamp":"1","nonce":"2","signature":"x"}`+"\n"+`{"Event":null}`+"\n")
+	if sum.Failed != 2 || res[0].Reasons[0] != "event: is a JSON number, want a string" || res[1].Reasons[0] != "Event: is a JSON null, want a string" {
+		t.Fatalf("rows %+v", res)
+	}
+	if res[0].Event != "" {
+		t.Fatalf("event %q", res[0].Event)
+	}
+}
+
 func TestLongLineIsNotReadWhole(t *testing.T) {
 	a := signedLine(t, "room_login", 1772366400, "1")
 	opts := testOptions()
@@ -124,6 +182,18 @@ func TestWholePrettyFileIsOnePayload(t *testing.T) {
 	broken := strings.Replace(b.String(), `"room_id"`, `"room_id",`, 1)
 	res, _ = collect(t, testOptions(), broken)
 	if len(res) != 1 || !res[0].Unreadable || !strings.Contains(res[0].Reasons[0], "byte ") {
+		t.Fatalf("rows %+v", res)
+	}
+	// The same when the first line holds the first key, CRLF line ends and
+	// a trailing comma: one error at the comma's closing brace, not one per line.
+	crlf := "{\"event\":\"stream_create\",\r\n\"timestamp\":\"1\",\r\n}\r\n"
+	res, _ = collect(t, testOptions(), crlf)
+	if len(res) != 1 || res[0].Reasons[0] != "unreadable: byte 45: invalid JSON: invalid character '}' looking for beginning of object key string" {
+		t.Fatalf("rows %+v", res)
+	}
+	// A JSON-lines file whose first line is broken is still read per line.
+	res, _ = collect(t, testOptions(), `{"event":"room_close",`+"\n"+a+"\n")
+	if len(res) != 2 || !res[0].Unreadable || res[1].Verdict != Pass {
 		t.Fatalf("rows %+v", res)
 	}
 	// Two pretty objects are not one JSON value: one unreadable payload that
