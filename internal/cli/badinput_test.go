@@ -109,6 +109,18 @@ func TestBadInput(t *testing.T) {
 	if len(cases) < 30 {
 		t.Errorf("testdata/bad/cases.json has %d cases, want at least 30", len(cases))
 	}
+	// The corpus spans every command that reads callback input; a name
+	// starts with its command ("verify/torn-last-line").
+	perCmd := map[string]int{}
+	for _, tc := range cases {
+		cmd, _, _ := strings.Cut(tc.Name, "/")
+		perCmd[cmd]++
+	}
+	for _, cmd := range []string{"verify", "decode", "sign", "send", "listen"} {
+		if perCmd[cmd] < 10 {
+			t.Errorf("%d %s cases, want at least 10", perCmd[cmd], cmd)
+		}
+	}
 	seen := map[string]bool{}
 	for _, tc := range cases {
 		if seen[tc.Name] {

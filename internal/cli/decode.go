@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/tidwall/gjson"
@@ -94,6 +95,9 @@ func runDecode(opts *decodeOptions) error {
 	}
 	out, err := decodeBody(body, opts.Expand)
 	if err != nil {
+		if strings.Contains(err.Error(), "after top-level value") { // a second payload: a capture or JSON-lines file
+			return &InputError{Err: fmt.Errorf("%s: %w (decode takes one body; verify reads JSON lines)", name, err)}
+		}
 		return &InputError{Err: fmt.Errorf("%s: %w", name, err)}
 	}
 	compact := opts.Compact || opts.f.JSON()
