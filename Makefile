@@ -1,5 +1,5 @@
 # Shortcuts for the repository's routine jobs; each target is one command
-# you can also run by hand (see docs/README.md, "Developing").
+# you can also run by hand (see README.md, "Development").
 FUZZTIME ?= 60s
 
 .PHONY: test ci fuzz bench docs snapshot

@@ -97,10 +97,16 @@ func lookupEvent(c *callback.Catalog, name string) (*callback.Event, error) {
 	if e, ok := c.Lookup(name); ok {
 		return e, nil
 	}
+	return nil, flagErrorf("unknown event %q: %s", name, eventHint(c, name))
+}
+
+// eventHint says which events an unknown name may have meant, or where the
+// list is: the one wording every command uses.
+func eventHint(c *callback.Catalog, name string) string {
 	if s := c.Suggest(name, 3); len(s) > 0 {
-		return nil, flagErrorf("unknown event %q: did you mean %s?", name, joinOr(s))
+		return "did you mean " + joinOr(s) + "?"
 	}
-	return nil, flagErrorf("unknown event %q: run 'zegocb events' to list the %d known events", name, len(c.Events()))
+	return fmt.Sprintf("run 'zegocb events' to list the %d known events", len(c.Events()))
 }
 
 func joinOr(items []string) string {

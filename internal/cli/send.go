@@ -208,15 +208,15 @@ func (o *sendOptions) buildPayload() (*callback.Event, *callback.Payload, error)
 		}
 		name = v.Text
 		if _, ok := cat.Lookup(name); !ok {
-			return nil, nil, inputErrorf("--data %s: field %q is %q, not an event zegocb knows%s; `zegocb events` lists them", o.Data, k, name, suggestEvent(cat, name))
+			return nil, nil, inputErrorf("--data %s: field %q is %q, not an event zegocb knows: %s", o.Data, k, name, eventHint(cat, name))
 		}
 	}
 	if name == "" {
 		return nil, nil, flagErrorf("send needs an EVENT, e.g. `zegocb send stream_create`; `zegocb events` lists them")
 	}
-	spec, ok := cat.Lookup(name)
-	if !ok {
-		return nil, nil, flagErrorf("unknown event %q%s; `zegocb events` lists them", name, suggestEvent(cat, name))
+	spec, err := lookupEvent(cat, name)
+	if err != nil {
+		return nil, nil, err
 	}
 	if base != nil {
 		if got := base.EventName(); o.Event != "" && got != "" && got != spec.Name {
@@ -230,21 +230,6 @@ func (o *sendOptions) buildPayload() (*callback.Event, *callback.Payload, error)
 		base = spec.Sample(callback.SampleOptions{Now: f.Now(), Rand: o.Rand, AppID: f.AppID()})
 	}
 	return spec, base, nil
-}
-
-// suggestEvent offers the catalog names that share a prefix or substring.
-func suggestEvent(cat *callback.Catalog, name string) string {
-	n := strings.ToLower(name)
-	var out []string
-	for _, e := range cat.Names() {
-		if strings.Contains(e, n) || strings.Contains(n, e) || (len(n) >= 4 && strings.HasPrefix(e, n[:4])) {
-			out = append(out, e)
-		}
-	}
-	if len(out) == 0 || len(out) > 4 {
-		return ""
-	}
-	return " (did you mean " + strings.Join(out, ", ") + "?)"
 }
 
 type setOp struct{ key, value string }

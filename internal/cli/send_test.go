@@ -240,7 +240,7 @@ func TestSendUsageErrors(t *testing.T) {
 	}{
 		{[]string{"send"}, "send needs an EVENT"},
 		{[]string{"send", "nope"}, `unknown event "nope"`},
-		{[]string{"send", "stream_creat"}, "did you mean stream_close, stream_create?"},
+		{[]string{"send", "stream_creat"}, "did you mean stream_create or stream_close?"},
 		{[]string{"send", "record", "--set", "novalue"}, "want field=value"},
 		{[]string{"send", "record", "-c", "4"}, "-c and --rate need -n"},
 		{[]string{"send", "record", "--dry-run", "--curl"}, "cannot be used together"},

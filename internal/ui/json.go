@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -18,12 +19,25 @@ func PrettyJSON(raw []byte, color bool) []byte {
 }
 
 // WriteJSONLine writes v as one compact JSON line (the -o json stream form).
+// Text is kept as it is: <, > and & are not turned into \u003c and friends,
+// so a reason or an endpoint's answer reads the same in jq as on the wire.
 func WriteJSONLine(w io.Writer, v any) error {
-	b, err := json.Marshal(v)
+	b, err := MarshalJSONLine(v)
 	if err != nil {
 		return err
 	}
-	b = append(b, '\n')
 	_, err = w.Write(b)
 	return err
+}
+
+// MarshalJSONLine is WriteJSONLine's encoding: compact JSON without HTML
+// escaping, ending in a newline.
+func MarshalJSONLine(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
