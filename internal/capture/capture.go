@@ -18,6 +18,8 @@ import (
 	"unsafe"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/zegocb/zegocb/internal/callback"
 )
 
 // Version is the current record format version.
@@ -187,7 +189,7 @@ type Essentials struct {
 // ReadEssentials decodes a record line's body, Content-Type and received_at
 // in one pass, without reflection. The line must be a record (see IsRecord).
 func ReadEssentials(line string) (Essentials, error) {
-	if !gjson.Valid(line) {
+	if !callback.ValidJSON(line) { // depth-bounded: gjson.Valid recurses per level
 		return Essentials{}, errors.New("invalid JSON")
 	}
 	fields := map[string]gjson.Result{}

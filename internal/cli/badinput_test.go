@@ -68,6 +68,9 @@ func genBadInput(t *testing.T, name string) string {
 		b = bytes.Repeat([]byte{'['}, 1<<20)
 	case "deep-array-10mb.json": // 10 MB of '[' on one line: deep enough to overflow a recursive parser
 		b = bytes.Repeat([]byte{'['}, 10<<20)
+	case "pretty-deep-10mb.json": // a pretty-printed object whose first line nests 10M arrays
+		b = append([]byte(`{"a":`), bytes.Repeat([]byte{'['}, 10<<20)...)
+		b = append(b, "\n}\n"...)
 	case "line-10mb.json": // one valid 10 MB object
 		b = append([]byte(`{"event":"stream_create","pad":"`), bytes.Repeat([]byte{'a'}, 10<<20)...)
 		b = append(b, `"}`...)

@@ -154,7 +154,9 @@ func appendExpanded(out []byte, r gjson.Result, depth int) []byte {
 	switch {
 	case r.Type == gjson.String:
 		s := r.Str
-		if len(s) >= 2 && (s[0] == '{' || s[0] == '[') && gjson.Valid(s) {
+		// callback.ValidJSON, not gjson.Valid: that recurses per level, and a
+		// string of ten million '[' would overflow the stack (a fatal error).
+		if len(s) >= 2 && (s[0] == '{' || s[0] == '[') && callback.ValidJSON(s) {
 			return appendExpanded(out, gjson.Parse(s), depth+1)
 		}
 		return append(out, r.Raw...)

@@ -101,6 +101,22 @@ func TestDecode(t *testing.T) {
 	}
 }
 
+// A string value holding ten million '[' once overflowed the stack in
+// --expand (gjson.Valid recurses per level): a fatal error, not a panic.
+// Too deep to be JSON, it stays the string it is.
+func TestDecodeExpandDeepString(t *testing.T) {
+	deep := strings.Repeat("[", 10<<20)
+	body := `{"event":"stream_create","stream_attr":"` + deep + `","extra_params":"{\"a\":[1]}"}`
+	out, err := decodeBody([]byte(body), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"event":"stream_create","stream_attr":"` + deep + `","extra_params":{"a":[1]}}`
+	if string(out) != want {
+		t.Fatalf("got %d bytes, want the deep string kept and extra_params expanded", len(out))
+	}
+}
+
 func TestDecodeTTYIsColouredAndFile(t *testing.T) {
 	code, out, _ := verifyRun{tty: true}.run(t, "decode", "--expand", "../../testdata/verify/body.form")
 	if code != 0 {

@@ -12,8 +12,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unsafe"
 
-	"github.com/tidwall/gjson"
+	"github.com/zegocb/zegocb/internal/callback"
 )
 
 // A batch is a run of payloads from one source, checked by one worker.
@@ -355,7 +356,10 @@ func (s *lineStream) whole() bool {
 		return false // one line (or over the limit): the line loop handles it
 	}
 	first := bytes.TrimSpace(head)
-	if len(first) > 0 && (first[0] != '{' || gjson.ValidBytes(first)) {
+	// callback.ValidJSON counts the depth first: gjson.Valid recurses per
+	// level, and with a large --max-size a first line of millions of '['
+	// would overflow the stack.
+	if len(first) > 0 && (first[0] != '{' || callback.ValidJSON(unsafeString(first))) {
 		return false
 	}
 	for !s.eof && len(b.buf)-s.start <= s.max {
@@ -374,12 +378,21 @@ func (s *lineStream) whole() bool {
 	// next line going on with a key or closing it, can only open a
 	// pretty-printed object: keep the file whole even when it is broken, so
 	// its one error names the byte, instead of one misleading error per line.
-	if !opensAlone(trimmed) && !continuesObject(trimmed) && !gjson.ValidBytes(trimmed) {
+	if !opensAlone(trimmed) && !continuesObject(trimmed) && !callback.ValidJSON(unsafeString(trimmed)) {
 		return false
 	}
 	line := 1 + bytes.Count(all[:lead], []byte{'\n'})
 	b.items = append(b.items, item{start: s.start + lead, end: s.start + lead + len(trimmed), line: line})
 	return true
+}
+
+// unsafeString views b as a string without copying; b must not change
+// while the string is in use.
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 // opensAlone reports whether b starts with a "{" alone on its line.
