@@ -168,7 +168,7 @@ func runVerify(cmd *cobra.Command, opts *verifyOptions) error {
 	case sum.Total() == 0:
 		return inputErrorf("no callback payloads in %s (empty, or only blank lines)", inputsText(opts.Inputs))
 	case sum.Unreadable > 0:
-		return &InputError{Err: fmt.Errorf("%s (see the rows above)", plural(sum.Unreadable, "unreadable input", "unreadable inputs"))}
+		return &InputError{Err: fmt.Errorf("%s unreadable (marked so above)", plural(sum.Unreadable, "row", "rows"))}
 	case sum.Failed > 0:
 		return ErrCheckFailed
 	}
