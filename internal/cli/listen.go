@@ -10,7 +10,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -198,6 +200,15 @@ func runListen(opts *listenOptions) error {
 	// An explicit $GOGC wins.
 	if f.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(listenGCPercent))
+	}
+	// $ZEGOCB_CPUPROFILE=FILE writes a pprof CPU profile of the whole run
+	// (for bench/listen; undocumented in --help on purpose).
+	if path := f.Getenv("ZEGOCB_CPUPROFILE"); path != "" {
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			return inputErrorf("$ZEGOCB_CPUPROFILE: %v", err)
+		}
+		defer stop()
 	}
 
 	var capFile *listen.CaptureFile
@@ -576,6 +587,22 @@ func parseSize(s string) (int64, error) {
 		return 0, err
 	}
 	return n * mult, nil
+}
+
+// startCPUProfile starts a pprof CPU profile written to path; stop ends it.
+func startCPUProfile(path string) (stop func(), err error) {
+	pf, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(pf); err != nil {
+		pf.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		pf.Close()
+	}, nil
 }
 
 // discardLog silences net/http's own logging (client resets, TLS noise):
