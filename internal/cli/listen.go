@@ -268,7 +268,7 @@ func runListen(opts *listenOptions) error {
 		},
 	}
 	if capFile != nil {
-		cfg.Save = capFile.Save
+		cfg.Save = capFile.SaveLine
 	}
 	handler := listen.NewHandler(cfg, func(ev listen.Event) { out.send(listenItem{ev: &ev}) })
 

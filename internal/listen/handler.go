@@ -54,9 +54,11 @@ type Config struct {
 	// ends early when the client goes away.
 	Delay time.Duration
 	// Save, when set, is given the capture record of every judged request
-	// (not 404/405/413) before the answer is written. When it fails the
-	// answer becomes 500: nothing is acknowledged that was not saved.
-	Save func(*capture.Record) error
+	// (not 404/405/413), encoded as one JSON line (capture.AppendRequest),
+	// before the answer is written; the line is only valid during the call.
+	// When it fails the answer becomes 500: nothing is acknowledged that
+	// was not saved.
+	Save func(line []byte) error
 	// Forward, when set, relays acknowledged callbacks to the developer's
 	// app; the app's answer becomes ours (see Forwarder).
 	Forward *Forwarder
@@ -181,9 +183,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		wait(r.Context(), h.cfg.Delay)
 	}
 	if h.cfg.Save != nil {
-		rec := capture.New(r, ev.Body, ev.Received, h.cfg.Secret)
-		rec.Answer = &capture.Answer{Status: status, Body: body}
-		if err := h.cfg.Save(rec); err != nil {
+		bp := lineBufs.Get().(*[]byte)
+		line := capture.AppendRequest((*bp)[:0], r, ev.Body, ev.Received, h.cfg.Secret, &capture.Answer{Status: status, Body: body})
+		err := h.cfg.Save(line)
+		putLineBuf(bp, line)
+		if err != nil {
 			ev.SaveErr = err
 			status, body = http.StatusInternalServerError, "capture failed: not acknowledged"
 		} else {
