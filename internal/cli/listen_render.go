@@ -132,7 +132,11 @@ func (r *listenRenderer) appendHeader(b []byte, ev *listen.Event) []byte {
 		b = ev.Received.AppendFormat(b, "15:04:05.000")
 	}
 	b = append(b, "  "...)
-	b = r.put(b, s.Faint, "#"+strconv.Itoa(ev.Seq))
+	if r.color {
+		b = r.put(b, s.Faint, "#"+strconv.Itoa(ev.Seq))
+	} else {
+		b = strconv.AppendInt(append(b, '#'), int64(ev.Seq), 10)
+	}
 	b = append(b, "  "...)
 	switch {
 	case ev.Payload == nil:
@@ -159,7 +163,11 @@ func (r *listenRenderer) appendHeader(b []byte, ev *listen.Event) []byte {
 	b = append(b, "  "...)
 	b = r.appendDelivery(b, ev)
 	b = append(b, "  → "...)
-	b = r.put(b, statusStyle(s, ev.Status), strconv.Itoa(ev.Status))
+	if r.color {
+		b = r.put(b, statusStyle(s, ev.Status), strconv.Itoa(ev.Status))
+	} else {
+		b = strconv.AppendInt(b, int64(ev.Status), 10)
+	}
 	if ev.Answer != "" {
 		b = strconv.AppendQuote(append(b, ' '), clipText(ev.Answer, 40))
 	}
@@ -231,7 +239,11 @@ func (r *listenRenderer) appendKeyIDs(b []byte, p *callback.Payload) []byte {
 				} else {
 					b = append(b, ' ')
 				}
-				b = r.put(b, r.s.Key, k.label+"=")
+				if r.color {
+					b = r.put(b, r.s.Key, k.label+"=")
+				} else {
+					b = append(append(b, k.label...), '=')
+				}
 				b = append(b, clipText(v.Text, 40)...)
 				break
 			}

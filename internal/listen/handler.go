@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zegocb/zegocb/internal/callback"
@@ -127,8 +128,7 @@ type Handler struct {
 	cfg  Config
 	emit func(Event)
 
-	mu    sync.Mutex
-	seq   int
+	seq   atomic.Int64
 	seen  *deliveries
 	fails *deliveries // deliveries per Key, for FailFirst
 }
@@ -232,12 +232,8 @@ func (h *Handler) Inspect(w http.ResponseWriter, r *http.Request) *Event {
 	if err != nil {
 		return nil // client went away or timed out mid-body; nothing to answer
 	}
-	h.mu.Lock()
-	h.seq++
-	seq := h.seq
-	h.mu.Unlock()
 	ev := &Event{
-		Seq:         seq,
+		Seq:         int(h.seq.Add(1)),
 		Received:    start,
 		RemoteAddr:  r.RemoteAddr,
 		Method:      r.Method,
@@ -318,12 +314,15 @@ func (h *Handler) judge(ev *Event) {
 // Answer writes the answer and emits the event.
 func (h *Handler) Answer(w http.ResponseWriter, ev *Event, status int, body string) {
 	ev.Status, ev.Answer = status, body
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header()["Content-Type"] = plainText
 	w.WriteHeader(status)
 	io.WriteString(w, body)
 	ev.Latency = h.cfg.Now().Sub(ev.Received)
 	h.emit(*ev)
 }
+
+// plainText is every answer's Content-Type, shared (net/http only reads it).
+var plainText = []string{"text/plain; charset=utf-8"}
 
 // bodyKey identifies a callback that has no nonce and signature by its body.
 func bodyKey(body []byte) string {
@@ -375,7 +374,7 @@ func (d *deliveries) record(key string, at time.Time) (int, time.Duration) {
 	s.count++
 	s.last = at
 	if len(d.cur) >= d.max {
-		d.prev, d.cur = d.cur, map[string]sighting{}
+		d.prev, d.cur = d.cur, make(map[string]sighting, d.max)
 	}
 	d.cur[key] = s
 	return s.count, gap
