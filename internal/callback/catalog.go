@@ -4,6 +4,7 @@
 package callback
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -67,6 +68,8 @@ type Field struct {
 	Enum        []Enum `json:"enum,omitempty"`
 	Description string `json:"description"`
 	Sample      any    `json:"sample"` // template string, or []string of templates for arrays
+
+	idx int // position in Event.Fields
 }
 
 // Response is what ZEGO expects the receiver to answer.
@@ -90,13 +93,35 @@ type Event struct {
 
 	byName map[string]*Field
 	byRole map[Role]*Field
+	roles  [5]*Field // byRole without hashing, for the per-payload hot path
 }
 
 // Field returns the named field's spec, or nil.
 func (e *Event) Field(name string) *Field { return e.byName[name] }
 
 // RoleField returns the field that plays role r (e.g. "Timestamp" for PascalCase events).
-func (e *Event) RoleField(r Role) *Field { return e.byRole[r] }
+func (e *Event) RoleField(r Role) *Field {
+	if i := roleIndex(r); i >= 0 {
+		return e.roles[i]
+	}
+	return e.byRole[r]
+}
+
+func roleIndex(r Role) int {
+	switch r {
+	case RoleEvent:
+		return 0
+	case RoleAppID:
+		return 1
+	case RoleTimestamp:
+		return 2
+	case RoleNonce:
+		return 3
+	case RoleSignature:
+		return 4
+	}
+	return -1
+}
 
 // Required lists the names of the required fields, in catalog order.
 func (e *Event) Required() []string {
@@ -137,29 +162,49 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Decode the files concurrently: this runs at every start of the
+	// binary, and encoding/json is the bulk of zegocb's start-up time.
+	events := make([]*Event, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			events[i], errs[i] = loadEvent(fsys, n)
+		}()
+	}
+	wg.Wait()
 	c := &Catalog{byName: map[string]*Event{}}
-	for _, n := range names {
-		b, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return nil, err
-		}
-		var e Event
-		dec := json.NewDecoder(strings.NewReader(string(b)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&e); err != nil {
-			return nil, fmt.Errorf("%s: %w", n, err)
-		}
-		if err := e.index(); err != nil {
-			return nil, fmt.Errorf("%s: %w", n, err)
+	for i, e := range events {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
 		if _, dup := c.byName[e.Name]; dup {
-			return nil, fmt.Errorf("%s: event %q defined twice", n, e.Name)
+			return nil, fmt.Errorf("%s: event %q defined twice", names[i], e.Name)
 		}
-		c.byName[e.Name] = &e
-		c.events = append(c.events, &e)
+		c.byName[e.Name] = e
+		c.events = append(c.events, e)
 	}
 	sort.Slice(c.events, func(i, j int) bool { return c.events[i].Name < c.events[j].Name })
 	return c, nil
+}
+
+func loadEvent(fsys fs.FS, name string) (*Event, error) {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	var e Event
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := e.index(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &e, nil
 }
 
 func (e *Event) index() error {
@@ -170,6 +215,7 @@ func (e *Event) index() error {
 	e.byRole = map[Role]*Field{}
 	for i := range e.Fields {
 		f := &e.Fields[i]
+		f.idx = i
 		if _, dup := e.byName[f.Name]; dup {
 			return fmt.Errorf("field %q listed twice", f.Name)
 		}
@@ -191,6 +237,9 @@ func (e *Event) index() error {
 		e.byName[f.Name] = f
 		if f.Role != "" {
 			e.byRole[f.Role] = f
+			if i := roleIndex(f.Role); i >= 0 {
+				e.roles[i] = f
+			}
 		}
 	}
 	for _, r := range []Role{RoleEvent, RoleAppID, RoleTimestamp, RoleNonce, RoleSignature} {

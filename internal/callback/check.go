@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 )
@@ -40,33 +41,81 @@ func (p Problem) String() string {
 	return p.Field + ": " + p.Msg
 }
 
+// printableKey quotes a field name that would break a one-line report
+// (control characters, invalid UTF-8); catalog names pass unchanged.
+func printableKey(k string) string {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c < 0x20 || c == 0x7f {
+			return strconv.Quote(k)
+		} else if c >= utf8.RuneSelf {
+			for _, r := range k[i:] {
+				if r == utf8.RuneError || !strconv.IsPrint(r) {
+					return strconv.Quote(k)
+				}
+			}
+			break
+		}
+	}
+	return k
+}
+
 // Check compares p with e's schema. It returns nil for a clean payload.
 // Unknown fields are allowed: ZEGO adds fields over time.
 func (e *Event) Check(p *Payload) []Problem {
 	var probs []Problem
 	add := func(field string, sev Severity, format string, args ...any) {
-		probs = append(probs, Problem{Field: field, Severity: sev, Msg: fmt.Sprintf(format, args...)})
+		probs = append(probs, Problem{Field: printableKey(field), Severity: sev, Msg: fmt.Sprintf(format, args...)})
 	}
-	seen := make(map[string]struct{}, len(p.Entries))
+	// Which catalog fields are present: a bitset on the stack for the usual
+	// sizes, so a clean payload is checked without allocating.
+	var small [4]uint64
+	present := small[:]
+	if n := len(e.Fields)/64 + 1; n > len(small) {
+		present = make([]uint64, n)
+	}
+	next := 0 // payloads mostly follow catalog order: try the next field before the map
 	for i := range p.Entries {
 		f := &p.Entries[i]
-		if _, dup := seen[f.Key]; dup {
+		var spec *Field
+		for k := next; k < next+4 && k < len(e.Fields); k++ { // optional fields may be skipped
+			if e.Fields[k].Name == f.Key {
+				spec = &e.Fields[k]
+				break
+			}
+		}
+		if spec == nil {
+			spec = e.byName[f.Key]
+		}
+		if spec != nil {
+			next = spec.idx + 1
+		}
+		dup := false
+		if spec != nil {
+			bit := uint64(1) << (spec.idx % 64)
+			dup = present[spec.idx/64]&bit != 0
+			present[spec.idx/64] |= bit
+		} else {
+			for j := 0; j < i; j++ {
+				if p.Entries[j].Key == f.Key {
+					dup = true
+					break
+				}
+			}
+		}
+		if dup {
 			add(f.Key, Error, "duplicate key (byte %d): receivers disagree on which value wins", f.Offset)
 			continue
 		}
-		seen[f.Key] = struct{}{}
-		spec := e.byName[f.Key]
-		if spec == nil {
-			continue
+		if spec != nil {
+			checkValue(spec, f.Value, p.Format, add)
 		}
-		checkValue(spec, f.Value, p.Format, add)
 	}
 	for i := range e.Fields {
 		spec := &e.Fields[i]
 		if !spec.Required {
 			continue
 		}
-		if _, ok := seen[spec.Name]; !ok {
+		if present[i/64]&(1<<(i%64)) == 0 {
 			if k, _, found := p.GetFold(spec.Name); found {
 				add(spec.Name, Error, "missing required field (found %q: field names are case-sensitive)", k)
 			} else {
@@ -74,7 +123,7 @@ func (e *Event) Check(p *Payload) []Problem {
 			}
 		}
 	}
-	if ev := e.byRole[RoleEvent]; ev != nil {
+	if ev := e.RoleField(RoleEvent); ev != nil {
 		if v, ok := p.Get(ev.Name); ok && v.Kind == KindString && v.Text != e.Name {
 			add(ev.Name, Error, "is %q, want %q", v.Text, e.Name)
 		}
@@ -98,7 +147,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 		if spec.Required && v.Text == "" && spec.Role != RoleSignature {
 			add(name, Error, "is empty")
 		}
-		if spec.Type == TypeJSONString && v.Text != "" && !gjson.Valid(v.Text) {
+		if spec.Type == TypeJSONString && v.Text != "" && !ValidJSON(v.Text) {
 			add(name, Warning, "should hold JSON text, got %s", clip(strconv.Quote(v.Text)))
 		}
 	case TypeInt, TypeFloat:
@@ -123,21 +172,22 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 	case TypeStringArray:
 		switch v.Kind {
 		case KindArray:
-			bad := false
-			gjson.Parse(v.Raw).ForEach(func(_, item gjson.Result) bool {
-				bad = item.Type != gjson.String
-				return !bad
+			bad, long := false, 0
+			gjson.Parse(v.Raw).ForEach(func(_, item gjson.Result) bool { // one pass for both checks
+				if item.Type != gjson.String {
+					bad = true
+					return false
+				}
+				if spec.MaxBytes > 0 && long == 0 && len(item.Str) > spec.MaxBytes {
+					long = len(item.Str)
+				}
+				return true
 			})
 			if bad {
 				add(name, Error, "must be an array of strings")
 			}
-			if spec.MaxBytes > 0 {
-				for _, s := range v.Strings() {
-					if len(s) > spec.MaxBytes {
-						add(name, Warning, "has an item of %d bytes, documented limit %d", len(s), spec.MaxBytes)
-						break
-					}
-				}
+			if long > 0 {
+				add(name, Warning, "has an item of %d bytes, documented limit %d", long, spec.MaxBytes)
 			}
 			return
 		case KindString:
@@ -151,7 +201,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 		}
 	case TypeObject:
 		if v.Kind != KindObject {
-			if v.Kind == KindString && gjson.Valid(v.Text) && gjson.Parse(v.Text).IsObject() {
+			if v.Kind == KindString && ValidJSON(v.Text) && gjson.Parse(v.Text).IsObject() {
 				return // sent as a JSON-in-string; accept it
 			}
 			add(name, Error, "is a JSON %s, want an object", v.Kind)
@@ -159,7 +209,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 		return
 	case TypeArray:
 		if v.Kind != KindArray {
-			if v.Kind == KindString && gjson.Valid(v.Text) && gjson.Parse(v.Text).IsArray() {
+			if v.Kind == KindString && ValidJSON(v.Text) && gjson.Parse(v.Text).IsArray() {
 				return
 			}
 			add(name, Error, "is a JSON %s, want an array", v.Kind)

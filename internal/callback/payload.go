@@ -63,7 +63,7 @@ func Number(lit string) Value { return Value{Kind: KindNumber, Raw: lit, Text: l
 
 // RawValue returns the value for a piece of valid JSON text.
 func RawValue(raw string) (Value, error) {
-	if !gjson.Valid(raw) {
+	if !ValidJSON(raw) {
 		return Value{}, fmt.Errorf("not valid JSON: %.40q", raw)
 	}
 	return valueOf(gjson.Parse(raw)), nil
@@ -217,7 +217,10 @@ var ErrEmpty = &ParseError{Offset: -1, Msg: "empty body"}
 
 // Detect guesses the format of body from its first bytes and content type.
 func Detect(body []byte, contentType string) Format {
-	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	trimmed := body
+	for len(trimmed) > 0 && (trimmed[0] == ' ' || trimmed[0] == '\t' || trimmed[0] == '\r' || trimmed[0] == '\n') {
+		trimmed = trimmed[1:] // not bytes.TrimLeft: it builds a set per call, and Detect runs per payload
+	}
 	switch {
 	case len(trimmed) > 0 && trimmed[0] == '{':
 		return FormatJSON
@@ -256,40 +259,45 @@ func ParseJSON(body []byte) (*Payload, error) {
 }
 
 func parseJSONString(s string) (*Payload, error) {
-	// Fast path: a valid object (every callback) in one pass. The largest
-	// catalog event has 26 fields.
-	if utf8.ValidString(s) {
-		if es, ok := scanObject(s, make([]Entry, 0, 32)); ok {
-			return &Payload{Format: FormatJSON, Entries: es}, nil
-		}
+	// The largest catalog event (stream_create) has 26 fields.
+	p := &Payload{Entries: make([]Entry, 0, 32)}
+	if err := ParseJSONInto(p, s); err != nil {
+		return nil, err
 	}
-	return parseJSONGeneral(s)
+	return p, nil
 }
 
-// parseJSONGeneral parses any body and explains what is wrong with it.
-func parseJSONGeneral(s string) (*Payload, error) {
+// ParseJSONInto parses the JSON object s into p, reusing p's Entries
+// storage: the allocation-free path for bulk checking. p.Body is set to nil.
+// The entries' strings point into s (or are copies), so s must stay
+// unchanged while p is in use.
+func ParseJSONInto(p *Payload, s string) error {
+	p.Entries, p.Format, p.Body = p.Entries[:0], FormatJSON, nil
+	if scanObject(s, p) { // checks UTF-8 inside strings; anything else must be ASCII
+		return nil
+	}
+	p.Entries = p.Entries[:0]
 	if strings.TrimSpace(s) == "" {
-		return nil, ErrEmpty
+		return ErrEmpty
 	}
 	if strings.HasPrefix(s, "\uFEFF") {
-		return nil, &ParseError{Offset: 0, Msg: "body starts with a UTF-8 byte-order mark (U+FEFF); ZEGO never sends one"}
+		return &ParseError{Offset: 0, Msg: "body starts with a UTF-8 byte-order mark (U+FEFF); ZEGO never sends one"}
 	}
 	if !utf8.ValidString(s) {
-		return nil, &ParseError{Offset: invalidUTF8At(s), Msg: "invalid UTF-8"}
+		return &ParseError{Offset: invalidUTF8At(s), Msg: "invalid UTF-8"}
 	}
-	if !gjson.Valid(s) {
-		return nil, syntaxError(s)
+	if !ValidJSON(s) { // depth-bounded: gjson.Valid recurses per level
+		return syntaxError(s)
 	}
 	root := gjson.Parse(s)
 	if !root.IsObject() {
-		return nil, &ParseError{Offset: root.Index, Msg: "want a JSON object, got " + describeJSON(root)}
+		return &ParseError{Offset: root.Index, Msg: "want a JSON object, got " + describeJSON(root)}
 	}
-	p := &Payload{Format: FormatJSON, Entries: make([]Entry, 0, 24)}
 	root.ForEach(func(k, v gjson.Result) bool {
-		p.Entries = append(p.Entries, Entry{Key: k.Str, Value: valueOf(v), Offset: root.Index + k.Index})
+		p.Entries = append(p.Entries, Entry{Key: k.Str, Value: valueOf(v), Offset: k.Index})
 		return true
 	})
-	return p, nil
+	return nil
 }
 
 func describeJSON(r gjson.Result) string {

@@ -98,6 +98,7 @@ func TestParseErrorsNameThePlace(t *testing.T) {
 		{"whitespace", " \n\t", -1, "", "empty body"},
 		{"truncated", `{"event":"x","nonce":`, 21, "", "truncated"},
 		{"array", `[1,2]`, 0, "", "want a JSON object"},
+		{"stray comma", `{"event":"x",}`, 13, "", "invalid character '}'"},
 		{"bom", "\uFEFF{}", 0, "", "byte-order mark"},
 		{"bad utf8", "{\"a\":\"\xff\"}", 6, "", "invalid UTF-8"},
 		{"bad escape", "event=x&room_id=a%zzb", 17, "room_id", `invalid escape "%zz"`},

@@ -204,7 +204,7 @@ func SignatureInput(e *Event, p *Payload, secret string) signature.Input {
 	in := signature.Input{Secret: secret}
 	get := func(role Role) (string, bool) {
 		if e != nil {
-			if v, ok := p.Get(e.byRole[role].Name); ok {
+			if v, ok := p.Get(e.RoleField(role).Name); ok {
 				return v.Text, true
 			}
 		}

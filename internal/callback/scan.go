@@ -1,168 +1,236 @@
 package callback
 
-import "github.com/tidwall/gjson"
+import (
+	"encoding/binary"
+	"math/bits"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
+)
 
-// scanObject is ParseJSON's fast path: when s is one JSON object (the
-// callback case) it validates it and collects its entries in a single pass,
-// appending them to dst. ok is false for anything else, and the caller then
-// takes the general path, which also explains what is wrong. When ok is
-// true the entries are exactly those of that path (gjson.Valid, then
-// gjson's ForEach): the grammar below mirrors gjson's validator, and string
-// escapes are decoded by gjson itself. The caller has checked that s is
-// valid UTF-8.
-func scanObject(s string, dst []Entry) ([]Entry, bool) {
-	i := skipSpace(s, 0)
-	if i == len(s) || s[i] != '{' {
-		return dst, false
+// scanObject is the fast path of ParseJSONInto: one strict pass over a JSON
+// object that validates it (UTF-8 included) and collects its top-level
+// entries, where the general path makes three (UTF-8, gjson.Valid, ForEach). It returns false for
+// anything it does not accept (invalid JSON, or not an object); the caller
+// then takes the general path, which also explains the error. When it
+// returns true, p.Entries equal what the general path would produce.
+func scanObject(s string, p *Payload) bool {
+	i := skipWS(s, 0)
+	if i >= len(s) || s[i] != '{' {
+		return false
 	}
-	root := i
-	i = skipSpace(s, i+1)
+	i = skipWS(s, i+1)
 	if i < len(s) && s[i] == '}' {
-		return dst, skipSpace(s, i+1) == len(s)
+		return skipWS(s, i+1) == len(s)
 	}
 	for {
-		if i == len(s) || s[i] != '"' {
-			return dst, false
+		if i >= len(s) || s[i] != '"' {
+			return false
 		}
-		kq := i
-		end, esc, ok := scanString(s, i+1)
+		kStart := i
+		kEnd, kEsc, ok := scanString(s, i)
 		if !ok {
-			return dst, false
+			return false
 		}
-		key := s[kq+1 : end-1]
-		if esc {
-			key = gjson.Parse(s[kq:end]).Str
+		key := s[kStart+1 : kEnd-1]
+		if kEsc {
+			key = unescapeJSON(s[kStart:kEnd])
 		}
-		i = skipSpace(s, end)
-		if i == len(s) || s[i] != ':' {
-			return dst, false
+		i = skipWS(s, kEnd)
+		if i >= len(s) || s[i] != ':' {
+			return false
 		}
-		i = skipSpace(s, i+1)
-		if i == len(s) {
-			return dst, false
+		i = skipWS(s, i+1)
+		if i >= len(s) {
+			return false
 		}
-		vs := i
 		var v Value
+		vStart := i
 		switch c := s[i]; {
 		case c == '"':
-			end, esc, ok = scanString(s, i+1)
+			end, esc, ok := scanString(s, i)
 			if !ok {
-				return dst, false
+				return false
 			}
-			raw := s[vs:end]
+			raw := s[vStart:end]
 			text := raw[1 : len(raw)-1]
 			if esc {
-				text = gjson.Parse(raw).Str
+				text = unescapeJSON(raw)
 			}
-			v = Value{Kind: KindString, Raw: raw, Text: text}
+			v, i = Value{Kind: KindString, Raw: raw, Text: text}, end
 		case c == '-' || (c >= '0' && c <= '9'):
-			if end, ok = scanNumber(s, i); !ok {
-				return dst, false
+			end, ok := scanNumber(s, i)
+			if !ok {
+				return false
 			}
-			v = Value{Kind: KindNumber, Raw: s[vs:end], Text: s[vs:end]}
+			raw := s[vStart:end]
+			v, i = Value{Kind: KindNumber, Raw: raw, Text: raw}, end
 		case c == '{' || c == '[':
-			if end, ok = scanAny(s, i); !ok {
-				return dst, false
+			end, ok := scanNested(s, i, 0)
+			if !ok {
+				return false
 			}
-			kind := KindObject
+			raw := s[vStart:end]
+			k := KindObject
 			if c == '[' {
-				kind = KindArray
+				k = KindArray
 			}
-			v = Value{Kind: kind, Raw: s[vs:end], Text: s[vs:end]}
-		case c == 't' || c == 'f' || c == 'n':
-			if end, ok = scanAny(s, i); !ok {
-				return dst, false
+			v, i = Value{Kind: k, Raw: raw, Text: raw}, end
+		case c == 't' && hasPrefixAt(s, i, "true"), c == 'f' && hasPrefixAt(s, i, "false"):
+			n := 4
+			if c == 'f' {
+				n = 5
 			}
-			kind := KindBool
-			if c == 'n' {
-				kind = KindNull
-			}
-			v = Value{Kind: kind, Raw: s[vs:end], Text: s[vs:end]}
+			raw := s[i : i+n]
+			v, i = Value{Kind: KindBool, Raw: raw, Text: raw}, i+n
+		case c == 'n' && hasPrefixAt(s, i, "null"):
+			raw := s[i : i+4]
+			v, i = Value{Kind: KindNull, Raw: raw, Text: raw}, i+4
 		default:
-			return dst, false
+			return false
 		}
-		dst = append(dst, Entry{Key: key, Value: v, Offset: root + kq})
-		i = skipSpace(s, end)
-		if i == len(s) {
-			return dst, false
+		p.Entries = append(p.Entries, Entry{Key: key, Value: v, Offset: kStart})
+		i = skipWS(s, i)
+		if i >= len(s) {
+			return false
 		}
 		switch s[i] {
 		case ',':
-			i = skipSpace(s, i+1)
+			i = skipWS(s, i+1)
 		case '}':
-			return dst, skipSpace(s, i+1) == len(s)
+			return skipWS(s, i+1) == len(s)
 		default:
-			return dst, false
+			return false
 		}
 	}
 }
 
-func skipSpace(s string, i int) int {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
-		i++
+func skipWS(s string, i int) int {
+	for i < len(s) {
+		switch s[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
 	}
 	return i
 }
 
-// scanString checks the string whose opening quote is at i-1 and returns
-// the index after its closing quote, and whether it holds escapes.
+func hasPrefixAt(s string, i int, lit string) bool {
+	return len(s)-i >= len(lit) && s[i:i+len(lit)] == lit
+}
+
+// scanString checks the string starting at s[i] == '"' and returns the
+// index after its closing quote and whether it holds escapes.
 func scanString(s string, i int) (end int, esc bool, ok bool) {
-	for ; i < len(s); i++ {
+	first := i + 1
+	i++
+	nonASCII := false
+	for i < len(s) {
+		var hi bool
+		i, hi = skipPlain(s, i)
+		nonASCII = nonASCII || hi
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		switch {
 		case c == '"':
+			if nonASCII && !utf8.ValidString(s[first:i]) {
+				return 0, false, false
+			}
 			return i + 1, esc, true
-		case c < ' ':
-			return i, esc, false
+		case c < 0x20:
+			return 0, false, false
 		case c == '\\':
 			esc = true
-			i++
-			if i == len(s) {
-				return i, esc, false
+			if i+1 >= len(s) {
+				return 0, false, false
 			}
-			switch s[i] {
+			switch s[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
 			case 'u':
-				if i+4 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) || !isHex(s[i+3]) || !isHex(s[i+4]) {
-					return i, esc, false
+				if i+5 >= len(s) {
+					return 0, false, false
 				}
-				i += 4
+				for j := i + 2; j < i+6; j++ {
+					if _, ok := unhex(s[j]); !ok {
+						return 0, false, false
+					}
+				}
+				i += 6
 			default:
-				return i, esc, false
+				return 0, false, false
 			}
+		default:
+			i++
 		}
 	}
-	return i, esc, false
+	return 0, false, false
 }
 
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// skipPlain returns the index of the first byte at or after i that ends a
+// run of plain string content: '"', '\\' or a control character, and
+// whether the run held non-ASCII bytes (then the caller checks UTF-8). It
+// looks at eight bytes at a time (the lowest flagged byte of each test is
+// exact).
+func skipPlain(s string, i int) (int, bool) {
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	var high uint64
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		quote := w ^ (lsb * '"')
+		slash := w ^ (lsb * '\\')
+		m := ((quote - lsb) &^ quote) | ((slash - lsb) &^ slash) | ((w - lsb*0x20) &^ w)
+		if m &= msb; m != 0 {
+			j := bits.TrailingZeros64(m) / 8
+			high |= w & (msb >> (64 - 8*j)) // only the bytes before the stop
+			return i + j, high != 0
+		}
+		high |= w & msb
+	}
+	for i < len(b) && b[i] != '"' && b[i] != '\\' && b[i] >= 0x20 {
+		if b[i] >= 0x80 {
+			high = 1
+		}
+		i++
+	}
+	return i, high != 0
 }
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// scanNumber checks the number starting at i: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+// scanNumber checks a JSON number starting at s[i].
 func scanNumber(s string, i int) (int, bool) {
 	if s[i] == '-' {
 		i++
 	}
+	if i >= len(s) {
+		return 0, false
+	}
 	switch {
-	case i == len(s) || !isDigit(s[i]):
-		return i, false
 	case s[i] == '0':
 		i++
-	default:
-		for i < len(s) && isDigit(s[i]) {
+	case s[i] >= '1' && s[i] <= '9':
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 			i++
 		}
+	default:
+		return 0, false
 	}
 	if i < len(s) && s[i] == '.' {
 		i++
-		if i == len(s) || !isDigit(s[i]) {
-			return i, false
-		}
-		for i < len(s) && isDigit(s[i]) {
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 			i++
+		}
+		if i == j {
+			return 0, false
 		}
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
@@ -170,97 +238,141 @@ func scanNumber(s string, i int) (int, bool) {
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		if i == len(s) || !isDigit(s[i]) {
-			return i, false
-		}
-		for i < len(s) && isDigit(s[i]) {
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 			i++
+		}
+		if i == j {
+			return 0, false
 		}
 	}
 	return i, true
 }
 
-// scanAny checks the JSON value starting at i (no leading space) and
-// returns the index after it.
-func scanAny(s string, i int) (int, bool) {
-	if i == len(s) {
-		return i, false
+// maxNesting bounds recursion on hostile input; deeper values take the
+// general path.
+const maxNesting = 64
+
+// scanNested checks the object or array starting at s[i].
+func scanNested(s string, i, depth int) (int, bool) {
+	if depth > maxNesting {
+		return 0, false
 	}
-	switch c := s[i]; {
-	case c == '"':
-		end, _, ok := scanString(s, i+1)
-		return end, ok
-	case c == '-' || isDigit(c):
-		return scanNumber(s, i)
-	case c == 't':
-		return scanLiteral(s, i, "true")
-	case c == 'f':
-		return scanLiteral(s, i, "false")
-	case c == 'n':
-		return scanLiteral(s, i, "null")
-	case c == '[':
-		i = skipSpace(s, i+1)
-		if i < len(s) && s[i] == ']' {
-			return i + 1, true
-		}
-		for {
-			end, ok := scanAny(s, i)
+	closing := byte('}')
+	if s[i] == '[' {
+		closing = ']'
+	}
+	obj := closing == '}'
+	i = skipWS(s, i+1)
+	if i < len(s) && s[i] == closing {
+		return i + 1, true
+	}
+	for {
+		if obj {
+			if i >= len(s) || s[i] != '"' {
+				return 0, false
+			}
+			end, _, ok := scanString(s, i)
 			if !ok {
-				return end, false
+				return 0, false
 			}
-			i = skipSpace(s, end)
-			if i == len(s) {
-				return i, false
+			i = skipWS(s, end)
+			if i >= len(s) || s[i] != ':' {
+				return 0, false
 			}
-			switch s[i] {
-			case ',':
-				i = skipSpace(s, i+1)
-			case ']':
-				return i + 1, true
-			default:
-				return i, false
-			}
+			i = skipWS(s, i+1)
 		}
-	case c == '{':
-		i = skipSpace(s, i+1)
-		if i < len(s) && s[i] == '}' {
+		if i >= len(s) {
+			return 0, false
+		}
+		var ok bool
+		switch c := s[i]; {
+		case c == '"':
+			i, _, ok = scanString(s, i)
+		case c == '-' || (c >= '0' && c <= '9'):
+			i, ok = scanNumber(s, i)
+		case c == '{' || c == '[':
+			i, ok = scanNested(s, i, depth+1)
+		case c == 't' && hasPrefixAt(s, i, "true"), c == 'n' && hasPrefixAt(s, i, "null"):
+			i, ok = i+4, true
+		case c == 'f' && hasPrefixAt(s, i, "false"):
+			i, ok = i+5, true
+		}
+		if !ok {
+			return 0, false
+		}
+		i = skipWS(s, i)
+		if i >= len(s) {
+			return 0, false
+		}
+		switch s[i] {
+		case ',':
+			i = skipWS(s, i+1)
+		case closing:
 			return i + 1, true
-		}
-		for {
-			if i == len(s) || s[i] != '"' {
-				return i, false
-			}
-			end, _, ok := scanString(s, i+1)
-			if !ok {
-				return end, false
-			}
-			i = skipSpace(s, end)
-			if i == len(s) || s[i] != ':' {
-				return i, false
-			}
-			if end, ok = scanAny(s, skipSpace(s, i+1)); !ok {
-				return end, false
-			}
-			i = skipSpace(s, end)
-			if i == len(s) {
-				return i, false
-			}
-			switch s[i] {
-			case ',':
-				i = skipSpace(s, i+1)
-			case '}':
-				return i + 1, true
-			default:
-				return i, false
-			}
+		default:
+			return 0, false
 		}
 	}
-	return i, false
 }
 
-func scanLiteral(s string, i int, lit string) (int, bool) {
-	if len(s)-i >= len(lit) && s[i:i+len(lit)] == lit {
-		return i + len(lit), true
+// unescapeJSON decodes the body of a JSON string literal raw (with its
+// quotes) that scanString accepted. Like gjson, an unpaired surrogate
+// becomes U+FFFD.
+func unescapeJSON(raw string) string {
+	s := raw[1 : len(raw)-1]
+	b := make([]byte, len(s)) // the decoded text is never longer
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			b[n] = c
+			n++
+			continue
+		}
+		i++
+		switch s[i] {
+		case 'b':
+			c = '\b'
+		case 'f':
+			c = '\f'
+		case 'n':
+			c = '\n'
+		case 'r':
+			c = '\r'
+		case 't':
+			c = '\t'
+		case 'u':
+			r := hex4(s[i+1 : i+5])
+			i += 4
+			if utf16.IsSurrogate(r) {
+				if i+6 < len(s) && s[i+1] == '\\' && s[i+2] == 'u' {
+					if r2 := utf16.DecodeRune(r, hex4(s[i+3:i+7])); r2 != utf8.RuneError {
+						r = r2
+						i += 6
+					} else {
+						r = utf8.RuneError
+					}
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			n += utf8.EncodeRune(b[n:], r) // \uXXXX is 6 bytes, its UTF-8 at most 4
+			continue
+		default: // '"', '\\', '/'
+			c = s[i]
+		}
+		b[n] = c
+		n++
 	}
-	return i, false
+	return unsafe.String(unsafe.SliceData(b), n) // b is never written again
+}
+
+func hex4(s string) rune {
+	var r rune
+	for i := 0; i < 4; i++ {
+		d, _ := unhex(s[i])
+		r = r<<4 | rune(d)
+	}
+	return r
 }

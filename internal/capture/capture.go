@@ -8,11 +8,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 )
@@ -155,8 +157,12 @@ func (w *Writer) Write(rec *Record) error {
 // callback body: it has "received_at" and "body" or "body_base64" and no
 // event field.
 func IsRecord(line string) bool {
-	res := gjson.GetMany(line, "received_at", "body", "body_base64", "event", "Event")
-	return res[0].Exists() && (res[1].Exists() || res[2].Exists()) && !res[3].Exists() && !res[4].Exists()
+	keys := make(map[string]bool, 8)
+	gjson.Parse(line).ForEach(func(k, _ gjson.Result) bool { // one pass over the top-level keys
+		keys[k.Str] = true
+		return true
+	})
+	return IsRecordKeys(func(key string) bool { return keys[key] })
 }
 
 // ErrNotRecord is returned by Parse for a line that is not a record.
@@ -172,4 +178,84 @@ func Parse(line []byte) (*Record, error) {
 		return nil, err
 	}
 	return &r, nil
+}
+
+// Essentials are what a checker needs from a record: the exact body, its
+// Content-Type and when it was received.
+type Essentials struct {
+	// Body is the exact body. It may share memory with the decoded record
+	// text: treat it as read-only.
+	Body        []byte
+	ContentType string
+	ReceivedAt  time.Time
+}
+
+// ReadEssentials decodes a record line's body, Content-Type and received_at
+// in one pass, without reflection. The line must be a record (see IsRecord).
+func ReadEssentials(line string) (Essentials, error) {
+	if !gjson.Valid(line) {
+		return Essentials{}, errors.New("invalid JSON")
+	}
+	fields := map[string]gjson.Result{}
+	gjson.Parse(line).ForEach(func(k, v gjson.Result) bool {
+		fields[k.Str] = v
+		return true
+	})
+	return EssentialsFrom(func(key string) (string, string, bool) {
+		v, ok := fields[key]
+		return v.Raw, v.Str, ok
+	})
+}
+
+// EssentialsFrom decodes the essentials from a record whose top-level
+// fields are already parsed: get returns a field's raw JSON text and, for
+// a string, its decoded content. It is the fast path for `verify`, which
+// parses every line anyway.
+func EssentialsFrom(get func(key string) (raw, text string, ok bool)) (Essentials, error) {
+	var e Essentials
+	raw, text, ok := get("received_at")
+	if !ok || !isJSONString(raw) {
+		return e, errors.New("received_at is not a string")
+	}
+	t, err := time.Parse(time.RFC3339Nano, text)
+	if err != nil {
+		return e, fmt.Errorf("received_at: %v", err)
+	}
+	e.ReceivedAt = t
+	if raw, text, ok := get("body_base64"); ok && raw != `""` && raw != "null" {
+		if !isJSONString(raw) {
+			return e, errors.New("body_base64 is not a string")
+		}
+		b, err := base64.StdEncoding.DecodeString(text)
+		if err != nil {
+			return e, fmt.Errorf("body_base64: %v", err)
+		}
+		e.Body = b
+	} else if raw, text, ok := get("body"); ok && raw != "null" {
+		if !isJSONString(raw) {
+			return e, errors.New("body is not a string")
+		}
+		e.Body = unsafe.Slice(unsafe.StringData(text), len(text)) // read-only view, no copy
+	}
+	if raw, _, ok := get("headers"); ok && strings.HasPrefix(raw, "{") {
+		gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {
+			if strings.EqualFold(k.Str, "Content-Type") {
+				if v.IsArray() {
+					v = v.Get("0")
+				}
+				e.ContentType = v.String()
+				return false
+			}
+			return true
+		})
+	}
+	return e, nil
+}
+
+func isJSONString(raw string) bool { return len(raw) >= 2 && raw[0] == '"' }
+
+// IsRecordKeys is IsRecord for a line whose top-level keys are already
+// known: has reports whether a key is present.
+func IsRecordKeys(has func(key string) bool) bool {
+	return has("received_at") && (has("body") || has("body_base64")) && !has("event") && !has("Event")
 }

@@ -55,3 +55,40 @@ func TestIsRecord(t *testing.T) {
 		t.Fatal("record not recognised")
 	}
 }
+
+func TestReadEssentialsAgreesWithParse(t *testing.T) {
+	bodies := [][]byte{
+		[]byte(`{"event":"stream_create","room_session_id":858012925204410400,"x":"<&>\"q\""}`),
+		[]byte("event=record&extra_params=%7B%7D\n"),
+		{0xff, 0xfe, 'a', 0x00},
+		{},
+	}
+	for _, body := range bodies {
+		req := httptest.NewRequest("POST", "/cb", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+		rec := New(req, body, time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC), "")
+		line, _ := rec.Marshal()
+		full, err := Parse(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, err := ReadEssentials(string(line))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := full.RawBody()
+		if !bytes.Equal(fast.Body, raw) || fast.ContentType != full.ContentType() || !fast.ReceivedAt.Equal(full.ReceivedAt) {
+			t.Fatalf("ReadEssentials = %+v, Parse = %+v", fast, full)
+		}
+	}
+	for _, bad := range []string{
+		`{"received_at":"yesterday","body":"x"}`,
+		`{"received_at":"2026-01-01T00:00:00Z","body_base64":"!!"}`,
+		`{"received_at":"2026-01-01T00:00:00Z","body":{}}`,
+		`{"received_at":`,
+	} {
+		if _, err := ReadEssentials(bad); err == nil {
+			t.Errorf("ReadEssentials(%s) accepted a broken record", bad)
+		}
+	}
+}

@@ -4,12 +4,14 @@ package cli
 // endpoint, -H parsing, the built-in receiver, and formatting of answers.
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -81,15 +83,58 @@ func endpointTLS(f *Factory, ef *endpointFlags) (*tls.Config, error) {
 }
 
 // endpointClient returns a client that does not follow redirects (a redirect is
-// an answer to report: ZEGO is not known to follow them).
-func endpointClient(tlsConf *tls.Config) *http.Client {
+// an answer to report: ZEGO is not known to follow them). An endpoint that
+// echoes a request header holding the secret (send -H) gets it masked in
+// its answer, so no excerpt, -v dump or -o json shows it.
+func endpointClient(tlsConf *tls.Config, secret string) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = tlsConf
+	var rt http.RoundTripper = tr
+	if secret != "" {
+		rt = &maskingTransport{Transport: tr, secret: []byte(secret)}
+	}
 	return &http.Client{
-		Transport:     tr,
+		Transport:     rt,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
+
+// maskingTransport replaces the secret in response headers and in the first
+// 2 MiB of response bodies (more than any answer is kept or shown).
+type maskingTransport struct {
+	*http.Transport
+	secret []byte
+}
+
+const maskedSecret = "[masked]"
+
+func (m *maskingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := m.Transport.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	for k, vs := range resp.Header {
+		for i, v := range vs {
+			resp.Header[k][i] = strings.ReplaceAll(v, string(m.secret), maskedSecret)
+		}
+	}
+	head, rerr := io.ReadAll(io.LimitReader(resp.Body, 2<<20))
+	head = bytes.ReplaceAll(head, m.secret, []byte(maskedSecret))
+	var rest io.Reader = resp.Body
+	if rerr != nil {
+		rest = errReader{rerr}
+	}
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), rest), resp.Body}
+	resp.ContentLength = -1
+	return resp, nil
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // ephemeralSecret is a random secret for the built-in receiver when none is configured.
 func ephemeralSecret() string {

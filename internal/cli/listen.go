@@ -139,8 +139,8 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 		return flagErrorf("invalid --path %q: it must start with /", o.Path)
 	}
 	n, err := parseSize(o.MaxBody)
-	if err != nil || n <= 0 {
-		return flagErrorf("invalid --max-body %q: want a positive size such as 65536, 512KiB or 1MiB", o.MaxBody)
+	if err != nil {
+		return flagErrorf("invalid --max-body %q: %v", o.MaxBody, err)
 	}
 	o.maxBody = n
 	if o.FailFirst < 0 {
@@ -648,26 +648,6 @@ func unwrapOpError(err error) error {
 		return op.Err
 	}
 	return err
-}
-
-// parseSize reads 1048576, 512KiB, 1MiB, 1M, 64k (K and M are binary).
-func parseSize(s string) (int64, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"kib", 1 << 10}, {"mib", 1 << 20}, {"kb", 1 << 10}, {"mb", 1 << 20}, {"k", 1 << 10}, {"m", 1 << 20}, {"b", 1}} {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil {
-		return 0, err
-	}
-	return n * mult, nil
 }
 
 // startCPUProfile starts a pprof CPU profile written to path; stop ends it.

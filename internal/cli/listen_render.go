@@ -143,8 +143,8 @@ func (r *listenRenderer) appendHeader(b []byte, ev *listen.Event) []byte {
 		b = r.put(b, s.Fail, "(unparseable body)")
 	case ev.Name == "":
 		b = r.put(b, s.Warn, "(no event field)")
-	case ev.Spec == nil:
-		b = r.put(b, s.Event, ev.Name)
+	case ev.Spec == nil: // a name from the network: escaped, so it cannot steer the terminal
+		b = r.put(b, s.Event, ui.SafeText(clipText(ev.Name, 60)))
 		b = r.put(append(b, ' '), s.Warn, "(not in catalog)")
 	default:
 		b = r.put(b, s.Event, ev.Name)
@@ -244,7 +244,7 @@ func (r *listenRenderer) appendKeyIDs(b []byte, p *callback.Payload) []byte {
 				} else {
 					b = append(append(b, k.label...), '=')
 				}
-				b = append(b, clipText(v.Text, 40)...)
+				b = append(b, ui.SafeText(clipText(v.Text, 40))...)
 				break
 			}
 		}
@@ -265,7 +265,7 @@ func (r *listenRenderer) details(w *bufio.Writer, ev *listen.Event) {
 		line(r.paint(s.Faint, ">"), r.paint(s.Faint, ev.Method+" "+ev.Path+" from "+ev.RemoteAddr))
 	}
 	if ev.ParseErr != nil {
-		line(r.paint(s.Fail, "parse error:"), ev.ParseErr.Error())
+		line(r.paint(s.Fail, "parse error:"), ui.SafeText(ev.ParseErr.Error()))
 	}
 	if ev.Sig == listen.SigBad {
 		line(r.paint(s.Fail, "signature:"), ev.SigResult.Detail)
@@ -281,9 +281,9 @@ func (r *listenRenderer) details(w *bufio.Writer, ev *listen.Event) {
 	}
 	for _, p := range ev.Problems {
 		if p.Severity == callback.Error {
-			line(r.paint(s.Fail, "error"), p.String())
+			line(r.paint(s.Fail, "error"), ui.SafeText(p.String()))
 		} else {
-			line(r.paint(s.Warn, "warning"), p.String())
+			line(r.paint(s.Warn, "warning"), ui.SafeText(p.String()))
 		}
 	}
 }
@@ -333,7 +333,7 @@ func (r *listenRenderer) forwardLineText(fa *listen.ForwardAttempt) string {
 	parts := []string{
 		r.paint(s.Faint, a.Start.Format("15:04:05.000")),
 		r.paint(s.Faint, "#"+strconv.Itoa(fa.Seq)),
-		r.paint(s.Event, orText(fa.Event, "(no event)")),
+		r.paint(s.Event, ui.SafeText(orText(fa.Event, "(no event)"))),
 		r.paint(s.Accent, "forward") + " attempt " + strconv.Itoa(a.N) + " of " + strconv.Itoa(fa.Max) + " (+" + fmtDur(a.Offset) + "): " + r.attemptOutcome(a),
 	}
 	text := strings.Join(parts, "  ")
@@ -377,13 +377,18 @@ func (r *listenRenderer) rejectLineText(rj *listenReject) string {
 // body prints the payload: on a terminal indented, with JSON-in-string
 // fields expanded and enum values annotated; piped, exactly as received.
 func (r *listenRenderer) body(w *bufio.Writer, ev *listen.Event) {
-	if !r.tty || ev.Payload == nil {
+	if !r.tty || ev.Payload == nil || callback.DeeperThan(string(ev.Body), displayDepth) {
 		b := ev.Body
+		more := 0
 		if len(b) > 4096 {
-			w.Write(b[:4096])
-			fmt.Fprintf(w, "... (%d more bytes)", len(b)-4096)
-		} else {
-			w.Write(b)
+			b, more = b[:4096], len(b)-4096
+		}
+		if r.tty { // piped, the body is exactly as received; on a terminal, never raw control bytes
+			b = []byte(ui.SafeBlock(string(b)))
+		}
+		w.Write(b)
+		if more > 0 {
+			fmt.Fprintf(w, "... (%d more bytes)", more)
 		}
 		w.WriteByte('\n')
 		return
@@ -412,13 +417,14 @@ func (r *listenRenderer) prettyPayload(p *callback.Payload, spec *callback.Event
 		}
 	}
 	raw.WriteByte('}')
-	plain := ui.PrettyJSON([]byte(raw.String()), false)
+	text := ui.SafeJSON(raw.String()) // C1 controls and bidi overrides as \u escapes
+	plain := ui.PrettyJSON([]byte(text), false)
 	if len(notes) == 0 && !r.color {
 		return plain
 	}
 	out := plain
 	if r.color {
-		out = ui.PrettyJSON([]byte(raw.String()), true)
+		out = ui.PrettyJSON([]byte(text), true)
 	}
 	plainLines := strings.Split(string(plain), "\n")
 	outLines := strings.Split(string(out), "\n")
@@ -463,8 +469,14 @@ func displayValue(e callback.Entry, spec *callback.Event) (string, string) {
 	return v.Raw, ""
 }
 
+// displayDepth bounds the nesting listen and decode indent: indented
+// output grows with the square of the depth (a 10 KB body nested 5000 deep
+// printed 50 MB). Deeper bodies are shown as received; deeper strings are
+// not expanded.
+const displayDepth = 64
+
 func isJSONContainer(s string) bool {
-	return len(s) >= 2 && (s[0] == '{' || s[0] == '[') && gjson.Valid(s)
+	return len(s) >= 2 && (s[0] == '{' || s[0] == '[') && !callback.DeeperThan(s, displayDepth) && gjson.Valid(s)
 }
 
 func sortedHeaders(h map[string][]string) []string {

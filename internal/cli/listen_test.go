@@ -480,6 +480,12 @@ func TestListenCaptureReadBack(t *testing.T) {
 	if !strings.Contains(l.errOut.String(), "7 lines saved to "+capPath) {
 		t.Errorf("summary: %s", l.errOut.String())
 	}
+	// The capture is what verify reads: six good callbacks and one
+	// signed with another secret, reported on line 7.
+	code, stdout, stderr := runCLI(t, lsEnv, "", "verify", capPath)
+	if code != 1 || !strings.Contains(stdout, "6 passed, 1 failed") || !strings.Contains(stdout, "cap.jsonl:7") {
+		t.Errorf("verify the capture: exit %d\n%s%s", code, stdout, stderr)
+	}
 	for _, rec := range recs {
 		for k, vs := range rec.Headers {
 			for _, v := range vs {

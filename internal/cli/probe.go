@@ -124,9 +124,11 @@ func runProbe(o *probeOptions) error {
 	if err != nil {
 		return err
 	}
+	client := endpointClient(tlsConf, secret)
+	defer client.CloseIdleConnections() // no kept-alive connection outlives the probe
 	cfg := probe.Config{
 		URL: o.To, Catalog: f.Catalog, Secret: secret, Events: o.Events, Timeout: o.Timeout,
-		Header: header, Client: endpointClient(tlsConf), Now: f.Now, Nonce: f.Nonce, Rand: o.Rand, AppID: f.AppID(),
+		Header: header, Client: client, Now: f.Now, Nonce: f.Nonce, Rand: o.Rand, AppID: f.AppID(),
 	}
 	plan, err := probe.Plan(cfg)
 	if errors.Is(err, probe.ErrUnknownEvent) {

@@ -165,6 +165,8 @@ func commands(f *Factory) []*cobra.Command {
 		newEventsCmd(f, nil),
 		newSignCmd(f, nil),
 		newListenCmd(f, nil),
+		newVerifyCmd(f, nil),
+		newDecodeCmd(f, nil),
 	}
 }
 

@@ -199,9 +199,16 @@ func (o *sendOptions) buildPayload() (*callback.Event, *callback.Payload, error)
 	}
 	name := o.Event
 	if name == "" && base != nil {
-		name = base.EventName()
-		if name == "" {
+		k, v, ok := base.GetFold("event")
+		switch {
+		case !ok || v.Text == "":
 			return nil, nil, inputErrorf("--data %s has no event field; name the EVENT: zegocb send EVENT --data %s", o.Data, o.Data)
+		case v.Kind != callback.KindString:
+			return nil, nil, inputErrorf("--data %s: field %q is a JSON %s (%.40s), want an event name", o.Data, k, v.Kind, v.Raw)
+		}
+		name = v.Text
+		if _, ok := cat.Lookup(name); !ok {
+			return nil, nil, inputErrorf("--data %s: field %q is %q, not an event zegocb knows%s; `zegocb events` lists them", o.Data, k, name, suggestEvent(cat, name))
 		}
 	}
 	if name == "" {
@@ -214,6 +221,10 @@ func (o *sendOptions) buildPayload() (*callback.Event, *callback.Payload, error)
 	if base != nil {
 		if got := base.EventName(); o.Event != "" && got != "" && got != spec.Name {
 			return nil, nil, flagErrorf("--data %s holds event %q but EVENT is %q: drop EVENT, or use --set %s=%s", o.Data, got, spec.Name, spec.RoleField(callback.RoleEvent).Name, spec.Name)
+		}
+		if err := rewrittenTwice("--data "+o.Data, base, spec.RoleField(callback.RoleTimestamp).Name,
+			spec.RoleField(callback.RoleNonce).Name, spec.RoleField(callback.RoleSignature).Name); err != nil {
+			return nil, nil, err
 		}
 	} else {
 		base = spec.Sample(callback.SampleOptions{Now: f.Now(), Rand: o.Rand, AppID: f.AppID()})
@@ -449,8 +460,10 @@ func (o *sendOptions) deliverOne(target string, b *built, secret string, tlsConf
 	if sleep == nil {
 		sleep = o.countdown(total)
 	}
+	client := endpointClient(tlsConf, secret)
+	defer client.CloseIdleConnections() // no kept-alive connection outlives the send
 	dopts := deliver.Options{
-		Client:   endpointClient(tlsConf),
+		Client:   client,
 		Schedule: schedule,
 		Scale:    o.RetryScale,
 		Timeout:  o.Timeout,
@@ -887,13 +900,13 @@ func wireDumpResponse(f *Factory, a deliver.Attempt, secret string) {
 	fmt.Fprintf(&sb, "< HTTP/1.1 %d %s\n", a.Status, http.StatusText(a.Status))
 	for _, k := range sortedHeaderKeys(a.Header) {
 		for _, v := range a.Header[k] {
-			fmt.Fprintf(&sb, "< %s: %s\n", k, maskSecret(v, secret))
+			fmt.Fprintf(&sb, "< %s: %s\n", k, ui.SafeText(maskSecret(v, secret)))
 		}
 	}
 	sb.WriteString("<\n")
 	writeFaintLines(f, s, sb.String())
-	if len(a.Body) > 0 {
-		fmt.Fprintln(f.IO.ErrOut, strings.TrimRight(string(a.Body), "\n"))
+	if len(a.Body) > 0 { // the endpoint's bytes: never raw control sequences on the terminal
+		fmt.Fprintln(f.IO.ErrOut, ui.SafeBlock(strings.TrimRight(string(a.Body), "\n")))
 	}
 }
 

@@ -161,6 +161,9 @@ func runSign(opts *signOptions) error {
 		return err
 	}
 	tsName, nonceName, sigName := roleNames3(e, p)
+	if err := rewrittenTwice(name, p, tsName, nonceName, sigName); err != nil {
+		return err
+	}
 
 	if opts.Keep {
 		for _, k := range []string{tsName, nonceName} {
@@ -255,6 +258,26 @@ func signEvent(opts *signOptions, p *callback.Payload, name string) (*callback.E
 	}
 	opts.Warnf("%s: event %q is not in the catalog; using the fields timestamp, nonce and signature", name, own)
 	return nil, nil
+}
+
+// rewrittenTwice fails when a field that signing rewrites appears twice:
+// only the first copy would be replaced, and the stale one left in the body
+// wins in receivers that keep the last key (most JSON parsers do).
+func rewrittenTwice(name string, p *callback.Payload, keys ...string) error {
+	for _, k := range keys {
+		first := -1
+		for _, e := range p.Entries {
+			if e.Key != k {
+				continue
+			}
+			if first < 0 {
+				first = e.Offset
+				continue
+			}
+			return &InputError{Err: fmt.Errorf("%s: byte %d: field %q appears twice (first at byte %d); signing would leave the stale copy in the body: remove one", name, e.Offset, k, first)}
+		}
+	}
+	return nil
 }
 
 // roleNames3 returns the names of the timestamp, nonce and signature fields:

@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestDecode(t *testing.T) {
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		tty   bool
+		want  string
+		exit  int
+		err   string
+	}{
+		{
+			name:  "form body, repeated keys and key[] become arrays",
+			stdin: "event=stream_create&stream_alias=a%2Fb&rtmp_url=rtmp%3A%2F%2Fu1&rtmp_url=rtmp%3A%2F%2Fu2&hls_url[]=h1&user_name=Guest+1&room_session_id=858012925204410400\n",
+			args:  []string{"--compact"},
+			want:  `{"event":"stream_create","stream_alias":"a/b","rtmp_url":["rtmp://u1","rtmp://u2"],"hls_url":["h1"],"user_name":"Guest 1","room_session_id":"858012925204410400"}` + "\n",
+		},
+		{
+			name:  "JSON with UrlEncoded string values; numbers keep their text",
+			stdin: `{"event":"room_login","room_name":"room%23123%20A","room_session_id":858012925204410400,"pct":"100%","f":1.50}`,
+			args:  []string{"--compact"},
+			want:  `{"event":"room_login","room_name":"room#123 A","room_session_id":858012925204410400,"pct":"100%","f":1.50}` + "\n",
+		},
+		{
+			name:  "wholly UrlEncoded JSON",
+			stdin: "%7B%22event%22%3A%22mix_start%22%2C%22seq%22%3A12%7D",
+			args:  []string{"--compact"},
+			want:  `{"event":"mix_start","seq":12}` + "\n",
+		},
+		{
+			name:  "expand JSON-in-string fields, recursively, including UrlEncoded ones",
+			stdin: `{"stream_attr":"{\"cid\":0,\"v\":\"{\\\"x\\\":1}\"}","extra_params":"%7B%22TaskId%22%3A%22t%22%7D","third_define_data":"[1,2]","snapshot_pic_list":"[\"a.jpg\"]","plain":"{not json","n":858012925204410400}`,
+			args:  []string{"--expand", "--compact"},
+			want:  `{"stream_attr":{"cid":0,"v":{"x":1}},"extra_params":{"TaskId":"t"},"third_define_data":[1,2],"snapshot_pic_list":["a.jpg"],"plain":"{not json","n":858012925204410400}` + "\n",
+		},
+		{
+			name:  "without --expand JSON-in-string stays a string",
+			stdin: `{"stream_attr":"{\"cid\":0}"}`,
+			args:  []string{"--compact"},
+			want:  `{"stream_attr":"{\"cid\":0}"}` + "\n",
+		},
+		{
+			name:  "piped default is indented without colour",
+			stdin: "event=record&begin_time=1481597358",
+			want:  "{\n  \"event\": \"record\",\n  \"begin_time\": \"1481597358\"\n}\n",
+		},
+		{
+			name:  "-o json is one line",
+			stdin: "event=record",
+			args:  []string{"-o", "json"},
+			want:  `{"event":"record"}` + "\n",
+		},
+		{
+			name:  "invalid escape: offset and field",
+			stdin: "event=room_login&room_id=%zz",
+			exit:  2,
+			err:   `error: stdin: byte 25: field "room_id": invalid escape "%zz"` + "\n",
+		},
+		{
+			name:  "truncated escape",
+			stdin: "event=room_login&room_id=ab%2",
+			exit:  2,
+			err:   `error: stdin: byte 27: field "room_id": truncated escape "%2"` + "\n",
+		},
+		{
+			name:  "invalid JSON",
+			stdin: `{"event":"room_login",}`,
+			exit:  2,
+			err:   "error: stdin: byte 22: invalid JSON: invalid character '}' looking for beginning of object key string\n",
+		},
+		{
+			name: "missing file",
+			args: []string{"testdata/nope.form"},
+			exit: 2,
+			err:  "error: testdata/nope.form: no such file or directory\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := verifyRun{stdin: tt.stdin, tty: tt.tty}.run(t, append([]string{"decode"}, tt.args...)...)
+			if code != tt.exit {
+				t.Fatalf("exit %d, want %d (stderr %q)", code, tt.exit, errOut)
+			}
+			if out != tt.want {
+				t.Errorf("stdout\n got %q\nwant %q", out, tt.want)
+			}
+			if errOut != tt.err {
+				t.Errorf("stderr\n got %q\nwant %q", errOut, tt.err)
+			}
+			if tt.exit == 0 && !json.Valid([]byte(out)) {
+				t.Errorf("output is not JSON: %s", out)
+			}
+		})
+	}
+}
+
+func TestDecodeTTYIsColouredAndFile(t *testing.T) {
+	code, out, _ := verifyRun{tty: true}.run(t, "decode", "--expand", "../../testdata/verify/body.form")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(out, "\x1b[") || !strings.Contains(out, "\n  ") {
+		t.Fatalf("want indented, coloured JSON on a terminal: %q", out)
+	}
+	code, out, _ = verifyRun{tty: true}.run(t, "decode", "--no-color", "../../testdata/verify/body.form")
+	if code != 0 || strings.Contains(out, "\x1b[") || !strings.Contains(out, `"event": "stream_create"`) {
+		t.Fatalf("--no-color: exit %d %q", code, out)
+	}
+}
+
+func TestDecodeNoInputOnTTY(t *testing.T) {
+	code, _, errOut := verifyRun{tty: true}.run(t, "decode")
+	if code != ExitUsage || !strings.Contains(errOut, "no input") {
+		t.Fatalf("exit %d stderr %q", code, errOut)
+	}
+	code, _, errOut = verifyRun{}.run(t, "decode", "a", "b")
+	if code != ExitUsage || !strings.Contains(errOut, "at most 1") {
+		t.Fatalf("exit %d stderr %q", code, errOut)
+	}
+}
+
+func TestDecodeFlags(t *testing.T) {
+	var got *decodeOptions
+	cmd := newDecodeCmd(verifyFactory(), func(o *decodeOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--expand", "--compact", "body.form"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Expand || !got.Compact || got.Input != "body.form" {
+		t.Fatalf("%+v", got)
+	}
+}

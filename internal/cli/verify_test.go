@@ -1,0 +1,327 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/ui"
+)
+
+// -update rewrites golden files. Other test files may define the flag too,
+// so it is looked up rather than owned.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files under testdata/golden")
+	}
+}
+
+func verifyUpdating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// verifyRun runs zegocb in-process from the repository root (so paths in
+// the output read testdata/verify/...), with the fixtures' clock.
+type verifyRun struct {
+	tty, color bool
+	stdin      string
+	env        map[string]string
+	files      map[string]string // served by Factory.ReadFile (for --secret-file)
+}
+
+func (vr verifyRun) run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	ios, in, out, errOut := ui.Test()
+	in.WriteString(vr.stdin)
+	ios.SetStdoutTTY(vr.tty)
+	ios.SetStderrTTY(vr.tty)
+	ios.SetStdinTTY(vr.tty && vr.stdin == "")
+	ios.SetEnv(func(k string) string { return vr.env[k] })
+	f := &Factory{
+		IO:      ios,
+		Getenv:  func(k string) string { return vr.env[k] },
+		Now:     func() time.Time { return fixtureNow },
+		Nonce:   func() string { return "7254119327986670314" },
+		Catalog: callback.Default(),
+		ReadFile: func(name string) ([]byte, error) {
+			if s, ok := vr.files[name]; ok {
+				return []byte(s), nil
+			}
+			return os.ReadFile(name)
+		},
+	}
+	if vr.color {
+		args = append(args, "--color", "always")
+	}
+	code = run(context.Background(), args, f)
+	return code, out.String(), errOut.String()
+}
+
+func checkVerifyGolden(t *testing.T, name string, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", "verify", name+".golden")
+	if verifyUpdating() {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/cli -run TestVerifyGolden -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (-update rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+var (
+	withSecret  = map[string]string{EnvSecret: fixtureSecret, EnvServerSecret: fixtureServerSecret}
+	noSecretEnv = map[string]string{}
+)
+
+func TestVerifyGolden(t *testing.T) {
+	t.Chdir(filepath.Join("..", ".."))
+	const v = "testdata/verify/"
+	tests := []struct {
+		name string
+		run  verifyRun
+		args []string
+		exit int
+		// modes to render: pipe, tty, tty-color, json
+		modes  []string
+		stderr string // a substring stderr must hold ("" : must be empty)
+	}{
+		{name: "good", run: verifyRun{env: withSecret}, args: []string{v + "good.jsonl"}, exit: 0, modes: []string{"pipe", "tty", "tty-color", "json"}},
+		{name: "good-nosecret", run: verifyRun{env: noSecretEnv}, args: []string{v + "good.jsonl"}, exit: 0, modes: []string{"pipe", "json"},
+			stderr: "hint: no callback secret configured, so signatures are unchecked"},
+		{name: "good-require-signature", run: verifyRun{env: noSecretEnv}, args: []string{"--require-signature", v + "good.jsonl"}, exit: 1, modes: []string{"pipe"},
+			stderr: "--require-signature fails every payload"},
+		{name: "bad-signature", run: verifyRun{env: withSecret}, args: []string{v + "bad_signature.jsonl"}, exit: 1, modes: []string{"pipe", "tty", "json"}},
+		{name: "quiet", run: verifyRun{env: withSecret}, args: []string{"-q", v + "good.jsonl", v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe", "tty", "json"}},
+		{name: "wrong-types", run: verifyRun{env: withSecret}, args: []string{v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe"}},
+		{name: "strict", run: verifyRun{env: withSecret}, args: []string{"--strict", v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe"}},
+		{name: "missing-fields", run: verifyRun{env: withSecret}, args: []string{v + "missing_fields.jsonl"}, exit: 1, modes: []string{"pipe"}},
+		{name: "unknown-event", run: verifyRun{env: withSecret}, args: []string{v + "unknown_event.jsonl"}, exit: 1, modes: []string{"pipe"}},
+		{name: "allow-unknown", run: verifyRun{env: withSecret}, args: []string{"--allow-unknown", v + "unknown_event.jsonl"}, exit: 1, modes: []string{"pipe"}},
+		{name: "captures", run: verifyRun{env: withSecret}, args: []string{v + "captures.jsonl"}, exit: 0, modes: []string{"pipe", "tty", "json"}},
+		{name: "max-age", run: verifyRun{env: withSecret}, args: []string{"--max-age", "5m", v + "captures.jsonl", v + "good.jsonl"}, exit: 1, modes: []string{"pipe"}},
+		{name: "form", run: verifyRun{env: withSecret}, args: []string{v + "body.form"}, exit: 0, modes: []string{"pipe"}},
+		{name: "pretty-json-file", run: verifyRun{env: withSecret}, args: []string{v + "pretty.json"}, exit: 0, modes: []string{"pipe"}},
+		{name: "directory", run: verifyRun{env: withSecret}, args: []string{v + "dir"}, exit: 0, modes: []string{"pipe", "tty"}},
+		{name: "broken", run: verifyRun{env: withSecret}, args: []string{"--max-size", "2KiB", v + "broken.jsonl"}, exit: 2, modes: []string{"pipe", "tty", "json"},
+			stderr: "error: 6 unreadable inputs (see the rows above)"},
+		{name: "missing-file", run: verifyRun{env: withSecret}, args: []string{v + "good.jsonl", v + "no-such-file.jsonl"}, exit: 2, modes: []string{"pipe", "json"},
+			stderr: "error: 1 unreadable input"},
+		{name: "stdin", run: verifyRun{env: withSecret, stdin: mustRead(t, v+"captures.jsonl")}, args: []string{"-"}, exit: 0, modes: []string{"pipe"}},
+		{name: "stdin-pretty", run: verifyRun{env: withSecret, stdin: mustRead(t, v+"pretty.json")}, args: nil, exit: 0, modes: []string{"pipe"}},
+		{name: "secret-whitespace", run: verifyRun{env: map[string]string{}, files: map[string]string{"secret.txt": fixtureSecret + " \n"}},
+			args: []string{"--secret-file", "secret.txt", v + "good.jsonl"}, exit: 1, modes: []string{"pipe"}, stderr: "leading or trailing whitespace"},
+	}
+	for _, tt := range tests {
+		for _, mode := range tt.modes {
+			t.Run(tt.name+"/"+mode, func(t *testing.T) {
+				vr := tt.run
+				args := append([]string{"verify"}, tt.args...)
+				switch mode {
+				case "tty":
+					vr.tty = true
+					args = append(args, "--color", "never")
+				case "tty-color":
+					vr.tty, vr.color = true, true
+				case "json":
+					args = append(args, "-o", "json")
+				}
+				code, out, errOut := vr.run(t, args...)
+				if code != tt.exit {
+					t.Errorf("exit %d, want %d\nstderr: %s", code, tt.exit, errOut)
+				}
+				if tt.stderr == "" && errOut != "" {
+					t.Errorf("unexpected stderr: %q", errOut)
+				}
+				if tt.stderr != "" && !strings.Contains(errOut, tt.stderr) {
+					t.Errorf("stderr %q does not hold %q", errOut, tt.stderr)
+				}
+				if mode != "tty-color" && strings.Contains(out, "\x1b[") {
+					t.Errorf("%s output has escape codes", mode)
+				}
+				if mode == "tty-color" && !strings.Contains(out, "\x1b[") {
+					t.Errorf("forced colour has no escape codes")
+				}
+				if mode == "pipe" || mode == "json" {
+					checkVerifyStreamShape(t, mode, out)
+				}
+				checkVerifyGolden(t, tt.name+"."+mode, out)
+			})
+		}
+	}
+}
+
+// repoRoot is the repository root, whatever the current directory.
+var repoRoot = func() string {
+	abs, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		panic(err)
+	}
+	return abs
+}()
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repoRoot, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// checkVerifyStreamShape asserts the machine-facing contracts: piped rows
+// have four tab-separated cells and the summary starts "N passed, M failed";
+// -o json lines unmarshal into the documented schema.
+func checkVerifyStreamShape(t *testing.T, mode, out string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	last := lines[len(lines)-1]
+	if mode == "pipe" {
+		for _, l := range lines[:len(lines)-1] {
+			if n := strings.Count(l, "\t"); n != 3 {
+				t.Errorf("row %q has %d tabs, want 3", l, n)
+			}
+		}
+		var p, f int
+		if _, err := fmt.Sscanf(last, "%d passed, %d failed", &p, &f); err != nil {
+			t.Errorf("closing line %q does not start with \"N passed, M failed\"", last)
+		}
+		return
+	}
+	for _, l := range lines[:len(lines)-1] {
+		var row map[string]any
+		if err := json.Unmarshal([]byte(l), &row); err != nil {
+			t.Fatalf("row is not JSON: %v: %s", err, l)
+		}
+		for _, k := range []string{"file", "line", "event", "verdict", "signature", "reasons", "unreadable", "redelivery_of"} {
+			if _, ok := row[k]; !ok {
+				t.Errorf("row lacks %q: %s", k, l)
+			}
+		}
+		switch row["verdict"] {
+		case "PASS", "WARN", "FAIL":
+		default:
+			t.Errorf("verdict %v", row["verdict"])
+		}
+	}
+	var sum struct {
+		Summary *struct{ Passed, Failed, Warned, Unreadable, Redeliveries int }
+	}
+	if err := json.Unmarshal([]byte(last), &sum); err != nil || sum.Summary == nil {
+		t.Errorf("last line is not the summary: %s", last)
+	}
+}
+
+func TestVerifyNoInputOnTTYIsUsageError(t *testing.T) {
+	code, out, errOut := verifyRun{tty: true}.run(t, "verify")
+	if code != ExitUsage || out != "" {
+		t.Fatalf("exit %d, stdout %q", code, out)
+	}
+	if !strings.Contains(errOut, "no input") || !strings.Contains(errOut, "--help") {
+		t.Fatalf("stderr %q", errOut)
+	}
+}
+
+func verifyFactory() *Factory {
+	ios, _, _, _ := ui.Test()
+	return New(ios)
+}
+
+func TestVerifyEmptyInputIsUnreadable(t *testing.T) {
+	code, out, errOut := verifyRun{env: withSecret, stdin: "\n  \r\n"}.run(t, "verify")
+	if code != ExitUsage || out != "0 passed, 0 failed, 0 warned\n" || !strings.Contains(errOut, "no callback payloads") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+func TestVerifyFlags(t *testing.T) {
+	var got *verifyOptions
+	cmd := newVerifyCmd(verifyFactory(), func(o *verifyOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--max-age", "90s", "--max-size", "64KiB", "--strict", "--allow-unknown", "--require-signature", "a.jsonl", "dir"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.MaxAge != 90*time.Second || got.MaxSize != "64KiB" || !got.Strict || !got.AllowUnknown || !got.RequireSignature ||
+		strings.Join(got.Inputs, ",") != "a.jsonl,dir" {
+		t.Fatalf("options %+v", got)
+	}
+	for _, tt := range []struct {
+		in   string
+		want int64
+	}{{"1MiB", 1 << 20}, {"512KiB", 512 << 10}, {"65536", 65536}, {"2m", 2 << 20}, {"64k", 64 << 10}} {
+		if n, err := parseSize(tt.in); err != nil || n != tt.want {
+			t.Errorf("parseSize(%q) = %d, %v", tt.in, n, err)
+		}
+	}
+	for _, bad := range []string{"", "0", "-1", "lots", "2GiB"} {
+		if _, err := parseSize(bad); err == nil {
+			t.Errorf("parseSize(%q) accepted", bad)
+		}
+	}
+}
+
+func TestVerifyBadFlagValues(t *testing.T) {
+	for _, args := range [][]string{
+		{"verify", "--max-size", "huge", "x"},
+		{"verify", "--max-age", "-5m", "x"},
+	} {
+		code, _, errOut := verifyRun{}.run(t, args...)
+		if code != ExitUsage || !strings.Contains(errOut, "--help") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+}
+
+// TestVerifyLargeInputStreams runs the command over many lines and checks
+// counts and order (the engine test covers memory).
+func TestVerifyLargeInputStreams(t *testing.T) {
+	good := strings.Split(strings.TrimSpace(mustRead(t, "testdata/verify/good.jsonl")), "\n")
+	var in bytes.Buffer
+	const n = 5000
+	for i := 0; i < n; i++ {
+		in.WriteString(good[i%len(good)] + "\n")
+	}
+	code, out, _ := verifyRun{env: withSecret, stdin: in.String()}.run(t, "verify", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	line := 0
+	for sc.Scan() {
+		var row struct {
+			Line         int
+			RedeliveryOf *string `json:"redelivery_of"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+			t.Fatal(err)
+		}
+		if line++; line <= n && row.Line != line {
+			t.Fatalf("row %d reports line %d: results out of order", line, row.Line)
+		}
+		if line > len(good) && line <= n && row.RedeliveryOf == nil {
+			t.Fatalf("line %d repeats line %d but is not flagged", line, (line-1)%len(good)+1)
+		}
+	}
+	if line != n+1 {
+		t.Fatalf("%d lines, want %d rows and a summary", line, n)
+	}
+}

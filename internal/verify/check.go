@@ -1,0 +1,280 @@
+package verify
+
+import (
+	"bytes"
+	"errors"
+	"hash/maphash"
+	"strconv"
+	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/capture"
+	"github.com/zegocb/zegocb/internal/signature"
+)
+
+// checker holds what every worker shares (read-only during a run).
+type checker struct {
+	opts *Options
+	now  time.Time
+	seed maphash.Seed
+}
+
+func newChecker(opts *Options) *checker {
+	return &checker{opts: opts, now: opts.Now(), seed: maphash.MakeSeed()}
+}
+
+// state is one worker's scratch space, reused from payload to payload.
+type state struct {
+	errs, warns, notes []string
+	payload            callback.Payload
+}
+
+func (c *checker) newState() *state { return &state{} }
+
+func (c *checker) checkBatch(st *state, b *batch) {
+	if cap(b.results) < len(b.items) {
+		b.results = make([]Result, len(b.items))
+	}
+	b.results = b.results[:len(b.items)]
+	for i := range b.items {
+		it := &b.items[i]
+		r := &b.results[i]
+		reasons := r.Reasons[:0]
+		*r = Result{File: b.file, Line: it.line, Signature: SigUnchecked, Reasons: reasons}
+		if it.errMsg != "" {
+			r.unreadable(it.errMsg)
+			continue
+		}
+		c.check(st, r, b.buf[it.start:it.end], it.torn)
+	}
+}
+
+func (r *Result) unreadable(msg string) {
+	r.Unreadable = true
+	r.Verdict = Fail
+	r.Reasons = append(r.Reasons, msg)
+}
+
+// CheckPayload checks one payload (a callback body or a capture record line)
+// as Run would, without dedup. It is exported for tests and fuzzing.
+func CheckPayload(opts Options, data []byte, lastLine bool) Result {
+	opts.defaults()
+	c := newChecker(&opts)
+	r := Result{Signature: SigUnchecked, Line: 1}
+	c.check(c.newState(), &r, data, lastLine)
+	return r
+}
+
+// check fills r for one payload. data is only valid during the call.
+func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
+	st.errs, st.warns, st.notes = st.errs[:0], st.warns[:0], st.notes[:0]
+	defer func() { c.finish(st, r) }()
+
+	if len(data) == 0 {
+		r.Unreadable = true
+		st.errs = append(st.errs, "unreadable: empty body")
+		return
+	}
+	if torn && data[0] == '{' && !gjson.ValidBytes(data) {
+		r.Unreadable = true
+		st.errs = append(st.errs, "unreadable: torn last line: the input ends in the middle of a JSON object with no final newline "+
+			"(what a killed `listen --save` leaves); the lines before it are intact")
+		return
+	}
+
+	body := data
+	p, err := c.parse(st, body, "")
+	isRecord := false
+	var received time.Time
+	if err == nil && hasKey(p, "received_at") && capture.IsRecordKeys(func(k string) bool { return hasKey(p, k) }) {
+		// A capture record: check the body it holds, as received.
+		isRecord = true
+		rec, rerr := capture.EssentialsFrom(func(k string) (string, string, bool) {
+			v, ok := p.Get(k)
+			return v.Raw, v.Text, ok
+		})
+		if rerr != nil {
+			r.Unreadable = true
+			st.errs = append(st.errs, "unreadable: capture record: "+rerr.Error())
+			return
+		}
+		received, body = rec.ReceivedAt, rec.Body
+		p, err = c.parse(st, body, rec.ContentType)
+	}
+	if err != nil {
+		r.Unreadable = true
+		msg := err.Error()
+		if errors.Is(err, callback.ErrEmpty) {
+			msg = "empty body"
+		}
+		if b := firstByte(body); b != '{' && b != '[' && b != '"' && b != '%' && !bytes.ContainsRune(body, '=') && strings.Contains(msg, "invalid JSON") {
+			msg = "neither JSON nor a form body"
+		}
+		if isRecord {
+			msg = "captured body: " + msg
+		}
+		st.errs = append(st.errs, "unreadable: "+msg)
+		return
+	}
+
+	// Event and schema.
+	name := p.EventName()
+	var ev *callback.Event
+	switch {
+	case name == "":
+		if _, _, ok := p.GetFold("event"); ok {
+			st.errs = append(st.errs, "event field is empty")
+		} else {
+			st.errs = append(st.errs, "no event field: not a ZEGO callback body")
+		}
+	default:
+		var known bool
+		ev, known = c.opts.Catalog.Lookup(name)
+		if known {
+			r.Event = ev.Name
+			for _, pr := range ev.Check(p) {
+				if pr.Severity == callback.Error {
+					st.errs = append(st.errs, pr.String())
+				} else {
+					st.warns = append(st.warns, pr.String())
+				}
+			}
+		} else {
+			r.Event = strings.Clone(name)
+			if c.opts.AllowUnknown {
+				st.notes = append(st.notes, "unknown event "+strconv.Quote(name)+": schema not checked (--allow-unknown)")
+			} else {
+				st.errs = append(st.errs, "unknown event "+strconv.Quote(name)+" (--allow-unknown accepts it)")
+			}
+		}
+	}
+
+	// Signature.
+	in := callback.SignatureInput(ev, p, c.opts.Secret)
+	if in.HasNonce && in.HasSignature && in.Nonce != "" && in.Signature != "" {
+		var h maphash.Hash
+		h.SetSeed(c.seed)
+		h.WriteString(in.Nonce)
+		h.WriteByte(0)
+		h.WriteString(in.Signature)
+		r.key, r.hasKey = h.Sum64(), true
+	}
+	if c.opts.Secret == "" {
+		if c.opts.RequireSignature {
+			st.errs = append(st.errs, "signature unchecked: no callback secret configured (--require-signature)")
+		}
+	} else {
+		in.OtherSecrets = c.opts.OtherSecrets
+		res := signature.Check(in)
+		switch res.Reason {
+		case signature.OK:
+			r.Signature = SigOK
+		case signature.MissingSignature, signature.MissingTimestamp, signature.MissingNonce:
+			r.Signature, r.SignatureReason = SigMissing, res.Reason
+			if ev == nil { // for a known event the schema check already said which field is missing
+				st.errs = append(st.errs, "signature: "+res.Detail)
+			}
+		default:
+			r.Signature, r.SignatureReason = SigBad, res.Reason
+			st.errs = append(st.errs, "signature: "+res.Detail)
+		}
+	}
+
+	// Timestamp age.
+	if in.HasTimestamp && in.Timestamp != "" {
+		ref, refName := c.now, "now"
+		if isRecord && !received.IsZero() {
+			ref, refName = received, "received_at"
+		}
+		c.checkAge(st, in.Timestamp, ref, refName)
+	}
+}
+
+// parse parses body with the callback codec. JSON bodies, the bulk of any
+// capture, take the reusing path: the payload's strings point into body
+// (through unsafe.String, no copy), which stays unchanged until check
+// returns; nothing that outlives check keeps them (Result strings are
+// copies or catalog constants).
+func (c *checker) parse(st *state, body []byte, contentType string) (*callback.Payload, error) {
+	if len(body) == 0 || callback.Detect(body, contentType) != callback.FormatJSON {
+		return callback.Parse(body, contentType)
+	}
+	p := &st.payload
+	if err := callback.ParseJSONInto(p, unsafe.String(&body[0], len(body))); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func firstByte(b []byte) byte {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return c
+		}
+	}
+	return 0
+}
+
+func hasKey(p *callback.Payload, key string) bool {
+	for i := range p.Entries {
+		if p.Entries[i].Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *checker) checkAge(st *state, ts string, ref time.Time, refName string) {
+	n, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		if c.opts.MaxAge > 0 {
+			st.errs = append(st.errs, "timestamp "+strconv.Quote(ts)+" is not a Unix time: cannot check --max-age")
+		}
+		return
+	}
+	var t time.Time
+	if n > 1e11 || n < -1e11 { // 12+ digits: milliseconds
+		t = time.UnixMilli(n)
+	} else {
+		t = time.Unix(n, 0)
+	}
+	age := ref.Sub(t)
+	switch {
+	case age < -time.Minute:
+		st.warns = append(st.warns, "timestamp is "+(-age).Round(time.Second).String()+" in the future (relative to "+refName+"): sender clock skew?")
+	case c.opts.MaxAge > 0 && age > c.opts.MaxAge:
+		st.errs = append(st.errs, "timestamp is "+age.Round(time.Second).String()+" old (relative to "+refName+"), over --max-age "+c.opts.MaxAge.String())
+	}
+}
+
+// finish sets the verdict and the ordered reasons.
+func (c *checker) finish(st *state, r *Result) {
+	if c.opts.Strict && len(st.warns) > 0 {
+		for _, w := range st.warns {
+			st.errs = append(st.errs, w+" (--strict)")
+		}
+		st.warns = st.warns[:0]
+	}
+	switch {
+	case len(st.errs) > 0:
+		r.Verdict = Fail
+	case len(st.warns) > 0:
+		r.Verdict = Warn
+	default:
+		r.Verdict = Pass
+	}
+	if len(st.errs)+len(st.warns)+len(st.notes) == 0 {
+		return
+	}
+	r.Reasons = append(r.Reasons, st.errs...)
+	for _, w := range st.warns {
+		r.Reasons = append(r.Reasons, "warning: "+w)
+	}
+	for _, n := range st.notes {
+		r.Reasons = append(r.Reasons, "note: "+n)
+	}
+}
