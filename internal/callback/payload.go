@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 )
@@ -245,6 +246,21 @@ func Parse(body []byte, contentType string) (*Payload, error) {
 		return ParseURLEncodedJSON(body)
 	}
 	return ParseJSON(body)
+}
+
+// ParseOwned is Parse for a body handed over to the payload: the caller
+// never modifies it afterwards. A JSON body is then parsed in place (the
+// payload's strings point into body) instead of from a copy.
+func ParseOwned(body []byte, contentType string) (*Payload, error) {
+	if len(body) == 0 || Detect(body, contentType) != FormatJSON {
+		return Parse(body, contentType)
+	}
+	p, err := parseJSONString(unsafe.String(unsafe.SliceData(body), len(body)))
+	if err != nil {
+		return nil, err
+	}
+	p.Body = body
+	return p, nil
 }
 
 // ParseJSON parses a JSON object body.

@@ -3,6 +3,8 @@ package callback
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -174,5 +176,34 @@ func TestUnescape(t *testing.T) {
 	}
 	if !LooksURLEncoded("rtmp%3A%2F%2Fx") || LooksURLEncoded("100%") || LooksURLEncoded("plain") {
 		t.Fatal("LooksURLEncoded")
+	}
+}
+
+// ParseOwned gives what Parse gives, for every format and for errors.
+func TestParseOwnedMatchesParse(t *testing.T) {
+	e, _ := Default().Lookup("stream_create")
+	good := e.Sample(SampleOptions{})
+	cases := []struct{ body, ct string }{
+		{string(good.JSON()), "application/json"},
+		{string(good.Form()), "application/x-www-form-urlencoded"},
+		{string(good.Encode(FormatURLEncodedJSON)), ""},
+		{`{"event":"a\u00e9\n","n":1.5e3,"o":{"x":[1,2]},"b":true,"z":null}`, ""},
+		{`{"event":"x",}`, "application/json"},
+		{"\xef\xbb\xbf{}", ""},
+		{"", ""},
+		{"   ", "application/json"},
+		{`["not an object"]`, ""},
+		{"{\"a\":\"\xff\"}", ""},
+	}
+	for _, c := range cases {
+		want, wantErr := Parse([]byte(c.body), c.ct)
+		got, gotErr := ParseOwned([]byte(c.body), c.ct)
+		if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
+			t.Errorf("%q: error %v, Parse gives %v", c.body, gotErr, wantErr)
+			continue
+		}
+		if wantErr == nil && (!reflect.DeepEqual(want.Entries, got.Entries) || want.Format != got.Format || string(want.Body) != string(got.Body)) {
+			t.Errorf("%q: ParseOwned differs from Parse:\n%+v\n%+v", c.body, got, want)
+		}
 	}
 }

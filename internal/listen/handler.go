@@ -270,7 +270,8 @@ func (h *Handler) reject(r *http.Request, status int) {
 // judge parses, verifies and labels ev, and decides the answer.
 func (h *Handler) judge(ev *Event) {
 	ev.Status, ev.Answer = http.StatusOK, h.cfg.ReplyBody
-	p, err := callback.Parse(ev.Body, ev.ContentType)
+	p, err := callback.ParseOwned(ev.Body, ev.ContentType) // ev.Body is ours and never written
+
 	if err != nil {
 		ev.ParseErr = err
 		ev.Sig = SigUnchecked
