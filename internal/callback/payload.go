@@ -255,12 +255,30 @@ func ParseOwned(body []byte, contentType string) (*Payload, error) {
 	if len(body) == 0 || Detect(body, contentType) != FormatJSON {
 		return Parse(body, contentType)
 	}
-	p, err := parseJSONString(unsafe.String(unsafe.SliceData(body), len(body)))
-	if err != nil {
+	p := &Payload{Entries: make([]Entry, 0, 32)}
+	if err := ParseOwnedInto(p, body, contentType); err != nil {
 		return nil, err
 	}
-	p.Body = body
 	return p, nil
+}
+
+// ParseOwnedInto is ParseOwned into p, reusing p's Entries storage, for a
+// caller that recycles payloads. After an error p holds no entries.
+func ParseOwnedInto(p *Payload, body []byte, contentType string) error {
+	if len(body) == 0 || Detect(body, contentType) != FormatJSON {
+		q, err := Parse(body, contentType)
+		if err != nil {
+			p.Entries, p.Body = p.Entries[:0], nil
+			return err
+		}
+		*p = *q
+		return nil
+	}
+	if err := ParseJSONInto(p, unsafe.String(unsafe.SliceData(body), len(body))); err != nil {
+		return err
+	}
+	p.Body = body
+	return nil
 }
 
 // ParseJSON parses a JSON object body.
@@ -275,8 +293,7 @@ func ParseJSON(body []byte) (*Payload, error) {
 }
 
 func parseJSONString(s string) (*Payload, error) {
-	// The largest catalog event (stream_create) has 26 fields.
-	p := &Payload{Entries: make([]Entry, 0, 32)}
+	p := &Payload{Entries: make([]Entry, 0, 32)} // stream_create has 26 fields
 	if err := ParseJSONInto(p, s); err != nil {
 		return nil, err
 	}

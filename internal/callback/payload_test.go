@@ -179,7 +179,7 @@ func TestUnescape(t *testing.T) {
 	}
 }
 
-// ParseOwned gives what Parse gives, for every format and for errors.
+// ParseOwned and ParseOwnedInto (over a used payload) give what Parse gives, for every format and for errors.
 func TestParseOwnedMatchesParse(t *testing.T) {
 	e, _ := Default().Lookup("stream_create")
 	good := e.Sample(SampleOptions{})
@@ -198,6 +198,14 @@ func TestParseOwnedMatchesParse(t *testing.T) {
 	for _, c := range cases {
 		want, wantErr := Parse([]byte(c.body), c.ct)
 		got, gotErr := ParseOwned([]byte(c.body), c.ct)
+		reused := &Payload{Entries: []Entry{{Key: "stale"}}, Body: []byte("stale")}
+		if err := ParseOwnedInto(reused, []byte(c.body), c.ct); fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Errorf("%q: ParseOwnedInto error %v, Parse gives %v", c.body, err, wantErr)
+		} else if err != nil && len(reused.Entries) != 0 {
+			t.Errorf("%q: ParseOwnedInto left %d entries after an error", c.body, len(reused.Entries))
+		} else if err == nil && !reflect.DeepEqual(want.Entries, reused.Entries) {
+			t.Errorf("%q: ParseOwnedInto differs from Parse", c.body)
+		}
 		if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
 			t.Errorf("%q: error %v, Parse gives %v", c.body, gotErr, wantErr)
 			continue

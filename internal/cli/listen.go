@@ -278,6 +278,7 @@ func runListen(opts *listenOptions) error {
 		ReplyBody:     reply,
 		Now:           f.Now,
 		SkipCheck:     f.Global.Quiet && !f.JSON(), // -q shows no schema problems
+		ReusePayloads: quiet != nil,                // -q renders each event in emit and keeps nothing
 		FailFirst:     opts.FailFirst,
 		Status:        opts.Status,
 		Delay:         opts.Delay,

@@ -41,6 +41,12 @@ type Config struct {
 	// SkipCheck leaves Event.Problems empty: the catalog schema check is
 	// not run (for callers that do not show problems, e.g. listen -q).
 	SkipCheck bool
+	// ReusePayloads tells ServeHTTP that emit keeps nothing of an Event's
+	// Payload once it returns (listen -q renders the event there and then),
+	// so the payload's storage is reused for a later request. Strings taken
+	// from the payload stay valid: they point into Event.Body, which is
+	// never reused.
+	ReusePayloads bool
 
 	// The fields below are used by ServeHTTP only (callers of Inspect and
 	// Answer apply their own policy). Zero values change nothing.
@@ -195,6 +201,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.Answer(w, ev, status, body)
+	if h.cfg.ReusePayloads && ev.Payload != nil {
+		putPayload(ev.Payload)
+	}
+}
+
+// payloads recycles parsed payloads when Config.ReusePayloads is set.
+var payloads = sync.Pool{New: func() any {
+	return &callback.Payload{Entries: make([]callback.Entry, 0, 32)} // stream_create has 26 fields
+}}
+
+func putPayload(p *callback.Payload) {
+	if cap(p.Entries) > 256 {
+		return
+	}
+	clear(p.Entries) // hold no request's strings while pooled
+	p.Entries, p.Body = p.Entries[:0], nil
+	payloads.Put(p)
 }
 
 func wait(ctx context.Context, d time.Duration) {
@@ -270,8 +293,19 @@ func (h *Handler) reject(r *http.Request, status int) {
 // judge parses, verifies and labels ev, and decides the answer.
 func (h *Handler) judge(ev *Event) {
 	ev.Status, ev.Answer = http.StatusOK, h.cfg.ReplyBody
-	p, err := callback.ParseOwned(ev.Body, ev.ContentType) // ev.Body is ours and never written
-
+	var (
+		p   *callback.Payload
+		err error
+	)
+	// ev.Body is ours and never written again: parse it in place.
+	if h.cfg.ReusePayloads {
+		p = payloads.Get().(*callback.Payload)
+		if err = callback.ParseOwnedInto(p, ev.Body, ev.ContentType); err != nil {
+			putPayload(p)
+		}
+	} else {
+		p, err = callback.ParseOwned(ev.Body, ev.ContentType)
+	}
 	if err != nil {
 		ev.ParseErr = err
 		ev.Sig = SigUnchecked

@@ -77,8 +77,8 @@ func BenchmarkHandlerPieces(b *testing.B) {
 			d.record(n.Text+"\x00"+s.Text, now)
 		}
 	})
-	b.Run("handler", func(b *testing.B) {
-		h := NewHandler(Config{Secret: testSecret, SkipCheck: true}, nil)
+	handler := func(b *testing.B, cfg Config) {
+		h := NewHandler(cfg, nil)
 		w := &nopWriter{h: http.Header{}}
 		rd := new(bytes.Reader)
 		req := r.Clone(r.Context())
@@ -89,6 +89,10 @@ func BenchmarkHandlerPieces(b *testing.B) {
 			req.Body, req.ContentLength = io.NopCloser(rd), int64(len(body))
 			h.ServeHTTP(w, req)
 		}
+	}
+	b.Run("handler", func(b *testing.B) { handler(b, Config{Secret: testSecret, SkipCheck: true}) })
+	b.Run("handler-reuse", func(b *testing.B) {
+		handler(b, Config{Secret: testSecret, SkipCheck: true, ReusePayloads: true})
 	})
 }
 
