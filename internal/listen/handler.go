@@ -134,6 +134,8 @@ type Handler struct {
 	cfg  Config
 	emit func(Event)
 
+	replySniffsPlain bool // net/http labels cfg.ReplyBody text/plain; charset=utf-8 itself
+
 	seq   atomic.Int64
 	seen  *deliveries
 	fails *deliveries // deliveries per Key, for FailFirst
@@ -157,7 +159,8 @@ func NewHandler(cfg Config, emit func(Event)) *Handler {
 	if emit == nil {
 		emit = func(Event) {}
 	}
-	return &Handler{cfg: cfg, emit: emit, seen: newDeliveries(4096), fails: newDeliveries(4096)}
+	return &Handler{cfg: cfg, emit: emit, seen: newDeliveries(4096), fails: newDeliveries(4096),
+		replySniffsPlain: cfg.ReplyBody != "" && http.DetectContentType([]byte(cfg.ReplyBody)) == plainText[0]}
 }
 
 // ServeHTTP implements http.Handler: Inspect, then the configured policy
@@ -273,15 +276,14 @@ func (h *Handler) Inspect(w http.ResponseWriter, r *http.Request) *Event {
 // readBody reads at most max bytes, in one allocation when the request
 // announces its length (net/http never reads past Content-Length).
 func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
-	rd := http.MaxBytesReader(w, r.Body, max)
 	if n := r.ContentLength; n > 0 && n <= max {
-		buf := make([]byte, n)
-		if _, err := io.ReadFull(rd, buf); err != nil {
+		buf := make([]byte, n) // net/http's body ends at Content-Length
+		if _, err := io.ReadFull(r.Body, buf); err != nil {
 			return nil, err
 		}
 		return buf, nil
 	}
-	return io.ReadAll(rd)
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 }
 
 func (h *Handler) reject(r *http.Request, status int) {
@@ -349,7 +351,12 @@ func (h *Handler) judge(ev *Event) {
 // Answer writes the answer and emits the event.
 func (h *Handler) Answer(w http.ResponseWriter, ev *Event, status int, body string) {
 	ev.Status, ev.Answer = status, body
-	w.Header()["Content-Type"] = plainText
+	// Every answer is text/plain. net/http infers that itself for a body
+	// it would sniff as such (the default "1"), and touching w.Header()
+	// makes WriteHeader copy the header map: skip it when it is not needed.
+	if body != h.cfg.ReplyBody || !h.replySniffsPlain {
+		w.Header()["Content-Type"] = plainText
+	}
 	w.WriteHeader(status)
 	io.WriteString(w, body)
 	ev.Latency = h.cfg.Now().Sub(ev.Received)
