@@ -2,7 +2,7 @@
 # Throughput and durability of `zegocb listen -q --save FILE` against a bare
 # Go net/http handler, side by side, alternating, with wrk.
 #
-#   bench/listen/run.sh                  # 2 rounds of 10 s each per server
+#   bench/listen/run.sh                  # 3 rounds of 10 s each per server
 #   DURATION=5s ROUNDS=1 bench/listen/run.sh
 #   PROFILE_DIR=/tmp/prof bench/listen/run.sh   # also write pprof CPU profiles:
 #       bare-N.pprof and listen-N.pprof per round, through $BARE_CPUPROFILE and
@@ -19,7 +19,7 @@ set -euo pipefail
 [ -n "${PROFILE_DIR:-}" ] && mkdir -p "$PROFILE_DIR" && PROFILE_DIR=$(cd "$PROFILE_DIR" && pwd)
 
 DURATION=${DURATION:-10s}
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-64}
 BODIES=${BODIES:-20000}
