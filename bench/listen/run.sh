@@ -2,8 +2,12 @@
 # Throughput and durability of `zegocb listen -q --save FILE` against a bare
 # Go net/http handler, side by side, alternating, with wrk.
 #
-#   bench/listen/run.sh                  # 2 rounds of 10 s each per server
+#   bench/listen/run.sh                  # 3 rounds of 10 s each per server
 #   DURATION=5s ROUNDS=1 bench/listen/run.sh
+#   PROFILE_DIR=/tmp/prof bench/listen/run.sh   # also write pprof CPU profiles:
+#       bare-N.pprof and listen-N.pprof per round, through $BARE_CPUPROFILE and
+#       $ZEGOCB_CPUPROFILE (listen reads it and writes the profile on shutdown);
+#       look with: go tool pprof -top FILE
 #
 # Prints requests/s for both, the ratio (target: listen >= 70% of bare),
 # wrk's non-2xx count (target: 0), and checks the capture file: its line
@@ -12,9 +16,10 @@
 # flight when wrk stopped (answered by listen, never read by wrk; at most
 # the connection count).
 set -euo pipefail
+[ -n "${PROFILE_DIR:-}" ] && mkdir -p "$PROFILE_DIR" && PROFILE_DIR=$(cd "$PROFILE_DIR" && pwd)
 
 DURATION=${DURATION:-10s}
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-64}
 BODIES=${BODIES:-20000}
@@ -75,7 +80,8 @@ printf '%-6s %-34s %9s %10s %8s %7s %7s %9s %9s\n' round server requests req/s c
 sum_bare=0; sum_listen=0; bad=0
 for round in $(seq 1 "$ROUNDS"); do
   # bare handler
-  "$work/bare" 127.0.0.1:0 2>"$work/bare.err" & pids+=($!); bpid=$!
+  BARE_CPUPROFILE=${PROFILE_DIR:+$PROFILE_DIR/bare-$round.pprof} \
+    "$work/bare" 127.0.0.1:0 2>"$work/bare.err" & pids+=($!); bpid=$!
   addr=$(wait_addr "$work/bare.err")
   t0=$(cpu_ticks "$bpid")
   read -r req rps non2xx errs < <(run_wrk "http://$addr/")
@@ -86,6 +92,7 @@ for round in $(seq 1 "$ROUNDS"); do
 
   # zegocb listen -q --save, checking signatures
   cap="$work/cap-$round.jsonl"
+  ZEGOCB_CPUPROFILE=${PROFILE_DIR:+$PROFILE_DIR/listen-$round.pprof} \
   ZEGO_CALLBACK_SECRET=$SECRET "$work/zegocb" listen -q --addr 127.0.0.1:0 --save "$cap" \
     >"$work/listen-$round.out" 2>"$work/listen-$round.err" & pids+=($!); lpid=$!
   addr=$(wait_addr "$work/listen-$round.err")

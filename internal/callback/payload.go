@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 )
@@ -247,6 +248,39 @@ func Parse(body []byte, contentType string) (*Payload, error) {
 	return ParseJSON(body)
 }
 
+// ParseOwned is Parse for a body handed over to the payload: the caller
+// never modifies it afterwards. A JSON body is then parsed in place (the
+// payload's strings point into body) instead of from a copy.
+func ParseOwned(body []byte, contentType string) (*Payload, error) {
+	if len(body) == 0 || Detect(body, contentType) != FormatJSON {
+		return Parse(body, contentType)
+	}
+	p := &Payload{Entries: make([]Entry, 0, 32)}
+	if err := ParseOwnedInto(p, body, contentType); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// ParseOwnedInto is ParseOwned into p, reusing p's Entries storage, for a
+// caller that recycles payloads. After an error p holds no entries.
+func ParseOwnedInto(p *Payload, body []byte, contentType string) error {
+	if len(body) == 0 || Detect(body, contentType) != FormatJSON {
+		q, err := Parse(body, contentType)
+		if err != nil {
+			p.Entries, p.Body = p.Entries[:0], nil
+			return err
+		}
+		*p = *q
+		return nil
+	}
+	if err := ParseJSONInto(p, unsafe.String(unsafe.SliceData(body), len(body))); err != nil {
+		return err
+	}
+	p.Body = body
+	return nil
+}
+
 // ParseJSON parses a JSON object body.
 func ParseJSON(body []byte) (*Payload, error) {
 	s := string(body)
@@ -259,7 +293,7 @@ func ParseJSON(body []byte) (*Payload, error) {
 }
 
 func parseJSONString(s string) (*Payload, error) {
-	p := &Payload{Entries: make([]Entry, 0, 24)}
+	p := &Payload{Entries: make([]Entry, 0, 32)} // stream_create has 26 fields
 	if err := ParseJSONInto(p, s); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,8 @@ package callback
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -174,5 +176,42 @@ func TestUnescape(t *testing.T) {
 	}
 	if !LooksURLEncoded("rtmp%3A%2F%2Fx") || LooksURLEncoded("100%") || LooksURLEncoded("plain") {
 		t.Fatal("LooksURLEncoded")
+	}
+}
+
+// ParseOwned and ParseOwnedInto (over a used payload) give what Parse gives, for every format and for errors.
+func TestParseOwnedMatchesParse(t *testing.T) {
+	e, _ := Default().Lookup("stream_create")
+	good := e.Sample(SampleOptions{})
+	cases := []struct{ body, ct string }{
+		{string(good.JSON()), "application/json"},
+		{string(good.Form()), "application/x-www-form-urlencoded"},
+		{string(good.Encode(FormatURLEncodedJSON)), ""},
+		{`{"event":"a\u00e9\n","n":1.5e3,"o":{"x":[1,2]},"b":true,"z":null}`, ""},
+		{`{"event":"x",}`, "application/json"},
+		{"\xef\xbb\xbf{}", ""},
+		{"", ""},
+		{"   ", "application/json"},
+		{`["not an object"]`, ""},
+		{"{\"a\":\"\xff\"}", ""},
+	}
+	for _, c := range cases {
+		want, wantErr := Parse([]byte(c.body), c.ct)
+		got, gotErr := ParseOwned([]byte(c.body), c.ct)
+		reused := &Payload{Entries: []Entry{{Key: "stale"}}, Body: []byte("stale")}
+		if err := ParseOwnedInto(reused, []byte(c.body), c.ct); fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Errorf("%q: ParseOwnedInto error %v, Parse gives %v", c.body, err, wantErr)
+		} else if err != nil && len(reused.Entries) != 0 {
+			t.Errorf("%q: ParseOwnedInto left %d entries after an error", c.body, len(reused.Entries))
+		} else if err == nil && !reflect.DeepEqual(want.Entries, reused.Entries) {
+			t.Errorf("%q: ParseOwnedInto differs from Parse", c.body)
+		}
+		if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
+			t.Errorf("%q: error %v, Parse gives %v", c.body, gotErr, wantErr)
+			continue
+		}
+		if wantErr == nil && (!reflect.DeepEqual(want.Entries, got.Entries) || want.Format != got.Format || string(want.Body) != string(got.Body)) {
+			t.Errorf("%q: ParseOwned differs from Parse:\n%+v\n%+v", c.body, got, want)
+		}
 	}
 }

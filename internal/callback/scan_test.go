@@ -60,3 +60,19 @@ func checkScanAgrees(t *testing.T, s string) {
 		t.Errorf("fast path refused valid %q (falls back, but should not need to)", s)
 	}
 }
+
+// BenchmarkParseJSON: the one-pass scanner (what Parse uses) on a signed
+// stream_create body, the largest callback listen sees in bench/listen.
+func BenchmarkParseJSON(b *testing.B) {
+	e, _ := Default().Lookup("stream_create")
+	p := e.Sample(SampleOptions{})
+	e.Stamp(p, "secret", "1700000000", NewNonce())
+	body := p.JSON()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for i := 0; i < b.N; i++ {
+		if _, err := ParseJSON(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -103,20 +103,27 @@ var sensitive = map[string]bool{
 func ScrubHeaders(h http.Header, secret string) map[string][]string {
 	out := make(map[string][]string, len(h))
 	for k, vs := range h {
-		if sensitive[http.CanonicalHeaderKey(k)] {
-			continue
-		}
-		leak := false
-		for _, v := range vs {
-			if secret != "" && strings.Contains(v, secret) {
-				leak = true
-			}
-		}
-		if !leak {
+		if keepHeader(k, vs, secret) {
 			out[k] = append([]string(nil), vs...)
 		}
 	}
 	return out
+}
+
+// keepHeader reports whether a header may be written to a capture: it is
+// not a credential header and no value contains secret.
+func keepHeader(k string, vs []string, secret string) bool {
+	if sensitive[http.CanonicalHeaderKey(k)] {
+		return false
+	}
+	if secret != "" {
+		for _, v := range vs {
+			if strings.Contains(v, secret) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Marshal encodes r as one JSON line (with the trailing newline).

@@ -1,6 +1,8 @@
 package capture
 
 import (
+	"encoding/base64"
+	"net/http"
 	"slices"
 	"strconv"
 	"time"
@@ -72,8 +74,78 @@ func (r *Record) AppendJSON(dst []byte) []byte {
 	return append(dst, '}', '\n')
 }
 
+// AppendRequest appends, as one JSON line, the record that
+// New(r, body, received, secret) with its Answer set to answer (nil: none)
+// would encode to with AppendJSON, byte for byte, without building it: no
+// copy of the headers or the body. listen calls it once per request.
+func AppendRequest(dst []byte, r *http.Request, body []byte, received time.Time, secret string, answer *Answer) []byte {
+	dst = append(dst, `{"v":`...)
+	dst = strconv.AppendInt(dst, Version, 10)
+	dst = append(dst, `,"received_at":"`...)
+	dst = received.UTC().AppendFormat(dst, time.RFC3339Nano)
+	dst = append(dst, '"')
+	if r.RemoteAddr != "" {
+		dst = append(dst, `,"remote_addr":`...)
+		dst = appendJSONString(dst, r.RemoteAddr)
+	}
+	dst = append(dst, `,"method":`...)
+	dst = appendJSONString(dst, r.Method)
+	dst = append(dst, `,"path":`...)
+	dst = appendJSONString(dst, r.URL.RequestURI())
+	var stack [16]string
+	keys := stack[:0]
+	for k, vs := range r.Header {
+		if keepHeader(k, vs, secret) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) > 0 {
+		slices.Sort(keys)
+		dst = append(dst, `,"headers":{`...)
+		for i, k := range keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, k)
+			dst = append(dst, ':')
+			vs := r.Header[k]
+			if len(vs) == 0 { // ScrubHeaders' copy of an empty list is nil
+				dst = append(dst, "null"...)
+				continue
+			}
+			dst = append(dst, '[')
+			for j, v := range vs {
+				if j > 0 {
+					dst = append(dst, ',')
+				}
+				dst = appendJSONString(dst, v)
+			}
+			dst = append(dst, ']')
+		}
+		dst = append(dst, '}')
+	}
+	if utf8.Valid(body) {
+		dst = append(dst, `,"body":`...)
+		dst = appendJSONString(dst, body)
+	} else {
+		dst = append(dst, `,"body":"","body_base64":"`...)
+		dst = base64.StdEncoding.AppendEncode(dst, body)
+		dst = append(dst, '"')
+	}
+	if answer != nil {
+		dst = append(dst, `,"answer":{"status":`...)
+		dst = strconv.AppendInt(dst, int64(answer.Status), 10)
+		if answer.Body != "" {
+			dst = append(dst, `,"body":`...)
+			dst = appendJSONString(dst, answer.Body)
+		}
+		dst = append(dst, '}')
+	}
+	return append(dst, '}', '\n')
+}
+
 // appendJSONString quotes s as encoding/json does with HTML escaping off.
-func appendJSONString(dst []byte, s string) []byte {
+func appendJSONString[S string | []byte](dst []byte, s S) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
@@ -104,7 +176,7 @@ func appendJSONString(dst []byte, s string) []byte {
 			start = i
 			continue
 		}
-		c, size := utf8.DecodeRuneInString(s[i:])
+		c, size := decodeRune(s[i:])
 		if c == utf8.RuneError && size == 1 {
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\ufffd`...)
@@ -123,4 +195,14 @@ func appendJSONString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+func decodeRune[S string | []byte](s S) (rune, int) {
+	switch s := any(s).(type) {
+	case string:
+		return utf8.DecodeRuneInString(s)
+	case []byte:
+		return utf8.DecodeRune(s)
+	}
+	return utf8.RuneError, 1
 }

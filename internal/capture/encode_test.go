@@ -67,4 +67,61 @@ func BenchmarkEncode(b *testing.B) {
 			buf = rec.AppendJSON(buf[:0])
 		}
 	})
+	received := time.Now()
+	b.Run("New+AppendJSON", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf []byte
+		for i := 0; i < b.N; i++ {
+			rec := New(req, body, received, "secret")
+			rec.Answer = &Answer{Status: 200, Body: "1"}
+			buf = rec.AppendJSON(buf[:0])
+		}
+	})
+	b.Run("AppendRequest", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf []byte
+		for i := 0; i < b.N; i++ {
+			buf = AppendRequest(buf[:0], req, body, received, "secret", &Answer{Status: 200, Body: "1"})
+		}
+	})
+}
+
+// AppendRequest must write exactly what New + AppendJSON write.
+func TestAppendRequestMatchesNew(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []string{"a", "Z", "0", " ", "\"", "\\", "\n", "\t", "\x00", "<", "&", "é", "漢", "\u2028", "\xff", "\xe6\xbc", "😀", "s3cret"}
+	str := func() string {
+		var b strings.Builder
+		for n := rng.IntN(10); n > 0; n-- {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		return b.String()
+	}
+	names := []string{"Content-Type", "User-Agent", "Authorization", "Cookie", "X-Api-Key", "x-auth-token", "X-Zego", "X-Trace", "A", "Zz"}
+	for i := 0; i < 3000; i++ {
+		req := httptest.NewRequest("POST", []string{"/", "/zego?x=1", "/a%20b", "/p?"}[i%4], nil)
+		req.RemoteAddr = []string{"", "127.0.0.1:5555", str()}[i%3]
+		for n := rng.IntN(6); n > 0; n-- {
+			req.Header[names[rng.IntN(len(names))]] = append(req.Header[names[rng.IntN(len(names))]], str())
+		}
+		if i%7 == 0 {
+			req.Header["X-Empty"] = nil
+		}
+		if i%11 == 0 {
+			req.Header["X-None"] = []string{}
+		}
+		secret := []string{"", "s3cret"}[i%2]
+		received := time.Date(2025, 3, 14, 9, 26, 53, rng.IntN(1e9), time.FixedZone("x", 3600*(i%3)))
+		body := []byte(str())
+		var answer *Answer
+		if i%3 != 0 {
+			answer = &Answer{Status: 200 + i%300, Body: []string{"", "1", str()}[i%3]}
+		}
+		rec := New(req, body, received, secret)
+		rec.Answer = answer
+		want := rec.AppendJSON(nil)
+		if got := AppendRequest(nil, req, body, received, secret, answer); string(got) != string(want) {
+			t.Fatalf("request %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
 }

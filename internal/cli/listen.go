@@ -10,7 +10,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -199,6 +201,15 @@ func runListen(opts *listenOptions) error {
 	if f.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(listenGCPercent))
 	}
+	// $ZEGOCB_CPUPROFILE=FILE writes a pprof CPU profile of the whole run
+	// (for bench/listen; undocumented in --help on purpose).
+	if path := f.Getenv("ZEGOCB_CPUPROFILE"); path != "" {
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			return inputErrorf("$ZEGOCB_CPUPROFILE: %v", err)
+		}
+		defer stop()
+	}
 
 	var capFile *listen.CaptureFile
 	if opts.Save != "" {
@@ -218,8 +229,27 @@ func runListen(opts *listenOptions) error {
 	}
 	addr := ln.Addr().String()
 
+	mode := renderPretty
+	switch {
+	case f.JSON():
+		mode = renderJSON
+	case f.Global.Quiet:
+		mode = renderQuiet
+	}
+	r := &listenRenderer{
+		mode:    mode,
+		tty:     f.IO.IsStdoutTTY(),
+		color:   f.IO.ColorEnabled(),
+		verbose: f.Global.Verbose,
+		s:       f.IO.Styles(),
+		secret:  secret,
+	}
 	// Everything printed goes through one goroutine, in arrival order.
-	out := newListenOutput()
+	var quiet *listenRenderer
+	if mode == renderQuiet {
+		quiet = r
+	}
+	out := newListenOutput(quiet)
 
 	var fwd *listen.Forwarder
 	if opts.ForwardTo != "" {
@@ -248,6 +278,7 @@ func runListen(opts *listenOptions) error {
 		ReplyBody:     reply,
 		Now:           f.Now,
 		SkipCheck:     f.Global.Quiet && !f.JSON(), // -q shows no schema problems
+		ReusePayloads: quiet != nil,                // -q renders each event in emit and keeps nothing
 		FailFirst:     opts.FailFirst,
 		Status:        opts.Status,
 		Delay:         opts.Delay,
@@ -257,9 +288,13 @@ func runListen(opts *listenOptions) error {
 		},
 	}
 	if capFile != nil {
-		cfg.Save = capFile.Save
+		cfg.Save = capFile.SaveLine
 	}
-	handler := listen.NewHandler(cfg, func(ev listen.Event) { out.send(listenItem{ev: &ev}) })
+	emit := func(ev listen.Event) { out.send(listenItem{ev: &ev}) }
+	if quiet != nil {
+		emit = func(ev listen.Event) { out.sendQuiet(listenItem{ev: &ev}) } // ev does not escape
+	}
+	handler := listen.NewHandler(cfg, emit)
 
 	writeTimeout := listenWriteTimeout + opts.Delay
 	if fwd != nil {
@@ -275,21 +310,6 @@ func runListen(opts *listenOptions) error {
 		ErrorLog:          discardLog(),
 	}
 
-	mode := renderPretty
-	switch {
-	case f.JSON():
-		mode = renderJSON
-	case f.Global.Quiet:
-		mode = renderQuiet
-	}
-	r := &listenRenderer{
-		mode:    mode,
-		tty:     f.IO.IsStdoutTTY(),
-		color:   f.IO.ColorEnabled(),
-		verbose: f.Global.Verbose,
-		s:       f.IO.Styles(),
-		secret:  secret,
-	}
 	printed := make(chan listenStats, 1)
 	go func() { printed <- out.drain(f.IO.Out, r) }()
 
@@ -336,15 +356,20 @@ func runListen(opts *listenOptions) error {
 
 // listenOutput is the queue between the handler goroutines and the one
 // printer goroutine, which prints in arrival order. send never drops an
-// item: when listenQueueMax items are waiting it blocks until the printer
-// catches up. Items sent after close (a request still running when the
-// grace period ran out) are counted, not printed.
+// item: when listenQueueMax items (or bytes, with -q) are waiting it blocks
+// until the printer catches up. Items sent after close (a request still
+// running when the grace period ran out) are counted, not printed.
 //
 // It is a mutex-guarded slice rather than a channel so that, under load,
 // handlers do not wake the printer once per event: the printer takes
 // everything queued, prints it with one write, then sleeps listenLinger
 // before looking again; only a printer parked on an empty queue is woken.
 // A lone event is printed at once.
+//
+// With -q (quiet set) nothing is queued but text: send renders the item's
+// line itself, in the handler goroutine, appends it to the pending text and
+// counts it; the event is not kept, so a request leaves no garbage behind
+// for the printer.
 type listenOutput struct {
 	mu     sync.Mutex
 	ready  *sync.Cond // the printer waits for items
@@ -353,21 +378,33 @@ type listenOutput struct {
 	parked bool
 	closed bool
 	late   int
+
+	quiet *listenRenderer // -q: render at send time
+	text  []byte          // -q: lines waiting to be printed
+	st    listenStats     // -q: counted at send time
 }
 
 const (
 	listenQueueMax = 1 << 16
+	listenTextMax  = 4 << 20
 	listenLinger   = time.Millisecond
 )
 
-func newListenOutput() *listenOutput {
-	o := &listenOutput{}
+func newListenOutput(quiet *listenRenderer) *listenOutput {
+	o := &listenOutput{quiet: quiet}
 	o.ready = sync.NewCond(&o.mu)
 	o.room = sync.NewCond(&o.mu)
 	return o
 }
 
+// lineBufs are scratch buffers for rendering -q lines in send.
+var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+
 func (o *listenOutput) send(it listenItem) {
+	if o.quiet != nil {
+		o.sendQuiet(it)
+		return
+	}
 	o.mu.Lock()
 	for len(o.items) >= listenQueueMax && !o.closed {
 		o.room.Wait()
@@ -378,11 +415,36 @@ func (o *listenOutput) send(it listenItem) {
 		return
 	}
 	o.items = append(o.items, it)
+	o.wakeLocked()
+	o.mu.Unlock()
+}
+
+func (o *listenOutput) sendQuiet(it listenItem) {
+	bp := lineBufs.Get().(*[]byte)
+	line := o.quiet.appendQuiet((*bp)[:0], it)
+	o.mu.Lock()
+	for len(o.text) >= listenTextMax && !o.closed {
+		o.room.Wait()
+	}
+	if o.closed {
+		o.late++
+	} else {
+		o.text = append(o.text, line...)
+		o.st.count(it)
+		o.wakeLocked()
+	}
+	o.mu.Unlock()
+	if cap(line) <= 4<<10 {
+		*bp = line
+		lineBufs.Put(bp)
+	}
+}
+
+func (o *listenOutput) wakeLocked() {
 	if o.parked {
 		o.parked = false
 		o.ready.Signal()
 	}
-	o.mu.Unlock()
 }
 
 func (o *listenOutput) lateCount() int {
@@ -401,6 +463,9 @@ func (o *listenOutput) close() {
 
 // drain prints items until close, then returns the counts.
 func (o *listenOutput) drain(w io.Writer, r *listenRenderer) listenStats {
+	if o.quiet != nil {
+		return o.drainText(w)
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var st listenStats
 	var batch []listenItem
@@ -422,6 +487,34 @@ func (o *listenOutput) drain(w io.Writer, r *listenRenderer) listenStats {
 		bw.Flush()
 		if closed && len(batch) == 0 {
 			return st
+		}
+		time.Sleep(listenLinger)
+	}
+}
+
+// drainText is drain for -q: the lines are already rendered and counted.
+func (o *listenOutput) drainText(w io.Writer) listenStats {
+	var buf []byte
+	for {
+		o.mu.Lock()
+		for len(o.text) == 0 && !o.closed {
+			o.parked = true
+			o.ready.Wait()
+		}
+		buf, o.text = o.text, buf[:0]
+		closed := o.closed
+		o.room.Broadcast()
+		o.mu.Unlock()
+		if len(buf) > 0 {
+			w.Write(buf)
+		}
+		if closed { // nothing is added after close
+			o.mu.Lock()
+			defer o.mu.Unlock()
+			return o.st
+		}
+		if cap(buf) > listenTextMax {
+			buf = nil
 		}
 		time.Sleep(listenLinger)
 	}
@@ -556,6 +649,22 @@ func unwrapOpError(err error) error {
 		return op.Err
 	}
 	return err
+}
+
+// startCPUProfile starts a pprof CPU profile written to path; stop ends it.
+func startCPUProfile(path string) (stop func(), err error) {
+	pf, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(pf); err != nil {
+		pf.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		pf.Close()
+	}, nil
 }
 
 // discardLog silences net/http's own logging (client resets, TLS noise):

@@ -52,7 +52,7 @@ type listenRenderer struct {
 	verbose bool
 	s       *ui.Styles
 	secret  string // only to scrub headers on -v; never printed
-	buf     []byte // scratch for header lines
+	buf     []byte // scratch for header lines (render only)
 }
 
 func (r *listenRenderer) render(w *bufio.Writer, it listenItem) {
@@ -83,6 +83,21 @@ func (r *listenRenderer) render(w *bufio.Writer, it listenItem) {
 	}
 }
 
+// appendQuiet appends what -q prints for it (one line). Unlike render it
+// keeps no state, so the handler goroutines call it concurrently: under
+// load each request's line is built where the request was handled.
+func (r *listenRenderer) appendQuiet(b []byte, it listenItem) []byte {
+	switch {
+	case it.ev != nil:
+		return r.appendHeader(b, it.ev)
+	case it.fa != nil:
+		return append(append(b, r.forwardLineText(it.fa)...), '\n')
+	case it.reject != nil:
+		return append(append(b, r.rejectLineText(it.reject)...), '\n')
+	}
+	return b
+}
+
 // paint styles text when colour is on. With colour off it skips lipgloss
 // altogether: Render costs microseconds per call, too much per event under load.
 func (r *listenRenderer) paint(st lipgloss.Style, text string) string {
@@ -101,19 +116,27 @@ func writeJSONLine(w *bufio.Writer, v any) {
 	w.WriteByte('\n')
 }
 
-// header is the one line every event gets (and all that -q prints). It is
-// built by appending into a reused buffer: under load with -q it runs once
-// per request on the printer goroutine.
+// header is the one line every event gets (and all that -q prints).
 func (r *listenRenderer) header(w *bufio.Writer, ev *listen.Event) {
+	r.buf = r.appendHeader(r.buf[:0], ev)
+	w.Write(r.buf)
+}
+
+// appendHeader appends the header line. It is built by appending (no
+// lipgloss when colour is off): with -q it runs once per request.
+func (r *listenRenderer) appendHeader(b []byte, ev *listen.Event) []byte {
 	s := r.s
-	b := r.buf[:0]
 	if r.color {
 		b = append(b, s.Faint.Render(ev.Received.Format("15:04:05.000"))...)
 	} else {
 		b = ev.Received.AppendFormat(b, "15:04:05.000")
 	}
 	b = append(b, "  "...)
-	b = r.put(b, s.Faint, "#"+strconv.Itoa(ev.Seq))
+	if r.color {
+		b = r.put(b, s.Faint, "#"+strconv.Itoa(ev.Seq))
+	} else {
+		b = strconv.AppendInt(append(b, '#'), int64(ev.Seq), 10)
+	}
 	b = append(b, "  "...)
 	switch {
 	case ev.Payload == nil:
@@ -140,15 +163,17 @@ func (r *listenRenderer) header(w *bufio.Writer, ev *listen.Event) {
 	b = append(b, "  "...)
 	b = r.appendDelivery(b, ev)
 	b = append(b, "  → "...)
-	b = r.put(b, statusStyle(s, ev.Status), strconv.Itoa(ev.Status))
+	if r.color {
+		b = r.put(b, statusStyle(s, ev.Status), strconv.Itoa(ev.Status))
+	} else {
+		b = strconv.AppendInt(b, int64(ev.Status), 10)
+	}
 	if ev.Answer != "" {
 		b = strconv.AppendQuote(append(b, ' '), clipText(ev.Answer, 40))
 	}
 	b = append(b, " in "...)
 	b = appendDur(b, ev.Latency)
-	b = append(b, '\n')
-	w.Write(b)
-	r.buf = b
+	return append(b, '\n')
 }
 
 // put appends text, styled when colour is on.
@@ -214,7 +239,11 @@ func (r *listenRenderer) appendKeyIDs(b []byte, p *callback.Payload) []byte {
 				} else {
 					b = append(b, ' ')
 				}
-				b = r.put(b, r.s.Key, k.label+"=")
+				if r.color {
+					b = r.put(b, r.s.Key, k.label+"=")
+				} else {
+					b = append(append(b, k.label...), '=')
+				}
 				b = append(b, ui.SafeText(clipText(v.Text, 40))...)
 				break
 			}
@@ -295,6 +324,10 @@ func (r *listenRenderer) attemptOutcome(a deliver.Attempt) string {
 }
 
 func (r *listenRenderer) forwardLine(w *bufio.Writer, fa *listen.ForwardAttempt) {
+	w.WriteString(r.forwardLineText(fa) + "\n")
+}
+
+func (r *listenRenderer) forwardLineText(fa *listen.ForwardAttempt) string {
 	s := r.s
 	a := fa.Attempt
 	parts := []string{
@@ -314,10 +347,14 @@ func (r *listenRenderer) forwardLine(w *bufio.Writer, fa *listen.ForwardAttempt)
 	default:
 		text += "; stopped"
 	}
-	w.WriteString(text + "\n")
+	return text
 }
 
 func (r *listenRenderer) rejectLine(w *bufio.Writer, rj *listenReject) {
+	w.WriteString(r.rejectLineText(rj) + "\n")
+}
+
+func (r *listenRenderer) rejectLineText(rj *listenReject) string {
 	s := r.s
 	why := http.StatusText(rj.status)
 	switch rj.status {
@@ -334,7 +371,7 @@ func (r *listenRenderer) rejectLine(w *bufio.Writer, rj *listenReject) {
 		rj.method + " " + rj.path,
 		"→ " + r.paint(s.Fail, strconv.Itoa(rj.status)) + " (" + why + ")",
 	}
-	w.WriteString(strings.Join(parts, "  ") + "\n")
+	return strings.Join(parts, "  ")
 }
 
 // body prints the payload: on a terminal indented, with JSON-in-string

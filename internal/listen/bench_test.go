@@ -45,7 +45,7 @@ func BenchmarkServeHTTP(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer c.Close()
-		run(b, Config{Secret: testSecret, Save: c.Save})
+		run(b, Config{Secret: testSecret, Save: c.SaveLine})
 	})
 }
 

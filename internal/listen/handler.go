@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zegocb/zegocb/internal/callback"
@@ -40,6 +41,12 @@ type Config struct {
 	// SkipCheck leaves Event.Problems empty: the catalog schema check is
 	// not run (for callers that do not show problems, e.g. listen -q).
 	SkipCheck bool
+	// ReusePayloads tells ServeHTTP that emit keeps nothing of an Event's
+	// Payload once it returns (listen -q renders the event there and then),
+	// so the payload's storage is reused for a later request. Strings taken
+	// from the payload stay valid: they point into Event.Body, which is
+	// never reused.
+	ReusePayloads bool
 
 	// The fields below are used by ServeHTTP only (callers of Inspect and
 	// Answer apply their own policy). Zero values change nothing.
@@ -54,9 +61,11 @@ type Config struct {
 	// ends early when the client goes away.
 	Delay time.Duration
 	// Save, when set, is given the capture record of every judged request
-	// (not 404/405/413) before the answer is written. When it fails the
-	// answer becomes 500: nothing is acknowledged that was not saved.
-	Save func(*capture.Record) error
+	// (not 404/405/413), encoded as one JSON line (capture.AppendRequest),
+	// before the answer is written; the line is only valid during the call.
+	// When it fails the answer becomes 500: nothing is acknowledged that
+	// was not saved.
+	Save func(line []byte) error
 	// Forward, when set, relays acknowledged callbacks to the developer's
 	// app; the app's answer becomes ours (see Forwarder).
 	Forward *Forwarder
@@ -125,8 +134,9 @@ type Handler struct {
 	cfg  Config
 	emit func(Event)
 
-	mu    sync.Mutex
-	seq   int
+	replySniffsPlain bool // net/http labels cfg.ReplyBody text/plain; charset=utf-8 itself
+
+	seq   atomic.Int64
 	seen  *deliveries
 	fails *deliveries // deliveries per Key, for FailFirst
 }
@@ -149,7 +159,8 @@ func NewHandler(cfg Config, emit func(Event)) *Handler {
 	if emit == nil {
 		emit = func(Event) {}
 	}
-	return &Handler{cfg: cfg, emit: emit, seen: newDeliveries(4096), fails: newDeliveries(4096)}
+	return &Handler{cfg: cfg, emit: emit, seen: newDeliveries(4096), fails: newDeliveries(4096),
+		replySniffsPlain: cfg.ReplyBody != "" && http.DetectContentType([]byte(cfg.ReplyBody)) == plainText[0]}
 }
 
 // ServeHTTP implements http.Handler: Inspect, then the configured policy
@@ -181,9 +192,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		wait(r.Context(), h.cfg.Delay)
 	}
 	if h.cfg.Save != nil {
-		rec := capture.New(r, ev.Body, ev.Received, h.cfg.Secret)
-		rec.Answer = &capture.Answer{Status: status, Body: body}
-		if err := h.cfg.Save(rec); err != nil {
+		bp := lineBufs.Get().(*[]byte)
+		line := capture.AppendRequest((*bp)[:0], r, ev.Body, ev.Received, h.cfg.Secret, &capture.Answer{Status: status, Body: body})
+		err := h.cfg.Save(line)
+		putLineBuf(bp, line)
+		if err != nil {
 			ev.SaveErr = err
 			status, body = http.StatusInternalServerError, "capture failed: not acknowledged"
 		} else {
@@ -191,6 +204,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.Answer(w, ev, status, body)
+	if h.cfg.ReusePayloads && ev.Payload != nil {
+		putPayload(ev.Payload)
+	}
+}
+
+// payloads recycles parsed payloads when Config.ReusePayloads is set.
+var payloads = sync.Pool{New: func() any {
+	return &callback.Payload{Entries: make([]callback.Entry, 0, 32)} // stream_create has 26 fields
+}}
+
+func putPayload(p *callback.Payload) {
+	if cap(p.Entries) > 256 {
+		return
+	}
+	clear(p.Entries) // hold no request's strings while pooled
+	p.Entries, p.Body = p.Entries[:0], nil
+	payloads.Put(p)
 }
 
 func wait(ctx context.Context, d time.Duration) {
@@ -228,12 +258,8 @@ func (h *Handler) Inspect(w http.ResponseWriter, r *http.Request) *Event {
 	if err != nil {
 		return nil // client went away or timed out mid-body; nothing to answer
 	}
-	h.mu.Lock()
-	h.seq++
-	seq := h.seq
-	h.mu.Unlock()
 	ev := &Event{
-		Seq:         seq,
+		Seq:         int(h.seq.Add(1)),
 		Received:    start,
 		RemoteAddr:  r.RemoteAddr,
 		Method:      r.Method,
@@ -250,15 +276,14 @@ func (h *Handler) Inspect(w http.ResponseWriter, r *http.Request) *Event {
 // readBody reads at most max bytes, in one allocation when the request
 // announces its length (net/http never reads past Content-Length).
 func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
-	rd := http.MaxBytesReader(w, r.Body, max)
 	if n := r.ContentLength; n > 0 && n <= max {
-		buf := make([]byte, n)
-		if _, err := io.ReadFull(rd, buf); err != nil {
+		buf := make([]byte, n) // net/http's body ends at Content-Length
+		if _, err := io.ReadFull(r.Body, buf); err != nil {
 			return nil, err
 		}
 		return buf, nil
 	}
-	return io.ReadAll(rd)
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 }
 
 func (h *Handler) reject(r *http.Request, status int) {
@@ -270,7 +295,19 @@ func (h *Handler) reject(r *http.Request, status int) {
 // judge parses, verifies and labels ev, and decides the answer.
 func (h *Handler) judge(ev *Event) {
 	ev.Status, ev.Answer = http.StatusOK, h.cfg.ReplyBody
-	p, err := callback.Parse(ev.Body, ev.ContentType)
+	var (
+		p   *callback.Payload
+		err error
+	)
+	// ev.Body is ours and never written again: parse it in place.
+	if h.cfg.ReusePayloads {
+		p = payloads.Get().(*callback.Payload)
+		if err = callback.ParseOwnedInto(p, ev.Body, ev.ContentType); err != nil {
+			putPayload(p)
+		}
+	} else {
+		p, err = callback.ParseOwned(ev.Body, ev.ContentType)
+	}
 	if err != nil {
 		ev.ParseErr = err
 		ev.Sig = SigUnchecked
@@ -314,12 +351,20 @@ func (h *Handler) judge(ev *Event) {
 // Answer writes the answer and emits the event.
 func (h *Handler) Answer(w http.ResponseWriter, ev *Event, status int, body string) {
 	ev.Status, ev.Answer = status, body
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	// Every answer is text/plain. net/http infers that itself for a body
+	// it would sniff as such (the default "1"), and touching w.Header()
+	// makes WriteHeader copy the header map: skip it when it is not needed.
+	if body != h.cfg.ReplyBody || !h.replySniffsPlain {
+		w.Header()["Content-Type"] = plainText
+	}
 	w.WriteHeader(status)
 	io.WriteString(w, body)
 	ev.Latency = h.cfg.Now().Sub(ev.Received)
 	h.emit(*ev)
 }
+
+// plainText is every answer's Content-Type, shared (net/http only reads it).
+var plainText = []string{"text/plain; charset=utf-8"}
 
 // bodyKey identifies a callback that has no nonce and signature by its body.
 func bodyKey(body []byte) string {
@@ -371,7 +416,7 @@ func (d *deliveries) record(key string, at time.Time) (int, time.Duration) {
 	s.count++
 	s.last = at
 	if len(d.cur) >= d.max {
-		d.prev, d.cur = d.cur, map[string]sighting{}
+		d.prev, d.cur = d.cur, make(map[string]sighting, d.max)
 	}
 	d.cur[key] = s
 	return s.count, gap

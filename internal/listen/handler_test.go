@@ -140,3 +140,27 @@ func TestDeliveriesBounded(t *testing.T) {
 		t.Fatalf("memory not bounded: %d", len(d.cur)+len(d.prev))
 	}
 }
+
+// Every answer is text/plain, whether net/http infers it (the default
+// reply) or the handler sets it (errors, replies that would sniff as HTML).
+func TestAnswersArePlainText(t *testing.T) {
+	for _, c := range []struct {
+		reply string
+		body  []byte
+	}{
+		{"", signed(t, "stream_create")},
+		{"<html>ok</html>", signed(t, "stream_create")},
+		{"", []byte(`{"event":"stream_create","signature":"00"}`)},
+		{"", []byte(`{"event":`)},
+	} {
+		srv, _ := serve(t, Config{Secret: testSecret, ReplyBody: c.reply})
+		resp, err := http.Post(srv.URL, "application/json", strings.NewReader(string(c.body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if ct := resp.Header.Get("Content-Type"); ct != "text/plain; charset=utf-8" {
+			t.Errorf("reply %q, body %q: %d with Content-Type %q", c.reply, c.body, resp.StatusCode, ct)
+		}
+	}
+}

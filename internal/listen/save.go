@@ -30,24 +30,39 @@ func OpenCapture(path string) (*CaptureFile, error) {
 	return &CaptureFile{Path: path, f: f}, nil
 }
 
+// lineBufs holds buffers for encoding capture lines.
 var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// putLineBuf returns a buffer (grown into line) to lineBufs, unless it
+// grew large.
+func putLineBuf(bp *[]byte, line []byte) {
+	if cap(line) <= 64<<10 {
+		*bp = line
+		lineBufs.Put(bp)
+	}
+}
 
 // Save appends rec as one JSON line. It is safe for concurrent use: the
 // line is encoded outside the lock, and only the write is serialised.
 func (c *CaptureFile) Save(rec *capture.Record) error {
 	bp := lineBufs.Get().(*[]byte)
-	b := rec.AppendJSON((*bp)[:0])
+	line := rec.AppendJSON((*bp)[:0])
+	err := c.SaveLine(line)
+	putLineBuf(bp, line)
+	return err
+}
+
+// SaveLine appends one encoded record (a JSON line with its newline) in
+// one write call. It is safe for concurrent use.
+func (c *CaptureFile) SaveLine(line []byte) error {
 	c.mu.Lock()
-	err := os.ErrClosed
-	if c.f != nil {
-		if _, err = c.f.Write(b); err == nil {
-			c.lines++
-		}
+	defer c.mu.Unlock()
+	if c.f == nil {
+		return os.ErrClosed
 	}
-	c.mu.Unlock()
-	if cap(b) <= 64<<10 {
-		*bp = b
-		lineBufs.Put(bp)
+	_, err := c.f.Write(line)
+	if err == nil {
+		c.lines++
 	}
 	return err
 }

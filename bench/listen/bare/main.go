@@ -9,6 +9,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
+	"runtime/pprof"
+	"syscall"
 )
 
 func main() {
@@ -26,6 +29,23 @@ func main() {
 		_, _ = io.Copy(io.Discard, r.Body)
 		_, _ = io.WriteString(w, "1")
 	})
+	// $BARE_CPUPROFILE=FILE: a pprof CPU profile, written on SIGTERM/SIGINT.
+	if path := os.Getenv("BARE_CPUPROFILE"); path != "" {
+		pf, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bare:", err)
+			os.Exit(2)
+		}
+		_ = pprof.StartCPUProfile(pf)
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+		go func() {
+			<-sig
+			pprof.StopCPUProfile()
+			pf.Close()
+			os.Exit(0)
+		}()
+	}
 	if err := http.Serve(ln, h); err != nil {
 		fmt.Fprintln(os.Stderr, "bare:", err)
 		os.Exit(1)
