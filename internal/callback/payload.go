@@ -366,9 +366,13 @@ func syntaxError(s string) error {
 	if errors.As(err, &se) {
 		msg := se.Error()
 		off := int(se.Offset) - 1 // Offset counts the bytes read, the bad one included
-		if strings.HasPrefix(msg, "unexpected end of JSON input") {
+		// At the end of the input encoding/json reports an escape or a
+		// literal cut short as an invalid ' ' (the space it feeds its
+		// scanner at EOF): that is a truncation too.
+		eofSpace := strings.HasPrefix(msg, "invalid character ' '") && (off >= len(s) || s[off] != ' ')
+		if strings.HasPrefix(msg, "unexpected end of JSON input") || eofSpace {
 			msg = "truncated JSON (unexpected end of input)"
-			off = int(se.Offset) // where the input stops
+			off = len(s) // where the input stops
 		}
 		return &ParseError{Offset: off, Msg: "invalid JSON: " + msg}
 	}

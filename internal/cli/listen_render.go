@@ -108,12 +108,9 @@ func (r *listenRenderer) paint(st lipgloss.Style, text string) string {
 }
 
 func writeJSONLine(w *bufio.Writer, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		b, _ = json.Marshal(map[string]string{"kind": "error", "error": err.Error()})
+	if err := ui.WriteJSONLine(w, v); err != nil {
+		_ = ui.WriteJSONLine(w, map[string]string{"kind": "error", "error": err.Error()})
 	}
-	w.Write(b)
-	w.WriteByte('\n')
 }
 
 // header is the one line every event gets (and all that -q prints).
