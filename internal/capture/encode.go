@@ -14,47 +14,13 @@ import (
 // because listen encodes a record per request and encoding/json's
 // reflection was a visible share of its cost under load.
 func (r *Record) AppendJSON(dst []byte) []byte {
-	dst = append(dst, `{"v":`...)
-	dst = strconv.AppendInt(dst, int64(r.V), 10)
-	dst = append(dst, `,"received_at":"`...)
-	dst = r.ReceivedAt.AppendFormat(dst, time.RFC3339Nano)
-	dst = append(dst, '"')
-	if r.RemoteAddr != "" {
-		dst = append(dst, `,"remote_addr":`...)
-		dst = appendJSONString(dst, r.RemoteAddr)
-	}
-	dst = append(dst, `,"method":`...)
-	dst = appendJSONString(dst, r.Method)
-	dst = append(dst, `,"path":`...)
-	dst = appendJSONString(dst, r.Path)
+	dst = appendHead(dst, int64(r.V), r.ReceivedAt, r.RemoteAddr, r.Method, r.Path)
 	if len(r.Headers) > 0 {
-		dst = append(dst, `,"headers":{`...)
 		keys := make([]string, 0, len(r.Headers))
 		for k := range r.Headers {
 			keys = append(keys, k)
 		}
-		slices.Sort(keys)
-		for i, k := range keys {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendJSONString(dst, k)
-			dst = append(dst, ':')
-			vs := r.Headers[k]
-			if vs == nil {
-				dst = append(dst, "null"...)
-				continue
-			}
-			dst = append(dst, '[')
-			for j, v := range vs {
-				if j > 0 {
-					dst = append(dst, ',')
-				}
-				dst = appendJSONString(dst, v)
-			}
-			dst = append(dst, ']')
-		}
-		dst = append(dst, '}')
+		dst = appendHeaders(dst, keys, r.Headers, false)
 	}
 	dst = append(dst, `,"body":`...)
 	dst = appendJSONString(dst, r.Body)
@@ -62,16 +28,7 @@ func (r *Record) AppendJSON(dst []byte) []byte {
 		dst = append(dst, `,"body_base64":`...)
 		dst = appendJSONString(dst, r.BodyBase64)
 	}
-	if r.Answer != nil {
-		dst = append(dst, `,"answer":{"status":`...)
-		dst = strconv.AppendInt(dst, int64(r.Answer.Status), 10)
-		if r.Answer.Body != "" {
-			dst = append(dst, `,"body":`...)
-			dst = appendJSONString(dst, r.Answer.Body)
-		}
-		dst = append(dst, '}')
-	}
-	return append(dst, '}', '\n')
+	return appendAnswer(dst, r.Answer)
 }
 
 // AppendRequest appends, as one JSON line, the record that
@@ -79,19 +36,7 @@ func (r *Record) AppendJSON(dst []byte) []byte {
 // would encode to with AppendJSON, byte for byte, without building it: no
 // copy of the headers or the body. listen calls it once per request.
 func AppendRequest(dst []byte, r *http.Request, body []byte, received time.Time, secret string, answer *Answer) []byte {
-	dst = append(dst, `{"v":`...)
-	dst = strconv.AppendInt(dst, Version, 10)
-	dst = append(dst, `,"received_at":"`...)
-	dst = received.UTC().AppendFormat(dst, time.RFC3339Nano)
-	dst = append(dst, '"')
-	if r.RemoteAddr != "" {
-		dst = append(dst, `,"remote_addr":`...)
-		dst = appendJSONString(dst, r.RemoteAddr)
-	}
-	dst = append(dst, `,"method":`...)
-	dst = appendJSONString(dst, r.Method)
-	dst = append(dst, `,"path":`...)
-	dst = appendJSONString(dst, r.URL.RequestURI())
+	dst = appendHead(dst, Version, received.UTC(), r.RemoteAddr, r.Method, r.URL.RequestURI())
 	var stack [16]string
 	keys := stack[:0]
 	for k, vs := range r.Header {
@@ -100,29 +45,7 @@ func AppendRequest(dst []byte, r *http.Request, body []byte, received time.Time,
 		}
 	}
 	if len(keys) > 0 {
-		slices.Sort(keys)
-		dst = append(dst, `,"headers":{`...)
-		for i, k := range keys {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendJSONString(dst, k)
-			dst = append(dst, ':')
-			vs := r.Header[k]
-			if len(vs) == 0 { // ScrubHeaders' copy of an empty list is nil
-				dst = append(dst, "null"...)
-				continue
-			}
-			dst = append(dst, '[')
-			for j, v := range vs {
-				if j > 0 {
-					dst = append(dst, ',')
-				}
-				dst = appendJSONString(dst, v)
-			}
-			dst = append(dst, ']')
-		}
-		dst = append(dst, '}')
+		dst = appendHeaders(dst, keys, r.Header, true)
 	}
 	if utf8.Valid(body) {
 		dst = append(dst, `,"body":`...)
@@ -132,12 +55,64 @@ func AppendRequest(dst []byte, r *http.Request, body []byte, received time.Time,
 		dst = base64.StdEncoding.AppendEncode(dst, body)
 		dst = append(dst, '"')
 	}
-	if answer != nil {
+	return appendAnswer(dst, answer)
+}
+
+// appendHead opens a record: version, received time, peer, method, path.
+func appendHead(dst []byte, v int64, received time.Time, remote, method, path string) []byte {
+	dst = append(dst, `{"v":`...)
+	dst = strconv.AppendInt(dst, v, 10)
+	dst = append(dst, `,"received_at":"`...)
+	dst = received.AppendFormat(dst, time.RFC3339Nano)
+	dst = append(dst, '"')
+	if remote != "" {
+		dst = append(dst, `,"remote_addr":`...)
+		dst = appendJSONString(dst, remote)
+	}
+	dst = append(dst, `,"method":`...)
+	dst = appendJSONString(dst, method)
+	dst = append(dst, `,"path":`...)
+	return appendJSONString(dst, path)
+}
+
+// appendHeaders writes the headers named by keys (sorted here, as
+// encoding/json sorts map keys). A nil value list is null, as encoding/json
+// writes it; with emptyIsNull an empty one is too (New keeps an empty list
+// as nil).
+func appendHeaders(dst []byte, keys []string, h map[string][]string, emptyIsNull bool) []byte {
+	slices.Sort(keys)
+	dst = append(dst, `,"headers":{`...)
+	for i, k := range keys {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, k)
+		dst = append(dst, ':')
+		vs := h[k]
+		if vs == nil || emptyIsNull && len(vs) == 0 {
+			dst = append(dst, "null"...)
+			continue
+		}
+		dst = append(dst, '[')
+		for j, v := range vs {
+			if j > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, v)
+		}
+		dst = append(dst, ']')
+	}
+	return append(dst, '}')
+}
+
+// appendAnswer writes our answer, when known, and closes the record.
+func appendAnswer(dst []byte, a *Answer) []byte {
+	if a != nil {
 		dst = append(dst, `,"answer":{"status":`...)
-		dst = strconv.AppendInt(dst, int64(answer.Status), 10)
-		if answer.Body != "" {
+		dst = strconv.AppendInt(dst, int64(a.Status), 10)
+		if a.Body != "" {
 			dst = append(dst, `,"body":`...)
-			dst = appendJSONString(dst, answer.Body)
+			dst = appendJSONString(dst, a.Body)
 		}
 		dst = append(dst, '}')
 	}
