@@ -47,7 +47,7 @@ func eventsMarkdown(c *callback.Catalog) []byte {
 		fmt.Fprintf(&b, "**%s.** %s\n\n", strings.TrimSuffix(e.Title, "."), e.Summary)
 		fmt.Fprintf(&b, "- Family: %s\n", e.Family)
 		fmt.Fprintf(&b, "- ZEGO documentation: <%s>\n", e.Doc)
-		fmt.Fprintf(&b, "- Expected response: %s\n\n", response(e))
+		fmt.Fprintf(&b, "- Expected response: %s\n\n", e.Response.Describe(func(s string) string { return "`" + s + "`" }))
 
 		b.WriteString("| Field | Type | Wire | Required | Unit | Max bytes | Description |\n|---|---|---|---|---|---|---|\n")
 		for i := range e.Fields {
@@ -96,17 +96,6 @@ func wire(f *callback.Field) string {
 		return "object"
 	}
 	return "array"
-}
-
-func response(e *callback.Event) string {
-	if e.Response.Body == "" {
-		return "any 2xx status"
-	}
-	s := fmt.Sprintf("any 2xx status with the body `%s`", e.Response.Body)
-	if e.Response.BodyRule != "" {
-		s += " (" + e.Response.BodyRule + ")"
-	}
-	return s
 }
 
 // cell escapes text for a Markdown table cell.

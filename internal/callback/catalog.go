@@ -80,6 +80,19 @@ type Response struct {
 	BodyRule string `json:"body_rule,omitempty"`
 }
 
+// Describe says what a receiver must answer, with quote styling the body
+// ("1" on a terminal, `1` in Markdown).
+func (r Response) Describe(quote func(string) string) string {
+	if r.Body == "" {
+		return "any 2xx status"
+	}
+	s := "any 2xx status with the body " + quote(r.Body)
+	if r.BodyRule != "" {
+		s += " (" + r.BodyRule + ")"
+	}
+	return s
+}
+
 // Event is one catalog entry.
 type Event struct {
 	Name     string   `json:"name"`

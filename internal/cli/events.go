@@ -430,17 +430,6 @@ func enumText(f *callback.Field, sep string) string {
 	return strings.Join(parts, sep)
 }
 
-func responseText(e *callback.Event) string {
-	if e.Response.Body == "" {
-		return "any 2xx status"
-	}
-	s := fmt.Sprintf("any 2xx status with the body %q", e.Response.Body)
-	if e.Response.BodyRule != "" {
-		s += " (" + e.Response.BodyRule + ")"
-	}
-	return s
-}
-
 func writeEventTTY(opts *eventsOptions, e *callback.Event, p *callback.Payload) error {
 	s := opts.IO
 	st := s.Styles()
@@ -454,7 +443,7 @@ func writeEventTTY(opts *eventsOptions, e *callback.Event, p *callback.Payload) 
 	kv := []struct{ k, v string }{
 		{"Family", e.Family},
 		{"Docs", e.Doc},
-		{"Response", responseText(e)},
+		{"Response", e.Response.Describe(strconv.Quote)},
 	}
 	for _, r := range kv {
 		if err := writeHanging(out, fmt.Sprintf("%-9s ", r.k), r.v, width); err != nil {
