@@ -6,9 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,19 +16,6 @@ import (
 	"github.com/zegocb/zegocb/internal/signature"
 	"github.com/zegocb/zegocb/internal/ui"
 )
-
-// -update rewrites golden files. Other test files may define the flag too,
-// so it is looked up rather than owned.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata/golden")
-	}
-}
-
-func updatingGoldens() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // Fixed inputs for deterministic output.
 var (
@@ -68,28 +53,6 @@ func newCmdTest(tty bool) *cmdTest {
 // run runs args and returns the exit code.
 func (ct *cmdTest) run(args ...string) int {
 	return run(context.Background(), args, ct.f)
-}
-
-// compareGolden compares got with testdata/golden/<cmd>/<name>.golden (-update rewrites it).
-func compareGolden(t *testing.T, cmd, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("..", "..", "testdata", "golden", cmd, name+".golden")
-	if updatingGoldens() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/cli -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (run go test ./internal/cli -update if the change is intended)\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
 }
 
 func TestNewEventsCmd(t *testing.T) {
@@ -174,7 +137,7 @@ func TestEventsGolden(t *testing.T) {
 			if strings.Contains(ct.out.String(), "\x1b[") {
 				t.Fatalf("escape codes with --color never:\n%q", ct.out)
 			}
-			compareGolden(t, "events", tt.name, ct.out.Bytes())
+			assertGolden(t, "events", tt.name, ct.out.Bytes())
 		})
 	}
 }

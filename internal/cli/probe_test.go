@@ -69,7 +69,7 @@ func TestProbeTableGolden(t *testing.T) {
 			if code := e.exec(t, args...); code != ExitOK {
 				t.Fatalf("exit %d: %s", code, e.err.String())
 			}
-			checkGolden(t, "probe", mode.file, strings.ReplaceAll(e.out.String(), u, "URL"))
+			assertGolden(t, "probe", mode.file, []byte(strings.ReplaceAll(e.out.String(), u, "URL")))
 		})
 	}
 }
@@ -85,7 +85,7 @@ func TestProbeAcceptEverythingFails(t *testing.T) {
 	if code != ExitCheckFailed {
 		t.Fatalf("exit %d: %s", code, e.err.String())
 	}
-	checkGolden(t, "probe", "accept-all.tty.golden", strings.ReplaceAll(e.out.String(), u, "URL"))
+	assertGolden(t, "probe", "accept-all.tty", []byte(strings.ReplaceAll(e.out.String(), u, "URL")))
 	if !strings.Contains(e.out.String(), "FAIL     security/forged-signature    200     accepted a forged signature (200): anyone who knows the URL can fake callbacks") {
 		t.Fatalf("table:\n%s", e.out.String())
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -26,41 +25,6 @@ import (
 )
 
 const sendTestSecret = "send-test-secret-0a1b"
-
-// The -update flag rewrites golden files. Registered only if another test
-// file of the package has not already done so.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updatingGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// checkGolden compares got with testdata/golden/<cmd>/<name>.
-func checkGolden(t *testing.T, cmd, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", cmd, name)
-	if updatingGolden() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/cli/ -run %s -update)", err, t.Name())
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from golden:\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-	}
-}
 
 // sendClock is a deterministic clock: every Now() advances it by step, and
 // Sleep advances it by the duration slept (no real waiting).
@@ -421,7 +385,7 @@ func TestSendRetriesOnZEGOScheduleThenDelivers(t *testing.T) {
 			if ep.count() != 3 || ep.bodies[0] != ep.bodies[1] || ep.bodies[1] != ep.bodies[2] {
 				t.Fatalf("%d requests; retries must resend the same body", ep.count())
 			}
-			checkGolden(t, "send", mode.file, e.out.String())
+			assertGolden(t, "send", mode.file, e.out.Bytes())
 		})
 	}
 }
@@ -440,7 +404,7 @@ func TestSendGivesUpAfterSixAttempts(t *testing.T) {
 		if ep.count() != 6 {
 			t.Fatalf("%d attempts, want 6", ep.count())
 		}
-		checkGolden(t, "send", "give-up."+mode+".golden", e.out.String())
+		assertGolden(t, "send", "give-up."+mode, e.out.Bytes())
 		if !strings.Contains(e.out.String()+e.err.String(), `gave up on stream_close after 6 attempts over 62.0s: the endpoint never answered 2xx (last: 500 "boom" (5 B))`) {
 			t.Errorf("no give-up line:\n%s%s", e.out.String(), e.err.String())
 		}

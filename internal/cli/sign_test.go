@@ -195,7 +195,7 @@ func TestSignPayloads(t *testing.T) {
 					t.Errorf("nonce is a %s, want a string", nonce.Kind)
 				}
 				if !tty {
-					compareGolden(t, "sign", tt.name+".pipe", out)
+					assertGolden(t, "sign", tt.name+".pipe", out)
 				} else if !strings.Contains(ct.errOut.String(), "signed ") {
 					t.Errorf("no summary on a terminal's stderr: %q", ct.errOut)
 				}

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,19 +15,6 @@ import (
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/ui"
 )
-
-// -update rewrites golden files. Other test files may define the flag too,
-// so it is looked up rather than owned.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata/golden")
-	}
-}
-
-func verifyUpdating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // verifyRun runs zegocb in-process from the repository root (so paths in
 // the output read testdata/verify/...), with the fixtures' clock.
@@ -65,27 +51,6 @@ func (vr verifyRun) run(t *testing.T, args ...string) (code int, stdout, stderr 
 	}
 	code = run(context.Background(), args, f)
 	return code, out.String(), errOut.String()
-}
-
-func checkVerifyGolden(t *testing.T, name string, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", "verify", name+".golden")
-	if verifyUpdating() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/cli -run TestVerifyGolden -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (-update rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
 }
 
 var (
@@ -164,7 +129,7 @@ func TestVerifyGolden(t *testing.T) {
 				if mode == "pipe" || mode == "json" {
 					checkVerifyStreamShape(t, mode, out)
 				}
-				checkVerifyGolden(t, tt.name+"."+mode, out)
+				assertGolden(t, "verify", tt.name+"."+mode, []byte(out))
 			})
 		}
 	}
