@@ -542,11 +542,11 @@ func (o *sendOptions) countdown(total int) func(context.Context, time.Duration) 
 	return func(ctx context.Context, d time.Duration) error {
 		next++
 		if f.Global.Quiet {
-			return sleepOrDone(ctx, d)
+			return deliver.Sleep(ctx, d)
 		}
 		if !f.IO.IsStderrTTY() {
 			fmt.Fprintf(f.IO.ErrOut, "  waiting %s before attempt %d/%d (ZEGO's schedule)\n", gapText(d), next, total)
-			return sleepOrDone(ctx, d)
+			return deliver.Sleep(ctx, d)
 		}
 		s := f.IO.ErrStyles()
 		end := time.Now().Add(d)
@@ -574,17 +574,6 @@ func gapText(d time.Duration) string {
 		return strconv.Itoa(int(d/time.Second)) + "s"
 	}
 	return latencyText(d)
-}
-
-func sleepOrDone(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // sendJSON is the -o json result of a single delivery.

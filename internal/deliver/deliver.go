@@ -125,7 +125,7 @@ func Deliver(ctx context.Context, req Request, opts Options) (*Result, error) {
 		opts.Judge = Judge2xx
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = Sleep
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -222,7 +222,9 @@ func describe(err error, timeout time.Duration) string {
 	return err.Error()
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d or until ctx is done: the default Options.Sleep, and the
+// plain wait a caller's own Sleep can fall back to.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
