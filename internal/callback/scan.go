@@ -14,7 +14,29 @@ import (
 // anything it does not accept (invalid JSON, or not an object); the caller
 // then takes the general path, which also explains the error. When it
 // returns true, p.Entries equal what the general path would produce.
-func scanObject(s string, p *Payload) bool {
+func scanObject(s string, p *Payload) bool { return scanObjectInto(s, p, nil) }
+
+// ParseJSONScratch is ParseJSONInto for bulk checking: strings that hold
+// escapes are decoded into *scratch, whose storage is reused from call to
+// call (grown to len(s) when smaller), instead of into a fresh allocation
+// each. The entries' strings point into s or into *scratch, so both must
+// stay unchanged while p is in use: the next call with the same scratch
+// overwrites what this one decoded.
+func ParseJSONScratch(p *Payload, s string, scratch *[]byte) error {
+	p.Entries, p.Format, p.Body = p.Entries[:0], FormatJSON, nil
+	if cap(*scratch) < len(s) {
+		*scratch = make([]byte, 0, max(len(s), 2*cap(*scratch)))
+	}
+	*scratch = (*scratch)[:0]
+	if scanObjectInto(s, p, scratch) {
+		return nil
+	}
+	return ParseJSONInto(p, s) // explains the error (and allocates as usual)
+}
+
+// scanObjectInto is scanObject; when scratch is not nil, escaped strings
+// are decoded into its spare capacity, which must hold len(s) bytes.
+func scanObjectInto(s string, p *Payload, scratch *[]byte) bool {
 	i := skipWS(s, 0)
 	if i >= len(s) || s[i] != '{' {
 		return false
@@ -34,7 +56,7 @@ func scanObject(s string, p *Payload) bool {
 		}
 		key := s[kStart+1 : kEnd-1]
 		if kEsc {
-			key = unescapeJSON(s[kStart:kEnd])
+			key = unescapeString(s[kStart:kEnd], scratch)
 		}
 		i = skipWS(s, kEnd)
 		if i >= len(s) || s[i] != ':' {
@@ -55,7 +77,7 @@ func scanObject(s string, p *Payload) bool {
 			raw := s[vStart:end]
 			text := raw[1 : len(raw)-1]
 			if esc {
-				text = unescapeJSON(raw)
+				text = unescapeString(raw, scratch)
 			}
 			v, i = Value{Kind: KindString, Raw: raw, Text: text}, end
 		case c == '-' || (c >= '0' && c <= '9'):
@@ -320,13 +342,33 @@ func scanNested(s string, i, depth int) (int, bool) {
 // quotes) that scanString accepted. Like gjson, an unpaired surrogate
 // becomes U+FFFD.
 func unescapeJSON(raw string) string {
-	s := raw[1 : len(raw)-1]
-	b := make([]byte, len(s)) // the decoded text is never longer
+	b := make([]byte, len(raw)-2) // the decoded text is never longer
+	n := unescapeTo(b, raw[1:len(raw)-1])
+	return unsafe.String(unsafe.SliceData(b), n) // b is never written again
+}
+
+// unescapeString is unescapeJSON decoding into the spare capacity of
+// *scratch (appended) when scratch is not nil and has room.
+func unescapeString(raw string, scratch *[]byte) string {
+	if scratch == nil || cap(*scratch)-len(*scratch) < len(raw)-2 {
+		return unescapeJSON(raw)
+	}
+	b := *scratch
+	start := len(b)
+	b = b[:start+len(raw)-2]
+	n := unescapeTo(b[start:], raw[1:len(raw)-1])
+	*scratch = b[:start+n]
+	return unsafe.String(&b[start], n) // an escape decodes to at least one byte
+}
+
+// unescapeTo decodes the string body s (escapes checked by scanString)
+// into dst, which must hold len(s) bytes, and returns the decoded length.
+func unescapeTo(dst []byte, s string) int {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c != '\\' {
-			b[n] = c
+			dst[n] = c
 			n++
 			continue
 		}
@@ -357,15 +399,15 @@ func unescapeJSON(raw string) string {
 					r = utf8.RuneError
 				}
 			}
-			n += utf8.EncodeRune(b[n:], r) // \uXXXX is 6 bytes, its UTF-8 at most 4
+			n += utf8.EncodeRune(dst[n:], r) // \uXXXX is 6 bytes, its UTF-8 at most 4
 			continue
 		default: // '"', '\\', '/'
 			c = s[i]
 		}
-		b[n] = c
+		dst[n] = c
 		n++
 	}
-	return unsafe.String(unsafe.SliceData(b), n) // b is never written again
+	return n
 }
 
 func hex4(s string) rune {
