@@ -17,6 +17,8 @@ import (
 //go:embed catalog/*.json
 var catalogFS embed.FS
 
+//go:generate go test -run TestGeneratedCatalog -update .
+
 // Type is the logical type of a field. The wire form (JSON string or JSON
 // number) is separate: see Field.Wire.
 type Type string
@@ -159,10 +161,13 @@ var (
 	defaultErr  error
 )
 
-// Default returns the embedded catalog. A broken catalog is a build defect,
-// caught by the package tests; Default panics on it so it cannot ship silently.
+// Default returns the embedded catalog: catalog/*.json compiled into Go
+// by go generate (catalog_gen.go, checked by TestGeneratedCatalog), so
+// that starting the binary decodes no JSON. A broken catalog is a build
+// defect, caught by the package tests; Default panics on it so it cannot
+// ship silently.
 func Default() *Catalog {
-	defaultOnce.Do(func() { defaultCat, defaultErr = Load(catalogFS) })
+	defaultOnce.Do(func() { defaultCat, defaultErr = generatedCatalog() })
 	if defaultErr != nil {
 		panic("zegocb: embedded catalog is invalid: " + defaultErr.Error())
 	}
@@ -200,6 +205,21 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		c.events = append(c.events, e)
 	}
 	sort.Slice(c.events, func(i, j int) bool { return c.events[i].Name < c.events[j].Name })
+	return c, nil
+}
+
+// generatedCatalog indexes generatedEvents (in name order, no duplicates:
+// Load checked them when they were generated).
+func generatedCatalog() (*Catalog, error) {
+	c := &Catalog{byName: make(map[string]*Event, len(generatedEvents)), events: make([]*Event, len(generatedEvents))}
+	for i := range generatedEvents {
+		e := &generatedEvents[i]
+		if err := e.index(); err != nil {
+			return nil, fmt.Errorf("%s: %w", e.Name, err)
+		}
+		c.byName[e.Name] = e
+		c.events[i] = e
+	}
 	return c, nil
 }
 

@@ -147,7 +147,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 		if spec.Required && v.Text == "" && spec.Role != RoleSignature {
 			add(name, Error, "is empty")
 		}
-		if spec.Type == TypeJSONString && v.Text != "" && !ValidJSON(v.Text) {
+		if spec.Type == TypeJSONString && v.Text != "" && !validJSONFast(v.Text) && !ValidJSON(v.Text) {
 			add(name, Warning, "should hold JSON text, got %s", clip(strconv.Quote(v.Text)))
 		}
 	case TypeInt, TypeFloat:
@@ -172,17 +172,10 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 	case TypeStringArray:
 		switch v.Kind {
 		case KindArray:
-			bad, long := false, 0
-			gjson.Parse(v.Raw).ForEach(func(_, item gjson.Result) bool { // one pass for both checks
-				if item.Type != gjson.String {
-					bad = true
-					return false
-				}
-				if spec.MaxBytes > 0 && long == 0 && len(item.Str) > spec.MaxBytes {
-					long = len(item.Str)
-				}
-				return true
-			})
+			bad, long, ok := scanStringArray(v.Raw, spec.MaxBytes)
+			if !ok {
+				bad, long = gjsonStringArray(v.Raw, spec.MaxBytes)
+			}
 			if bad {
 				add(name, Error, "must be an array of strings")
 			}
@@ -222,6 +215,92 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 	if len(spec.Enum) > 0 && v.Text != "" && spec.Role != RoleEvent && !spec.hasEnum(v.Text) {
 		add(name, Warning, "%s is not a documented value (%s)", strconv.Quote(v.Text), spec.enumList())
 	}
+}
+
+// gjsonStringArray reports whether the JSON array raw holds anything but
+// strings, and the length of the first item over maxBytes (0 if none).
+func gjsonStringArray(raw string, maxBytes int) (bad bool, long int) {
+	gjson.Parse(raw).ForEach(func(_, item gjson.Result) bool { // one pass for both checks
+		if item.Type != gjson.String {
+			bad = true
+			return false
+		}
+		if maxBytes > 0 && long == 0 && len(item.Str) > maxBytes {
+			long = len(item.Str)
+		}
+		return true
+	})
+	return bad, long
+}
+
+// scanStringArray is gjsonStringArray without gjson, for the array raw
+// as scanned (valid JSON). ok is false when it cannot tell (the caller then
+// asks gjson).
+func scanStringArray(raw string, maxBytes int) (bad bool, long int, ok bool) {
+	if len(raw) < 2 || raw[0] != '[' {
+		return false, 0, false
+	}
+	i := skipWS(raw, 1)
+	if i < len(raw) && raw[i] == ']' {
+		return false, 0, skipWS(raw, i+1) == len(raw)
+	}
+	for i < len(raw) {
+		if c := raw[i]; c != '"' {
+			if strings.IndexByte("-0123456789{[tfn", c) < 0 {
+				return false, 0, false
+			}
+			return true, long, true // another kind of value
+		}
+		end, esc, ok := scanString(raw, i)
+		if !ok {
+			return false, 0, false
+		}
+		if n := end - i - 2; maxBytes > 0 && long == 0 && n > maxBytes {
+			if esc { // the decoded text is shorter; measure it as gjson does
+				n = len(unescapeJSON(raw[i:end]))
+			}
+			if n > maxBytes {
+				long = n
+			}
+		}
+		i = skipWS(raw, end)
+		if i >= len(raw) {
+			break
+		}
+		switch raw[i] {
+		case ',':
+			i = skipWS(raw, i+1)
+		case ']':
+			return false, long, skipWS(raw, i+1) == len(raw)
+		default:
+			return false, 0, false
+		}
+	}
+	return false, 0, false
+}
+
+// validJSONFast reports true when s is one valid JSON value (what the
+// scanner accepts: strict JSON, valid UTF-8, nesting within maxNesting).
+// false means invalid or not known: ask ValidJSON.
+func validJSONFast(s string) bool {
+	i := skipWS(s, 0)
+	if i >= len(s) {
+		return false
+	}
+	var ok bool
+	switch c := s[i]; {
+	case c == '"':
+		i, _, ok = scanString(s, i)
+	case c == '-' || (c >= '0' && c <= '9'):
+		i, ok = scanNumber(s, i)
+	case c == '{' || c == '[':
+		i, ok = scanNested(s, i, 0)
+	case c == 't' && hasPrefixAt(s, i, "true"), c == 'n' && hasPrefixAt(s, i, "null"):
+		i, ok = i+4, true
+	case c == 'f' && hasPrefixAt(s, i, "false"):
+		i, ok = i+5, true
+	}
+	return ok && skipWS(s, i) == len(s)
 }
 
 func (f *Field) hasEnum(s string) bool {

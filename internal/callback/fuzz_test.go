@@ -58,6 +58,10 @@ func FuzzParse(f *testing.F) {
 					t.Fatalf("fast path disagrees on %q:\n%+v\n%+v", body, q.Entries, want)
 				}
 			}
+			var scratch []byte
+			if err := ParseJSONScratch(&q, string(body), &scratch); err != nil || !reflect.DeepEqual(q.Entries, p.Entries) && (len(q.Entries) != 0 || len(p.Entries) != 0) {
+				t.Fatalf("scratch path disagrees on %q: %v\n%+v\n%+v", body, err, q.Entries, p.Entries)
+			}
 		}
 		if _, err := Unescape(string(body), 0); err != nil {
 			return

@@ -3,6 +3,7 @@ package callback
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -14,7 +15,29 @@ import (
 // anything it does not accept (invalid JSON, or not an object); the caller
 // then takes the general path, which also explains the error. When it
 // returns true, p.Entries equal what the general path would produce.
-func scanObject(s string, p *Payload) bool {
+func scanObject(s string, p *Payload) bool { return scanObjectInto(s, p, nil) }
+
+// ParseJSONScratch is ParseJSONInto for bulk checking: strings that hold
+// escapes are decoded into *scratch, whose storage is reused from call to
+// call (grown to len(s) when smaller), instead of into a fresh allocation
+// each. The entries' strings point into s or into *scratch, so both must
+// stay unchanged while p is in use: the next call with the same scratch
+// overwrites what this one decoded.
+func ParseJSONScratch(p *Payload, s string, scratch *[]byte) error {
+	p.Entries, p.Format, p.Body = p.Entries[:0], FormatJSON, nil
+	if cap(*scratch) < len(s) {
+		*scratch = make([]byte, 0, max(len(s), 2*cap(*scratch)))
+	}
+	*scratch = (*scratch)[:0]
+	if scanObjectInto(s, p, scratch) {
+		return nil
+	}
+	return ParseJSONInto(p, s) // explains the error (and allocates as usual)
+}
+
+// scanObjectInto is scanObject; when scratch is not nil, escaped strings
+// are decoded into its spare capacity, which must hold len(s) bytes.
+func scanObjectInto(s string, p *Payload, scratch *[]byte) bool {
 	i := skipWS(s, 0)
 	if i >= len(s) || s[i] != '{' {
 		return false
@@ -23,6 +46,7 @@ func scanObject(s string, p *Payload) bool {
 	if i < len(s) && s[i] == '}' {
 		return skipWS(s, i+1) == len(s)
 	}
+	ents := p.Entries
 	for {
 		if i >= len(s) || s[i] != '"' {
 			return false
@@ -34,7 +58,7 @@ func scanObject(s string, p *Payload) bool {
 		}
 		key := s[kStart+1 : kEnd-1]
 		if kEsc {
-			key = unescapeJSON(s[kStart:kEnd])
+			key = unescapeString(s[kStart:kEnd], scratch)
 		}
 		i = skipWS(s, kEnd)
 		if i >= len(s) || s[i] != ':' {
@@ -44,52 +68,55 @@ func scanObject(s string, p *Payload) bool {
 		if i >= len(s) {
 			return false
 		}
-		var v Value
-		vStart := i
+		// The value's parts stay in locals and are stored field by field
+		// into the entry: building a Value and copying it in whole stalls
+		// on store forwarding (a fifth of this function's time).
+		var (
+			kind Kind
+			end  int
+			esc  bool
+		)
 		switch c := s[i]; {
 		case c == '"':
-			end, esc, ok := scanString(s, i)
-			if !ok {
-				return false
-			}
-			raw := s[vStart:end]
-			text := raw[1 : len(raw)-1]
-			if esc {
-				text = unescapeJSON(raw)
-			}
-			v, i = Value{Kind: KindString, Raw: raw, Text: text}, end
+			end, esc, ok = scanString(s, i)
+			kind = KindString
 		case c == '-' || (c >= '0' && c <= '9'):
-			end, ok := scanNumber(s, i)
-			if !ok {
-				return false
-			}
-			raw := s[vStart:end]
-			v, i = Value{Kind: KindNumber, Raw: raw, Text: raw}, end
-		case c == '{' || c == '[':
-			end, ok := scanNested(s, i, 0)
-			if !ok {
-				return false
-			}
-			raw := s[vStart:end]
-			k := KindObject
-			if c == '[' {
-				k = KindArray
-			}
-			v, i = Value{Kind: k, Raw: raw, Text: raw}, end
-		case c == 't' && hasPrefixAt(s, i, "true"), c == 'f' && hasPrefixAt(s, i, "false"):
-			n := 4
-			if c == 'f' {
-				n = 5
-			}
-			raw := s[i : i+n]
-			v, i = Value{Kind: KindBool, Raw: raw, Text: raw}, i+n
+			end, ok = scanNumber(s, i)
+			kind = KindNumber
+		case c == '{':
+			end, ok = scanNested(s, i, 0)
+			kind = KindObject
+		case c == '[':
+			end, ok = scanNested(s, i, 0)
+			kind = KindArray
+		case c == 't' && hasPrefixAt(s, i, "true"):
+			end, kind = i+4, KindBool
+		case c == 'f' && hasPrefixAt(s, i, "false"):
+			end, kind = i+5, KindBool
 		case c == 'n' && hasPrefixAt(s, i, "null"):
-			raw := s[i : i+4]
-			v, i = Value{Kind: KindNull, Raw: raw, Text: raw}, i+4
+			end, kind = i+4, KindNull
 		default:
 			return false
 		}
-		p.Entries = append(p.Entries, Entry{Key: key, Value: v, Offset: kStart})
+		if !ok {
+			return false
+		}
+		raw := s[i:end]
+		text := raw
+		if kind == KindString {
+			text = raw[1 : len(raw)-1]
+			if esc {
+				text = unescapeString(raw, scratch)
+			}
+		}
+		if len(ents) == cap(ents) {
+			ents = slices.Grow(ents, 1)
+		}
+		ents = ents[:len(ents)+1]
+		e := &ents[len(ents)-1]
+		e.Key, e.Offset = key, kStart
+		e.Value.Kind, e.Value.Raw, e.Value.Text = kind, raw, text
+		i = end
 		i = skipWS(s, i)
 		if i >= len(s) {
 			return false
@@ -98,6 +125,7 @@ func scanObject(s string, p *Payload) bool {
 		case ',':
 			i = skipWS(s, i+1)
 		case '}':
+			p.Entries = ents
 			return skipWS(s, i+1) == len(s)
 		default:
 			return false
@@ -122,10 +150,34 @@ func hasPrefixAt(s string, i int, lit string) bool {
 }
 
 // scanString checks the string starting at s[i] == '"' and returns the
-// index after its closing quote and whether it holds escapes.
+// index after its closing quote and whether it holds escapes. Its loop is
+// the common case, plain printable ASCII up to the closing quote, eight
+// bytes at a time; at anything else (an escape, a control or non-ASCII
+// byte, the last bytes of s) scanStringFrom takes over.
 func scanString(s string, i int) (end int, esc bool, ok bool) {
-	first := i + 1
-	i++
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	j := i + 1
+	for ; j+8 <= len(b); j += 8 {
+		w := binary.LittleEndian.Uint64(b[j:])
+		q := w ^ (lsb * '"')
+		bs := w ^ (lsb * '\\')
+		// A byte's top bit is set for '"' (q-1 borrows), '\\', a control
+		// byte (w-0x20 borrows) or a non-ASCII one (w). Borrows only start
+		// at a flagged byte, so the lowest flagged byte is exact.
+		if m := ((q - lsb) | (bs - lsb) | (w - lsb*0x20) | w) & msb; m != 0 {
+			j += bits.TrailingZeros64(m) / 8
+			if b[j] == '"' {
+				return j + 1, false, true
+			}
+			break
+		}
+	}
+	return scanStringFrom(s, i+1, j)
+}
+
+// scanStringFrom is scanString for the string whose content starts at
+// s[first], of which s[first:i] is known to be plain ASCII.
+func scanStringFrom(s string, first, i int) (end int, esc bool, ok bool) {
 	nonASCII := false
 	for i < len(s) {
 		var hi bool
@@ -320,13 +372,33 @@ func scanNested(s string, i, depth int) (int, bool) {
 // quotes) that scanString accepted. Like gjson, an unpaired surrogate
 // becomes U+FFFD.
 func unescapeJSON(raw string) string {
-	s := raw[1 : len(raw)-1]
-	b := make([]byte, len(s)) // the decoded text is never longer
+	b := make([]byte, len(raw)-2) // the decoded text is never longer
+	n := unescapeTo(b, raw[1:len(raw)-1])
+	return unsafe.String(unsafe.SliceData(b), n) // b is never written again
+}
+
+// unescapeString is unescapeJSON decoding into the spare capacity of
+// *scratch (appended) when scratch is not nil and has room.
+func unescapeString(raw string, scratch *[]byte) string {
+	if scratch == nil || cap(*scratch)-len(*scratch) < len(raw)-2 {
+		return unescapeJSON(raw)
+	}
+	b := *scratch
+	start := len(b)
+	b = b[:start+len(raw)-2]
+	n := unescapeTo(b[start:], raw[1:len(raw)-1])
+	*scratch = b[:start+n]
+	return unsafe.String(&b[start], n) // an escape decodes to at least one byte
+}
+
+// unescapeTo decodes the string body s (escapes checked by scanString)
+// into dst, which must hold len(s) bytes, and returns the decoded length.
+func unescapeTo(dst []byte, s string) int {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c != '\\' {
-			b[n] = c
+			dst[n] = c
 			n++
 			continue
 		}
@@ -357,15 +429,15 @@ func unescapeJSON(raw string) string {
 					r = utf8.RuneError
 				}
 			}
-			n += utf8.EncodeRune(b[n:], r) // \uXXXX is 6 bytes, its UTF-8 at most 4
+			n += utf8.EncodeRune(dst[n:], r) // \uXXXX is 6 bytes, its UTF-8 at most 4
 			continue
 		default: // '"', '\\', '/'
 			c = s[i]
 		}
-		b[n] = c
+		dst[n] = c
 		n++
 	}
-	return unsafe.String(unsafe.SliceData(b), n) // b is never written again
+	return n
 }
 
 func hex4(s string) rune {

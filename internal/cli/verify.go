@@ -236,8 +236,7 @@ func (p *verifyPipeRenderer) row(r *verify.Result) error {
 	w.WriteString(r.File)
 	if r.Line > 0 {
 		w.WriteByte(':')
-		var buf [20]byte
-		w.Write(strconv.AppendInt(buf[:0], int64(r.Line), 10))
+		w.Write(strconv.AppendInt(w.AvailableBuffer(), int64(r.Line), 10)) // no allocation
 	}
 	w.WriteByte('\t')
 	w.WriteString(eventCell(r))

@@ -29,7 +29,15 @@ func newChecker(opts *Options) *checker {
 // state is one worker's scratch space, reused from payload to payload.
 type state struct {
 	errs, warns, notes []string
-	payload            callback.Payload
+	// outer is the line as parsed (a callback body or a capture record),
+	// inner the body a capture record holds; each decodes its escaped
+	// strings into its own scratch buffer, reused from payload to payload.
+	outer, inner parsed
+}
+
+type parsed struct {
+	payload callback.Payload
+	scratch []byte
 }
 
 func (c *checker) newState() *state { return &state{} }
@@ -80,7 +88,7 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 	}
 
 	body := data
-	p, err := c.parse(st, body, "")
+	p, err := c.parse(&st.outer, body, "")
 	isRecord := false
 	var received time.Time
 	if err == nil && hasKey(p, "received_at") && capture.IsRecordKeys(func(k string) bool { return hasKey(p, k) }) {
@@ -96,7 +104,7 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 			return
 		}
 		received, body = rec.ReceivedAt, rec.Body
-		p, err = c.parse(st, body, rec.ContentType)
+		p, err = c.parse(&st.inner, body, rec.ContentType) // body points into st.outer
 	}
 	if err != nil {
 		r.Unreadable = true
@@ -217,15 +225,15 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 
 // parse parses body with the callback codec. JSON bodies, the bulk of any
 // capture, take the reusing path: the payload's strings point into body
-// (through unsafe.String, no copy), which stays unchanged until check
-// returns; nothing that outlives check keeps them (Result strings are
-// copies or catalog constants).
-func (c *checker) parse(st *state, body []byte, contentType string) (*callback.Payload, error) {
+// (through unsafe.String, no copy) or into into's scratch buffer, which
+// stay unchanged until check returns; nothing that outlives check keeps
+// them (Result strings are copies or catalog constants).
+func (c *checker) parse(into *parsed, body []byte, contentType string) (*callback.Payload, error) {
 	if len(body) == 0 || callback.Detect(body, contentType) != callback.FormatJSON {
 		return callback.Parse(body, contentType)
 	}
-	p := &st.payload
-	if err := callback.ParseJSONInto(p, unsafe.String(&body[0], len(body))); err != nil {
+	p := &into.payload
+	if err := callback.ParseJSONScratch(p, unsafe.String(&body[0], len(body)), &into.scratch); err != nil {
 		return nil, err
 	}
 	return p, nil
