@@ -13,13 +13,14 @@ import (
 // and survives the process being killed (there is no fsync: that guards
 // against a power cut, not a kill, and would cost a disk flush per callback).
 //
-// On Linux, when the file is a regular file, records are written with
-// concurrent write system calls: the kernel holds the file's inode lock
-// for each whole O_APPEND write, so lines never interleave, and handlers
-// do not queue on a mutex (which cost each request a goroutine hand-off
-// under load). A short write there fails the record: a retry could not
-// make a line whole once others may have been appended after its first
-// part. Elsewhere (other systems, pipes, devices) a mutex serialises the
+// On Linux, when the file is a regular file on a local file system (ext4,
+// xfs, btrfs, tmpfs, overlayfs), records are written with concurrent write
+// system calls: the kernel holds the file's inode lock for each whole
+// O_APPEND write, so lines never interleave, and handlers do not queue on a
+// mutex (which cost each request a goroutine hand-off under load). A short
+// write there fails the record: a retry could not make a line whole once
+// others may have been appended after its first part. Elsewhere (other
+// systems, network file systems, pipes, devices) a mutex serialises the
 // writes and a short write is completed by os.File.
 type CaptureFile struct {
 	Path string
@@ -39,10 +40,8 @@ func OpenCapture(path string) (*CaptureFile, error) {
 		return nil, err
 	}
 	c := &CaptureFile{Path: path, f: f, fd: -1}
-	if concurrentAppend {
-		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
-			c.fd = int(f.Fd())
-		}
+	if concurrentAppend(f) {
+		c.fd = int(f.Fd())
 	}
 	return c, nil
 }

@@ -2,10 +2,13 @@
 
 package listen
 
-import "errors"
+import (
+	"errors"
+	"os"
+)
 
 // concurrentAppend is false: writes are serialised (see CaptureFile).
-const concurrentAppend = false
+func concurrentAppend(*os.File) bool { return false }
 
 // appendLine is never called: CaptureFile.fd stays -1.
 func appendLine(fd int, line []byte) error { return errors.ErrUnsupported }
