@@ -119,21 +119,39 @@ func appendAnswer(dst []byte, a *Answer) []byte {
 	return append(dst, '}', '\n')
 }
 
+// jsonSafe[b] is true for the bytes a JSON string holds as they are:
+// printable ASCII but the quote and the backslash. Everything else takes
+// appendJSONString's slow path.
+var jsonSafe = func() (t [256]bool) {
+	for b := 0x20; b < utf8.RuneSelf; b++ {
+		t[b] = b != '"' && b != '\\'
+	}
+	return t
+}()
+
 // appendJSONString quotes s as encoding/json does with HTML escaping off.
+// A callback body is mostly printable ASCII with a quote every few bytes:
+// one table lookup per byte, and quotes and backslashes escaped first.
 func appendJSONString[S string | []byte](dst []byte, s S) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' {
-				i++
-				continue
-			}
+		b := s[i]
+		if jsonSafe[b] {
+			i++
+			continue
+		}
+		if b == '"' || b == '\\' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', b)
+			i++
+			start = i
+			continue
+		}
+		if b < utf8.RuneSelf {
 			dst = append(dst, s[start:i]...)
 			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
 			case '\b':
 				dst = append(dst, '\\', 'b')
 			case '\f':

@@ -1,6 +1,8 @@
 package capture
 
 import (
+	"bytes"
+	"encoding/json"
 	"math/rand/v2"
 	"net/http/httptest"
 	"strings"
@@ -122,6 +124,29 @@ func TestAppendRequestMatchesNew(t *testing.T) {
 		want := rec.AppendJSON(nil)
 		if got := AppendRequest(nil, req, body, received, secret, answer); string(got) != string(want) {
 			t.Fatalf("request %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
+// appendJSONString escapes every byte value as encoding/json does (HTML
+// escaping off), wherever it sits in the string.
+func TestAppendJSONStringEveryBytePosition(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 20; pos++ {
+			s := strings.Repeat("x", pos) + string([]byte{byte(c)}) + strings.Repeat("y", 19-pos)
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(s); err != nil {
+				t.Fatal(err)
+			}
+			want := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+			if got := appendJSONString(nil, s); string(got) != string(want) {
+				t.Fatalf("byte %#x at %d: got %s, want %s", c, pos, got, want)
+			}
+			if got := appendJSONString(nil, []byte(s)); string(got) != string(want) {
+				t.Fatalf("[]byte: byte %#x at %d: got %s, want %s", c, pos, got, want)
+			}
 		}
 	}
 }

@@ -41,11 +41,12 @@ type Config struct {
 	// SkipCheck leaves Event.Problems empty: the catalog schema check is
 	// not run (for callers that do not show problems, e.g. listen -q).
 	SkipCheck bool
-	// ReusePayloads tells ServeHTTP that emit keeps nothing of an Event's
-	// Payload once it returns (listen -q renders the event there and then),
-	// so the payload's storage is reused for a later request. Strings taken
-	// from the payload stay valid: they point into Event.Body, which is
-	// never reused.
+	// ReusePayloads tells ServeHTTP that emit keeps nothing of an Event
+	// once it returns (listen -q renders the event there and then), so the
+	// storage of its Payload is reused for a later request, and, when
+	// nothing is forwarded, that of the Event and its Body too. Strings
+	// taken from the payload point into Event.Body: with ReusePayloads they
+	// are only valid during emit.
 	ReusePayloads bool
 
 	// The fields below are used by ServeHTTP only (callers of Inspect and
@@ -167,9 +168,25 @@ func NewHandler(cfg Config, emit func(Event)) *Handler {
 // in this order: FailFirst or Forward (for callbacks that would be
 // acknowledged), Status, Delay, Save, and finally Answer.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ev := h.Inspect(w, r)
-	if ev == nil {
-		return
+	// With ReusePayloads and no forwarding nothing outlives this call:
+	// the Event and the body buffer are recycled.
+	recycle := h.cfg.ReusePayloads && h.cfg.Forward == nil
+	var (
+		ev *Event
+		bp *[]byte
+	)
+	if recycle {
+		ev, bp = events.Get().(*Event), bodyBufs.Get().(*[]byte)
+		if !h.inspect(w, r, ev, bp) {
+			putEvent(ev, bp)
+			return
+		}
+		defer putEvent(ev, bp)
+	} else {
+		ev = new(Event)
+		if !h.inspect(w, r, ev, nil) {
+			return
+		}
 	}
 	status, body := ev.Status, ev.Answer
 	if status >= 200 && status < 300 {
@@ -209,6 +226,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// events and bodyBufs recycle ServeHTTP's Events and body buffers when
+// Config.ReusePayloads is set and nothing is forwarded.
+var (
+	events   = sync.Pool{New: func() any { return new(Event) }}
+	bodyBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+)
+
+func putEvent(ev *Event, bp *[]byte) {
+	body := ev.Body
+	*ev = Event{} // hold no request's data while pooled
+	events.Put(ev)
+	if cap(body) > cap(*bp) && cap(body) <= 64<<10 { // grown by a large body
+		*bp = body[:0]
+	}
+	bodyBufs.Put(bp)
+}
+
 // payloads recycles parsed payloads when Config.ReusePayloads is set.
 var payloads = sync.Pool{New: func() any {
 	return &callback.Payload{Entries: make([]callback.Entry, 0, 32)} // stream_create has 26 fields
@@ -236,29 +270,37 @@ func wait(ctx context.Context, d time.Duration) {
 // get (Status, Answer) without writing it. It writes an error answer itself
 // and returns nil for requests that are not callbacks (wrong path, method, size).
 func (h *Handler) Inspect(w http.ResponseWriter, r *http.Request) *Event {
+	ev := new(Event)
+	if !h.inspect(w, r, ev, nil) {
+		return nil
+	}
+	return ev
+}
+
+// inspect is Inspect into ev, reading the body into *buf when buf is not
+// nil. It reports whether ev is a callback to answer.
+func (h *Handler) inspect(w http.ResponseWriter, r *http.Request, ev *Event, buf *[]byte) bool {
 	start := h.cfg.Now()
 	if h.cfg.Path != "" && r.URL.Path != h.cfg.Path {
 		http.Error(w, "not found: zegocb listens on "+h.cfg.Path, http.StatusNotFound)
 		h.reject(r, http.StatusNotFound)
-		return nil
+		return false
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed: ZEGO callbacks are POST", http.StatusMethodNotAllowed)
 		h.reject(r, http.StatusMethodNotAllowed)
-		return nil
+		return false
 	}
-	body, err := readBody(w, r, h.cfg.MaxBody)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		http.Error(w, "body over "+strconv.FormatInt(h.cfg.MaxBody, 10)+" bytes", http.StatusRequestEntityTooLarge)
-		h.reject(r, http.StatusRequestEntityTooLarge)
-		return nil
-	}
+	body, err := readBody(w, r, h.cfg.MaxBody, buf)
 	if err != nil {
-		return nil // client went away or timed out mid-body; nothing to answer
+		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+			http.Error(w, "body over "+strconv.FormatInt(h.cfg.MaxBody, 10)+" bytes", http.StatusRequestEntityTooLarge)
+			h.reject(r, http.StatusRequestEntityTooLarge)
+		}
+		return false // or the client went away or timed out mid-body; nothing to answer
 	}
-	ev := &Event{
+	*ev = Event{
 		Seq:         int(h.seq.Add(1)),
 		Received:    start,
 		RemoteAddr:  r.RemoteAddr,
@@ -270,14 +312,20 @@ func (h *Handler) Inspect(w http.ResponseWriter, r *http.Request) *Event {
 		Delivery:    1,
 	}
 	h.judge(ev)
-	return ev
+	return true
 }
 
 // readBody reads at most max bytes, in one allocation when the request
-// announces its length (net/http never reads past Content-Length).
-func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
+// announces its length (net/http never reads past Content-Length), into
+// *into when it is not nil and large enough.
+func readBody(w http.ResponseWriter, r *http.Request, max int64, into *[]byte) ([]byte, error) {
 	if n := r.ContentLength; n > 0 && n <= max {
-		buf := make([]byte, n) // net/http's body ends at Content-Length
+		var buf []byte
+		if into != nil && int64(cap(*into)) >= n {
+			buf = (*into)[:n]
+		} else {
+			buf = make([]byte, n) // net/http's body ends at Content-Length
+		}
 		if _, err := io.ReadFull(r.Body, buf); err != nil {
 			return nil, err
 		}

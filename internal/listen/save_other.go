@@ -1,0 +1,14 @@
+//go:build !linux
+
+package listen
+
+import (
+	"errors"
+	"os"
+)
+
+// concurrentAppend is false: writes are serialised (see CaptureFile).
+func concurrentAppend(*os.File) bool { return false }
+
+// appendLine is never called: CaptureFile.fd stays -1.
+func appendLine(fd int, line []byte) error { return errors.ErrUnsupported }
