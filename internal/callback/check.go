@@ -283,23 +283,7 @@ func scanStringArray(raw string, maxBytes int) (bad bool, long int, ok bool) {
 // scanner accepts: strict JSON, valid UTF-8, nesting within maxNesting).
 // false means invalid or not known: ask ValidJSON.
 func validJSONFast(s string) bool {
-	i := skipWS(s, 0)
-	if i >= len(s) {
-		return false
-	}
-	var ok bool
-	switch c := s[i]; {
-	case c == '"':
-		i, _, ok = scanString(s, i)
-	case c == '-' || (c >= '0' && c <= '9'):
-		i, ok = scanNumber(s, i)
-	case c == '{' || c == '[':
-		i, ok = scanNested(s, i, 0)
-	case c == 't' && hasPrefixAt(s, i, "true"), c == 'n' && hasPrefixAt(s, i, "null"):
-		i, ok = i+4, true
-	case c == 'f' && hasPrefixAt(s, i, "false"):
-		i, ok = i+5, true
-	}
+	i, ok := scanValue(s, skipWS(s, 0), 0)
 	return ok && skipWS(s, i) == len(s)
 }
 

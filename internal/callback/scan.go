@@ -334,23 +334,8 @@ func scanNested(s string, i, depth int) (int, bool) {
 			}
 			i = skipWS(s, i+1)
 		}
-		if i >= len(s) {
-			return 0, false
-		}
 		var ok bool
-		switch c := s[i]; {
-		case c == '"':
-			i, _, ok = scanString(s, i)
-		case c == '-' || (c >= '0' && c <= '9'):
-			i, ok = scanNumber(s, i)
-		case c == '{' || c == '[':
-			i, ok = scanNested(s, i, depth+1)
-		case c == 't' && hasPrefixAt(s, i, "true"), c == 'n' && hasPrefixAt(s, i, "null"):
-			i, ok = i+4, true
-		case c == 'f' && hasPrefixAt(s, i, "false"):
-			i, ok = i+5, true
-		}
-		if !ok {
+		if i, ok = scanValue(s, i, depth+1); !ok {
 			return 0, false
 		}
 		i = skipWS(s, i)
@@ -447,4 +432,26 @@ func hex4(s string) rune {
 		r = r<<4 | rune(d)
 	}
 	return r
+}
+
+// scanValue checks the JSON value starting at s[i] (nested ones at the
+// given depth) and returns the index after it.
+func scanValue(s string, i, depth int) (int, bool) {
+	if i >= len(s) {
+		return 0, false
+	}
+	switch c := s[i]; {
+	case c == '"':
+		end, _, ok := scanString(s, i)
+		return end, ok
+	case c == '-' || (c >= '0' && c <= '9'):
+		return scanNumber(s, i)
+	case c == '{' || c == '[':
+		return scanNested(s, i, depth)
+	case c == 't' && hasPrefixAt(s, i, "true"), c == 'n' && hasPrefixAt(s, i, "null"):
+		return i + 4, true
+	case c == 'f' && hasPrefixAt(s, i, "false"):
+		return i + 5, true
+	}
+	return 0, false
 }
