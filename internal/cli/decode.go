@@ -160,32 +160,27 @@ func appendExpanded(out []byte, r gjson.Result, depth int) []byte {
 			return appendExpanded(out, gjson.Parse(s), depth+1)
 		}
 		return append(out, r.Raw...)
-	case r.IsObject():
-		out = append(out, '{')
+	case r.IsObject(), r.IsArray():
+		obj := r.IsObject()
+		open, end := byte('['), byte(']')
+		if obj {
+			open, end = '{', '}'
+		}
+		out = append(out, open)
 		first := true
 		r.ForEach(func(k, v gjson.Result) bool {
 			if !first {
 				out = append(out, ',')
 			}
 			first = false
-			out = append(out, k.Raw...)
-			out = append(out, ':')
-			out = appendExpanded(out, v, depth+1)
-			return true
-		})
-		return append(out, '}')
-	case r.IsArray():
-		out = append(out, '[')
-		first := true
-		r.ForEach(func(_, v gjson.Result) bool {
-			if !first {
-				out = append(out, ',')
+			if obj {
+				out = append(out, k.Raw...)
+				out = append(out, ':')
 			}
-			first = false
 			out = appendExpanded(out, v, depth+1)
 			return true
 		})
-		return append(out, ']')
+		return append(out, end)
 	}
 	return append(out, r.Raw...)
 }
