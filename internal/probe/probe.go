@@ -123,7 +123,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	res := &Result{URL: cfg.URL}
 	start := cfg.Now()
 	for i, c := range p.checks {
-		row := c.run(ctx, p)
+		row := c.run(ctx)
 		row.ID, row.Event, row.Check, row.Expect = c.id, c.event, c.check, c.expect
 		if ctx.Err() != nil {
 			res.Elapsed = cfg.Now().Sub(start)
@@ -147,7 +147,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 type check struct {
 	id, event, check string
 	expect           Expectation
-	run              func(ctx context.Context, p *prober) Row
+	run              func(ctx context.Context) Row
 }
 
 type prober struct {
@@ -299,8 +299,8 @@ func judgeReject(a deliver.Attempt, what string) (Verdict, string) {
 	return Warn, fmt.Sprintf("answered %d: rejected, but answer 401 or 403", a.Status)
 }
 
-func (p *prober) signed(e *callback.Event, f callback.Format) func(context.Context, *prober) Row {
-	return func(ctx context.Context, _ *prober) Row {
+func (p *prober) signed(e *callback.Event, f callback.Format) func(context.Context) Row {
+	return func(ctx context.Context) Row {
 		a := p.send(ctx, p.sample(e, 0).Encode(f), f)
 		row := rowOf(a)
 		row.Verdict, row.Reason = judgeAccept(e, a)
@@ -308,38 +308,38 @@ func (p *prober) signed(e *callback.Event, f callback.Format) func(context.Conte
 	}
 }
 
-func (p *prober) forged(ctx context.Context, _ *prober) Row {
+func (p *prober) forged(ctx context.Context) Row {
+	return p.mustReject(ctx, "a forged signature", func(e *callback.Event, pl *callback.Payload) {
+		forged := signature.Sign("forged-"+strconv.FormatUint(p.cfg.Rand.Uint64(), 36), "0", "0")
+		pl.Set(e.RoleField(callback.RoleSignature).Name, callback.String(forged))
+	})
+}
+
+func (p *prober) missing(ctx context.Context) Row {
+	return p.mustReject(ctx, "a callback without a signature", func(e *callback.Event, pl *callback.Payload) {
+		pl.Delete(e.RoleField(callback.RoleSignature).Name)
+	})
+}
+
+func (p *prober) otherSecret(ctx context.Context) Row {
+	return p.mustReject(ctx, "a signature made with another secret", func(e *callback.Event, pl *callback.Payload) {
+		e.Sign(pl, p.other)
+	})
+}
+
+// mustReject sends the representative event's sample, spoiled by spoil, as
+// JSON, and judges the answer: the endpoint must refuse what.
+func (p *prober) mustReject(ctx context.Context, what string, spoil func(*callback.Event, *callback.Payload)) Row {
 	e := p.rep
 	pl := p.sample(e, 0)
-	forged := signature.Sign("forged-"+strconv.FormatUint(p.cfg.Rand.Uint64(), 36), "0", "0")
-	pl.Set(e.RoleField(callback.RoleSignature).Name, callback.String(forged))
+	spoil(e, pl)
 	a := p.send(ctx, pl.JSON(), callback.FormatJSON)
 	row := rowOf(a)
-	row.Verdict, row.Reason = judgeReject(a, "a forged signature")
+	row.Verdict, row.Reason = judgeReject(a, what)
 	return row
 }
 
-func (p *prober) missing(ctx context.Context, _ *prober) Row {
-	e := p.rep
-	pl := p.sample(e, 0)
-	pl.Delete(e.RoleField(callback.RoleSignature).Name)
-	a := p.send(ctx, pl.JSON(), callback.FormatJSON)
-	row := rowOf(a)
-	row.Verdict, row.Reason = judgeReject(a, "a callback without a signature")
-	return row
-}
-
-func (p *prober) otherSecret(ctx context.Context, _ *prober) Row {
-	e := p.rep
-	pl := p.sample(e, 0)
-	e.Sign(pl, p.other)
-	a := p.send(ctx, pl.JSON(), callback.FormatJSON)
-	row := rowOf(a)
-	row.Verdict, row.Reason = judgeReject(a, "a signature made with another secret")
-	return row
-}
-
-func (p *prober) redelivered(ctx context.Context, _ *prober) Row {
+func (p *prober) redelivered(ctx context.Context) Row {
 	e := p.rep
 	body := p.sample(e, 0).JSON()
 	first := p.send(ctx, body, callback.FormatJSON)
@@ -362,7 +362,7 @@ func (p *prober) redelivered(ctx context.Context, _ *prober) Row {
 
 // numbers sends every integer-looking string field (but the nonce and the
 // signature) as a JSON number, as some of ZEGO's pages show them.
-func (p *prober) numbers(ctx context.Context, _ *prober) Row {
+func (p *prober) numbers(ctx context.Context) Row {
 	e := p.rep
 	pl := p.sample(e, 0)
 	nonce := e.RoleField(callback.RoleNonce).Name
@@ -388,7 +388,7 @@ func (p *prober) numbers(ctx context.Context, _ *prober) Row {
 	return row
 }
 
-func (p *prober) unknownFields(ctx context.Context, _ *prober) Row {
+func (p *prober) unknownFields(ctx context.Context) Row {
 	e := p.rep
 	pl := p.sample(e, 0)
 	pl.Set("zegocb_probe_extra", callback.String("fields ZEGO may add later"))
@@ -403,7 +403,7 @@ func (p *prober) unknownFields(ctx context.Context, _ *prober) Row {
 	return row
 }
 
-func (p *prober) retryAge(ctx context.Context, _ *prober) Row {
+func (p *prober) retryAge(ctx context.Context) Row {
 	e := p.rep
 	a := p.send(ctx, p.sample(e, 70*time.Second).JSON(), callback.FormatJSON)
 	row := rowOf(a)
@@ -415,7 +415,7 @@ func (p *prober) retryAge(ctx context.Context, _ *prober) Row {
 	return row
 }
 
-func (p *prober) stale(ctx context.Context, _ *prober) Row {
+func (p *prober) stale(ctx context.Context) Row {
 	e := p.rep
 	a := p.send(ctx, p.sample(e, time.Hour).JSON(), callback.FormatJSON)
 	row := rowOf(a)
@@ -442,7 +442,7 @@ func businessField(e *callback.Event, pl *callback.Payload) string {
 	return "zegocb_probe_changed"
 }
 
-func (p *prober) reusedNonce(ctx context.Context, _ *prober) Row {
+func (p *prober) reusedNonce(ctx context.Context) Row {
 	e := p.rep
 	orig := p.sample(e, 0)
 	first := p.send(ctx, orig.JSON(), callback.FormatJSON)
@@ -469,7 +469,7 @@ func (p *prober) reusedNonce(ctx context.Context, _ *prober) Row {
 	return row
 }
 
-func (p *prober) changedBody(ctx context.Context, _ *prober) Row {
+func (p *prober) changedBody(ctx context.Context) Row {
 	e := p.rep
 	pl := p.sample(e, 0)
 	key := businessField(e, pl)
