@@ -406,16 +406,10 @@ func (o *listenOutput) send(it listenItem) {
 		return
 	}
 	o.mu.Lock()
-	for len(o.items) >= listenQueueMax && !o.closed {
-		o.room.Wait()
+	if o.roomLocked(func() bool { return len(o.items) < listenQueueMax }) {
+		o.items = append(o.items, it)
+		o.wakeLocked()
 	}
-	if o.closed {
-		o.late++
-		o.mu.Unlock()
-		return
-	}
-	o.items = append(o.items, it)
-	o.wakeLocked()
 	o.mu.Unlock()
 }
 
@@ -423,12 +417,7 @@ func (o *listenOutput) sendQuiet(it listenItem) {
 	bp := lineBufs.Get().(*[]byte)
 	line := o.quiet.appendQuiet((*bp)[:0], it)
 	o.mu.Lock()
-	for len(o.text) >= listenTextMax && !o.closed {
-		o.room.Wait()
-	}
-	if o.closed {
-		o.late++
-	} else {
+	if o.roomLocked(func() bool { return len(o.text) < listenTextMax }) {
 		o.text = append(o.text, line...)
 		o.st.count(it)
 		o.wakeLocked()
@@ -438,6 +427,34 @@ func (o *listenOutput) sendQuiet(it listenItem) {
 		*bp = line
 		lineBufs.Put(bp)
 	}
+}
+
+// roomLocked waits until hasRoom or the output is closed; it reports
+// whether the item can be queued (an item arriving after close is counted
+// as late instead).
+func (o *listenOutput) roomLocked(hasRoom func() bool) bool {
+	for !hasRoom() && !o.closed {
+		o.room.Wait()
+	}
+	if o.closed {
+		o.late++
+		return false
+	}
+	return true
+}
+
+// take waits until something is queued (empty reports false) or the output
+// is closed, lets swap move the queue out, and reports whether it is closed.
+func (o *listenOutput) take(empty func() bool, swap func()) (closed bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for empty() && !o.closed {
+		o.parked = true
+		o.ready.Wait()
+	}
+	swap()
+	o.room.Broadcast()
+	return o.closed
 }
 
 func (o *listenOutput) wakeLocked() {
@@ -470,15 +487,7 @@ func (o *listenOutput) drain(w io.Writer, r *listenRenderer) listenStats {
 	var st listenStats
 	var batch []listenItem
 	for {
-		o.mu.Lock()
-		for len(o.items) == 0 && !o.closed {
-			o.parked = true
-			o.ready.Wait()
-		}
-		batch, o.items = o.items, batch[:0]
-		closed := o.closed
-		o.room.Broadcast()
-		o.mu.Unlock()
+		closed := o.take(func() bool { return len(o.items) == 0 }, func() { batch, o.items = o.items, batch[:0] })
 		for i, it := range batch {
 			r.render(bw, it)
 			st.count(it)
@@ -496,15 +505,7 @@ func (o *listenOutput) drain(w io.Writer, r *listenRenderer) listenStats {
 func (o *listenOutput) drainText(w io.Writer) listenStats {
 	var buf []byte
 	for {
-		o.mu.Lock()
-		for len(o.text) == 0 && !o.closed {
-			o.parked = true
-			o.ready.Wait()
-		}
-		buf, o.text = o.text, buf[:0]
-		closed := o.closed
-		o.room.Broadcast()
-		o.mu.Unlock()
+		closed := o.take(func() bool { return len(o.text) == 0 }, func() { buf, o.text = o.text, buf[:0] })
 		if len(buf) > 0 {
 			w.Write(buf)
 		}
