@@ -74,13 +74,7 @@ func TestNewEventsCmd(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ct := newCmdTest(false)
 			var got *eventsOptions
-			root := NewRootCmd(ct.f)
-			for _, c := range root.Commands() {
-				if c.Name() == "events" {
-					root.RemoveCommand(c)
-				}
-			}
-			root.AddCommand(newEventsCmd(ct.f, func(o *eventsOptions) error { got = o; return nil }))
+			root := rootWith(ct.f, newEventsCmd(ct.f, func(o *eventsOptions) error { got = o; return nil }))
 			root.SetArgs(append([]string{"events"}, tt.args...))
 			err := root.Execute()
 			if tt.wantErr != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/spf13/cobra"
 	"io/fs"
 	"strings"
 	"testing"
@@ -151,4 +152,19 @@ func TestSecretResolution(t *testing.T) {
 	if _, err := f.RequireSecret(); ExitCode(err) != 2 || !strings.Contains(err.Error(), EnvSecret) {
 		t.Fatalf("no secret: %v", err)
 	}
+}
+
+// rootWith returns zegocb's root command with each command of the same
+// name replaced by one of cmds (built with a test's runF seam).
+func rootWith(f *Factory, cmds ...*cobra.Command) *cobra.Command {
+	root := NewRootCmd(f)
+	for _, c := range cmds {
+		for _, old := range root.Commands() {
+			if old.Name() == c.Name() {
+				root.RemoveCommand(old)
+			}
+		}
+		root.AddCommand(c)
+	}
+	return root
 }

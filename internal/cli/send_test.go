@@ -17,8 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/signature"
 	"github.com/zegocb/zegocb/internal/ui"
@@ -78,23 +76,18 @@ func newSendEnv(t *testing.T) *sendEnv {
 // send and probe, and returns the exit code.
 func (e *sendEnv) exec(t *testing.T, args ...string) int {
 	t.Helper()
-	root := NewRootCmd(e.f)
-	for _, c := range root.Commands() {
-		if c.Name() == "send" || c.Name() == "probe" {
-			root.RemoveCommand(c)
-		}
-	}
-	root.AddCommand(newSendCmd(e.f, func(o *sendOptions) error {
-		o.Rand = rand.New(rand.NewPCG(7, 9))
-		if o.Sleep == nil && !e.f.IO.IsStderrTTY() {
-			o.Sleep = e.clock.Sleep
-		}
-		return runSend(o)
-	}))
-	root.AddCommand(newProbeCmd(e.f, func(o *probeOptions) error {
-		o.Rand = rand.New(rand.NewPCG(7, 9))
-		return runProbe(o)
-	}))
+	root := rootWith(e.f,
+		newSendCmd(e.f, func(o *sendOptions) error {
+			o.Rand = rand.New(rand.NewPCG(7, 9))
+			if o.Sleep == nil && !e.f.IO.IsStderrTTY() {
+				o.Sleep = e.clock.Sleep
+			}
+			return runSend(o)
+		}),
+		newProbeCmd(e.f, func(o *probeOptions) error {
+			o.Rand = rand.New(rand.NewPCG(7, 9))
+			return runProbe(o)
+		}))
 	root.SetArgs(args)
 	root.SetIn(e.f.IO.In)
 	err := root.ExecuteContext(context.Background())
@@ -624,13 +617,7 @@ func TestSendInterruptedIs130(t *testing.T) {
 	u := serveEndpoint(t, ep)
 	e := newSendEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	root := NewRootCmd(e.f)
-	for _, c := range root.Commands() {
-		if c.Name() == "send" {
-			root.RemoveCommand(c)
-		}
-	}
-	root.AddCommand(newSendCmd(e.f, func(o *sendOptions) error {
+	root := rootWith(e.f, newSendCmd(e.f, func(o *sendOptions) error {
 		o.Sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
 		return runSend(o)
 	}))
@@ -640,5 +627,3 @@ func TestSendInterruptedIs130(t *testing.T) {
 		t.Fatalf("err %v after %d attempts", err, ep.count())
 	}
 }
-
-var _ = cobra.Command{}

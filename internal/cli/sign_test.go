@@ -48,13 +48,7 @@ func TestNewSignCmd(t *testing.T) {
 			ct := newCmdTest(false)
 			ct.f.IO.SetStdinTTY(tt.stdinTTY)
 			var got *signOptions
-			root := NewRootCmd(ct.f)
-			for _, c := range root.Commands() {
-				if c.Name() == "sign" {
-					root.RemoveCommand(c)
-				}
-			}
-			root.AddCommand(newSignCmd(ct.f, func(o *signOptions) error { got = o; return nil }))
+			root := rootWith(ct.f, newSignCmd(ct.f, func(o *signOptions) error { got = o; return nil }))
 			root.SetArgs(append([]string{"sign"}, tt.args...))
 			err := root.Execute()
 			if tt.wantErr != "" {
