@@ -130,8 +130,6 @@ func NewForwarder(ctx context.Context, opts ForwardOptions) *Forwarder {
 }
 
 // URL is where callbacks are relayed.
-func (f *Forwarder) URL() string { return f.opts.URL }
-
 // Forward relays ev (or answers a re-delivery from its chain) and returns
 // what to answer. It blocks for the first attempt only.
 func (f *Forwarder) Forward(ev *Event) *ForwardResult {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/capture"
+	"github.com/zegocb/zegocb/internal/deliver"
 	"github.com/zegocb/zegocb/internal/signature"
 )
 
@@ -49,8 +50,8 @@ type Config struct {
 	// are only valid during emit.
 	ReusePayloads bool
 
-	// The fields below are used by ServeHTTP only (callers of Inspect and
-	// Answer apply their own policy). Zero values change nothing.
+	// The fields below set ServeHTTP's answering policy. Zero values change
+	// nothing.
 
 	// FailFirst answers 500 to the first FailFirst deliveries of each
 	// callback (keyed by Event.Key) that would otherwise be acknowledged.
@@ -71,7 +72,7 @@ type Config struct {
 	// app; the app's answer becomes ours (see Forwarder).
 	Forward *Forwarder
 	// OnReject, when set, is told of requests answered 404, 405 or 413
-	// by Inspect (they are not callbacks, so no Event is emitted).
+	// (they are not callbacks, so no Event is emitted).
 	OnReject func(r *http.Request, status int)
 }
 
@@ -164,7 +165,7 @@ func NewHandler(cfg Config, emit func(Event)) *Handler {
 		replySniffsPlain: cfg.ReplyBody != "" && http.DetectContentType([]byte(cfg.ReplyBody)) == plainText[0]}
 }
 
-// ServeHTTP implements http.Handler: Inspect, then the configured policy
+// ServeHTTP implements http.Handler: inspect, then the configured policy
 // in this order: FailFirst or Forward (for callbacks that would be
 // acknowledged), Status, Delay, Save, and finally Answer.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -220,7 +221,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			ev.Saved = true
 		}
 	}
-	h.Answer(w, ev, status, body)
+	h.answer(w, ev, status, body)
 	if h.cfg.ReusePayloads && ev.Payload != nil {
 		putPayload(ev.Payload)
 	}
@@ -266,19 +267,10 @@ func wait(ctx context.Context, d time.Duration) {
 	}
 }
 
-// Inspect reads and judges the request and fills in the answer it should
-// get (Status, Answer) without writing it. It writes an error answer itself
-// and returns nil for requests that are not callbacks (wrong path, method, size).
-func (h *Handler) Inspect(w http.ResponseWriter, r *http.Request) *Event {
-	ev := new(Event)
-	if !h.inspect(w, r, ev, nil) {
-		return nil
-	}
-	return ev
-}
-
-// inspect is Inspect into ev, reading the body into *buf when buf is not
-// nil. It reports whether ev is a callback to answer.
+// inspect reads and judges the request into ev (its Status and Answer: the
+// answer it should get, not yet written), reading the body into *buf when
+// buf is not nil. It writes an error answer itself and reports false for
+// requests that are not callbacks (wrong path, method, size).
 func (h *Handler) inspect(w http.ResponseWriter, r *http.Request, ev *Event, buf *[]byte) bool {
 	start := h.cfg.Now()
 	if h.cfg.Path != "" && r.URL.Path != h.cfg.Path {
@@ -396,8 +388,8 @@ func (h *Handler) judge(ev *Event) {
 	}
 }
 
-// Answer writes the answer and emits the event.
-func (h *Handler) Answer(w http.ResponseWriter, ev *Event, status int, body string) {
+// answer writes the answer and emits the event.
+func (h *Handler) answer(w http.ResponseWriter, ev *Event, status int, body string) {
 	ev.Status, ev.Answer = status, body
 	// Every answer is text/plain. net/http infers that itself for a body
 	// it would sniff as such (the default "1"), and touching w.Header()
@@ -425,10 +417,7 @@ func ScheduleGap(k int) time.Duration {
 	if k < 1 {
 		return 0
 	}
-	if k > 5 {
-		k = 5
-	}
-	return time.Duration(1<<k) * time.Second
+	return deliver.ZEGOSchedule[min(k, len(deliver.ZEGOSchedule))-1]
 }
 
 // deliveries remembers the last sightings of callbacks, bounded in size.

@@ -20,7 +20,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -114,7 +113,6 @@ type worker struct {
 	other    int64 // statuses outside 100-599
 	errs     map[string]int64
 	mismatch int64
-	bytes    int64
 	first    string // first mismatching body
 }
 
@@ -247,7 +245,6 @@ func (r *Runner) record(w *worker, status int, peek []byte, rest int64) {
 	} else {
 		w.other++
 	}
-	w.bytes += int64(len(peek)) + rest
 	if want := r.cfg.ExpectBody; want != "" && status/100 == 2 {
 		if got := bytes.TrimSpace(peek); rest > 0 || string(got) != want {
 			w.mismatch++
@@ -411,7 +408,6 @@ func merge(ws []*worker, elapsed time.Duration, cfg Config) *Report {
 	if elapsed > 0 {
 		rep.Throughput = float64(rep.Requests) / elapsed.Seconds()
 	}
-	runtime.KeepAlive(ws)
 	return rep
 }
 
