@@ -19,7 +19,6 @@ import (
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/deliver"
 	"github.com/zegocb/zegocb/internal/listen"
-	"github.com/zegocb/zegocb/internal/load"
 	"github.com/zegocb/zegocb/internal/ui"
 )
 
@@ -481,16 +480,7 @@ func (o *sendOptions) deliverOne(target string, b *built, secret string, tlsConf
 	case res.Answered():
 		return ErrCheckFailed
 	}
-	return &TransportError{Err: fmt.Errorf("could not reach %s: %s (%s)", target, attemptReason(*res.Last()), attemptsSpan(res))}
-}
-
-// attemptReason is an attempt's reason, with transport errors cut to their
-// cause ("connection refused", not "dial tcp 127.0.0.1:1: connect: ...").
-func attemptReason(a deliver.Attempt) string {
-	if a.Err == nil || strings.Contains(a.Reason, "timeout") {
-		return a.Reason
-	}
-	return load.DescribeError(a.Err, 0)
+	return &TransportError{Err: fmt.Errorf("could not reach %s: %s (%s)", target, res.Last().Reason, attemptsSpan(res))}
 }
 
 func attemptsSpan(res *deliver.Result) string {
@@ -512,7 +502,7 @@ func formatLabel(f callback.Format) string {
 func attemptLine(s *ui.Styles, a deliver.Attempt, total int) string {
 	n := fmt.Sprintf("#%d/%d", a.N, total)
 	if a.Status == 0 {
-		return fmt.Sprintf("%s  %s  %s  %s", n, s.Fail.Render("no answer"), latencyText(a.Latency), attemptReason(a))
+		return fmt.Sprintf("%s  %s  %s  %s", n, s.Fail.Render("no answer"), latencyText(a.Latency), a.Reason)
 	}
 	line := fmt.Sprintf("%s  %s  %s  %s", n, statusStyleFor(s, a.Status).Render(strconv.Itoa(a.Status)), latencyText(a.Latency), answerExcerpt(a.Body, 40))
 	switch a.Verdict {
@@ -732,7 +722,7 @@ func renderTimeline(io *ui.IOStreams, res *deliver.Result) error {
 			status = statusStyleFor(s, a.Status).Render(strconv.Itoa(a.Status))
 			body = answerExcerpt(a.Body, 32)
 		}
-		note := attemptReason(a)
+		note := a.Reason
 		if a.Verdict == deliver.Accepted {
 			note = ""
 		}

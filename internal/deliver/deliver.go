@@ -9,9 +9,11 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -188,7 +190,7 @@ func attempt(ctx context.Context, req Request, opts *Options) Attempt {
 	resp, err := opts.Client.Do(hreq)
 	if err != nil {
 		a.Latency = opts.Now().Sub(a.Start)
-		a.Err, a.Verdict, a.Reason = err, Unreachable, describe(err, opts.Timeout)
+		a.Err, a.Verdict, a.Reason = err, Unreachable, DescribeError(err, opts.Timeout)
 		return a
 	}
 	body, rerr := io.ReadAll(io.LimitReader(resp.Body, MaxBodyKeep))
@@ -197,27 +199,40 @@ func attempt(ctx context.Context, req Request, opts *Options) Attempt {
 	a.Latency = opts.Now().Sub(a.Start)
 	a.Status, a.Header, a.Body = resp.StatusCode, resp.Header, body
 	if rerr != nil {
-		a.Verdict, a.Reason = Rejected, "status "+strconv.Itoa(resp.StatusCode)+", body cut short: "+describe(rerr, opts.Timeout)
+		a.Verdict, a.Reason = Rejected, "status "+strconv.Itoa(resp.StatusCode)+", body cut short: "+DescribeError(rerr, opts.Timeout)
 		return a
 	}
 	a.Verdict, a.Reason = opts.Judge(resp.StatusCode, body)
 	return a
 }
 
-// describe turns transport errors into the words a user needs.
-func describe(err error, timeout time.Duration) string {
+// DescribeError turns a transport error into the short, stable words a user
+// needs: "connection refused", not "Post \"http://...\": dial tcp ...:
+// connect: connection refused". timeout is the per-attempt limit, if any.
+func DescribeError(err error, timeout time.Duration) string {
+	var ne net.Error
 	switch {
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		if timeout > 0 {
 			return "no answer within " + timeout.String() + " (timeout)"
 		}
 		return "timeout"
 	case errors.Is(err, context.Canceled):
 		return "interrupted"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed by the endpoint"
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		s := oe.Err.Error() // "connect: connection refused"
+		if k := strings.LastIndex(s, ": "); k >= 0 {
+			s = s[k+2:]
+		}
+		return s
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return ue.Err.Error() // drop the "Post \"http://...\":" prefix the user already knows
+		return ue.Err.Error()
 	}
 	return err.Error()
 }

@@ -187,3 +187,37 @@ func TestScheduleGapsOnTheWire(t *testing.T) {
 	}
 	t.Fatalf("gaps %v are not 2:4:8:16:32 within 2%% in three runs", last)
 }
+
+// An unreachable endpoint's attempt says what happened in the user's
+// words, with no "Post URL: dial tcp ...: connect:" prefix: every caller
+// (send's rows and -o json, probe, listen's forwarder, load) shows Reason.
+func TestUnreachableReasonIsShort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String() + "/zego"
+	ln.Close()
+	res, err := Deliver(context.Background(), Request{URL: dead, Body: []byte(`{}`)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := res.Last(); a.Verdict != Unreachable || a.Reason != "connection refused" {
+		t.Fatalf("verdict %v, reason %q", a.Verdict, a.Reason)
+	}
+}
+
+func TestDescribeError(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{context.DeadlineExceeded, "no answer within 2s (timeout)"},
+		{context.Canceled, "interrupted"},
+		{io.ErrUnexpectedEOF, "connection closed by the endpoint"},
+	} {
+		if got := DescribeError(tt.err, 2*time.Second); got != tt.want {
+			t.Errorf("DescribeError(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+}

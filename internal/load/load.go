@@ -21,10 +21,11 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/zegocb/zegocb/internal/deliver"
 )
 
 // Config describes a load run.
@@ -331,31 +332,7 @@ func (w *worker) addErr(err error, timeout time.Duration) {
 	if w.errs == nil {
 		w.errs = map[string]int64{}
 	}
-	w.errs[DescribeError(err, timeout)]++
-}
-
-// DescribeError turns a transport error into a short, stable label.
-func DescribeError(err error, timeout time.Duration) string {
-	var ne net.Error
-	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return "timeout (no answer within " + timeout.String() + ")"
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "connection closed by the endpoint"
-	}
-	s := err.Error()
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		s = ue.Err.Error()
-	}
-	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Err != nil {
-		s = oe.Err.Error()
-		if se := oe.Err.Error(); strings.Contains(se, ": ") {
-			s = se[strings.LastIndex(se, ": ")+2:]
-		}
-	}
-	return s
+	w.errs[deliver.DescribeError(err, timeout)]++
 }
 
 // Report is the outcome of a run.

@@ -18,7 +18,6 @@ import (
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/deliver"
-	"github.com/zegocb/zegocb/internal/load"
 	"github.com/zegocb/zegocb/internal/signature"
 )
 
@@ -241,11 +240,7 @@ func (p *prober) send(ctx context.Context, body []byte, f callback.Format) deliv
 		Timeout: p.cfg.Timeout,
 		Now:     p.cfg.Now,
 	})
-	a := *res.Last()
-	if a.Err != nil && !strings.Contains(a.Reason, "timeout") {
-		a.Reason = load.DescribeError(a.Err, p.cfg.Timeout) // "connection refused", not "dial tcp ...: connect: ..."
-	}
-	return a
+	return *res.Last()
 }
 
 func rowOf(a deliver.Attempt) Row {
