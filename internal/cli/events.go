@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
@@ -156,21 +155,9 @@ func eventSample(opts *eventsOptions, e *callback.Event) (*callback.Payload, err
 	so := opts.Sample()
 	p := e.Sample(so)
 	if opts.Signed {
-		e.Stamp(p, secret, timestampText(e, so.Now), opts.Nonce())
+		e.Stamp(p, secret, strconv.FormatInt(so.Now.Unix(), 10), opts.Nonce())
 	}
 	return p, nil
-}
-
-// timestampText is now as e's timestamp field is sent (seconds unless the
-// catalog says milliseconds).
-func timestampText(e *callback.Event, now time.Time) string {
-	if e == nil {
-		return strconv.FormatInt(now.Unix(), 10)
-	}
-	if f := e.RoleField(callback.RoleTimestamp); f != nil && f.Unit == "ms" {
-		return strconv.FormatInt(now.UnixMilli(), 10)
-	}
-	return strconv.FormatInt(now.Unix(), 10)
 }
 
 // writeSampleJSON prints raw JSON: indented (and coloured when colour is on)

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/capture"
 	"github.com/zegocb/zegocb/internal/deliver"
@@ -43,7 +45,7 @@ func (s *lsBuffer) Write(p []byte) (int, error) {
 	n, err := s.b.Write(p)
 	if s.ready != nil && !s.seen {
 		const marker = "listening on http://"
-		text := ui.StripANSI(s.b.String())
+		text := ansi.Strip(s.b.String())
 		if i := strings.Index(text, marker); i >= 0 {
 			rest := text[i+len(marker):]
 			if j := strings.IndexAny(rest, "/ "); j >= 0 {

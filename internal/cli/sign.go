@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -174,7 +175,7 @@ func runSign(opts *signOptions) error {
 	} else {
 		ts, nonce := opts.Timestamp, opts.Nonce
 		if ts == "" {
-			ts = timestampText(e, opts.Now())
+			ts = strconv.FormatInt(opts.Now().Unix(), 10)
 		}
 		if nonce == "" {
 			nonce = opts.NewNonce()

@@ -42,7 +42,7 @@ func (t *Table) Render() error {
 				if i > 0 {
 					b.WriteByte('\t')
 				}
-				b.WriteString(strings.ReplaceAll(stripANSI(c), "\t", " "))
+				b.WriteString(strings.ReplaceAll(ansi.Strip(c), "\t", " "))
 			}
 			b.WriteByte('\n')
 		}
@@ -102,26 +102,3 @@ func (t *Table) Render() error {
 	_, err := io.WriteString(t.w, b.String())
 	return err
 }
-
-// stripANSI removes escape sequences so piped output is plain whatever the cells hold.
-func stripANSI(s string) string {
-	if !strings.Contains(s, "\x1b[") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
-			j := i + 2
-			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
-				j++
-			}
-			i = j
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-// StripANSI is exported for golden tests.
-func StripANSI(s string) string { return stripANSI(s) }
