@@ -57,7 +57,7 @@ decode never needs a secret.`,
 			if len(args) == 1 {
 				opts.Input = args[0]
 			}
-			if (opts.Input == "" || opts.Input == "-") && opts.IO.IsStdinTTY() && len(args) == 0 {
+			if len(args) == 0 && opts.IO.IsStdinTTY() {
 				return flagErrorf("no input: give FILE, or pipe a body into standard input (-)")
 			}
 			if runF != nil {

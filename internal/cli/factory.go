@@ -77,7 +77,7 @@ const (
 func (f *Factory) Secret() (string, SecretSource, error) {
 	switch {
 	case f.Global.SecretFlag != "":
-		f.warn("--secret leaks into shell history and `ps`; prefer --secret-file or $%s", EnvSecret)
+		f.Warnf("--secret leaks into shell history and `ps`; prefer --secret-file or $%s", EnvSecret)
 		return f.Global.SecretFlag, SecretFlag, nil
 	case f.Global.SecretFile != "":
 		var (
@@ -99,7 +99,7 @@ func (f *Factory) Secret() (string, SecretSource, error) {
 			return "", SecretNone, inputErrorf("--secret-file %s is empty", f.Global.SecretFile)
 		}
 		if strings.TrimSpace(s) != s {
-			f.warn("the secret in %s has leading or trailing whitespace after its final newline was trimmed; ZEGO secrets have none", f.Global.SecretFile)
+			f.Warnf("the secret in %s has leading or trailing whitespace after its final newline was trimmed; ZEGO secrets have none", f.Global.SecretFile)
 		}
 		return s, SecretFile, nil
 	}
@@ -137,14 +137,11 @@ func (f *Factory) AppID() string {
 	return f.Getenv(EnvAppID)
 }
 
-// warn prints a one-line warning on stderr (suppressed by -q).
-func (f *Factory) warn(format string, args ...any) {
+// Warnf prints a one-line warning on stderr (suppressed by -q).
+func (f *Factory) Warnf(format string, args ...any) {
 	if f.Global.Quiet {
 		return
 	}
 	s := f.IO.ErrStyles()
 	fmt.Fprintf(f.IO.ErrOut, "%s %s\n", s.Warn.Render("warning:"), fmt.Sprintf(format, args...))
 }
-
-// Warnf is warn for commands.
-func (f *Factory) Warnf(format string, args ...any) { f.warn(format, args...) }

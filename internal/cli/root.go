@@ -118,7 +118,8 @@ Environment:
   ZEGO_CALLBACK_SECRET  the callback secret (console: Project Information > CallbackSecret)
   ZEGO_SERVER_SECRET    optional; only used to explain a signature made with the other secret
   ZEGO_APP_ID           AppID for generated samples
-  NO_COLOR              disable colour (any value); CLICOLOR_FORCE=1 forces it
+  NO_COLOR              disable colour (any value); CLICOLOR=0 too; CLICOLOR_FORCE=1 forces it
+  ZEGOCB_FORCE_TTY      treat stdout and stderr as a terminal (styled output in pipes)
 `)
 
 	for _, c := range commands(f) {

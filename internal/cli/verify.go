@@ -223,6 +223,9 @@ func eventCell(r *verify.Result) string {
 }
 
 // verifyPipeRenderer: headerless tab-separated rows, stable for scripts.
+// oneLine keeps a cell on its row.
+var oneLine = strings.NewReplacer("\t", " ", "\r", " ", "\n", " ")
+
 type verifyPipeRenderer struct {
 	w     *bufio.Writer
 	quiet bool
@@ -258,7 +261,7 @@ func writeCell(w *bufio.Writer, s string) {
 		w.WriteString(s)
 		return
 	}
-	w.WriteString(strings.NewReplacer("\t", " ", "\r", " ", "\n", " ").Replace(s))
+	w.WriteString(oneLine.Replace(s))
 }
 
 func (p *verifyPipeRenderer) summary(s verify.Summary) error {
@@ -288,7 +291,7 @@ func (t *verifyTTYRenderer) row(r *verify.Result) error {
 		return nil
 	}
 	cells := [4]string{r.Location(), eventCell(r), r.Verdict.String(), strings.Join(r.Reasons, "; ")}
-	cells[3] = strings.NewReplacer("\t", " ", "\r", " ", "\n", " ").Replace(cells[3])
+	cells[3] = oneLine.Replace(cells[3])
 	if !t.started {
 		t.pending = append(t.pending, cells)
 		for i := 0; i < 3; i++ {

@@ -10,10 +10,8 @@ import (
 // Styles are every lipgloss style zegocb uses, bound to one writer's colour
 // decision. With colour off every style renders plain text.
 type Styles struct {
-	Enabled bool
-
 	Pass, Warn, Fail, Info lipgloss.Style
-	Bold, Faint, Header    lipgloss.Style
+	Bold, Faint            lipgloss.Style
 	Event, Key, Accent     lipgloss.Style
 }
 
@@ -25,17 +23,15 @@ func newStyles(w io.Writer, color bool) *Styles {
 		r.SetColorProfile(termenv.Ascii)
 	}
 	return &Styles{
-		Enabled: color,
-		Pass:    r.NewStyle().Foreground(lipgloss.Color("2")).Bold(true),
-		Warn:    r.NewStyle().Foreground(lipgloss.Color("3")).Bold(true),
-		Fail:    r.NewStyle().Foreground(lipgloss.Color("1")).Bold(true),
-		Info:    r.NewStyle().Foreground(lipgloss.Color("4")),
-		Bold:    r.NewStyle().Bold(true),
-		Faint:   r.NewStyle().Faint(true),
-		Header:  r.NewStyle().Bold(true).Underline(true),
-		Event:   r.NewStyle().Foreground(lipgloss.Color("5")).Bold(true),
-		Key:     r.NewStyle().Foreground(lipgloss.Color("6")),
-		Accent:  r.NewStyle().Foreground(lipgloss.Color("12")),
+		Pass:   r.NewStyle().Foreground(lipgloss.Color("2")).Bold(true),
+		Warn:   r.NewStyle().Foreground(lipgloss.Color("3")).Bold(true),
+		Fail:   r.NewStyle().Foreground(lipgloss.Color("1")).Bold(true),
+		Info:   r.NewStyle().Foreground(lipgloss.Color("4")),
+		Bold:   r.NewStyle().Bold(true),
+		Faint:  r.NewStyle().Faint(true),
+		Event:  r.NewStyle().Foreground(lipgloss.Color("5")).Bold(true),
+		Key:    r.NewStyle().Foreground(lipgloss.Color("6")),
+		Accent: r.NewStyle().Foreground(lipgloss.Color("12")),
 	}
 }
 
