@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -18,8 +17,6 @@ import (
 	"unsafe"
 
 	"github.com/tidwall/gjson"
-
-	"github.com/zegocb/zegocb/internal/callback"
 )
 
 // Version is the current record format version.
@@ -137,25 +134,6 @@ func (r *Record) Marshal() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Writer appends records to w with one write call per record, so a record
-// is either wholly in the file or (after a crash mid-write) a torn last line
-// that verify reports. Write is not safe for concurrent use: serialise it.
-type Writer struct{ w io.Writer }
-
-// NewWriter returns a Writer on w (typically a file opened O_APPEND).
-func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
-
-// Write appends rec. When it returns nil the line has reached the kernel,
-// so it survives the process being killed.
-func (w *Writer) Write(rec *Record) error {
-	b, err := rec.Marshal()
-	if err != nil {
-		return err
-	}
-	_, err = w.w.Write(b)
-	return err
-}
-
 // IsRecord reports whether a JSON line is a capture record rather than a
 // callback body: it has "received_at" and "body" or "body_base64" and no
 // event field.
@@ -191,23 +169,6 @@ type Essentials struct {
 	Body        []byte
 	ContentType string
 	ReceivedAt  time.Time
-}
-
-// ReadEssentials decodes a record line's body, Content-Type and received_at
-// in one pass, without reflection. The line must be a record (see IsRecord).
-func ReadEssentials(line string) (Essentials, error) {
-	if !callback.ValidJSON(line) { // depth-bounded: gjson.Valid recurses per level
-		return Essentials{}, errors.New("invalid JSON")
-	}
-	fields := map[string]gjson.Result{}
-	gjson.Parse(line).ForEach(func(k, v gjson.Result) bool {
-		fields[k.Str] = v
-		return true
-	})
-	return EssentialsFrom(func(key string) (string, string, bool) {
-		v, ok := fields[key]
-		return v.Raw, v.Str, ok
-	})
 }
 
 // EssentialsFrom decodes the essentials from a record whose top-level
