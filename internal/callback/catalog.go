@@ -180,26 +180,14 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Decode the files concurrently: this runs at every start of the
-	// binary, and encoding/json is the bulk of zegocb's start-up time.
-	events := make([]*Event, len(names))
-	errs := make([]error, len(names))
-	var wg sync.WaitGroup
-	for i, n := range names {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			events[i], errs[i] = loadEvent(fsys, n)
-		}()
-	}
-	wg.Wait()
 	c := &Catalog{byName: map[string]*Event{}}
-	for i, e := range events {
-		if errs[i] != nil {
-			return nil, errs[i]
+	for _, n := range names {
+		e, err := loadEvent(fsys, n)
+		if err != nil {
+			return nil, err
 		}
 		if _, dup := c.byName[e.Name]; dup {
-			return nil, fmt.Errorf("%s: event %q defined twice", names[i], e.Name)
+			return nil, fmt.Errorf("%s: event %q defined twice", n, e.Name)
 		}
 		c.byName[e.Name] = e
 		c.events = append(c.events, e)

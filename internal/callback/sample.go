@@ -107,8 +107,6 @@ func (v Vars) Expand(s string) string {
 		b.WriteString(s[:i])
 		if val, ok := v[name]; ok {
 			b.WriteString(val)
-		} else if name == "event" {
-			b.WriteString(v["event"])
 		} else {
 			b.WriteString(s[i : i+j+1])
 		}
