@@ -172,6 +172,21 @@ func TestDuplicateKeysKeptAndFlagged(t *testing.T) {
 	}
 }
 
+// A key the catalog does not know, repeated, is as ambiguous as a known one.
+func TestDuplicateUnknownKeyIsAnError(t *testing.T) {
+	e, _ := Default().Lookup("stream_close")
+	p := e.Sample(SampleOptions{})
+	body := strings.TrimSuffix(string(p.JSON()), "}") + `,"x_extra":1,"x_extra":2}`
+	q, err := ParseJSON([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	probs := e.Check(q)
+	if len(probs) != 1 || probs[0].Field != "x_extra" || probs[0].Severity != Error || !strings.Contains(probs[0].Msg, "duplicate") {
+		t.Fatalf("problems %v", probs)
+	}
+}
+
 func TestUnescape(t *testing.T) {
 	got, err := Unescape("a%20b+c%2B", 0)
 	if err != nil || got != "a b c+" {

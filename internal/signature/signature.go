@@ -74,6 +74,7 @@ const (
 	SecretWhitespace Reason = "secret_whitespace"
 	SenderWhitespace Reason = "sender_secret_whitespace"
 	FloatTimestamp   Reason = "float_timestamp"
+	NumericNonce     Reason = "numeric_nonce"
 	NumericSort      Reason = "numeric_sort"
 	UnsortedInputs   Reason = "unsorted_inputs"
 	OtherSecret      Reason = "other_secret"
@@ -160,7 +161,7 @@ func diagnose(in Input) Result {
 		return Result{FloatTimestamp, "timestamp " + strconv.Quote(ts) + " was re-serialised (float or padded); it was signed as " + canon + ": keep the timestamp text exactly as ZEGO sent it"}
 	}
 	if canon, ok := canonicalInt(nonce); ok && canon != nonce && Verify(in.Secret, ts, canon, lower) {
-		return Result{FloatTimestamp, "nonce " + strconv.Quote(nonce) + " was re-serialised as a number; it was signed as " + canon + ": keep nonces as strings"}
+		return Result{NumericNonce, "nonce " + strconv.Quote(nonce) + " was re-serialised as a number; it was signed as " + canon + ": keep nonces as strings"}
 	}
 	if numericSorted(in.Secret, ts, nonce, lower) {
 		return Result{NumericSort, "the sender sorted secret, timestamp and nonce numerically; ZEGO sorts them as strings (PHP SORT_STRING)"}
@@ -210,8 +211,7 @@ func canonicalInt(s string) (string, bool) {
 	if s == "" {
 		return "", false
 	}
-	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
-		n, _ := strconv.ParseInt(s, 10, 64)
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return strconv.FormatInt(n, 10), true
 	}
 	f, err := strconv.ParseFloat(s, 64)

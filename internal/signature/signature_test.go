@@ -75,6 +75,7 @@ func TestDiagnosis(t *testing.T) {
 		{"sender newline", in(sec, "1470820198", "123412", Sign(sec+"\n", "1470820198", "123412")), SenderWhitespace},
 		{"float timestamp", in(sec, "1.470820198e+09", "123412", good), FloatTimestamp},
 		{"dot-zero timestamp", in(sec, "1470820198.0", "123412", good), FloatTimestamp},
+		{"nonce as a float", in(sec, "1470820198", "1.23412e+05", good), NumericNonce},
 		{"unsorted", in(sec, "1470820198", "123412", func() string {
 			return hashHex(sec + "1470820198" + "123412")
 		}()), UnsortedInputs},
