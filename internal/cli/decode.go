@@ -1,10 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -14,9 +11,6 @@ import (
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/ui"
 )
-
-// decodeMaxBody caps what decode reads: one callback body, never a capture file.
-const decodeMaxBody = 64 << 20
 
 type decodeOptions struct {
 	f       *Factory
@@ -47,7 +41,7 @@ coloured; piped it is indented without colour; --compact (or -o json) prints one
 An invalid escape is an error naming the byte offset and the field, exit 2:
   error: stdin: byte 17: field "room_id": invalid escape "%zz"
 
-decode never needs a secret.`,
+decode never needs a secret. A body over 64 MiB is refused (exit 2).`,
 		Example: `  zegocb decode body.form
   pbpaste | zegocb decode --expand
   echo 'event=stream_create&stream_alias=a%2Fb&rtmp_url=u1&rtmp_url=u2' | zegocb decode
@@ -72,26 +66,9 @@ decode never needs a secret.`,
 }
 
 func runDecode(opts *decodeOptions) error {
-	name := opts.Input
-	var (
-		body []byte
-		err  error
-	)
-	if name == "" || name == "-" {
-		name = "stdin"
-		body, err = io.ReadAll(io.LimitReader(opts.IO.In, decodeMaxBody+1))
-	} else {
-		body, err = opts.f.ReadFile(name)
-	}
+	body, name, err := opts.f.readBody(opts.Input)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return inputErrorf("%s: %v", name, err)
-	}
-	if len(body) > decodeMaxBody {
-		return inputErrorf("%s: over %d MiB: decode takes one callback body", name, decodeMaxBody>>20)
+		return err
 	}
 	out, err := decodeBody(body, opts.Expand)
 	if err != nil {

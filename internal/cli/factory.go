@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -144,4 +146,45 @@ func (f *Factory) Warnf(format string, args ...any) {
 	}
 	s := f.IO.ErrStyles()
 	fmt.Fprintf(f.IO.ErrOut, "%s %s\n", s.Warn.Render("warning:"), fmt.Sprintf(format, args...))
+}
+
+// maxBodyInput caps a callback body read by sign, decode and send --data:
+// callbacks are a few KiB, so more is a mistake (a capture file, a binary).
+// A variable only so that a test can lower it.
+var maxBodyInput = 64 << 20
+
+// readBody reads one callback body from path, or from stdin for "" and
+// "-", and returns it with the name to show in errors ("stdin" or path).
+// Errors are InputErrors that start with that name.
+func (f *Factory) readBody(path string) ([]byte, string, error) {
+	name := path
+	var (
+		body []byte
+		err  error
+	)
+	if path == "" || path == "-" {
+		name = "stdin"
+		body, err = io.ReadAll(io.LimitReader(f.IO.In, int64(maxBodyInput)+1))
+	} else {
+		body, err = f.ReadFile(path)
+	}
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the name is said once, first
+		}
+		return nil, name, inputErrorf("%s: %v", name, err)
+	}
+	if len(body) > maxBodyInput {
+		return nil, name, inputErrorf("%s: over %s: a callback body is a few KiB", name, limitText(maxBodyInput))
+	}
+	return body, name, nil
+}
+
+// limitText is a whole binary size limit: 64 MiB, 4 KiB.
+func limitText(n int) string {
+	if n >= 1<<20 {
+		return strconv.Itoa(n>>20) + " MiB"
+	}
+	return strconv.Itoa(n>>10) + " KiB"
 }

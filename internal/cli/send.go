@@ -179,17 +179,9 @@ func (o *sendOptions) buildPayload() (*callback.Event, *callback.Payload, error)
 	cat := f.Catalog
 	var base *callback.Payload
 	if o.Data != "" {
-		var (
-			b   []byte
-			err error
-		)
-		if o.Data == "-" {
-			b, err = io.ReadAll(io.LimitReader(f.IO.In, 16<<20))
-		} else {
-			b, err = f.ReadFile(o.Data)
-		}
+		b, _, err := f.readBody(o.Data)
 		if err != nil {
-			return nil, nil, inputErrorf("--data: %v", err)
+			return nil, nil, inputErrorf("--data %v", err)
 		}
 		base, err = callback.Parse(b, "")
 		if err != nil {

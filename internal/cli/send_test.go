@@ -356,7 +356,8 @@ func TestSendDataInfersEventAndKeepsTimestamp(t *testing.T) {
 		t.Errorf("exit %d: %s", code, e.err.String())
 	}
 	e = newSendEnv(t)
-	if code := e.exec(t, "send", "--data", filepath.Join(dir, "missing.json")); code != ExitUsage || !strings.Contains(e.err.String(), "--data:") {
+	missing := filepath.Join(dir, "missing.json")
+	if code := e.exec(t, "send", "--data", missing); code != ExitUsage || !strings.Contains(e.err.String(), "--data "+missing+": no such file or directory") {
 		t.Errorf("exit %d: %s", code, e.err.String())
 	}
 }

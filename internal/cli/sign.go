@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"io"
 	"strconv"
 	"time"
 
@@ -14,16 +13,13 @@ import (
 	"github.com/zegocb/zegocb/internal/ui"
 )
 
-// maxSignInput caps a payload read from stdin; callbacks are a few KiB.
-const maxSignInput = 64 << 20
-
 type signOptions struct {
 	IO       *ui.IOStreams
 	Catalog  *callback.Catalog
 	Now      func() time.Time
 	NewNonce func() string
 	Secret   func() (string, error)
-	ReadFile func(string) ([]byte, error)
+	ReadBody func(string) ([]byte, string, error)
 	Warnf    func(string, ...any)
 	JSON     bool
 	Quiet    bool
@@ -50,7 +46,8 @@ JSON), stamp it with the current Unix time and a fresh 19-digit nonce, sign it
 and print it in the format it came in, ready for curl --data-binary. --keep
 re-signs the payload's own timestamp and nonce instead; --timestamp and --nonce
 set them explicitly. The payload's event picks the field names (timestamp or
-Timestamp, ...); --event names the event when the payload has none.
+Timestamp, ...); --event names the event when the payload has none. A payload
+over 64 MiB is refused (exit 2).
 
 The payload is printed without a trailing newline when piped, so a redirect
 gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
@@ -67,7 +64,7 @@ gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
 			opts.Now = f.Now
 			opts.NewNonce = f.Nonce
 			opts.Secret = f.RequireSecret
-			opts.ReadFile = f.ReadFile
+			opts.ReadBody = f.readBody
 			opts.Warnf = f.Warnf
 			opts.JSON = f.JSON()
 			opts.Quiet = f.Global.Quiet
@@ -135,19 +132,9 @@ func runSign(opts *signOptions) error {
 			return err
 		}
 	}
-	name := opts.File
-	var (
-		body []byte
-		err  error
-	)
-	if name == "-" {
-		name = "stdin"
-		body, err = io.ReadAll(io.LimitReader(opts.IO.In, maxSignInput))
-	} else {
-		body, err = opts.ReadFile(name)
-	}
+	body, name, err := opts.ReadBody(opts.File)
 	if err != nil {
-		return &InputError{Err: err}
+		return err
 	}
 	p, err := callback.Parse(body, "")
 	if err != nil {

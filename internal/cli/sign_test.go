@@ -320,3 +320,18 @@ func TestSignAndEventsNeverPrintTheSecret(t *testing.T) {
 		}
 	}
 }
+
+// sign, decode and send --data read a body the same way: more than
+// maxBodyInput on stdin is refused by name, not cut off and parsed.
+func TestBodyOverLimitIsRefused(t *testing.T) {
+	defer func(n int) { maxBodyInput = n }(maxBodyInput)
+	maxBodyInput = 4 << 10
+	big := strings.Repeat(" ", maxBodyInput+1)
+	env := map[string]string{EnvSecret: "s"}
+	for _, args := range [][]string{{"sign", "-"}, {"decode"}, {"send", "stream_create", "--data", "-", "--dry-run"}} {
+		code, _, stderr := runCLI(t, env, big, args...)
+		if code != ExitUsage || !strings.Contains(stderr, "stdin: over 4 KiB") {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+}
