@@ -167,7 +167,7 @@ func NewHandler(cfg Config, emit func(Event)) *Handler {
 
 // ServeHTTP implements http.Handler: inspect, then the configured policy
 // in this order: FailFirst or Forward (for callbacks that would be
-// acknowledged), Status, Delay, Save, and finally Answer.
+// acknowledged), Status, Delay, Save, and finally answer.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// With ReusePayloads and no forwarding nothing outlives this call:
 	// the Event and the body buffer are recycled.

@@ -1,6 +1,7 @@
 package listen
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -162,5 +163,32 @@ func TestAnswersArePlainText(t *testing.T) {
 		if ct := resp.Header.Get("Content-Type"); ct != "text/plain; charset=utf-8" {
 			t.Errorf("reply %q, body %q: %d with Content-Type %q", c.reply, c.body, resp.StatusCode, ct)
 		}
+	}
+}
+
+// --delay answers late, and a client that gives up ends the wait: the
+// handler does not sit out the whole delay for nobody.
+func TestDelayAnswersLateAndStopsForAGoneClient(t *testing.T) {
+	srv, _ := serve(t, Config{Secret: testSecret, Delay: 150 * time.Millisecond})
+	start := time.Now()
+	if status, _ := post(t, srv.URL, "application/json", signed(t, "stream_create")); status != 200 {
+		t.Fatalf("status %d", status)
+	}
+	if d := time.Since(start); d < 150*time.Millisecond {
+		t.Errorf("answered after %v, before the 150ms delay", d)
+	}
+
+	h := NewHandler(Config{Secret: testSecret, Delay: time.Hour}, func(Event) {})
+	req := httptest.NewRequest("POST", "/", strings.NewReader(string(signed(t, "stream_create"))))
+	ctx, cancel := context.WithCancel(req.Context())
+	req = req.WithContext(ctx)
+	done := make(chan struct{})
+	go func() { h.ServeHTTP(httptest.NewRecorder(), req); close(done) }()
+	time.Sleep(20 * time.Millisecond)
+	cancel() // the client hangs up
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("ServeHTTP still waiting an hour after the client left")
 	}
 }
