@@ -82,6 +82,12 @@ type Response struct {
 	BodyRule string `json:"body_rule,omitempty"`
 }
 
+// BodyOK reports whether an answer's body (surrounding whitespace aside) is
+// the one the docs ask for; any body is when they ask for none.
+func (r Response) BodyOK(body []byte) bool {
+	return r.Body == "" || string(bytes.TrimSpace(body)) == r.Body
+}
+
 // Describe says what a receiver must answer, with quote styling the body
 // ("1" on a terminal, `1` in Markdown).
 func (r Response) Describe(quote func(string) string) string {

@@ -393,12 +393,12 @@ func runSend(o *sendOptions) error {
 // judge is the catalog's response check.
 func (o *sendOptions) judge(spec *callback.Event) func(int, []byte) (deliver.Verdict, string) {
 	return func(status int, body []byte) (deliver.Verdict, string) {
-		if status < 200 || status > 299 {
-			return deliver.Rejected, "status " + strconv.Itoa(status) + " is not 2xx"
+		if v, why := deliver.Judge2xx(status, body); v != deliver.Accepted {
+			return v, why
 		}
-		want := spec.Response.Body
-		if got := strings.TrimSpace(string(body)); want != "" && got != want {
-			why := fmt.Sprintf("body is %s, legacy %s docs ask for %q", strconv.Quote(oneLineCut(got, 24)), spec.Name, want)
+		if !spec.Response.BodyOK(body) {
+			got := strings.TrimSpace(string(body))
+			why := fmt.Sprintf("body is %s, legacy %s docs ask for %q", strconv.Quote(oneLineCut(got, 24)), spec.Name, spec.Response.Body)
 			if o.Strict {
 				return deliver.Rejected, why + " (--strict)"
 			}

@@ -262,8 +262,8 @@ func judgeAccept(e *callback.Event, a deliver.Attempt) (Verdict, string) {
 	case a.Status == 0:
 		return Fail, "no answer: " + a.Reason
 	case a.Status >= 200 && a.Status < 300:
-		if want := e.Response.Body; want != "" && string(bytes.TrimSpace(a.Body)) != want {
-			return Warn, fmt.Sprintf("%d, but the body is %s: legacy docs for %s treat only %q as success", a.Status, excerpt(a.Body, 40), e.Name, want)
+		if !e.Response.BodyOK(a.Body) {
+			return Warn, fmt.Sprintf("%d, but the body is %s: legacy docs for %s treat only %q as success", a.Status, excerpt(a.Body, 40), e.Name, e.Response.Body)
 		}
 		if len(a.Body) == 0 {
 			return Pass, fmt.Sprintf("accepted (%d)", a.Status)
