@@ -32,10 +32,8 @@ func eventsMarkdown(c *callback.Catalog) []byte {
 	b.WriteString("| Event | Family | Meaning | Required fields besides the common ones |\n|---|---|---|---|\n")
 	for _, e := range c.Events() {
 		var own []string
-		for _, f := range e.Fields {
-			if f.Required && f.Role == "" {
-				own = append(own, "`"+f.Name+"`")
-			}
+		for _, name := range e.OwnRequired() {
+			own = append(own, "`"+name+"`")
 		}
 		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s |\n", e.Name, anchor(e.Name), e.Family, cell(e.Title), strings.Join(own, ", "))
 	}
@@ -67,7 +65,7 @@ func eventsMarkdown(c *callback.Catalog) []byte {
 				}
 				desc += " Values: " + strings.Join(vals, "; ") + "."
 			}
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", f.Name, f.Type, wire(f), req, f.Unit, limit, cell(desc))
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", f.Name, f.Type, f.WireName(), req, f.Unit, limit, cell(desc))
 		}
 		if len(e.Notes) > 0 {
 			b.WriteString("\nNotes:\n\n")
@@ -86,16 +84,6 @@ func sample(e *callback.Event) *callback.Payload {
 	h.Write([]byte(e.Name))
 	seed := h.Sum64()
 	return e.Sample(callback.SampleOptions{Now: sampleNow, Rand: rand.New(rand.NewPCG(seed, 1)), AppID: sampleAppID})
-}
-
-func wire(f *callback.Field) string {
-	if f.Wire != "" {
-		return string(f.Wire)
-	}
-	if f.Type == callback.TypeObject {
-		return "object"
-	}
-	return "array"
 }
 
 // cell escapes text for a Markdown table cell.

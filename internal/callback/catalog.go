@@ -82,6 +82,30 @@ type Response struct {
 	BodyRule string `json:"body_rule,omitempty"`
 }
 
+// WireName says how the field travels in JSON: its wire kind, else object
+// or array for the types whose wire form is their own.
+func (f *Field) WireName() string {
+	if f.Wire != "" {
+		return string(f.Wire)
+	}
+	if f.Type == TypeObject {
+		return "object"
+	}
+	return "array"
+}
+
+// OwnRequired lists the event's required fields other than the common ones
+// (event, appid, timestamp, nonce, signature: the fields with a role).
+func (e *Event) OwnRequired() []string {
+	var out []string
+	for _, f := range e.Fields {
+		if f.Required && f.Role == "" {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
 // BodyOK reports whether an answer's body (surrounding whitespace aside) is
 // the one the docs ask for; any body is when they ask for none.
 func (r Response) BodyOK(body []byte) bool {

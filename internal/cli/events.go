@@ -214,23 +214,12 @@ func catalogEventToJSON(e *callback.Event) catalogEventJSON {
 	}
 	for _, f := range e.Fields {
 		out.Fields = append(out.Fields, catalogFieldJSON{
-			Name: f.Name, Type: string(f.Type), Wire: wireName(&f), Role: string(f.Role),
+			Name: f.Name, Type: string(f.Type), Wire: f.WireName(), Role: string(f.Role),
 			Required: f.Required, Unit: f.Unit, MaxBytes: f.MaxBytes,
 			Enum: append([]callback.Enum{}, f.Enum...), Description: f.Description,
 		})
 	}
 	return out
-}
-
-// wireName is how a field travels in JSON: string, number, array or object.
-func wireName(f *callback.Field) string {
-	if f.Wire != "" {
-		return string(f.Wire)
-	}
-	if f.Type == callback.TypeObject {
-		return "object"
-	}
-	return "array"
 }
 
 func writeCatalogJSON(opts *eventsOptions) error {
@@ -244,17 +233,6 @@ func writeCatalogJSON(opts *eventsOptions) error {
 
 // commonRoles are the fields every event carries, whatever their casing.
 var commonRoles = []callback.Role{callback.RoleEvent, callback.RoleAppID, callback.RoleTimestamp, callback.RoleNonce, callback.RoleSignature}
-
-// ownRequired lists e's required fields minus the common ones.
-func ownRequired(e *callback.Event) []string {
-	var out []string
-	for _, f := range e.Fields {
-		if f.Required && f.Role == "" {
-			out = append(out, f.Name)
-		}
-	}
-	return out
-}
 
 func writeEventList(opts *eventsOptions) error {
 	s := opts.IO
@@ -295,7 +273,7 @@ func writeEventList(opts *eventsOptions) error {
 		if showFamily {
 			row = append(row, e.Family)
 		}
-		row = append(row, ansi.Truncate(e.Title, titleW, "…"), strings.Join(ownRequired(e), ", "))
+		row = append(row, ansi.Truncate(e.Title, titleW, "…"), strings.Join(e.OwnRequired(), ", "))
 		t.AddRow(row...)
 	}
 	if err := t.Render(); err != nil {
@@ -492,7 +470,7 @@ func writeEventPipe(opts *eventsOptions, e *callback.Event, p *callback.Payload)
 		if f.MaxBytes > 0 {
 			limit = strconv.Itoa(f.MaxBytes)
 		}
-		t.AddRow(f.Name, string(f.Type), wireName(f), req, f.Unit, limit, enumText(f, "; "), f.Description)
+		t.AddRow(f.Name, string(f.Type), f.WireName(), req, f.Unit, limit, enumText(f, "; "), f.Description)
 	}
 	if err := t.Render(); err != nil {
 		return err
