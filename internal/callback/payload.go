@@ -252,9 +252,6 @@ func Parse(body []byte, contentType string) (*Payload, error) {
 // never modifies it afterwards. A JSON body is then parsed in place (the
 // payload's strings point into body) instead of from a copy.
 func ParseOwned(body []byte, contentType string) (*Payload, error) {
-	if len(body) == 0 || Detect(body, contentType) != FormatJSON {
-		return Parse(body, contentType)
-	}
 	p := &Payload{Entries: make([]Entry, 0, 32)}
 	if err := ParseOwnedInto(p, body, contentType); err != nil {
 		return nil, err
