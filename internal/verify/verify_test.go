@@ -127,6 +127,17 @@ func TestEmptySignatureFails(t *testing.T) {
 	}
 }
 
+// An event the catalog does not know has no schema to name its missing
+// signature fields, so the signature check says it.
+func TestUnknownEventMissingSignatureIsReported(t *testing.T) {
+	opts := testOptions()
+	opts.AllowUnknown = true
+	res, sum := collect(t, opts, `{"event":"custom_thing","timestamp":"1772366400","nonce":"7"}`+"\n")
+	if sum.Failed != 1 || res[0].Signature != SigMissing || res[0].Reasons[0] != "signature: the payload has no signature field" {
+		t.Fatalf("rows %+v", res)
+	}
+}
+
 func TestNonStringEventFails(t *testing.T) {
 	opts := testOptions()
 	opts.AllowUnknown = true // a number is no event name, known or not
@@ -239,6 +250,11 @@ func TestDedupWindowRotates(t *testing.T) {
 	}
 	seen(4, 5) // rotates again: {3,1} previous, {1,2} dropped
 	seen(5, 6)
+	// 1 was seen again at line 4, so it moved into the generation that is
+	// now the previous one.
+	if _, ok := d.prev.get(1); !ok {
+		t.Fatal("a key seen again must outlive the next rotation")
+	}
 	if got := seen(2, 7); got != "" {
 		t.Fatalf("older than two generations must be forgotten, got %q", got)
 	}
