@@ -137,8 +137,7 @@ type Event struct {
 	Fields   []Field  `json:"fields"`
 
 	byName map[string]*Field
-	byRole map[Role]*Field
-	roles  [5]*Field // byRole without hashing, for the per-payload hot path
+	roles  [5]*Field // by roleIndex
 }
 
 // Field returns the named field's spec, or nil.
@@ -149,7 +148,7 @@ func (e *Event) RoleField(r Role) *Field {
 	if i := roleIndex(r); i >= 0 {
 		return e.roles[i]
 	}
-	return e.byRole[r]
+	return nil
 }
 
 func roleIndex(r Role) int {
@@ -263,7 +262,6 @@ func (e *Event) index() error {
 		return fmt.Errorf("event without a name")
 	}
 	e.byName = make(map[string]*Field, len(e.Fields))
-	e.byRole = map[Role]*Field{}
 	for i := range e.Fields {
 		f := &e.Fields[i]
 		f.idx = i
@@ -287,14 +285,18 @@ func (e *Event) index() error {
 		}
 		e.byName[f.Name] = f
 		if f.Role != "" {
-			e.byRole[f.Role] = f
-			if i := roleIndex(f.Role); i >= 0 {
-				e.roles[i] = f
+			i := roleIndex(f.Role)
+			switch {
+			case i < 0:
+				return fmt.Errorf("field %q: unknown role %q", f.Name, f.Role)
+			case e.roles[i] != nil:
+				return fmt.Errorf("fields %q and %q both have role %q", e.roles[i].Name, f.Name, f.Role)
 			}
+			e.roles[i] = f
 		}
 	}
 	for _, r := range []Role{RoleEvent, RoleAppID, RoleTimestamp, RoleNonce, RoleSignature} {
-		if e.byRole[r] == nil {
+		if e.RoleField(r) == nil {
 			return fmt.Errorf("no field has role %q", r)
 		}
 	}

@@ -217,3 +217,35 @@ func TestCheckFindsProblems(t *testing.T) {
 		t.Fatalf("tolerated variations flagged: %v", probs)
 	}
 }
+
+// A catalog entry must give each of the five common roles to exactly one
+// field: a typo or a second signature field is an error, not a silent pick.
+func TestIndexRejectsBadRoles(t *testing.T) {
+	common := func() []Field {
+		return []Field{
+			{Name: "event", Type: TypeString, Role: RoleEvent}, {Name: "appid", Type: TypeInt, Role: RoleAppID},
+			{Name: "timestamp", Type: TypeInt, Role: RoleTimestamp}, {Name: "nonce", Type: TypeString, Role: RoleNonce},
+			{Name: "signature", Type: TypeString, Role: RoleSignature},
+		}
+	}
+	ok := &Event{Name: "x", Fields: common()}
+	if err := ok.index(); err != nil || ok.RoleField(RoleNonce).Name != "nonce" {
+		t.Fatalf("a good entry: %v", err)
+	}
+	for name, tc := range map[string]struct {
+		extra Field
+		want  string
+	}{
+		"unknown role":   {Field{Name: "x", Type: TypeString, Role: "nonse"}, `unknown role "nonse"`},
+		"duplicate role": {Field{Name: "sig2", Type: TypeString, Role: RoleSignature}, `both have role "signature"`},
+	} {
+		e := &Event{Name: "x", Fields: append(common(), tc.extra)}
+		if err := e.index(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", name, err, tc.want)
+		}
+	}
+	missing := &Event{Name: "x", Fields: common()[:4]}
+	if err := missing.index(); err == nil || !strings.Contains(err.Error(), `no field has role "signature"`) {
+		t.Errorf("missing role: %v", err)
+	}
+}

@@ -183,17 +183,17 @@ func (f *Field) Typed(text string) Value {
 // Stamp sets the timestamp and nonce of p (typed as e documents them; the
 // nonce is always a string) and signs it with secret.
 func (e *Event) Stamp(p *Payload, secret, timestamp, nonce string) {
-	ts := e.byRole[RoleTimestamp]
+	ts := e.RoleField(RoleTimestamp)
 	p.Set(ts.Name, ts.Typed(timestamp))
-	p.Set(e.byRole[RoleNonce].Name, String(nonce))
+	p.Set(e.RoleField(RoleNonce).Name, String(nonce))
 	e.Sign(p, secret)
 }
 
 // Sign (re)computes p's signature from its own timestamp and nonce text.
 func (e *Event) Sign(p *Payload, secret string) {
-	ts, _ := p.Get(e.byRole[RoleTimestamp].Name)
-	nonce, _ := p.Get(e.byRole[RoleNonce].Name)
-	p.Set(e.byRole[RoleSignature].Name, String(signature.Sign(secret, ts.Text, nonce.Text)))
+	ts, _ := p.Get(e.RoleField(RoleTimestamp).Name)
+	nonce, _ := p.Get(e.RoleField(RoleNonce).Name)
+	p.Set(e.RoleField(RoleSignature).Name, String(signature.Sign(secret, ts.Text, nonce.Text)))
 }
 
 // SignatureInput extracts what the signature check needs from p, using e's
