@@ -161,7 +161,7 @@ func (r *listenRenderer) appendHeader(b []byte, ev *listen.Event) []byte {
 	b = r.appendDelivery(b, ev)
 	b = append(b, "  → "...)
 	if r.color {
-		b = r.put(b, statusStyle(s, ev.Status), strconv.Itoa(ev.Status))
+		b = r.put(b, statusStyleFor(s, ev.Status), strconv.Itoa(ev.Status))
 	} else {
 		b = strconv.AppendInt(b, int64(ev.Status), 10)
 	}
@@ -181,15 +181,8 @@ func (r *listenRenderer) put(b []byte, st lipgloss.Style, text string) []byte {
 	return append(b, st.Render(text)...)
 }
 
-func statusStyle(s *ui.Styles, status int) lipgloss.Style {
-	if status >= 200 && status < 300 {
-		return s.Pass
-	}
-	return s.Fail
-}
-
 func (r *listenRenderer) styleStatus(status int) string {
-	return r.paint(statusStyle(r.s, status), strconv.Itoa(status))
+	return r.paint(statusStyleFor(r.s, status), strconv.Itoa(status))
 }
 
 func (r *listenRenderer) appendDelivery(b []byte, ev *listen.Event) []byte {
