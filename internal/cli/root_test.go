@@ -72,7 +72,7 @@ func TestBadGlobalFlagValues(t *testing.T) {
 		{"version", "-q", "-v"},
 	} {
 		code, _, errOut := runCLI(t, nil, "", args...)
-		if code != 2 || !strings.HasPrefix(errOut, "error: ") {
+		if code != 2 || !strings.HasPrefix(errOut, "error: ") || !strings.Contains(errOut, "Run 'zegocb version --help' for usage.") {
 			t.Errorf("%v: exit %d stderr %q", args, code, errOut)
 		}
 	}
