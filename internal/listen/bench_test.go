@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -69,4 +70,33 @@ func BenchmarkCaptureSave(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkAppendCost is what the machine charges for the capture's one
+// write per callback: a trivial system call, a 1.1 KB line appended to a
+// file in the temp dir, and the same lines appended eight at a time (what a
+// group commit would pay per line). docs/listen.md, "Performance", quotes it.
+func BenchmarkAppendCost(b *testing.B) {
+	b.Run("getppid", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			os.Getppid()
+		}
+	})
+	appendLines := func(b *testing.B, batch int) {
+		f, err := os.OpenFile(filepath.Join(b.TempDir(), "cap.jsonl"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		line := bytes.Repeat([]byte("x"), 1100*batch)
+		b.SetBytes(1100)
+		b.ResetTimer()
+		for i := 0; i < b.N; i += batch {
+			if _, err := f.Write(line); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("line", func(b *testing.B) { appendLines(b, 1) })
+	b.Run("8-lines", func(b *testing.B) { appendLines(b, 8) })
 }
