@@ -26,15 +26,7 @@ func TestCompletionScripts(t *testing.T) {
 }
 
 func TestUnknownCommandIsUsage(t *testing.T) {
-	ct := newCmdTest(false)
-	if code := ct.run("evnets"); code != ExitUsage {
-		t.Fatalf("exit %d, want %d", code, ExitUsage)
-	}
-	for _, want := range []string{`unknown command "evnets"`, "did you mean events?", "zegocb --help"} {
-		if !strings.Contains(ct.errOut.String(), want) {
-			t.Errorf("stderr %q lacks %q", ct.errOut, want)
-		}
-	}
+	newCmdTest(false).runFails(t, ExitUsage, []string{`unknown command "evnets"`, "did you mean events?", "zegocb --help"}, "evnets")
 }
 
 func TestVersionJSON(t *testing.T) {

@@ -55,6 +55,23 @@ func (ct *cmdTest) run(args ...string) int {
 	return run(context.Background(), args, ct.f)
 }
 
+// runFails runs args and checks that they fail with code, print nothing on
+// stdout, and say each of stderr on stderr.
+func (ct *cmdTest) runFails(t *testing.T, code int, stderr []string, args ...string) {
+	t.Helper()
+	if got := ct.run(args...); got != code {
+		t.Fatalf("exit %d, want %d; stderr: %s", got, code, ct.errOut)
+	}
+	if ct.out.Len() != 0 {
+		t.Errorf("stdout on error: %q", ct.out)
+	}
+	for _, s := range stderr {
+		if !strings.Contains(ct.errOut.String(), s) {
+			t.Errorf("stderr %q lacks %q", ct.errOut, s)
+		}
+	}
+}
+
 func TestNewEventsCmd(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -276,18 +293,7 @@ func TestEventsErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ct := newCmdTest(false)
-			if code := ct.run(tt.args...); code != tt.code {
-				t.Fatalf("exit %d, want %d; stderr: %s", code, tt.code, ct.errOut)
-			}
-			if ct.out.Len() != 0 {
-				t.Errorf("stdout on error: %q", ct.out)
-			}
-			for _, s := range tt.stderr {
-				if !strings.Contains(ct.errOut.String(), s) {
-					t.Errorf("stderr %q lacks %q", ct.errOut, s)
-				}
-			}
+			newCmdTest(false).runFails(t, tt.code, tt.stderr, tt.args...)
 		})
 	}
 }

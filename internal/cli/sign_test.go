@@ -245,17 +245,7 @@ func TestSignErrors(t *testing.T) {
 			if tt.secret {
 				ct.env[EnvSecret] = "secret"
 			}
-			if code := ct.run(tt.args...); code != tt.code {
-				t.Fatalf("exit %d, want %d: %s", code, tt.code, ct.errOut)
-			}
-			if ct.out.Len() != 0 {
-				t.Errorf("stdout on error: %q", ct.out)
-			}
-			for _, s := range tt.stderr {
-				if !strings.Contains(ct.errOut.String(), s) {
-					t.Errorf("stderr %q lacks %q", ct.errOut, s)
-				}
-			}
+			ct.runFails(t, tt.code, tt.stderr, tt.args...)
 		})
 	}
 }
