@@ -262,43 +262,43 @@ func scanNumber(s string, i int) (int, bool) {
 	if s[i] == '-' {
 		i++
 	}
-	if i >= len(s) {
-		return 0, false
-	}
 	switch {
+	case i >= len(s):
+		return 0, false
 	case s[i] == '0':
 		i++
 	case s[i] >= '1' && s[i] <= '9':
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
+		i = skipDigits(s, i)
 	default:
 		return 0, false
 	}
 	if i < len(s) && s[i] == '.' {
-		i++
-		j := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
+		j := skipDigits(s, i+1)
+		if j == i+1 {
+			return 0, false // a fraction needs a digit
 		}
-		if i == j {
-			return 0, false
-		}
+		i = j
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
 		i++
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		j := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
+		j := skipDigits(s, i)
+		if j == i {
+			return 0, false // so does an exponent
 		}
-		if i == j {
-			return 0, false
-		}
+		i = j
 	}
 	return i, true
+}
+
+// skipDigits returns the index of the first non-digit at or after s[i].
+func skipDigits(s string, i int) int {
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // maxNesting bounds recursion on hostile input; deeper values take the
