@@ -138,7 +138,7 @@ func runProbe(o *probeOptions) error {
 	}
 	var rcv *builtinReceiver
 	if o.To == "" {
-		rcv, err = startBuiltinReceiver(listen.Config{Catalog: f.Catalog, Secret: secret})
+		rcv, err = startBuiltinReceiver(listen.Config{Catalog: f.Catalog, Secret: secret}, false)
 		if err != nil {
 			return err
 		}

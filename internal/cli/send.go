@@ -369,7 +369,7 @@ func runSend(o *sendOptions) error {
 	}
 	var rcv *builtinReceiver
 	if builtin {
-		rcv, err = startBuiltinReceiver(listen.Config{Catalog: f.Catalog, Secret: secret, OtherSecrets: f.OtherSecrets()})
+		rcv, err = startBuiltinReceiver(listen.Config{Catalog: f.Catalog, Secret: secret, OtherSecrets: f.OtherSecrets()}, !o.loadMode())
 		if err != nil {
 			return err
 		}

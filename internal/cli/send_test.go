@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/listen"
 	"github.com/zegocb/zegocb/internal/signature"
 	"github.com/zegocb/zegocb/internal/ui"
 )
@@ -626,5 +627,37 @@ func TestSendInterruptedIs130(t *testing.T) {
 	err := root.ExecuteContext(ctx)
 	if !errors.Is(err, ErrInterrupted) || ExitCode(err) != ExitInterrupted || ep.count() != 1 {
 		t.Fatalf("err %v after %d attempts", err, ep.count())
+	}
+}
+
+// The built-in receiver keeps events only for a single delivery: in load
+// mode it must not hold every request it answered.
+func TestBuiltinReceiverKeepsEventsOnlyWhenAsked(t *testing.T) {
+	e, _ := callback.Default().Lookup("stream_create")
+	for _, keep := range []bool{true, false} {
+		r, err := startBuiltinReceiver(listen.Config{Secret: sendTestSecret}, keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 3; i++ {
+			p := e.Sample(callback.SampleOptions{})
+			e.Stamp(p, sendTestSecret, "1700000000", callback.NewNonce())
+			resp, err := http.Post(r.URL, "application/json", bytes.NewReader(p.JSON()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("keep=%v: status %d", keep, resp.StatusCode)
+			}
+		}
+		got, want := len(r.stop()), 0
+		if keep {
+			want = 3
+		}
+		if got != want {
+			t.Errorf("keep=%v: %d events kept, want %d", keep, got, want)
+		}
 	}
 }
