@@ -77,6 +77,10 @@ func runDecode(opts *decodeOptions) error {
 		}
 		return &InputError{Err: fmt.Errorf("%s: %w", name, err)}
 	}
+	if opts.IO.IsStdoutTTY() {
+		// On a terminal: C1 controls and bidi overrides as \u escapes.
+		out = []byte(ui.SafeJSON(string(out)))
+	}
 	compact := opts.Compact || opts.f.JSON()
 	switch {
 	case compact:

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -151,5 +153,20 @@ func TestDecodeFlags(t *testing.T) {
 	}
 	if !got.Expand || !got.Compact || got.Input != "body.form" {
 		t.Fatalf("%+v", got)
+	}
+}
+
+// On a terminal, C1 controls and bidi overrides in a body are shown as \u
+// escapes; piped, the JSON is passed on as it was.
+func TestDecodeEscapesTerminalControlsOnTTY(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "body.json")
+	os.WriteFile(path, []byte("{\"event\":\"room_login\",\"room_name\":\"x\u009b2J\u202ey\"}"), 0o600)
+	_, out, _ := verifyRun{tty: true}.run(t, "decode", "--no-color", path)
+	if strings.Contains(out, "\u009b") || strings.Contains(out, "\u202e") || !strings.Contains(out, `x\u009b2J\u202ey`) {
+		t.Errorf("terminal: %q", out)
+	}
+	_, out, _ = verifyRun{}.run(t, "decode", "--compact", path)
+	if !strings.Contains(out, "x\u009b2J\u202ey") {
+		t.Errorf("piped: %q", out)
 	}
 }

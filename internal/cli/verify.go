@@ -215,11 +215,13 @@ func summaryLine(s verify.Summary) string {
 	return b.String()
 }
 
+// eventCell is the event name as sent (unknown ones come from the file):
+// escaped, so it cannot steer a terminal or break a row, and cut short.
 func eventCell(r *verify.Result) string {
 	if r.Event == "" {
 		return "-"
 	}
-	return r.Event
+	return ui.SafeText(clipText(r.Event, 60))
 }
 
 // verifyPipeRenderer: headerless tab-separated rows, stable for scripts.
@@ -236,7 +238,7 @@ func (p *verifyPipeRenderer) row(r *verify.Result) error {
 		return nil
 	}
 	w := p.w
-	w.WriteString(r.File)
+	writeCell(w, r.File)
 	if r.Line > 0 {
 		w.WriteByte(':')
 		w.Write(strconv.AppendInt(w.AvailableBuffer(), int64(r.Line), 10)) // no allocation

@@ -307,3 +307,30 @@ func TestVerifyLargeInputStreams(t *testing.T) {
 		t.Fatalf("%d lines, want %d rows and a summary", line, n)
 	}
 }
+
+// An unknown event's name comes from the file: it must not break a piped
+// row or reach a terminal raw.
+func TestVerifyEscapesEventNames(t *testing.T) {
+	line := `{"event":"a\tb\nc\u001b[31mRED\u009b\u202e","timestamp":"1","nonce":"2","signature":"x"}` + "\n"
+	for _, tty := range []bool{false, true} {
+		code, out, _ := verifyRun{stdin: line, tty: tty}.run(t, "verify", "--allow-unknown")
+		if code != 0 {
+			t.Fatalf("tty=%v: exit %d", tty, code)
+		}
+		row := strings.SplitN(out, "\n", 3)[0]
+		if tty {
+			row = strings.SplitN(out, "\n", 3)[1] // below the header
+		}
+		for _, raw := range []string{"\x1b[31mRED", "\u009b", "\u202e"} { // styles may use ESC; the payload may not
+			if strings.Contains(out, raw) {
+				t.Errorf("tty=%v: raw %q in output: %q", tty, raw, out)
+			}
+		}
+		if !strings.Contains(row, `a\tb\nc\x1b[31mRED\u009b\u202e`) {
+			t.Errorf("tty=%v: row lacks the escaped name: %q", tty, row)
+		}
+		if !tty && strings.Count(row, "\t") != 3 {
+			t.Errorf("piped row has %d tabs, want 3: %q", strings.Count(row, "\t"), row)
+		}
+	}
+}
