@@ -55,8 +55,20 @@ func New(io *ui.IOStreams) *Factory {
 		Now:      time.Now,
 		Nonce:    callback.NewNonce,
 		Catalog:  callback.Default(),
-		ReadFile: os.ReadFile,
+		ReadFile: readFileCapped,
 	}
+}
+
+// readFileCapped is os.ReadFile that stops one byte past maxBodyInput, so
+// that a huge file (or /dev/zero) given as a body, secret or CA file is
+// refused without being read whole into memory.
+func readFileCapped(name string) ([]byte, error) {
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	return io.ReadAll(io.LimitReader(fh, int64(maxBodyInput)+1))
 }
 
 // JSON reports whether -o json was asked for.

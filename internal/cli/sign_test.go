@@ -325,3 +325,17 @@ func TestBodyOverLimitIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// The production factory reads files only up to one byte past the limit,
+// so a huge file or /dev/zero is refused without being read whole.
+func TestReadFileCappedStopsPastTheLimit(t *testing.T) {
+	defer func(n int) { maxBodyInput = n }(maxBodyInput)
+	maxBodyInput = 4 << 10
+	b, err := New(nil).ReadFile("/dev/zero")
+	if err != nil || len(b) != maxBodyInput+1 {
+		t.Fatalf("read %d bytes, %v; want %d", len(b), err, maxBodyInput+1)
+	}
+	if _, err := readFileCapped(filepath.Join(t.TempDir(), "missing")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("missing file: %v", err)
+	}
+}
