@@ -142,7 +142,7 @@ func TestSecretNeverPrinted(t *testing.T) {
 		{"probe", []string{"probe", "--to", url, "--events", "stream_create,record", "-v"}, ExitOK},
 		{"probe-json", []string{"probe", "--to", url, "--events", "room_login", "-o", "json", "--junit", filepath.Join(dir, "junit.xml")}, ExitOK},
 	}
-	cmds = append(cmds, mergedCommandSecretCases(t, dir, url)...)
+	cmds = append(cmds, offlineSecretCases(t, dir)...)
 
 	for _, src := range secretSources(hygieneSecret + "\n") {
 		for _, c := range cmds {
@@ -187,10 +187,22 @@ type secretCmdCase struct {
 	exit int
 }
 
-// mergedCommandSecretCases are the cases for commands that live on other
-// branches until they are merged.
-func mergedCommandSecretCases(t *testing.T, dir, url string) []secretCmdCase {
-	return nil
+// offlineSecretCases are verify's cases (decode never resolves a secret).
+// The payload is signed
+// with the server secret, so verify fails it and explains the mismatch (the
+// path most likely to quote a secret).
+func offlineSecretCases(t *testing.T, dir string) []secretCmdCase {
+	e := mustEvent(t, "stream_create")
+	p := e.Sample(callback.SampleOptions{})
+	e.Stamp(p, hygieneServerSecret, "1700000000", "7254119327986670314")
+	lines := filepath.Join(dir, "captures.jsonl")
+	if err := os.WriteFile(lines, append(p.JSON(), '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return []secretCmdCase{
+		{"verify-mismatch", []string{"verify", lines, "-v"}, ExitCheckFailed},
+		{"verify-mismatch-json", []string{"verify", lines, "-o", "json"}, ExitCheckFailed},
+	}
 }
 
 // A secret file ending in a newline signs exactly like the bare secret; one
