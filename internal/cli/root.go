@@ -20,10 +20,14 @@ func Main(ctx context.Context, args []string, io *ui.IOStreams) int {
 }
 
 func run(ctx context.Context, args []string, f *Factory) int {
+	f.IO.In = interruptible(ctx, f.IO.In)
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
-	if err == nil && ctx.Err() != nil && (cmd == nil || cmd.Annotations[annotStopIsSuccess] == "") {
+	// A command stopped by Ctrl-C or SIGTERM exits 130, whatever the
+	// interruption made it return (a read of stdin cut short, a partial
+	// result), unless stopping is how it ends (listen).
+	if ctx.Err() != nil && (cmd == nil || cmd.Annotations[annotStopIsSuccess] == "") {
 		err = ErrInterrupted
 	}
 	if err != nil {

@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"testing"
+	"time"
+)
+
+// Ctrl-C stops a command that waits for stdin (a terminal, a silent pipe):
+// exit 130 at once, not after the user also presses Ctrl-D.
+func TestInterruptStopsAStdinRead(t *testing.T) {
+	for _, args := range [][]string{
+		{"decode"},
+		{"sign", "-"},
+		{"verify", "-"},
+		{"send", "stream_create", "--data", "-", "--dry-run"},
+		{"sign", "--timestamp", "1", "--nonce", "2", "--secret-file", "-"},
+	} {
+		ct := newCmdTest(false)
+		ct.env[EnvSecret] = "secret"
+		pr, pw := io.Pipe() // nothing is ever written: the read blocks
+		defer pw.Close()
+		ct.f.IO.In = pr
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan int, 1)
+		go func() { done <- run(ctx, args, ct.f) }()
+		time.Sleep(20 * time.Millisecond) // let it block on stdin
+		cancel()
+		select {
+		case code := <-done:
+			if code != ExitInterrupted {
+				t.Errorf("%v: exit %d, want %d; stderr: %s", args, code, ExitInterrupted, ct.errOut)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%v: still reading stdin 10 s after the interrupt", args)
+		}
+	}
+}
