@@ -33,6 +33,8 @@ type Factory struct {
 	ReadFile func(string) ([]byte, error)
 
 	Global GlobalOptions
+
+	stdinFor string // what stdin was claimed for (claimStdin)
 }
 
 // GlobalOptions are the root's persistent flags.
@@ -99,6 +101,9 @@ func (f *Factory) Secret() (string, SecretSource, error) {
 			err error
 		)
 		if f.Global.SecretFile == "-" {
+			if err := f.claimStdin("--secret-file -"); err != nil {
+				return "", SecretNone, err
+			}
 			b, err = io.ReadAll(io.LimitReader(f.IO.In, 64<<10))
 		} else {
 			b, err = f.ReadFile(f.Global.SecretFile)
@@ -160,6 +165,17 @@ func (f *Factory) Warnf(format string, args ...any) {
 	fmt.Fprintf(f.IO.ErrOut, "%s %s\n", s.Warn.Render("warning:"), fmt.Sprintf(format, args...))
 }
 
+// claimStdin reserves stdin for what ("--secret-file -", "the body"). It
+// can be read only once, so a claim by something else fails, naming both;
+// every reader of stdin claims it first.
+func (f *Factory) claimStdin(what string) error {
+	if f.stdinFor != "" && f.stdinFor != what {
+		return flagErrorf("%s and %s cannot both be read from stdin", f.stdinFor, what)
+	}
+	f.stdinFor = what
+	return nil
+}
+
 // maxBodyInput caps a callback body read by sign, decode and send --data:
 // callbacks are a few KiB, so more is a mistake (a capture file, a binary).
 // A variable only so that a test can lower it.
@@ -176,6 +192,9 @@ func (f *Factory) readBody(path string) ([]byte, string, error) {
 	)
 	if path == "" || path == "-" {
 		name = "stdin"
+		if err := f.claimStdin("the body"); err != nil {
+			return nil, name, err
+		}
 		body, err = io.ReadAll(io.LimitReader(f.IO.In, int64(maxBodyInput)+1))
 	} else {
 		body, err = f.ReadFile(path)

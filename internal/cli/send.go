@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -180,7 +181,9 @@ func (o *sendOptions) buildPayload() (*callback.Event, *callback.Payload, error)
 	var base *callback.Payload
 	if o.Data != "" {
 		b, _, err := f.readBody(o.Data)
-		if err != nil {
+		if fe := (*FlagError)(nil); errors.As(err, &fe) {
+			return nil, nil, err // stdin claimed twice: a usage error of its own
+		} else if err != nil {
 			return nil, nil, inputErrorf("--data %v", err)
 		}
 		base, err = callback.Parse(b, "")

@@ -93,9 +93,6 @@ gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
 			if opts.Keep && (tsSet || nonceSet) {
 				return flagErrorf("--keep keeps the payload's own timestamp and nonce: drop --timestamp and --nonce, or --keep")
 			}
-			if opts.File == "-" && f.Global.SecretFile == "-" {
-				return flagErrorf("the payload and --secret-file cannot both be read from stdin")
-			}
 			if runF != nil {
 				return runF(opts)
 			}

@@ -37,3 +37,18 @@ func TestInterruptStopsAStdinRead(t *testing.T) {
 		}
 	}
 }
+
+// stdin can be read once: a command that would read both the secret and its
+// input from it says so, instead of taking the input for the secret.
+func TestStdinIsReadForOneThing(t *testing.T) {
+	for _, args := range [][]string{
+		{"sign", "-", "--secret-file", "-"},
+		{"verify", "--secret-file", "-"},
+		{"verify", "-", "--secret-file", "-"},
+		{"send", "stream_create", "--data", "-", "--secret-file", "-", "--dry-run"},
+	} {
+		ct := newCmdTest(false)
+		ct.in.WriteString(`{"event":"room_login","timestamp":"1","nonce":"2","signature":"x"}` + "\n")
+		ct.runFails(t, ExitUsage, []string{"cannot both be read from stdin"}, args...)
+	}
+}

@@ -121,15 +121,19 @@ func runVerify(cmd *cobra.Command, opts *verifyOptions) error {
 	}
 
 	var inputs []verify.Input
-	if len(opts.Inputs) == 0 {
-		inputs = append(inputs, verify.Input{Reader: opts.IO.In, Name: "stdin"})
+	args := opts.Inputs
+	if len(args) == 0 {
+		args = []string{"-"}
 	}
-	for _, a := range opts.Inputs {
-		if a == "-" {
-			inputs = append(inputs, verify.Input{Reader: opts.IO.In, Name: "stdin"})
-		} else {
+	for _, a := range args {
+		if a != "-" {
 			inputs = append(inputs, verify.Input{Path: a})
+			continue
 		}
+		if err := f.claimStdin("the callbacks"); err != nil {
+			return err
+		}
+		inputs = append(inputs, verify.Input{Reader: opts.IO.In, Name: "stdin"})
 	}
 
 	vo := verify.Options{
