@@ -281,10 +281,10 @@ func (c *checker) checkAge(st *state, ts string, ref time.Time, refName string) 
 	} else {
 		t = time.Unix(n, 0)
 	}
-	age := ref.Sub(t)
+	age := ref.Sub(t) // both saturate far out; negating would overflow
 	switch {
 	case age < -time.Minute:
-		st.warns = append(st.warns, "timestamp is "+(-age).Round(time.Second).String()+" in the future (relative to "+refName+"): sender clock skew?")
+		st.warns = append(st.warns, "timestamp is "+t.Sub(ref).Round(time.Second).String()+" in the future (relative to "+refName+"): sender clock skew?")
 	case c.opts.MaxAge > 0 && age > c.opts.MaxAge:
 		st.errs = append(st.errs, "timestamp is "+age.Round(time.Second).String()+" old (relative to "+refName+"), over --max-age "+c.opts.MaxAge.String())
 	}

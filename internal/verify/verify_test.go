@@ -237,6 +237,12 @@ func TestCaptureRecordAgeFromReceivedAt(t *testing.T) {
 	if res[1].RedeliveryOf != "in:1" {
 		t.Fatalf("same body twice is a re-delivery: %+v", res[1])
 	}
+	// A timestamp past what a time.Duration holds is far in the future, not
+	// a negative time "in the future".
+	res, _ = collect(t, testOptions(), signedLine(t, "room_login", 9000000000000000000, "1")+"\n")
+	if len(res) != 1 || len(res[0].Reasons) == 0 || !strings.Contains(res[0].Reasons[0], "in the future") || strings.Contains(res[0].Reasons[0], "is -") {
+		t.Fatalf("far future: %+v", res)
+	}
 }
 
 func TestDedupWindowRotates(t *testing.T) {
