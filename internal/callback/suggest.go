@@ -6,8 +6,8 @@ import (
 )
 
 // Suggest returns the catalog's event names that look like name (a typo, a
-// missing prefix or suffix), closest first, at most max of them.
-func (c *Catalog) Suggest(name string, max int) []string {
+// missing prefix or suffix), closest first, at most n of them (all for 0).
+func (c *Catalog) Suggest(name string, n int) []string {
 	name = strings.ToLower(strings.TrimSpace(name))
 	if name == "" {
 		return nil
@@ -17,13 +17,16 @@ func (c *Catalog) Suggest(name string, max int) []string {
 		dist int
 	}
 	var cands []cand
-	limit := max2(2, len(name)/3)
+	limit := max(2, len(name)/3)
 	for _, e := range c.events {
-		n := strings.ToLower(e.Name)
-		d := editDistance(name, n)
+		en := strings.ToLower(e.Name)
+		d := limit + 1
+		if abs(len(name)-len(en)) <= limit { // the distance is at least the length difference
+			d = editDistance(name, en)
+		}
 		switch {
 		case d <= limit:
-		case len(name) >= 3 && (strings.Contains(n, name) || strings.Contains(name, n)):
+		case len(name) >= 3 && (strings.Contains(en, name) || strings.Contains(name, en)):
 			d = limit + 1 // a fragment: after the typos
 		default:
 			continue
@@ -33,7 +36,7 @@ func (c *Catalog) Suggest(name string, max int) []string {
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].dist < cands[j].dist })
 	out := make([]string, 0, len(cands))
 	for _, cd := range cands {
-		if max > 0 && len(out) == max {
+		if n > 0 && len(out) == n {
 			break
 		}
 		out = append(out, cd.name)
@@ -67,9 +70,9 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-func max2(a, b int) int {
-	if a > b {
-		return a
+func abs(n int) int {
+	if n < 0 {
+		return -n
 	}
-	return b
+	return n
 }

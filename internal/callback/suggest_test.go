@@ -2,6 +2,7 @@ package callback
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -25,5 +26,22 @@ func TestSuggest(t *testing.T) {
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Suggest(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// A huge name (a body's "event" value can be megabytes) is not compared
+// letter by letter with every event name: the length difference alone rules
+// those out, and a known name inside it is still found.
+func TestSuggestHugeName(t *testing.T) {
+	huge := strings.Repeat("x", 1<<20) + "stream_create"
+	if got := Default().Suggest(huge, 3); len(got) != 1 || got[0] != "stream_create" {
+		t.Fatalf("Suggest(huge) = %v", got)
+	}
+}
+
+func BenchmarkSuggestHugeName(b *testing.B) {
+	huge := strings.Repeat("x", 4<<20)
+	for i := 0; i < b.N; i++ {
+		Default().Suggest(huge, 3)
 	}
 }
