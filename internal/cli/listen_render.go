@@ -250,9 +250,9 @@ func (r *listenRenderer) details(w *bufio.Writer, ev *listen.Event) {
 	}
 	if r.verbose {
 		for _, h := range sortedHeaders(capture.ScrubHeaders(ev.Header, r.secret)) {
-			line(r.paint(s.Faint, ">"), r.paint(s.Faint, h))
+			line(r.paint(s.Faint, ">"), r.paint(s.Faint, ui.SafeText(h))) // from the network
 		}
-		line(r.paint(s.Faint, ">"), r.paint(s.Faint, ev.Method+" "+ev.Path+" from "+ev.RemoteAddr))
+		line(r.paint(s.Faint, ">"), r.paint(s.Faint, ui.SafeText(ev.Method+" "+ev.Path)+" from "+ev.RemoteAddr))
 	}
 	if ev.ParseErr != nil {
 		line(r.paint(s.Fail, "parse error:"), ui.SafeText(ev.ParseErr.Error()))

@@ -762,6 +762,7 @@ func TestListenVerboseShowsScrubbedHeaders(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer hunter2")
 	req.Header.Set("X-Leak", "prefix-"+lsSecret)
+	req.Header.Set("X-Evil", "a\u009b2J\u202eb") // a C1 control and a bidi override
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -774,6 +775,9 @@ func TestListenVerboseShowsScrubbedHeaders(t *testing.T) {
 	}
 	if strings.Contains(out, "hunter2") || strings.Contains(out, lsSecret) {
 		t.Errorf("-v output leaks a credential or the secret:\n%s", out)
+	}
+	if strings.Contains(out, "\u009b") || strings.Contains(out, "\u202e") || !strings.Contains(out, `X-Evil: a\u009b2J\u202eb`) {
+		t.Errorf("-v output shows a header's terminal controls raw, or not at all:\n%q", out)
 	}
 }
 
