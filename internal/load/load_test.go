@@ -275,3 +275,27 @@ func TestRunStopsOnCancel(t *testing.T) {
 		t.Fatalf("err %v, %d requests", err, rep.Requests)
 	}
 }
+
+// Each request on a kept-alive connection has at least the timeout left,
+// however the deadline refreshes fall.
+func TestRawConnDeadlineCoversTheTimeout(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, "1")
+	}))
+	defer srv.Close()
+	const timeout = 10 * time.Second
+	head := []byte("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+	rc := newRawConn(srv.Listener.Addr().String(), nil, head, 0, timeout)
+	defer rc.close()
+	now := time.Now()
+	for _, step := range []time.Duration{0, 500 * time.Millisecond, 999 * time.Millisecond, 1001 * time.Millisecond, 3 * time.Second} {
+		now = now.Add(step)
+		if status, _, _, err := rc.roundTrip(now, nil, func() {}); err != nil || status != 200 {
+			t.Fatalf("+%v: status %d, %v", step, status, err)
+		}
+		if left := rc.deadline.Sub(now); left < timeout || left > timeout+timeout/10 {
+			t.Errorf("+%v: %v left for the request, want %v to %v", step, left, timeout, timeout+timeout/10)
+		}
+	}
+}

@@ -195,9 +195,12 @@ func (rc *rawConn) once(now time.Time, peek []byte) (status, n int, rest int64, 
 			return 0, 0, 0, err
 		}
 	}
-	// Refresh the deadline at most every tenth of the timeout: a request
-	// may run up to 10% over, and the timer is not reset per request.
-	if d := now.Add(rc.timeout); d.Sub(rc.deadline) > rc.timeout/10 {
+	// Every request gets at least the timeout, and up to 10% more: the
+	// deadline is moved only when less than the timeout is left, and then
+	// a tenth further, so the timer is reset once per tenth of the timeout
+	// rather than per request.
+	if now.Add(rc.timeout).After(rc.deadline) {
+		d := now.Add(rc.timeout + rc.timeout/10)
 		if err := rc.c.SetDeadline(d); err != nil {
 			rc.close()
 			return 0, 0, 0, err
