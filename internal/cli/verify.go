@@ -203,20 +203,28 @@ type rowRenderer interface {
 	summary(verify.Summary) error
 }
 
-func summaryLine(s verify.Summary) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d passed, %d failed, %d warned", s.Passed, s.Failed, s.Warned)
+// summaryLine is verify's last line. With st (a terminal) the pass, fail
+// and warn counts that are not zero are coloured.
+func summaryLine(s verify.Summary, st *ui.Styles) string {
+	counts := []string{fmt.Sprintf("%d passed", s.Passed), fmt.Sprintf("%d failed", s.Failed), fmt.Sprintf("%d warned", s.Warned)}
+	if st != nil {
+		for i, c := range []struct {
+			n     int
+			style lipgloss.Style
+		}{{s.Passed, st.Pass}, {s.Failed, st.Fail}, {s.Warned, st.Warn}} {
+			if c.n > 0 {
+				counts[i] = c.style.Render(counts[i])
+			}
+		}
+	}
+	line := strings.Join(counts, ", ")
 	if s.Unreadable > 0 {
-		fmt.Fprintf(&b, ", %d unreadable", s.Unreadable)
+		line += fmt.Sprintf(", %d unreadable", s.Unreadable)
 	}
 	if s.Redeliveries > 0 {
-		word := "re-deliveries"
-		if s.Redeliveries == 1 {
-			word = "re-delivery"
-		}
-		fmt.Fprintf(&b, ", %d %s", s.Redeliveries, word)
+		line += ", " + plural(s.Redeliveries, "re-delivery", "re-deliveries")
 	}
-	return b.String()
+	return line
 }
 
 // eventCell is the event name as sent (unknown ones come from the file):
@@ -271,7 +279,7 @@ func writeCell(w *bufio.Writer, s string) {
 }
 
 func (p *verifyPipeRenderer) summary(s verify.Summary) error {
-	_, err := p.w.WriteString(summaryLine(s) + "\n")
+	_, err := p.w.WriteString(summaryLine(s, nil) + "\n")
 	return err
 }
 
@@ -361,20 +369,7 @@ func (t *verifyTTYRenderer) summary(s verify.Summary) error {
 	if t.started {
 		t.w.WriteByte('\n')
 	}
-	passed := fmt.Sprintf("%d passed", s.Passed)
-	if s.Passed > 0 {
-		passed = t.s.Pass.Render(passed)
-	}
-	failed := fmt.Sprintf("%d failed", s.Failed)
-	if s.Failed > 0 {
-		failed = t.s.Fail.Render(failed)
-	}
-	warned := fmt.Sprintf("%d warned", s.Warned)
-	if s.Warned > 0 {
-		warned = t.s.Warn.Render(warned)
-	}
-	rest := strings.TrimPrefix(summaryLine(s), fmt.Sprintf("%d passed, %d failed, %d warned", s.Passed, s.Failed, s.Warned))
-	_, err := t.w.WriteString(passed + ", " + failed + ", " + warned + rest + "\n")
+	_, err := t.w.WriteString(summaryLine(s, t.s) + "\n")
 	return err
 }
 

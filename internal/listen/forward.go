@@ -129,7 +129,6 @@ func NewForwarder(ctx context.Context, opts ForwardOptions) *Forwarder {
 	return &Forwarder{opts: opts, ctx: ctx, cancel: cancel, chains: map[string]*chain{}, old: map[string]*chain{}}
 }
 
-// URL is where callbacks are relayed.
 // Forward relays ev (or answers a re-delivery from its chain) and returns
 // what to answer. It blocks for the first attempt only.
 func (f *Forwarder) Forward(ev *Event) *ForwardResult {

@@ -6,7 +6,6 @@
 package listen
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -207,7 +206,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ev.Simulated = "--status " + strconv.Itoa(h.cfg.Status)
 	}
 	if h.cfg.Delay > 0 {
-		wait(r.Context(), h.cfg.Delay)
+		_ = deliver.Sleep(r.Context(), h.cfg.Delay) // cut short when the client goes away
 	}
 	if h.cfg.Save != nil {
 		bp := lineBufs.Get().(*[]byte)
@@ -256,15 +255,6 @@ func putPayload(p *callback.Payload) {
 	clear(p.Entries) // hold no request's strings while pooled
 	p.Entries, p.Body = p.Entries[:0], nil
 	payloads.Put(p)
-}
-
-func wait(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }
 
 // inspect reads and judges the request into ev (its Status and Answer: the
