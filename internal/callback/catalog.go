@@ -5,17 +5,10 @@ package callback
 
 import (
 	"bytes"
-	"embed"
-	"encoding/json"
 	"fmt"
-	"io/fs"
-	"sort"
 	"strings"
 	"sync"
 )
-
-//go:embed catalog/*.json
-var catalogFS embed.FS
 
 //go:generate go test -run TestGeneratedCatalog -update .
 
@@ -203,28 +196,6 @@ func Default() *Catalog {
 	return defaultCat
 }
 
-// Load reads every catalog/*.json file of fsys.
-func Load(fsys fs.FS) (*Catalog, error) {
-	names, err := fs.Glob(fsys, "catalog/*.json")
-	if err != nil {
-		return nil, err
-	}
-	c := &Catalog{byName: map[string]*Event{}}
-	for _, n := range names {
-		e, err := loadEvent(fsys, n)
-		if err != nil {
-			return nil, err
-		}
-		if _, dup := c.byName[e.Name]; dup {
-			return nil, fmt.Errorf("%s: event %q defined twice", n, e.Name)
-		}
-		c.byName[e.Name] = e
-		c.events = append(c.events, e)
-	}
-	sort.Slice(c.events, func(i, j int) bool { return c.events[i].Name < c.events[j].Name })
-	return c, nil
-}
-
 // generatedCatalog indexes generatedEvents (in name order, no duplicates:
 // Load checked them when they were generated).
 func generatedCatalog() (*Catalog, error) {
@@ -238,23 +209,6 @@ func generatedCatalog() (*Catalog, error) {
 		c.events[i] = e
 	}
 	return c, nil
-}
-
-func loadEvent(fsys fs.FS, name string) (*Event, error) {
-	b, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return nil, err
-	}
-	var e Event
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if err := e.index(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return &e, nil
 }
 
 func (e *Event) index() error {
