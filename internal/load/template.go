@@ -2,12 +2,12 @@ package load
 
 import (
 	"bytes"
-	"crypto/sha1"
-	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"time"
+
+	"github.com/zegocb/zegocb/internal/signature"
 )
 
 // NonceLen is the length of the nonces the engine writes (ZEGO sends 19 digits).
@@ -18,7 +18,7 @@ const NonceLen = 19
 // correctly signed callback without re-encoding the payload.
 type Template struct {
 	body   []byte
-	secret []byte
+	secret string
 
 	tsOff, tsLen int // timestamp value span; tsLen 0: the timestamp stays fixed
 	nonceOff     int // NonceLen bytes
@@ -45,7 +45,7 @@ type TemplateSpec struct {
 // (as Event.Stamp makes them); the timestamp is refreshed only when it has
 // as many digits as the current Unix time.
 func NewTemplate(spec TemplateSpec) (*Template, error) {
-	t := &Template{body: spec.Body, secret: []byte(spec.Secret)}
+	t := &Template{body: spec.Body, secret: spec.Secret}
 	off, n, err := valueSpan(spec.Body, spec.NonceKey, spec.Form)
 	if err != nil {
 		return nil, err
@@ -179,27 +179,5 @@ func (s *Stamper) Into(b []byte, now time.Time) {
 	if tsb == nil {
 		tsb = b[t.tsOffFixed : t.tsOffFixed+len(t.fixedTS)]
 	}
-	sign(b[t.sigOff:t.sigOff+40], t.secret, tsb, nonce)
-}
-
-// sign writes ZEGO's signature of secret, ts and nonce into dst (40 bytes):
-// the hex SHA-1 of the three strings sorted byte-wise and concatenated.
-func sign(dst []byte, secret, ts, nonce []byte) {
-	var buf [256]byte
-	in := buf[:0] // grows on the heap only for secrets over ~200 bytes
-	a, b, c := secret, ts, nonce
-	if bytes.Compare(b, a) < 0 {
-		a, b = b, a
-	}
-	if bytes.Compare(c, b) < 0 {
-		b, c = c, b
-		if bytes.Compare(b, a) < 0 {
-			a, b = b, a
-		}
-	}
-	in = append(in, a...)
-	in = append(in, b...)
-	in = append(in, c...)
-	sum := sha1.Sum(in)
-	hex.Encode(dst, sum[:])
+	signature.SignTo((*[40]byte)(b[t.sigOff:]), t.secret, string(tsb), string(nonce))
 }

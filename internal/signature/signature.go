@@ -15,9 +15,15 @@ import (
 // Sign returns the lowercase hex signature for secret, timestamp and nonce.
 func Sign(secret, timestamp, nonce string) string {
 	var buf [40]byte
-	sum := digest(secret, timestamp, nonce)
-	hex.Encode(buf[:], sum[:])
+	SignTo(&buf, secret, timestamp, nonce)
 	return string(buf[:])
+}
+
+// SignTo writes Sign's result into dst, without allocating (load mode
+// signs every request in place).
+func SignTo(dst *[40]byte, secret, timestamp, nonce string) {
+	sum := digest(secret, timestamp, nonce)
+	hex.Encode(dst[:], sum[:])
 }
 
 func digest(secret, timestamp, nonce string) [sha1.Size]byte {
