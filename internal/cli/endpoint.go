@@ -216,12 +216,7 @@ func answerExcerpt(b []byte, n int) string {
 	if len(b) == 0 {
 		return "(empty)"
 	}
-	s := strings.Join(strings.Fields(string(b)), " ")
-	r := []rune(s)
-	if len(r) > n {
-		s = string(r[:n]) + "…"
-	}
-	return strconv.Quote(s) + " (" + sizeText(len(b)) + ")"
+	return strconv.Quote(oneLineCut(string(b), n)) + " (" + sizeText(len(b)) + ")"
 }
 
 func sizeText(n int) string {

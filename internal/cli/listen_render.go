@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/tidwall/gjson"
@@ -487,11 +488,17 @@ func orText(s, alt string) string {
 	return s
 }
 
+// clipText cuts s to at most n bytes, ending in "...", never inside a
+// UTF-8 character.
 func clipText(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n-3] + "..."
+	i := n - 3
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "..."
 }
 
 // fmtDur formats a duration for people: 0.31ms, 12.3ms, 2.10s, 62.0s.

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/deliver"
@@ -251,7 +252,11 @@ func rowOf(a deliver.Attempt) Row {
 func excerpt(b []byte, n int) string {
 	s := strings.Join(strings.Fields(string(bytes.TrimSpace(b))), " ")
 	if len(s) > n {
-		s = s[:n] + "…"
+		i := n
+		for i > 0 && !utf8.RuneStart(s[i]) { // not inside a character
+			i--
+		}
+		s = s[:i] + "…"
 	}
 	return strconv.Quote(s)
 }

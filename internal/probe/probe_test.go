@@ -7,10 +7,12 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/listen"
@@ -185,5 +187,14 @@ func TestJUnitIsValidXML(t *testing.T) {
 	s := doc.Suites[0]
 	if s.Tests != 3 || s.Failures != 1 || s.Cases[1].Failure == nil || s.Cases[1].Failure.Message != `accepted a forged "signature"` || s.Cases[0].Failure != nil {
 		t.Fatalf("%+v", doc)
+	}
+}
+
+func TestExcerptKeepsCharactersWhole(t *testing.T) {
+	for _, s := range []string{"成功成功成功成功成功", "x成功成功成功成功成功", "xy成功成功成功成功成功"} {
+		got, err := strconv.Unquote(excerpt([]byte(s), 10))
+		if err != nil || !utf8.ValidString(got) || !strings.HasSuffix(got, "…") {
+			t.Errorf("excerpt(%q, 10) = %q (%v)", s, got, err)
+		}
 	}
 }
