@@ -190,26 +190,6 @@ func (r *builtinReceiver) stop() []listen.Event {
 	return append([]listen.Event(nil), r.events...)
 }
 
-// callbackKeyIDs picks the identifiers a person recognises a callback by.
-func callbackKeyIDs(ev listen.Event) string {
-	if ev.Payload == nil {
-		return ""
-	}
-	var parts []string
-	for _, k := range []string{"room_id", "stream_id", "stream_alias", "user_id", "task_id", "TaskId", "channel_id", "mix_stream_alias", "file_id"} {
-		if len(parts) == 2 {
-			break
-		}
-		if _, dup := ev.Payload.Get(map[string]string{"stream_alias": "stream_id", "channel_id": "room_id"}[k]); dup {
-			continue // the same id under another name
-		}
-		if v, ok := ev.Payload.Get(k); ok && v.Text != "" {
-			parts = append(parts, k+"="+v.Text)
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
 // answerExcerpt shows an answer's body on one line: quoted, cut at n
 // characters, with its length.
 func answerExcerpt(b []byte, n int) string {

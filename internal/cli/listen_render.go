@@ -217,6 +217,16 @@ var idFields = []struct {
 }
 
 func (r *listenRenderer) appendKeyIDs(b []byte, p *callback.Payload) []byte {
+	if !r.color {
+		return appendKeyIDs(b, p, plainLabel)
+	}
+	return appendKeyIDs(b, p, func(b []byte, label string) []byte { return r.put(b, r.s.Key, label+"=") })
+}
+
+// appendKeyIDs appends "  room=… stream=…", the ids of idFields that p
+// has (escaped: they come from the network; cut short). label appends a
+// label and its "=". send's receiver line shows the same.
+func appendKeyIDs(b []byte, p *callback.Payload, label func(b []byte, label string) []byte) []byte {
 	if p == nil {
 		return b
 	}
@@ -230,11 +240,7 @@ func (r *listenRenderer) appendKeyIDs(b []byte, p *callback.Payload) []byte {
 				} else {
 					b = append(b, ' ')
 				}
-				if r.color {
-					b = r.put(b, r.s.Key, k.label+"=")
-				} else {
-					b = append(append(b, k.label...), '=')
-				}
+				b = label(b, k.label)
 				b = append(b, ui.SafeText(clipText(v.Text, 40))...)
 				break
 			}
@@ -242,6 +248,8 @@ func (r *listenRenderer) appendKeyIDs(b []byte, p *callback.Payload) []byte {
 	}
 	return b
 }
+
+func plainLabel(b []byte, label string) []byte { return append(append(b, label...), '=') }
 
 // details are the indented lines under the header.
 func (r *listenRenderer) details(w *bufio.Writer, ev *listen.Event) {

@@ -694,7 +694,7 @@ func receiverLine(s *ui.Styles, ev listen.Event) string {
 		name = "(no event)"
 	}
 	parts := []string{s.Faint.Render("receiver"), s.Event.Render(name), sig}
-	if ids := callbackKeyIDs(ev); ids != "" {
+	if ids := strings.TrimSpace(string(appendKeyIDs(nil, ev.Payload, plainLabel))); ids != "" {
 		parts = append(parts, ids)
 	}
 	if ev.Delivery > 1 {

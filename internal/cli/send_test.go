@@ -252,7 +252,7 @@ func TestSendBuiltinOnTerminalShowsBothSides(t *testing.T) {
 	}
 	out := e.out.String()
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "receiver  stream_create  signature ok  room_id=room-") || !strings.HasPrefix(lines[1], "✓ delivered stream_create: 200 in 1.5") {
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "receiver  stream_create  signature ok  room=room-") || !strings.HasPrefix(lines[1], "✓ delivered stream_create: 200 in 1.5") {
 		t.Fatalf("stdout:\n%s", out)
 	}
 }
