@@ -65,7 +65,7 @@ func BenchmarkCaptureSave(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if err := c.Save(rec); err != nil {
+			if err := saveRecord(c, rec); err != nil {
 				b.Fatal(err)
 			}
 		}

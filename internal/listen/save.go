@@ -4,8 +4,6 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
-
-	"github.com/zegocb/zegocb/internal/capture"
 )
 
 // CaptureFile appends capture records to a file opened O_APPEND, one write
@@ -56,15 +54,6 @@ func putLineBuf(bp *[]byte, line []byte) {
 		*bp = line
 		lineBufs.Put(bp)
 	}
-}
-
-// Save appends rec as one JSON line. It is safe for concurrent use.
-func (c *CaptureFile) Save(rec *capture.Record) error {
-	bp := lineBufs.Get().(*[]byte)
-	line := rec.AppendJSON((*bp)[:0])
-	err := c.SaveLine(line)
-	putLineBuf(bp, line)
-	return err
 }
 
 // SaveLine appends one encoded record (a JSON line with its newline) in

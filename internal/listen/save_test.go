@@ -29,7 +29,7 @@ func TestCaptureFileConcurrentSaves(t *testing.T) {
 			for i := 0; i < each; i++ {
 				r := httptest.NewRequest("POST", "/", nil)
 				body := `{"event":"stream_create","w":` + strconv.Itoa(w) + `,"i":` + strconv.Itoa(i) + `}`
-				if err := c.Save(capture.New(r, []byte(body), time.Now(), "")); err != nil {
+				if err := saveRecord(c, capture.New(r, []byte(body), time.Now(), "")); err != nil {
 					t.Error(err)
 					return
 				}
@@ -43,7 +43,7 @@ func TestCaptureFileConcurrentSaves(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Save(capture.New(httptest.NewRequest("POST", "/", nil), nil, time.Now(), "")); err == nil {
+	if err := saveRecord(c, capture.New(httptest.NewRequest("POST", "/", nil), nil, time.Now(), "")); err == nil {
 		t.Fatal("Save after Close succeeded")
 	}
 	fh, _ := os.Open(path)
@@ -122,4 +122,9 @@ func TestCaptureFileConcurrentLongLines(t *testing.T) {
 			t.Fatalf("line at %d does not end in a newline", off)
 		}
 	}
+}
+
+// saveRecord appends rec as one JSON line.
+func saveRecord(c *CaptureFile, rec *capture.Record) error {
+	return c.SaveLine(rec.AppendJSON(nil))
 }

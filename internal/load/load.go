@@ -88,10 +88,10 @@ func (r *Runner) Done() int64 { return r.done.Load() }
 // Total is the planned request count (0 when the run is bounded by time).
 func (r *Runner) Total() int { return r.cfg.Requests }
 
-// Transport returns the transport a run uses: keep-alive connections, one
+// transport returns the transport a run uses: keep-alive connections, one
 // idle connection kept per worker, no compression, a dial and a
 // response-header timeout instead of per-request timers.
-func Transport(concurrency int, timeout time.Duration, tlsConf *tls.Config) *http.Transport {
+func transport(concurrency int, timeout time.Duration, tlsConf *tls.Config) *http.Transport {
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
@@ -123,7 +123,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	cfg := r.cfg
 	rt := cfg.Transport
 	if rt == nil {
-		tr := Transport(cfg.Concurrency, cfg.Timeout, cfg.TLS)
+		tr := transport(cfg.Concurrency, cfg.Timeout, cfg.TLS)
 		defer tr.CloseIdleConnections()
 		rt = tr
 	}
