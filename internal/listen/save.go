@@ -7,7 +7,7 @@ import (
 )
 
 // CaptureFile appends capture records to a file opened O_APPEND, one write
-// call per record. A record whose Save returned nil has reached the kernel
+// call per record. A record whose SaveLine returned nil has reached the kernel
 // and survives the process being killed (there is no fsync: that guards
 // against a power cut, not a kill, and would cost a disk flush per callback).
 //
@@ -87,7 +87,7 @@ func (c *CaptureFile) Lines() int {
 }
 
 // Close closes the file once the writes in progress have ended; later
-// Saves fail.
+// SaveLine calls fail.
 func (c *CaptureFile) Close() error {
 	c.rw.Lock()
 	defer c.rw.Unlock()
