@@ -15,7 +15,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -188,46 +187,4 @@ func (r *builtinReceiver) stop() []listen.Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]listen.Event(nil), r.events...)
-}
-
-// answerExcerpt shows an answer's body on one line: quoted, cut at n
-// characters, with its length.
-func answerExcerpt(b []byte, n int) string {
-	if len(b) == 0 {
-		return "(empty)"
-	}
-	return strconv.Quote(oneLineCut(string(b), n)) + " (" + sizeText(len(b)) + ")"
-}
-
-func sizeText(n int) string {
-	if n < 10*1024 {
-		return strconv.Itoa(n) + " B"
-	}
-	return strconv.FormatFloat(float64(n)/1024, 'f', 1, 64) + " KiB"
-}
-
-// latencyText prints a duration for humans: 0.9ms, 12.3ms, 1.24s.
-func latencyText(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "-"
-	case d < time.Millisecond:
-		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) + "ms"
-	case d < time.Second:
-		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
-	}
-	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
-}
-
-// offsetText prints an offset from the first attempt: +0.00s, +2.00s, +62.0s.
-func offsetText(d time.Duration) string {
-	if d < 10*time.Second {
-		return "+" + strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
-	}
-	return "+" + strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
-}
-
-// millis is a duration in milliseconds for JSON output.
-func millis(d time.Duration) float64 {
-	return float64(d.Microseconds()) / 1000
 }

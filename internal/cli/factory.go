@@ -2,10 +2,8 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -156,15 +154,6 @@ func (f *Factory) AppID() string {
 	return f.Getenv(EnvAppID)
 }
 
-// Warnf prints a one-line warning on stderr (suppressed by -q).
-func (f *Factory) Warnf(format string, args ...any) {
-	if f.Global.Quiet {
-		return
-	}
-	s := f.IO.ErrStyles()
-	fmt.Fprintf(f.IO.ErrOut, "%s %s\n", s.Warn.Render("warning:"), fmt.Sprintf(format, args...))
-}
-
 // claimStdin reserves stdin for what ("--secret-file -", "the body"). It
 // can be read only once, so a claim by something else fails, naming both;
 // every reader of stdin claims it first.
@@ -207,15 +196,7 @@ func (f *Factory) readBody(path string) ([]byte, string, error) {
 		return nil, name, inputErrorf("%s: %v", name, err)
 	}
 	if len(body) > maxBodyInput {
-		return nil, name, inputErrorf("%s: over %s: a callback body is a few KiB", name, limitText(maxBodyInput))
+		return nil, name, inputErrorf("%s: over %s: a callback body is a few KiB", name, sizeText(maxBodyInput))
 	}
 	return body, name, nil
-}
-
-// limitText is a whole binary size limit: 64 MiB, 4 KiB.
-func limitText(n int) string {
-	if n >= 1<<20 {
-		return strconv.Itoa(n>>20) + " MiB"
-	}
-	return strconv.Itoa(n>>10) + " KiB"
 }

@@ -629,13 +629,6 @@ func (o *listenOptions) printSummary(st listenStats, capFile *listen.CaptureFile
 	fmt.Fprintf(f.IO.ErrOut, "%s%s %s\n", lead, s.Bold.Render("stopped:"), strings.Join(parts, ", "))
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
 func isLoopback(host string) bool {
 	if host == "localhost" {
 		return true

@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/tidwall/gjson"
@@ -142,7 +140,7 @@ func (r *listenRenderer) appendHeader(b []byte, ev *listen.Event) []byte {
 	case ev.Name == "":
 		b = r.put(b, s.Warn, "(no event field)")
 	case ev.Spec == nil: // a name from the network: escaped, so it cannot steer the terminal
-		b = r.put(b, s.Event, ui.SafeText(clipText(ev.Name, 60)))
+		b = r.put(b, s.Event, ui.SafeText(clip(ev.Name, 60, markCutASCII)))
 		b = r.put(append(b, ' '), s.Warn, "(not in catalog)")
 	default:
 		b = r.put(b, s.Event, ev.Name)
@@ -162,15 +160,15 @@ func (r *listenRenderer) appendHeader(b []byte, ev *listen.Event) []byte {
 	b = r.appendDelivery(b, ev)
 	b = append(b, "  → "...)
 	if r.color {
-		b = r.put(b, statusStyleFor(s, ev.Status), strconv.Itoa(ev.Status))
+		b = r.put(b, s.Status(ev.Status), strconv.Itoa(ev.Status))
 	} else {
 		b = strconv.AppendInt(b, int64(ev.Status), 10)
 	}
 	if ev.Answer != "" {
-		b = strconv.AppendQuote(append(b, ' '), clipText(ev.Answer, 40))
+		b = strconv.AppendQuote(append(b, ' '), clip(ev.Answer, 40, markCutASCII))
 	}
 	b = append(b, " in "...)
-	b = appendDur(b, ev.Latency)
+	b = appendDuration(b, ev.Latency, durListen)
 	return append(b, '\n')
 }
 
@@ -183,7 +181,7 @@ func (r *listenRenderer) put(b []byte, st lipgloss.Style, text string) []byte {
 }
 
 func (r *listenRenderer) styleStatus(status int) string {
-	return r.paint(statusStyleFor(r.s, status), strconv.Itoa(status))
+	return r.paint(r.s.Status(status), strconv.Itoa(status))
 }
 
 func (r *listenRenderer) appendDelivery(b []byte, ev *listen.Event) []byte {
@@ -196,12 +194,12 @@ func (r *listenRenderer) appendDelivery(b []byte, ev *listen.Event) []byte {
 		label = "retry " + strconv.Itoa(k) + " (ZEGO stops after 5)"
 	}
 	b = r.put(b, r.s.Warn, label)
-	b = appendDur(append(b, " ("...), ev.SincePrev)
+	b = appendDuration(append(b, " ("...), ev.SincePrev, durListen)
 	b = append(b, " after previous, "...)
 	if ev.Drift < 0 {
-		return append(appendDur(b, -ev.Drift), " early)"...)
+		return append(appendDuration(b, -ev.Drift, durListen), " early)"...)
 	}
-	return append(appendDur(b, ev.Drift), " late)"...)
+	return append(appendDuration(b, ev.Drift, durListen), " late)"...)
 }
 
 // idFields are the ids a reader scans for, in order, with the fields that
@@ -241,7 +239,7 @@ func appendKeyIDs(b []byte, p *callback.Payload, label func(b []byte, label stri
 					b = append(b, ' ')
 				}
 				b = label(b, k.label)
-				b = append(b, ui.SafeText(clipText(v.Text, 40))...)
+				b = append(b, ui.SafeText(clip(v.Text, 40, markCutASCII))...)
 				break
 			}
 		}
@@ -258,8 +256,11 @@ func (r *listenRenderer) details(w *bufio.Writer, ev *listen.Event) {
 		w.WriteString("  " + label + " " + text + "\n")
 	}
 	if r.verbose {
-		for _, h := range sortedHeaders(capture.ScrubHeaders(ev.Header, r.secret)) {
-			line(r.paint(s.Faint, ">"), r.paint(s.Faint, ui.SafeText(h))) // from the network
+		h := capture.ScrubHeaders(ev.Header, r.secret)
+		for _, k := range sortedHeaderKeys(h) {
+			for _, v := range h[k] {
+				line(r.paint(s.Faint, ">"), r.paint(s.Faint, ui.SafeText(k+": "+v))) // from the network
+			}
 		}
 		line(r.paint(s.Faint, ">"), r.paint(s.Faint, ui.SafeText(ev.Method+" "+ev.Path)+" from "+ev.RemoteAddr))
 	}
@@ -303,7 +304,7 @@ func (r *listenRenderer) forwardText(f *listen.ForwardResult) string {
 	case f.Delivered:
 		text += "; relayed its answer"
 	case f.Retrying:
-		text += "; relayed its answer, retrying in the background in " + fmtDur(f.NextIn)
+		text += "; relayed its answer, retrying in the background in " + durText(f.NextIn)
 	default:
 		text += "; relayed its answer, no retries"
 	}
@@ -313,13 +314,13 @@ func (r *listenRenderer) forwardText(f *listen.ForwardResult) string {
 func (r *listenRenderer) attemptOutcome(a deliver.Attempt) string {
 	s := r.s
 	if a.Status == 0 {
-		return r.paint(s.Fail, "unreachable") + " (" + a.Reason + ") after " + fmtDur(a.Latency)
+		return r.paint(s.Fail, "unreachable") + " (" + a.Reason + ") after " + durText(a.Latency)
 	}
 	out := r.styleStatus(a.Status)
 	if len(a.Body) > 0 {
-		out += " " + strconv.Quote(clipText(string(a.Body), 40))
+		out += " " + strconv.Quote(clip(string(a.Body), 40, markCutASCII))
 	}
-	return out + " in " + fmtDur(a.Latency)
+	return out + " in " + durText(a.Latency)
 }
 
 func (r *listenRenderer) forwardLine(w *bufio.Writer, fa *listen.ForwardAttempt) {
@@ -333,12 +334,12 @@ func (r *listenRenderer) forwardLineText(fa *listen.ForwardAttempt) string {
 		r.paint(s.Faint, a.Start.Format("15:04:05.000")),
 		r.paint(s.Faint, "#"+strconv.Itoa(fa.Seq)),
 		r.paint(s.Event, ui.SafeText(orText(fa.Event, "(no event)"))),
-		r.paint(s.Accent, "forward") + " attempt " + strconv.Itoa(a.N) + " of " + strconv.Itoa(fa.Max) + " (+" + fmtDur(a.Offset) + "): " + r.attemptOutcome(a),
+		r.paint(s.Accent, "forward") + " attempt " + strconv.Itoa(a.N) + " of " + strconv.Itoa(fa.Max) + " (+" + durText(a.Offset) + "): " + r.attemptOutcome(a),
 	}
 	text := strings.Join(parts, "  ")
 	switch {
 	case !fa.Final:
-		text += "; next in " + fmtDur(fa.NextIn)
+		text += "; next in " + durText(fa.NextIn)
 	case a.Verdict == deliver.Accepted || a.Verdict == deliver.AcceptedWithWarning:
 		text += "; " + r.paint(s.Pass, "delivered")
 	case a.N >= fa.Max:
@@ -476,56 +477,6 @@ const displayDepth = 64
 
 func isJSONContainer(s string) bool {
 	return len(s) >= 2 && (s[0] == '{' || s[0] == '[') && !callback.DeeperThan(s, displayDepth) && gjson.Valid(s)
-}
-
-func sortedHeaders(h map[string][]string) []string {
-	var out []string
-	for k, vs := range h {
-		for _, v := range vs {
-			out = append(out, k+": "+v)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-func orText(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
-}
-
-// clipText cuts s to at most n bytes, ending in "...", never inside a
-// UTF-8 character.
-func clipText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := n - 3
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "..."
-}
-
-// fmtDur formats a duration for people: 0.31ms, 12.3ms, 2.10s, 62.0s.
-func fmtDur(d time.Duration) string { return string(appendDur(nil, d)) }
-
-func appendDur(b []byte, d time.Duration) []byte {
-	if d < 0 {
-		b = append(b, '-')
-		d = -d
-	}
-	switch {
-	case d < 10*time.Millisecond:
-		return append(strconv.AppendFloat(b, float64(d)/float64(time.Millisecond), 'f', 2, 64), "ms"...)
-	case d < time.Second:
-		return append(strconv.AppendFloat(b, float64(d)/float64(time.Millisecond), 'f', 1, 64), "ms"...)
-	case d < 10*time.Second:
-		return append(strconv.AppendFloat(b, d.Seconds(), 'f', 2, 64), 's')
-	}
-	return append(strconv.AppendFloat(b, d.Seconds(), 'f', 1, 64), 's')
 }
 
 // The -o json stream: one object per line, told apart by "kind". The

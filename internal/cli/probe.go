@@ -143,22 +143,20 @@ func runProbe(o *probeOptions) error {
 			return err
 		}
 		cfg.URL = rcv.URL
-		sendHint(f, "no --to: probing the built-in receiver at %s (a correct endpoint, so expect all PASS)", rcv.URL)
+		f.Hintf("no --to: probing the built-in receiver at %s (a correct endpoint, so expect all PASS)", rcv.URL)
 	}
 	es := f.IO.ErrStyles()
-	live := f.IO.IsStderrTTY() && !f.Global.Quiet
+	live := f.liveLine()
 	done := 0
 	cfg.OnRow = func(r probe.Row) {
 		done++
-		if live {
-			fmt.Fprintf(f.IO.ErrOut, "\r\x1b[K  %s %d/%d  %s", es.Faint.Render("probing"), done, len(plan), r.ID)
+		if live.On() {
+			live.Show(fmt.Sprintf("  %s %d/%d  %s", es.Faint.Render("probing"), done, len(plan), r.ID))
 		}
 	}
-	sendProgress(f, "%s probing %s with %d checks", es.Accent.Render("→"), cfg.URL, len(plan))
+	f.Progressf("%s probing %s with %d checks", es.Accent.Render("→"), cfg.URL, len(plan))
 	res, runErr := probe.Run(o.Ctx, cfg)
-	if live {
-		fmt.Fprint(f.IO.ErrOut, "\r\x1b[K")
-	}
+	live.Clear()
 	if rcv != nil {
 		rcv.stop()
 	}
@@ -245,7 +243,7 @@ func renderProbe(f *Factory, res *probe.Result, builtin bool) error {
 	for _, r := range res.Rows {
 		status := "-"
 		if r.Status != 0 {
-			status = statusStyleFor(s, r.Status).Render(strconv.Itoa(r.Status))
+			status = s.Status(r.Status).Render(strconv.Itoa(r.Status))
 		}
 		t.AddRow(s.Verdict(string(r.Verdict)), r.ID, status, r.Reason)
 	}

@@ -9,12 +9,10 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
 
 	"github.com/zegocb/zegocb/internal/callback"
@@ -348,7 +346,7 @@ func runSend(o *sendOptions) error {
 		}
 		secret, ephemeral = ephemeralSecret(), true
 		if !builtin {
-			sendHint(f, "no callback secret configured: signing with an ephemeral one (set $%s or --secret-file to use yours)", EnvSecret)
+			f.Hintf("no callback secret configured: signing with an ephemeral one (set $%s or --secret-file to use yours)", EnvSecret)
 		}
 	}
 	b, err := o.build(secret)
@@ -358,7 +356,7 @@ func runSend(o *sendOptions) error {
 	target := o.To
 	if offline && target == "" {
 		target = defaultListenURL
-		sendHint(f, "no --to: the request targets %s, where `zegocb listen` receives", defaultListenURL)
+		f.Hintf("no --to: the request targets %s, where `zegocb listen` receives", defaultListenURL)
 	}
 	switch {
 	case o.DryRun:
@@ -381,7 +379,7 @@ func runSend(o *sendOptions) error {
 		if ephemeral {
 			note = "ephemeral secret; set $" + EnvSecret + " to use yours"
 		}
-		sendProgress(f, "%s on %s %s", f.IO.ErrStyles().Bold.Render("built-in receiver"), target, f.IO.ErrStyles().Faint.Render("("+note+")"))
+		f.Progressf("%s on %s %s", f.IO.ErrStyles().Bold.Render("built-in receiver"), target, f.IO.ErrStyles().Faint.Render("("+note+")"))
 	}
 	if o.loadMode() {
 		err := runLoad(o, target, b, secret, tlsConf)
@@ -401,7 +399,7 @@ func (o *sendOptions) judge(spec *callback.Event) func(int, []byte) (deliver.Ver
 		}
 		if !spec.Response.BodyOK(body) {
 			got := strings.TrimSpace(string(body))
-			why := fmt.Sprintf("body is %s, legacy %s docs ask for %q", strconv.Quote(oneLineCut(got, 24)), spec.Name, spec.Response.Body)
+			why := fmt.Sprintf("body is %s, legacy %s docs ask for %q", strconv.Quote(clip(oneLine(got), 24+len(markCut), markCut)), spec.Name, spec.Response.Body)
 			if o.Strict {
 				return deliver.Rejected, why + " (--strict)"
 			}
@@ -409,14 +407,6 @@ func (o *sendOptions) judge(spec *callback.Event) func(int, []byte) (deliver.Ver
 		}
 		return deliver.Accepted, ""
 	}
-}
-
-func oneLineCut(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }
 
 func (o *sendOptions) deliverOne(target string, b *built, secret string, tlsConf *tls.Config, rcv *builtinReceiver) error {
@@ -431,7 +421,7 @@ func (o *sendOptions) deliverOne(target string, b *built, secret string, tlsConf
 	if rcv != nil {
 		to = ""
 	}
-	sendProgress(f, "%s POST %s%s %s", es.Accent.Render("→"), es.Event.Render(b.Spec.Name), to, es.Faint.Render("("+formatLabel(b.Format)+", "+sizeText(len(b.Body))+", signed)"))
+	f.Progressf("%s POST %s%s %s", es.Accent.Render("→"), es.Event.Render(b.Spec.Name), to, es.Faint.Render("("+formatLabel(b.Format)+", "+sizeText(len(b.Body))+", signed)"))
 	if f.Global.Verbose {
 		wireDumpRequest(f, target, b, secret)
 	}
@@ -450,7 +440,7 @@ func (o *sendOptions) deliverOne(target string, b *built, secret string, tlsConf
 		Now:      f.Now,
 		Sleep:    sleep,
 		OnAttempt: func(a deliver.Attempt) {
-			sendProgress(f, "  %s", attemptLine(es, a, total))
+			f.Progressf("  %s", attemptLine(es, a, total))
 			if f.Global.Verbose {
 				wireDumpResponse(f, a, secret)
 			}
@@ -465,7 +455,7 @@ func (o *sendOptions) deliverOne(target string, b *built, secret string, tlsConf
 		return err
 	}
 	if rcv != nil && res.Delivered && !f.JSON() {
-		sendHint(f, "next: zegocb send %s --to https://your.app/zego/callback, or zegocb probe --to … to test your endpoint", b.Spec.Name)
+		f.Hintf("next: zegocb send %s --to https://your.app/zego/callback, or zegocb probe --to … to test your endpoint", b.Spec.Name)
 	}
 	switch {
 	case derr != nil:
@@ -499,7 +489,7 @@ func attemptLine(s *ui.Styles, a deliver.Attempt, total int) string {
 	if a.Status == 0 {
 		return fmt.Sprintf("%s  %s  %s  %s", n, s.Fail.Render("no answer"), latencyText(a.Latency), a.Reason)
 	}
-	line := fmt.Sprintf("%s  %s  %s  %s", n, statusStyleFor(s, a.Status).Render(strconv.Itoa(a.Status)), latencyText(a.Latency), answerExcerpt(a.Body, 40))
+	line := fmt.Sprintf("%s  %s  %s  %s", n, s.Status(a.Status).Render(strconv.Itoa(a.Status)), latencyText(a.Latency), answerExcerpt(a.Body, 40))
 	switch a.Verdict {
 	case deliver.AcceptedWithWarning:
 		line += "  " + s.Warn.Render("warn") + " " + a.Reason
@@ -507,58 +497,6 @@ func attemptLine(s *ui.Styles, a deliver.Attempt, total int) string {
 		line += "  " + s.Fail.Render("fail") + " " + a.Reason
 	}
 	return line
-}
-
-func statusStyleFor(s *ui.Styles, status int) lipgloss.Style {
-	switch {
-	case status >= 200 && status < 300:
-		return s.Pass
-	case status >= 500 || status == 0:
-		return s.Fail
-	}
-	return s.Warn
-}
-
-// countdown waits d; on a terminal it shows a live countdown to the next
-// attempt (updated ~10 times a second, cleared afterwards).
-func (o *sendOptions) countdown(total int) func(context.Context, time.Duration) error {
-	f := o.F
-	next := 1
-	return func(ctx context.Context, d time.Duration) error {
-		next++
-		if f.Global.Quiet {
-			return deliver.Sleep(ctx, d)
-		}
-		if !f.IO.IsStderrTTY() {
-			fmt.Fprintf(f.IO.ErrOut, "  waiting %s before attempt %d/%d (ZEGO's schedule)\n", gapText(d), next, total)
-			return deliver.Sleep(ctx, d)
-		}
-		s := f.IO.ErrStyles()
-		end := time.Now().Add(d)
-		done := time.NewTimer(d)
-		defer done.Stop()
-		tick := time.NewTicker(100 * time.Millisecond)
-		defer tick.Stop()
-		defer fmt.Fprint(f.IO.ErrOut, "\r\x1b[K")
-		for {
-			left := max(time.Until(end), 0)
-			fmt.Fprintf(f.IO.ErrOut, "\r\x1b[K  %s attempt %d/%d in %s", s.Faint.Render("…"), next, total, s.Bold.Render(strconv.FormatFloat(left.Seconds(), 'f', 1, 64)+"s"))
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-done.C:
-				return nil
-			case <-tick.C:
-			}
-		}
-	}
-}
-
-func gapText(d time.Duration) string {
-	if d >= time.Second && d%time.Second == 0 {
-		return strconv.Itoa(int(d/time.Second)) + "s"
-	}
-	return latencyText(d)
 }
 
 // sendJSON is the -o json result of a single delivery.
@@ -714,7 +652,7 @@ func renderTimeline(io *ui.IOStreams, res *deliver.Result) error {
 	for _, a := range res.Attempts {
 		status, body := "-", "-"
 		if a.Status != 0 {
-			status = statusStyleFor(s, a.Status).Render(strconv.Itoa(a.Status))
+			status = s.Status(a.Status).Render(strconv.Itoa(a.Status))
 			body = answerExcerpt(a.Body, 32)
 		}
 		note := a.Reason
@@ -803,15 +741,6 @@ func printCurl(f *Factory, target string, b *built, o *sendOptions) error {
 	return err
 }
 
-func sortedHeaderKeys(h http.Header) []string {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // curlQuote quotes s for POSIX shells.
 func curlQuote(s string) string {
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
@@ -882,18 +811,39 @@ func writeFaintLines(f *Factory, s *ui.Styles, text string) {
 	fmt.Fprint(f.IO.ErrOut, b.String())
 }
 
-// progress prints a progress line on stderr (suppressed by -q).
-func sendProgress(f *Factory, format string, args ...any) {
-	if f.Global.Quiet {
-		return
+// countdown waits d; on a terminal it shows a live countdown to the next
+// attempt (updated ~10 times a second, cleared afterwards).
+func (o *sendOptions) countdown(total int) func(context.Context, time.Duration) error {
+	f := o.F
+	next := 1
+	return func(ctx context.Context, d time.Duration) error {
+		next++
+		live := f.liveLine()
+		if !live.On() {
+			gap := latencyText(d)
+			if d >= time.Second && d%time.Second == 0 {
+				gap = strconv.Itoa(int(d/time.Second)) + "s"
+			}
+			f.Progressf("  waiting %s before attempt %d/%d (ZEGO's schedule)", gap, next, total)
+			return deliver.Sleep(ctx, d)
+		}
+		s := f.IO.ErrStyles()
+		end := time.Now().Add(d)
+		done := time.NewTimer(d)
+		defer done.Stop()
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		defer live.Clear()
+		for {
+			left := max(time.Until(end), 0)
+			live.Show(fmt.Sprintf("  %s attempt %d/%d in %s", s.Faint.Render("…"), next, total, s.Bold.Render(strconv.FormatFloat(left.Seconds(), 'f', 1, 64)+"s")))
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-done.C:
+				return nil
+			case <-tick.C:
+			}
+		}
 	}
-	fmt.Fprintf(f.IO.ErrOut, format+"\n", args...)
-}
-
-// hint prints a dim one-line hint on stderr (suppressed by -q).
-func sendHint(f *Factory, format string, args ...any) {
-	if f.Global.Quiet {
-		return
-	}
-	fmt.Fprintln(f.IO.ErrOut, f.IO.ErrStyles().Faint.Render(fmt.Sprintf(format, args...)))
 }

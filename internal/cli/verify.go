@@ -233,12 +233,12 @@ func eventCell(r *verify.Result) string {
 	if r.Event == "" {
 		return "-"
 	}
-	return ui.SafeText(clipText(r.Event, 60))
+	return ui.SafeText(clip(r.Event, 60, markCutASCII))
 }
 
 // verifyPipeRenderer: headerless tab-separated rows, stable for scripts.
-// oneLine keeps a cell on its row.
-var oneLine = strings.NewReplacer("\t", " ", "\r", " ", "\n", " ")
+// tsvCell keeps a cell on its row.
+var tsvCell = strings.NewReplacer("\t", " ", "\r", " ", "\n", " ")
 
 type verifyPipeRenderer struct {
 	w     *bufio.Writer
@@ -275,7 +275,7 @@ func writeCell(w *bufio.Writer, s string) {
 		w.WriteString(s)
 		return
 	}
-	w.WriteString(oneLine.Replace(s))
+	w.WriteString(tsvCell.Replace(s))
 }
 
 func (p *verifyPipeRenderer) summary(s verify.Summary) error {
@@ -305,7 +305,7 @@ func (t *verifyTTYRenderer) row(r *verify.Result) error {
 		return nil
 	}
 	cells := [4]string{r.Location(), eventCell(r), r.Verdict.String(), strings.Join(r.Reasons, "; ")}
-	cells[3] = oneLine.Replace(cells[3])
+	cells[3] = tsvCell.Replace(cells[3])
 	if !t.started {
 		t.pending = append(t.pending, cells)
 		for i := 0; i < 3; i++ {
