@@ -1,3 +1,6 @@
+// decode.go holds the decode command: a callback body (JSON, form or
+// UrlEncoded JSON) printed as indented JSON, nested JSON strings expanded.
+
 package cli
 
 import (

@@ -2,6 +2,7 @@
 // Hintf and Progressf (all silenced by -q) and liveLine, the status line a
 // terminal redraws in place (send's countdown, load's progress bar, probe's
 // counter).
+
 package cli
 
 import (

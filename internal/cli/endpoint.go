@@ -1,3 +1,7 @@
+// endpoint.go holds what send and probe share to reach an endpoint: the
+// --to/-H/TLS flags, the HTTP client that masks the secret, the ephemeral
+// secret and the built-in receiver on 127.0.0.1.
+
 package cli
 
 // Helpers shared by `send` and `probe`: the HTTP client for the user's

@@ -1,3 +1,7 @@
+// factory.go holds the Factory every command gets (IO, environment, clock,
+// nonce, catalog, file reader, global flags): the secret, the AppID, and
+// reading a body from a file or stdin.
+
 package cli
 
 import (

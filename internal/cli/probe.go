@@ -1,3 +1,6 @@
+// probe.go holds the probe command: it runs the probe plan against an
+// endpoint (or the built-in receiver) and renders the checks.
+
 package cli
 
 import (

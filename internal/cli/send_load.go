@@ -1,3 +1,6 @@
+// send_load.go holds send's load mode (-n, -c, --rate, --duration): the run,
+// its live progress bar and the report (text, table and -o json).
+
 package cli
 
 // Load mode of `zegocb send` (-n/-c/--rate/--duration): runs internal/load

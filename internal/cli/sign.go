@@ -1,3 +1,6 @@
+// sign.go holds the sign command: restamp and sign a callback body, keeping
+// its format and field types.
+
 package cli
 
 import (

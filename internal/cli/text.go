@@ -1,8 +1,11 @@
 // text.go holds the text helpers every command shares, one of each: plural,
-// truncation (clip), duration and size formats, and the header sorter.
+// truncation (clip), duration and size formats (and parseSize), and the
+// header sorter.
+
 package cli
 
 import (
+	"errors"
 	"net/http"
 	"sort"
 	"strconv"
@@ -154,4 +157,30 @@ func sortedHeaderKeys(h http.Header) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+var errSize = errors.New("want a positive size such as 65536, 512KiB or 1MiB")
+
+// parseSize reads the byte sizes of --max-body and --max-size: 1048576,
+// 512KiB, 1MiB, 2M, 64k (K and M are binary, as in the defaults).
+func parseSize(s string) (int64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"kib", 1 << 10}, {"mib", 1 << 20}, {"kb", 1 << 10}, {"mb", 1 << 20}, {"k", 1 << 10}, {"m", 1 << 20}, {"b", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errSize
+	}
+	if n > (1<<30)/mult {
+		return 0, errors.New("over the 1 GiB maximum")
+	}
+	return n * mult, nil
 }
