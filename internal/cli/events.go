@@ -11,19 +11,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zegocb/zegocb/internal/callback"
-	"github.com/zegocb/zegocb/internal/ui"
 )
 
 type eventsOptions struct {
-	IO      *ui.IOStreams
-	Catalog *callback.Catalog
-	// Sample returns the generator seed for a fresh sample (f.SampleOptions).
-	Sample func() callback.SampleOptions
-	// Nonce stamps a signed sample.
-	Nonce  func() string
-	Secret func() (string, error)
-	JSON   bool
-	Quiet  bool
+	cmdEnv
 
 	Event  string
 	Signed bool
@@ -57,13 +48,7 @@ piped), and no EVENT prints the catalog as one JSON object per event.`,
 			return completeEvents(f.Catalog, toComplete), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.IO = f.IO
-			opts.Catalog = f.Catalog
-			opts.Sample = f.SampleOptions
-			opts.Nonce = f.Nonce
-			opts.Secret = f.RequireSecret
-			opts.JSON = f.JSON()
-			opts.Quiet = f.Global.Quiet
+			opts.bind(f, cmd)
 			if len(args) == 1 {
 				opts.Event = args[0]
 			}
@@ -120,12 +105,12 @@ func joinOr(items []string) string {
 
 func runEvents(opts *eventsOptions) error {
 	if opts.Event == "" {
-		if opts.JSON {
+		if opts.F.JSON() {
 			return writeCatalogJSON(opts)
 		}
 		return writeEventList(opts)
 	}
-	e, err := lookupEvent(opts.Catalog, opts.Event)
+	e, err := lookupEvent(opts.F.Catalog, opts.Event)
 	if err != nil {
 		return err
 	}
@@ -133,7 +118,7 @@ func runEvents(opts *eventsOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.JSON {
+	if opts.F.JSON() {
 		return writeSampleJSON(opts.IO, p.JSON())
 	}
 	if opts.IO.IsStdoutTTY() {
@@ -146,16 +131,16 @@ func runEvents(opts *eventsOptions) error {
 func eventSample(opts *eventsOptions, e *callback.Event) (*callback.Payload, error) {
 	var secret string
 	if opts.Signed {
-		s, err := opts.Secret()
+		s, err := opts.F.RequireSecret()
 		if err != nil {
 			return nil, err
 		}
 		secret = s
 	}
-	so := opts.Sample()
+	so := opts.F.SampleOptions()
 	p := e.Sample(so)
 	if opts.Signed {
-		e.Stamp(p, secret, strconv.FormatInt(so.Now.Unix(), 10), opts.Nonce())
+		e.Stamp(p, secret, strconv.FormatInt(so.Now.Unix(), 10), opts.F.Nonce())
 	}
 	return p, nil
 }

@@ -79,7 +79,7 @@ func catalogEventToJSON(e *callback.Event) catalogEventJSON {
 }
 
 func writeCatalogJSON(opts *eventsOptions) error {
-	for _, e := range opts.Catalog.Events() {
+	for _, e := range opts.F.Catalog.Events() {
 		if err := ui.WriteJSONLine(opts.IO.Out, catalogEventToJSON(e)); err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ var commonRoles = []callback.Role{callback.RoleEvent, callback.RoleAppID, callba
 
 func writeEventList(opts *eventsOptions) error {
 	s := opts.IO
-	events := opts.Catalog.Events()
+	events := opts.F.Catalog.Events()
 	if !s.IsStdoutTTY() {
 		t := s.NewTable("NAME", "FAMILY", "MEANING", "REQUIRED")
 		for _, e := range events {
@@ -140,7 +140,7 @@ func writeEventList(opts *eventsOptions) error {
 	if err := writeWrapped(s.Out, st.Faint, "\n"+footer, width); err != nil {
 		return err
 	}
-	if !opts.Quiet && s.IsStderrTTY() {
+	if !opts.F.Global.Quiet && s.IsStderrTTY() {
 		fmt.Fprintln(s.ErrOut, s.ErrStyles().Faint.Render("Run 'zegocb events EVENT' for its fields and a sample."))
 	}
 	return nil

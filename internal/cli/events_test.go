@@ -77,12 +77,13 @@ func TestNewEventsCmd(t *testing.T) {
 		name    string
 		args    []string
 		want    eventsOptions
+		json    bool
 		wantErr string
 	}{
 		{name: "list", args: nil, want: eventsOptions{}},
 		{name: "one event", args: []string{"mix_start"}, want: eventsOptions{Event: "mix_start"}},
 		{name: "signed", args: []string{"mix_start", "--signed"}, want: eventsOptions{Event: "mix_start", Signed: true}},
-		{name: "json", args: []string{"-o", "json"}, want: eventsOptions{JSON: true}},
+		{name: "json", args: []string{"-o", "json"}, json: true},
 		{name: "signed needs an event", args: []string{"--signed"}, wantErr: "--signed needs an EVENT"},
 		{name: "two events", args: []string{"a", "b"}, wantErr: "at most 1 argument"},
 		{name: "unknown flag", args: []string{"--sined"}, wantErr: "unknown flag: --sined"},
@@ -104,7 +105,7 @@ func TestNewEventsCmd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Event != tt.want.Event || got.Signed != tt.want.Signed || got.JSON != tt.want.JSON {
+			if got.Event != tt.want.Event || got.Signed != tt.want.Signed || got.F.JSON() != tt.json {
 				t.Errorf("opts = %+v, want %+v", *got, tt.want)
 			}
 		})

@@ -5,12 +5,14 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/signature"
 	"github.com/zegocb/zegocb/internal/ui"
@@ -203,4 +205,23 @@ func (f *Factory) readBody(path string) ([]byte, string, error) {
 		return nil, name, inputErrorf("%s: over %s: a callback body is a few KiB", name, sizeText(maxBodyInput))
 	}
 	return body, name, nil
+}
+
+// cmdEnv is how every command's options begin (gh's shape): the IO
+// streams, the factory whose functions the command calls (Secret, Now,
+// Nonce, Catalog, readBody, Warnf, ...) and the command's context. bind
+// fills it when the command runs.
+type cmdEnv struct {
+	IO  *ui.IOStreams
+	F   *Factory
+	Ctx context.Context
+}
+
+// bind sets the environment from f and cmd's context (Background when the
+// command runs without one).
+func (e *cmdEnv) bind(f *Factory, cmd *cobra.Command) {
+	e.IO, e.F, e.Ctx = f.IO, f, cmd.Context()
+	if e.Ctx == nil {
+		e.Ctx = context.Background()
+	}
 }

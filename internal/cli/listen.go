@@ -36,7 +36,7 @@ const (
 )
 
 type listenOptions struct {
-	f *Factory
+	cmdEnv
 
 	Addr           string
 	Path           string
@@ -59,12 +59,10 @@ type listenOptions struct {
 
 	// Ready is called with the bound address once the port is open (tests).
 	Ready func(addr string)
-
-	ctx context.Context
 }
 
 func newListenCmd(f *Factory, runF func(*listenOptions) error) *cobra.Command {
-	opts := &listenOptions{f: f}
+	opts := &listenOptions{}
 	cmd := &cobra.Command{
 		Use:   "listen",
 		Short: "Receive callbacks locally: verify, label and pretty-print each one",
@@ -101,11 +99,11 @@ exits 2.`,
 		Args:        noArgs,
 		Annotations: map[string]string{annotStopIsSuccess: "true"},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.bind(f, cmd)
 			opts.ReplySet = cmd.Flags().Changed("reply")
 			if err := opts.validate(cmd); err != nil {
 				return err
 			}
-			opts.ctx = cmd.Context()
 			if runF != nil {
 				return runF(opts)
 			}
@@ -180,8 +178,8 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 }
 
 func runListen(opts *listenOptions) error {
-	f := opts.f
-	ctx := opts.ctx
+	f := opts.F
+	ctx := opts.Ctx
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -350,7 +348,7 @@ func runListen(opts *listenOptions) error {
 }
 
 func (o *listenOptions) printReady(addr string, source SecretSource, checking bool) {
-	f := o.f
+	f := o.F
 	s := f.IO.ErrStyles()
 	w := f.IO.ErrOut
 	u := "http://" + addr + o.Path
@@ -399,7 +397,7 @@ func (o *listenOptions) printReady(addr string, source SecretSource, checking bo
 }
 
 func (o *listenOptions) printSummary(st listenStats, capFile *listen.CaptureFile, fwd *listen.Forwarder) {
-	f := o.f
+	f := o.F
 	s := f.IO.ErrStyles()
 	parts := []string{
 		plural(st.events, "event", "events"),

@@ -711,7 +711,7 @@ func TestListenNonLoopbackWarns(t *testing.T) {
 		ios, _, _, errOut := ui.Test()
 		f := New(ios)
 		f.Getenv = func(string) string { return "" }
-		(&listenOptions{f: f}).printReady(tt.addr, SecretNone, false)
+		(&listenOptions{cmdEnv: cmdEnv{IO: f.IO, F: f}}).printReady(tt.addr, SecretNone, false)
 		if got := strings.Contains(errOut.String(), "which other machines can reach"); got != tt.warn {
 			t.Errorf("%s: warning %v, want %v:\n%s", tt.addr, got, tt.warn, errOut.String())
 		}

@@ -22,8 +22,7 @@ import (
 )
 
 type probeOptions struct {
-	F   *Factory
-	Ctx context.Context
+	cmdEnv
 
 	endpointFlags
 	Events []string
@@ -34,7 +33,7 @@ type probeOptions struct {
 }
 
 func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
-	opts := &probeOptions{F: f}
+	opts := &probeOptions{}
 	cmd := &cobra.Command{
 		Use:   "probe --to URL",
 		Short: "Conformance-test a callback endpoint: signatures, retries, typing, replays",
@@ -72,7 +71,7 @@ could not be reached at all.`,
   zegocb probe                                   # self-test against the built-in receiver`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Ctx = cmd.Context()
+			opts.bind(f, cmd)
 			if runF != nil {
 				return runF(opts)
 			}

@@ -21,8 +21,7 @@ import (
 )
 
 type sendOptions struct {
-	F   *Factory
-	Ctx context.Context
+	cmdEnv
 
 	Event string
 	endpointFlags
@@ -49,7 +48,7 @@ type sendOptions struct {
 }
 
 func newSendCmd(f *Factory, runF func(*sendOptions) error) *cobra.Command {
-	opts := &sendOptions{F: f}
+	opts := &sendOptions{}
 	cmd := &cobra.Command{
 		Use:   "send [EVENT] [--to URL]",
 		Short: "Sign and send a realistic callback, with ZEGO's retry schedule",
@@ -98,7 +97,7 @@ could not be reached at all.`,
 			if len(args) == 1 {
 				opts.Event = args[0]
 			}
-			opts.Ctx = cmd.Context()
+			opts.bind(f, cmd)
 			if runF != nil {
 				return runF(opts)
 			}

@@ -11,13 +11,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/zegocb/zegocb/internal/ui"
 	"github.com/zegocb/zegocb/internal/verify"
 )
 
 type verifyOptions struct {
-	f      *Factory
-	IO     *ui.IOStreams
+	cmdEnv
+
 	Inputs []string
 
 	RequireSignature bool
@@ -29,7 +28,7 @@ type verifyOptions struct {
 }
 
 func newVerifyCmd(f *Factory, runF func(*verifyOptions) error) *cobra.Command {
-	opts := &verifyOptions{f: f, IO: f.IO}
+	opts := &verifyOptions{}
 	cmd := &cobra.Command{
 		Use:   "verify [FILE|DIR ...|-]",
 		Short: "Check captured callbacks: signature, schema, age, re-deliveries",
@@ -76,6 +75,7 @@ still get a row.`,
   pbpaste | zegocb verify -`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.bind(f, cmd)
 			opts.Inputs = args
 			if len(args) == 0 && opts.IO.IsStdinTTY() {
 				return flagErrorf("no input: give FILE, DIR or - to read standard input")
@@ -98,7 +98,7 @@ still get a row.`,
 }
 
 func runVerify(cmd *cobra.Command, opts *verifyOptions) error {
-	f := opts.f
+	f := opts.F
 	maxSize, err := parseSize(opts.MaxSize)
 	if err != nil {
 		return flagErrorf("invalid --max-size %q: %v", opts.MaxSize, err)
