@@ -3,74 +3,15 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/signature"
-	"github.com/zegocb/zegocb/internal/ui"
 )
-
-// Fixed inputs for deterministic output.
-var (
-	cmdTestNow   = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	cmdTestNonce = "7254119327986670314"
-)
-
-// cmdTest is one in-process run of zegocb with fixed time, nonce and environment.
-type cmdTest struct {
-	f           *Factory
-	in          *bytes.Buffer
-	out, errOut *bytes.Buffer
-	env         map[string]string
-}
-
-func newCmdTest(tty bool) *cmdTest {
-	io, in, out, errOut := ui.Test()
-	io.SetStdoutTTY(tty)
-	io.SetStderrTTY(tty)
-	io.SetStdinTTY(tty)
-	io.SetWidth(100)
-	ct := &cmdTest{in: in, out: out, errOut: errOut, env: map[string]string{}}
-	io.SetEnv(func(k string) string { return ct.env[k] })
-	ct.f = &Factory{
-		IO:       io,
-		Getenv:   func(k string) string { return ct.env[k] },
-		Now:      func() time.Time { return cmdTestNow },
-		Nonce:    func() string { return cmdTestNonce },
-		Catalog:  callback.Default(),
-		ReadFile: os.ReadFile,
-	}
-	return ct
-}
-
-// run runs args and returns the exit code.
-func (ct *cmdTest) run(args ...string) int {
-	return run(context.Background(), args, ct.f)
-}
-
-// runFails runs args and checks that they fail with code, print nothing on
-// stdout, and say each of stderr on stderr.
-func (ct *cmdTest) runFails(t *testing.T, code int, stderr []string, args ...string) {
-	t.Helper()
-	if got := ct.run(args...); got != code {
-		t.Fatalf("exit %d, want %d; stderr: %s", got, code, ct.errOut)
-	}
-	if ct.out.Len() != 0 {
-		t.Errorf("stdout on error: %q", ct.out)
-	}
-	for _, s := range stderr {
-		if !strings.Contains(ct.errOut.String(), s) {
-			t.Errorf("stderr %q lacks %q", ct.errOut, s)
-		}
-	}
-}
 
 func TestNewEventsCmd(t *testing.T) {
 	tests := []struct {
@@ -90,7 +31,7 @@ func TestNewEventsCmd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ct := newCmdTest(false)
+			ct := newCmdtest(t, cmdOpts{width: 100})
 			var got *eventsOptions
 			root := rootWith(ct.f, newEventsCmd(ct.f, func(o *eventsOptions) error { got = o; return nil }))
 			root.SetArgs(append([]string{"events"}, tt.args...))
@@ -136,7 +77,7 @@ func TestEventsGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ct := newCmdTest(tt.tty)
+			ct := newCmdtest(t, cmdOpts{tty: tt.tty, width: 100})
 			if tt.width != 0 {
 				ct.f.IO.SetWidth(tt.width)
 			}
@@ -155,7 +96,7 @@ func TestEventsGolden(t *testing.T) {
 }
 
 func TestEventsColour(t *testing.T) {
-	ct := newCmdTest(true)
+	ct := newCmdtest(t, cmdOpts{tty: true, width: 100})
 	ct.env["CLICOLOR_FORCE"] = "1"
 	if code := ct.run("events", "mix_start"); code != 0 {
 		t.Fatalf("exit %d: %s", code, ct.errOut)
@@ -163,7 +104,7 @@ func TestEventsColour(t *testing.T) {
 	if !strings.Contains(ct.out.String(), "\x1b[") {
 		t.Fatal("no colour on a terminal")
 	}
-	ct = newCmdTest(true)
+	ct = newCmdtest(t, cmdOpts{tty: true, width: 100})
 	ct.env["NO_COLOR"] = "1"
 	ct.run("events", "mix_start")
 	if strings.Contains(ct.out.String(), "\x1b[") {
@@ -172,7 +113,7 @@ func TestEventsColour(t *testing.T) {
 }
 
 func TestEventsListPipeIsComplete(t *testing.T) {
-	ct := newCmdTest(false)
+	ct := newCmdtest(t, cmdOpts{width: 100})
 	if code := ct.run("events"); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -193,7 +134,7 @@ func TestEventsListPipeIsComplete(t *testing.T) {
 }
 
 func TestEventsCatalogJSON(t *testing.T) {
-	ct := newCmdTest(false)
+	ct := newCmdtest(t, cmdOpts{width: 100})
 	if code := ct.run("events", "-o", "json"); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -235,7 +176,7 @@ func TestEventsCatalogJSON(t *testing.T) {
 // Every event's sample, as the command prints it, passes the catalog's own check.
 func TestEventsSamplesPassTheSchema(t *testing.T) {
 	for _, e := range callback.Default().Events() {
-		ct := newCmdTest(false)
+		ct := newCmdtest(t, cmdOpts{width: 100})
 		if code := ct.run("events", e.Name, "-o", "json"); code != 0 {
 			t.Fatalf("%s: exit %d", e.Name, code)
 		}
@@ -254,7 +195,7 @@ func TestEventsSamplesPassTheSchema(t *testing.T) {
 func TestEventsSigned(t *testing.T) {
 	const secret = "4f9a1c2e7b3d5a6f8e0c1b2a3d4e5f60"
 	for _, e := range callback.Default().Events() {
-		ct := newCmdTest(false)
+		ct := newCmdtest(t, cmdOpts{width: 100})
 		ct.env[EnvSecret] = secret
 		ct.env[EnvAppID] = "1234567890"
 		if code := ct.run("events", e.Name, "--signed", "-o", "json"); code != 0 {
@@ -268,7 +209,7 @@ func TestEventsSigned(t *testing.T) {
 		if !signature.Verify(secret, in.Timestamp, in.Nonce, in.Signature) {
 			t.Errorf("%s: signature does not verify: %s", e.Name, ct.out)
 		}
-		if in.Timestamp != strconv.FormatInt(cmdTestNow.Unix(), 10) || in.Nonce != cmdTestNonce {
+		if in.Timestamp != strconv.FormatInt(testNow.Unix(), 10) || in.Nonce != testNonce {
 			t.Errorf("%s: stamped %s/%s, want Now and the factory nonce", e.Name, in.Timestamp, in.Nonce)
 		}
 		if v, _ := p.Get(e.RoleField(callback.RoleAppID).Name); v.Text != "1234567890" {
@@ -294,13 +235,13 @@ func TestEventsErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			newCmdTest(false).runFails(t, tt.code, tt.stderr, tt.args...)
+			newCmdtest(t, cmdOpts{width: 100}).runFails(tt.code, tt.stderr, tt.args...)
 		})
 	}
 }
 
 func TestEventsCompletion(t *testing.T) {
-	ct := newCmdTest(false)
+	ct := newCmdtest(t, cmdOpts{width: 100})
 	root := NewRootCmd(ct.f)
 	var out, errOut bytes.Buffer
 	root.SetOut(&out)

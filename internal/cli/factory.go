@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"time"
@@ -35,6 +36,12 @@ type Factory struct {
 	Catalog *callback.Catalog
 	// ReadFile reads --secret-file and inputs (tests can swap it).
 	ReadFile func(string) ([]byte, error)
+
+	// Test seams, nil in production. Sleep replaces send's wait between
+	// attempts (and its countdown); Rand fixes the values in send's and
+	// probe's samples.
+	Sleep func(ctx context.Context, d time.Duration) error
+	Rand  func() *rand.Rand
 
 	Global GlobalOptions
 
@@ -75,6 +82,14 @@ func readFileCapped(name string) ([]byte, error) {
 	}
 	defer fh.Close()
 	return io.ReadAll(io.LimitReader(fh, int64(maxBodyInput)+1))
+}
+
+// sampleRand is the generator for sample values (nil: random).
+func (f *Factory) sampleRand() *rand.Rand {
+	if f.Rand == nil {
+		return nil
+	}
+	return f.Rand()
 }
 
 // JSON reports whether -o json was asked for.

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -27,9 +26,6 @@ type probeOptions struct {
 	endpointFlags
 	Events []string
 	JUnit  string
-
-	// Rand seeds sample values (tests).
-	Rand *rand.Rand
 }
 
 func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
@@ -130,7 +126,7 @@ func runProbe(o *probeOptions) error {
 	defer client.CloseIdleConnections() // no kept-alive connection outlives the probe
 	cfg := probe.Config{
 		URL: o.To, Catalog: f.Catalog, Secret: secret, Events: o.Events, Timeout: o.Timeout,
-		Header: header, Client: client, Now: f.Now, Nonce: f.Nonce, Rand: o.Rand, AppID: f.AppID(),
+		Header: header, Client: client, Now: f.Now, Nonce: f.Nonce, Rand: f.sampleRand(), AppID: f.AppID(),
 	}
 	plan, err := probe.Plan(cfg)
 	if errors.Is(err, probe.ErrUnknownEvent) {

@@ -68,8 +68,8 @@ func TestSendFailingEndpointLeaksNothing(t *testing.T) {
 	url := srv.URL + "/cb"
 	// Warm up the test's own machinery (httptest's goroutines, the
 	// catalog) so the baseline holds it.
-	e := newSendEnv(t)
-	e.exec(t, "send", "stream_create", "--to", url, "--no-retry")
+	e := newCmdtest(t, sendOpts())
+	e.run("send", "stream_create", "--to", url, "--no-retry")
 	time.Sleep(50 * time.Millisecond)
 	runtime.GC()
 	baseG, baseFD := runtime.NumGoroutine(), openFDs()
@@ -90,12 +90,12 @@ func TestSendFailingEndpointLeaksNothing(t *testing.T) {
 	}
 	for round := 0; round < 3; round++ {
 		for _, r := range runs {
-			e := newSendEnv(t)
-			if code := e.exec(t, r.args...); code != r.exit && !((r.name == "retries" || r.name == "probe") && code == ExitTransport) {
-				t.Fatalf("%s: exit %d, want %d\n%s", r.name, code, r.exit, clipOut(e.err.String()))
+			e := newCmdtest(t, sendOpts())
+			if code := e.run(r.args...); code != r.exit && !((r.name == "retries" || r.name == "probe") && code == ExitTransport) {
+				t.Fatalf("%s: exit %d, want %d\n%s", r.name, code, r.exit, clipOut(e.errOut.String()))
 			}
-			if strings.Contains(e.err.String(), "panic") {
-				t.Fatalf("%s: %s", r.name, e.err.String())
+			if strings.Contains(e.errOut.String(), "panic") {
+				t.Fatalf("%s: %s", r.name, e.errOut.String())
 			}
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
@@ -41,10 +40,6 @@ type sendOptions struct {
 	Concurrency int
 	Rate        float64
 	Duration    time.Duration
-
-	// Seams for tests: sample randomness and the wait between attempts.
-	Rand  *rand.Rand
-	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 func newSendCmd(f *Factory, runF func(*sendOptions) error) *cobra.Command {
@@ -263,7 +258,7 @@ func (o *sendOptions) deliverOne(target string, b *built, secret string, tlsConf
 	if f.Global.Verbose {
 		wireDumpRequest(f, target, b, secret)
 	}
-	sleep := o.Sleep
+	sleep := f.Sleep
 	if sleep == nil {
 		sleep = o.countdown(total)
 	}

@@ -75,7 +75,7 @@ func (o *sendOptions) buildPayload() (*callback.Event, *callback.Payload, error)
 			return nil, nil, err
 		}
 	} else {
-		base = spec.Sample(callback.SampleOptions{Now: f.Now(), Rand: o.Rand, AppID: f.AppID()})
+		base = spec.Sample(callback.SampleOptions{Now: f.Now(), Rand: f.sampleRand(), AppID: f.AppID()})
 	}
 	return spec, base, nil
 }
