@@ -9,6 +9,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/spf13/cobra"
 
 	"github.com/zegocb/zegocb/internal/ui"
 )
@@ -72,6 +74,7 @@ type cmdtest struct {
 	t           *testing.T
 	f           *Factory
 	in          *bytes.Buffer
+	input       io.Reader // read instead of in when set (a pipe that never delivers)
 	out, errOut *syncBuffer
 	env         map[string]string
 	clock       *testClock
@@ -126,6 +129,9 @@ func newCmdtest(t *testing.T, o cmdOpts) *cmdtest {
 // prepare readies the factory for one run, as a fresh process would be.
 func (c *cmdtest) prepare(args []string) []string {
 	c.f.IO.In = c.in
+	if c.input != nil {
+		c.f.IO.In = c.input
+	}
 	c.f.stdinFor = ""
 	c.f.Sleep = c.sleep
 	if c.sleep == nil && !c.f.IO.IsStderrTTY() {
@@ -269,4 +275,20 @@ func (s *syncBuffer) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.b.Reset()
+}
+
+// rootWith returns zegocb's root command with each command of the same
+// name replaced by one of cmds (built with a runF that keeps the options):
+// for tests of flag parsing alone, which cmdtest cannot reach.
+func rootWith(f *Factory, cmds ...*cobra.Command) *cobra.Command {
+	root := NewRootCmd(f)
+	for _, c := range cmds {
+		for _, old := range root.Commands() {
+			if old.Name() == c.Name() {
+				root.RemoveCommand(old)
+			}
+		}
+		root.AddCommand(c)
+	}
+	return root
 }

@@ -122,7 +122,7 @@ func TestListen256Connections(t *testing.T) {
 		perConn = 8
 	)
 	capPath := filepath.Join(t.TempDir(), "cap.jsonl")
-	l := lsStart(t, lsSetup{env: lsEnv}, "-q", "--save", capPath)
+	l := newCmdtest(t, cmdOpts{env: lsEnv, wall: true}).listen("-q", "--save", capPath)
 	bodies := make([][]byte, conns*perConn)
 	for i := range bodies {
 		bodies[i] = lsSigned(t, "stream_create", lsSecret)
@@ -203,7 +203,7 @@ func TestListen256Connections(t *testing.T) {
 // without bound: indented output grows with the square of the depth (two
 // 10 KB callbacks nested 5000 deep printed 100 MB before the bound).
 func TestListenDeepBodyOutputBounded(t *testing.T) {
-	l := lsStart(t, lsSetup{env: map[string]string{}, tty: true}, "--no-color")
+	l := newCmdtest(t, cmdOpts{env: map[string]string{}, ttyOut: true, wall: true}).listen("--no-color")
 	const d = 5000
 	deepString := `{"event":"stream_create","stream_attr":"` + strings.Repeat("[", d) + strings.Repeat("]", d) + `"}`
 	deepBody := `{"event":"stream_create","x":` + strings.Repeat("[", d) + strings.Repeat("]", d) + `}`

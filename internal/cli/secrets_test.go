@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/listen"
@@ -194,7 +192,7 @@ type secretCmdCase struct {
 func offlineSecretCases(t *testing.T, dir string) []secretCmdCase {
 	e := mustEvent(t, "stream_create")
 	p := e.Sample(callback.SampleOptions{})
-	e.Stamp(p, hygieneServerSecret, "1700000000", "7254119327986670314")
+	e.Stamp(p, hygieneServerSecret, "1700000000", testNonce)
 	lines := filepath.Join(dir, "captures.jsonl")
 	if err := os.WriteFile(lines, append(p.JSON(), '\n'), 0o644); err != nil {
 		t.Fatal(err)
@@ -299,22 +297,8 @@ func TestSecretNeverPrintedListen(t *testing.T) {
 				global := src.setup(t, e)
 				e.env[EnvServerSecret] = hygieneServerSecret
 				capPath := filepath.Join(t.TempDir(), "cap.jsonl")
-				out, errOut := &lsBuffer{}, &lsBuffer{ready: make(chan string, 1)}
-				e.f.IO.Out, e.f.IO.ErrOut = out, errOut
-				ctx, cancel := context.WithCancel(context.Background())
-				defer cancel()
-				code := make(chan int, 1)
-				args := append(append([]string{"listen", "--addr", "127.0.0.1:0", "--save", capPath}, mode...), global...)
-				go func() { code <- run(ctx, args, e.f) }()
-				var addr string
-				select {
-				case addr = <-errOut.ready:
-				case c := <-code:
-					t.Fatalf("listen exited %d: %s", c, errOut.String())
-				case <-time.After(10 * time.Second):
-					t.Fatalf("listen did not start: %s", errOut.String())
-				}
-				url := "http://" + addr + "/zego"
+				l := e.listen(append(append([]string{"--save", capPath}, mode...), global...)...)
+				url := l.url("/zego")
 
 				s := newCmdtest(t, sendOpts())
 				sargs := append([]string{"send", "stream_create", "--to", url, "-v",
@@ -335,10 +319,10 @@ func TestSecretNeverPrintedListen(t *testing.T) {
 					}
 					resp.Body.Close()
 				}
-				cancel()
-				if c := <-code; c != ExitOK {
-					t.Errorf("listen exit %d: %s", c, errOut.String())
+				if c := l.stop(); c != ExitOK {
+					t.Errorf("listen exit %d: %s", c, e.errOut.String())
 				}
+				out, errOut := e.out, e.errOut
 				assertNoSecret(t, "listen stdout", []byte(out.String()))
 				assertNoSecret(t, "listen stderr", []byte(errOut.String()))
 				assertNoSecret(t, "send stdout", s.out.Bytes())

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -247,7 +248,7 @@ func TestSendTypesValuesAsTheCatalogSays(t *testing.T) {
 	if v := get("timestamp"); v.Kind != callback.KindNumber || v.Raw != "1740830400" {
 		t.Errorf("timestamp %s (room_create sends a number, stamped with Now)", v.Raw)
 	}
-	if v := get("nonce"); v.Raw != `"7254119327986670314"` {
+	if v := get("nonce"); v.Raw != strconv.Quote(testNonce) {
 		t.Errorf("nonce must be a string: %s", v.Raw)
 	}
 	if !ep.sigOK[0] {
@@ -264,7 +265,7 @@ func TestSendDataInfersEventAndKeepsTimestamp(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	body := ep.bodies[0]
-	for _, want := range []string{`"timestamp":"1666786067"`, `"nonce":"7254119327986670314"`, `"type":"3"`, `"room_id":"room1"`} {
+	for _, want := range []string{`"timestamp":"1666786067"`, `"nonce":"` + testNonce + `"`, `"type":"3"`, `"room_id":"room1"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("body lacks %s: %s", want, body)
 		}
@@ -411,7 +412,7 @@ func TestSendJSONOutput(t *testing.T) {
 	}
 	if res.Event != "mix_stop" || res.Outcome != "delivered" || !res.Delivered || len(res.Attempts) != 2 ||
 		res.Attempts[0].Status != 500 || res.Attempts[0].Body != "boom\n" || res.Attempts[1].OffsetMS != 2003 ||
-		res.Nonce != "7254119327986670314" || res.Signature != signature.Sign(sendTestSecret, res.Timestamp, res.Nonce) {
+		res.Nonce != testNonce || res.Signature != signature.Sign(sendTestSecret, res.Timestamp, res.Nonce) {
 		t.Fatalf("%+v", res)
 	}
 }
@@ -422,7 +423,7 @@ func TestSendDryRunAndCurl(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	out := e.out.String()
-	sig := signature.Sign(sendTestSecret, "1740830400", "7254119327986670314")
+	sig := signature.Sign(sendTestSecret, "1740830400", testNonce)
 	for _, want := range []string{"POST https://example.test/zego\n", "Host: example.test\n", "Content-Type: application/json\n", "X-Trace: 1\n", `"signature":"` + sig + `"`, `"title":"it's live"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run lacks %q:\n%s", want, out)

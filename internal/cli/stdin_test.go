@@ -21,10 +21,10 @@ func TestInterruptStopsAStdinRead(t *testing.T) {
 		ct.env[EnvSecret] = "secret"
 		pr, pw := io.Pipe() // nothing is ever written: the read blocks
 		defer pw.Close()
-		ct.f.IO.In = pr
+		ct.input = pr
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan int, 1)
-		go func() { done <- run(ctx, args, ct.f) }()
+		go func() { done <- ct.runCtx(ctx, args...) }()
 		time.Sleep(20 * time.Millisecond) // let it block on stdin
 		cancel()
 		select {
