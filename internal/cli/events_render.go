@@ -140,8 +140,8 @@ func writeEventList(opts *eventsOptions) error {
 	if err := writeWrapped(s.Out, st.Faint, "\n"+footer, width); err != nil {
 		return err
 	}
-	if !opts.F.Global.Quiet && s.IsStderrTTY() {
-		fmt.Fprintln(s.ErrOut, s.ErrStyles().Faint.Render("Run 'zegocb events EVENT' for its fields and a sample."))
+	if s.IsStderrTTY() {
+		opts.F.Hintf("Run 'zegocb events EVENT' for its fields and a sample.")
 	}
 	return nil
 }

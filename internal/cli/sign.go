@@ -178,13 +178,12 @@ func runSign(opts *signOptions) error {
 	if _, err := opts.IO.Out.Write(out); err != nil {
 		return err
 	}
-	if !opts.F.Global.Quiet && opts.IO.IsStderrTTY() {
+	if opts.IO.IsStderrTTY() {
 		what := p.EventName()
 		if what == "" {
 			what = "payload"
 		}
-		fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrStyles().Faint.Render(
-			fmt.Sprintf("signed %s (%s): %s %s, %s %s", what, p.Format, tsName, ts.Text, nonceName, nonce.Text)))
+		opts.F.Hintf("signed %s (%s): %s %s, %s %s", what, p.Format, tsName, ts.Text, nonceName, nonce.Text)
 	}
 	return nil
 }
