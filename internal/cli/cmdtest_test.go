@@ -292,3 +292,16 @@ func rootWith(f *Factory, cmds ...*cobra.Command) *cobra.Command {
 	}
 	return root
 }
+
+// parseOpts parses args (after the command's name) through the whole
+// command tree, with newCmd's command built with a runF that keeps its
+// options instead of running: for tests of flag parsing alone. The options
+// are nil when parsing failed.
+func parseOpts[T any](c *cmdtest, newCmd func(*Factory, func(*T) error) *cobra.Command, args ...string) (*T, error) {
+	var got *T
+	cmd := newCmd(c.f, func(o *T) error { got = o; return nil })
+	root := rootWith(c.f, cmd)
+	root.SetArgs(c.prepare(append([]string{cmd.Name()}, args...)))
+	err := root.ExecuteContext(context.Background())
+	return got, err
+}

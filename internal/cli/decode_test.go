@@ -145,10 +145,8 @@ func TestDecodeNoInputOnTTY(t *testing.T) {
 }
 
 func TestDecodeFlags(t *testing.T) {
-	var got *decodeOptions
-	cmd := newDecodeCmd(verifyFactory(), func(o *decodeOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--expand", "--compact", "body.form"})
-	if err := cmd.Execute(); err != nil {
+	got, err := parseOpts(newCmdtest(t, cmdOpts{}), newDecodeCmd, "--expand", "--compact", "body.form")
+	if err != nil {
 		t.Fatal(err)
 	}
 	if !got.Expand || !got.Compact || got.Input != "body.form" {

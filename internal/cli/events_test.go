@@ -32,10 +32,7 @@ func TestNewEventsCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ct := newCmdtest(t, cmdOpts{width: 100})
-			var got *eventsOptions
-			root := rootWith(ct.f, newEventsCmd(ct.f, func(o *eventsOptions) error { got = o; return nil }))
-			root.SetArgs(append([]string{"events"}, tt.args...))
-			err := root.Execute()
+			got, err := parseOpts(ct, newEventsCmd, tt.args...)
 			if tt.wantErr != "" {
 				var fe *FlagError
 				if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.wantErr) {

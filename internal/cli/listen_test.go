@@ -550,14 +550,7 @@ func TestListenFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ios, _, _, _ := ui.Test()
-			f := New(ios)
-			var got *listenOptions
-			cmd := newListenCmd(f, func(o *listenOptions) error { got = o; return nil })
-			cmd.SetArgs(append([]string{}, tt.args...))
-			cmd.SetOut(io.Discard)
-			cmd.SetErr(io.Discard)
-			err := cmd.Execute()
+			got, err := parseOpts(newCmdtest(t, cmdOpts{}), newListenCmd, tt.args...)
 			if tt.want == "" {
 				if err != nil || got == nil {
 					t.Fatalf("err %v", err)
@@ -570,11 +563,8 @@ func TestListenFlags(t *testing.T) {
 			}
 		})
 	}
-	ios, _, _, _ := ui.Test()
-	var got *listenOptions
-	cmd := newListenCmd(New(ios), func(o *listenOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--max-body", "512KiB"})
-	if err := cmd.Execute(); err != nil || got.maxBody != 512<<10 || got.Addr != "127.0.0.1:8080" || got.Reply != "1" {
+	got, err := parseOpts(newCmdtest(t, cmdOpts{}), newListenCmd, "--max-body", "512KiB")
+	if err != nil || got.maxBody != 512<<10 || got.Addr != "127.0.0.1:8080" || got.Reply != "1" {
 		t.Fatalf("parsed %+v, %v", got, err)
 	}
 }

@@ -18,10 +18,8 @@ import (
 
 func TestProbeCmdParsesFlags(t *testing.T) {
 	e := newCmdtest(t, sendOpts())
-	var got *probeOptions
-	cmd := newProbeCmd(e.f, func(o *probeOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--to", "https://x.example/cb", "--events", "record,room_login", "--timeout", "3s", "-H", "A: b", "--cacert", "ca.pem", "--junit", "out.xml"})
-	if err := cmd.Execute(); err != nil {
+	got, err := parseOpts(e, newProbeCmd, "--to", "https://x.example/cb", "--events", "record,room_login", "--timeout", "3s", "-H", "A: b", "--cacert", "ca.pem", "--junit", "out.xml")
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got.To != "https://x.example/cb" || len(got.Events) != 2 || got.Events[1] != "room_login" || got.Timeout != 3*time.Second ||

@@ -111,11 +111,9 @@ func serveEndpoint(t *testing.T, ep *endpoint) string {
 
 func TestSendCmdParsesFlags(t *testing.T) {
 	e := newCmdtest(t, sendOpts())
-	var got *sendOptions
-	cmd := newSendCmd(e.f, func(o *sendOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"record", "--to", "https://x.example/cb", "--set", "a=1", "--set", "b=", "--unset", "c",
-		"--form", "--timeout", "2s", "-H", "X-A: 1", "--insecure", "--strict", "--retry-scale", "0.01", "-n", "10", "-c", "3", "--rate", "5", "--duration", "1m"})
-	if err := cmd.Execute(); err != nil {
+	got, err := parseOpts(e, newSendCmd, "record", "--to", "https://x.example/cb", "--set", "a=1", "--set", "b=", "--unset", "c",
+		"--form", "--timeout", "2s", "-H", "X-A: 1", "--insecure", "--strict", "--retry-scale", "0.01", "-n", "10", "-c", "3", "--rate", "5", "--duration", "1m")
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Event != "record" || got.To != "https://x.example/cb" || len(got.Sets) != 2 || got.Sets[1] != "b=" || got.Unsets[0] != "c" ||

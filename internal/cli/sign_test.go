@@ -46,10 +46,7 @@ func TestNewSignCmd(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ct := newCmdtest(t, cmdOpts{width: 100})
 			ct.f.IO.SetStdinTTY(tt.stdinTTY)
-			var got *signOptions
-			root := rootWith(ct.f, newSignCmd(ct.f, func(o *signOptions) error { got = o; return nil }))
-			root.SetArgs(append([]string{"sign"}, tt.args...))
-			err := root.Execute()
+			got, err := parseOpts(ct, newSignCmd, tt.args...)
 			if tt.wantErr != "" {
 				var fe *FlagError
 				if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.wantErr) {

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/zegocb/zegocb/internal/ui"
 )
 
 var (
@@ -168,11 +166,6 @@ func TestVerifyNoInputOnTTYIsUsageError(t *testing.T) {
 	}
 }
 
-func verifyFactory() *Factory {
-	ios, _, _, _ := ui.Test()
-	return New(ios)
-}
-
 func TestVerifyEmptyInputIsUnreadable(t *testing.T) {
 	code, out, errOut := newCmdtest(t, cmdOpts{env: withSecret, stdin: "\n  \r\n", now: fixtureNow}).call("verify")
 	if code != ExitUsage || out != "0 passed, 0 failed, 0 warned\n" || !strings.Contains(errOut, "no callback payloads in stdin") {
@@ -198,10 +191,8 @@ func TestVerifyInputsText(t *testing.T) {
 }
 
 func TestVerifyFlags(t *testing.T) {
-	var got *verifyOptions
-	cmd := newVerifyCmd(verifyFactory(), func(o *verifyOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--max-age", "90s", "--max-size", "64KiB", "--strict", "--allow-unknown", "--require-signature", "a.jsonl", "dir"})
-	if err := cmd.Execute(); err != nil {
+	got, err := parseOpts(newCmdtest(t, cmdOpts{}), newVerifyCmd, "--max-age", "90s", "--max-size", "64KiB", "--strict", "--allow-unknown", "--require-signature", "a.jsonl", "dir")
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got.MaxAge != 90*time.Second || got.MaxSize != "64KiB" || !got.Strict || !got.AllowUnknown || !got.RequireSignature ||
