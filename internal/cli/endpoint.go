@@ -23,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/zegocb/zegocb/internal/build"
 	"github.com/zegocb/zegocb/internal/listen"
 )
@@ -37,6 +38,16 @@ type endpointFlags struct {
 }
 
 // zegocbUserAgent is what zegocb sends (ZEGO's own is undocumented).
+// register adds the connection flags but --to (its default differs):
+// --timeout, -H, --insecure and --cacert.
+func (e *endpointFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.DurationVar(&e.Timeout, "timeout", 5*time.Second, "time to wait for each answer")
+	fl.StringArrayVarP(&e.Headers, "header", "H", nil, "extra request header `'Key: Value'` (repeatable)")
+	fl.BoolVar(&e.Insecure, "insecure", false, "do not verify the endpoint's TLS certificate")
+	fl.StringVar(&e.CACert, "cacert", "", "trust the CA certificates in PEM `FILE` for HTTPS endpoints")
+}
+
 func zegocbUserAgent() string { return "zegocb/" + build.Get().Version }
 
 // checkEndpointURL validates --to.

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -77,10 +76,7 @@ could not be reached at all.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.To, "to", "", "endpoint `URL` (default: the built-in receiver, as a self-test)")
 	fl.StringSliceVar(&opts.Events, "events", nil, "probe only these events (comma-separated `a,b`; the first carries the protocol checks)")
-	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "time to wait for each answer")
-	fl.StringArrayVarP(&opts.Headers, "header", "H", nil, "extra request header `'Key: Value'` (repeatable)")
-	fl.BoolVar(&opts.Insecure, "insecure", false, "do not verify the endpoint's TLS certificate")
-	fl.StringVar(&opts.CACert, "cacert", "", "trust the CA certificates in PEM `FILE` for HTTPS endpoints")
+	opts.endpointFlags.register(cmd)
 	fl.StringVar(&opts.JUnit, "junit", "", "also write a JUnit XML report to `FILE`")
 	return cmd
 }
