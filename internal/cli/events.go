@@ -88,19 +88,9 @@ func lookupEvent(c *callback.Catalog, name string) (*callback.Event, error) {
 // list is: the one wording every command uses.
 func eventHint(c *callback.Catalog, name string) string {
 	if s := c.Suggest(name, 3); len(s) > 0 {
-		return "did you mean " + joinOr(s) + "?"
+		return "did you mean " + joinWords(s, "or") + "?"
 	}
 	return fmt.Sprintf("run 'zegocb events' to list the %d known events", len(c.Events()))
-}
-
-func joinOr(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 func runEvents(opts *eventsOptions) error {

@@ -136,7 +136,7 @@ func writeEventList(opts *eventsOptions) error {
 		return err
 	}
 	footer := fmt.Sprintf("Every event also requires %s; the %s families spell them %s.",
-		strings.Join(roleNames(events, false), ", "), joinAnd(pascalFamilies(events)), strings.Join(roleNames(events, true), ", "))
+		strings.Join(roleNames(events, false), ", "), joinWords(pascalFamilies(events), "and"), strings.Join(roleNames(events, true), ", "))
 	if err := writeWrapped(s.Out, st.Faint, "\n"+footer, width); err != nil {
 		return err
 	}
@@ -172,13 +172,6 @@ func pascalFamilies(events []*callback.Event) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func joinAnd(items []string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
 // writeWrapped prints text wrapped to width (unwrapped when width is 0), styled line by line.

@@ -1,6 +1,6 @@
 // text.go holds the text helpers every command shares, one of each: plural,
-// truncation (clip), duration and size formats (and parseSize), and the
-// header sorter.
+// joinWords, truncation (clip), the duration and size formats (and
+// parseSize), and the header sorter.
 
 package cli
 
@@ -20,6 +20,14 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// joinWords lists items for a sentence: "a", "a or b", "a, b and c".
+func joinWords(items []string, conj string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
 }
 
 // Truncation marks. clip ends a cut text in one of them: markCut for new

@@ -51,3 +51,14 @@ func TestTextFormats(t *testing.T) {
 		}
 	}
 }
+
+func TestJoinWords(t *testing.T) {
+	for _, tt := range []struct {
+		items []string
+		want  string
+	}{{nil, ""}, {[]string{"a"}, "a"}, {[]string{"a", "b"}, "a or b"}, {[]string{"a", "b", "c"}, "a, b or c"}} {
+		if got := joinWords(tt.items, "or"); got != tt.want {
+			t.Errorf("joinWords(%q) = %q, want %q", tt.items, got, tt.want)
+		}
+	}
+}
