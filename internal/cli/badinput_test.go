@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -158,7 +157,7 @@ func runBadCommandCase(t *testing.T, tc badCase, path string, input []byte) {
 	if tc.Exit != ExitCheckFailed && tc.Exit != ExitUsage {
 		t.Fatalf("exit %d: bad-input cases want 1 or 2", tc.Exit)
 	}
-	ct := newCmdTest(false)
+	ct := newCmdtest(t, cmdOpts{width: 100})
 	ct.env[EnvSecret] = badSecret
 	for k, v := range tc.Env {
 		ct.env[k] = v
@@ -208,14 +207,14 @@ func runBadCommandCase(t *testing.T, tc badCase, path string, input []byte) {
 }
 
 // runNoPanic runs args and turns a panic into a test failure with the value.
-func runNoPanic(t *testing.T, ct *cmdTest, args []string) (code int) {
+func runNoPanic(t *testing.T, ct *cmdtest, args []string) (code int) {
 	t.Helper()
 	defer func() {
 		if r := recover(); r != nil {
 			t.Fatalf("panic: %v", r)
 		}
 	}()
-	return run(context.Background(), args, ct.f)
+	return ct.run(args...)
 }
 
 func runBadListenCase(t *testing.T, tc badCase, input []byte) {

@@ -15,7 +15,7 @@ func TestCompletionScripts(t *testing.T) {
 		"fish":       "complete -c zegocb",
 		"powershell": "Register-ArgumentCompleter",
 	} {
-		ct := newCmdTest(false)
+		ct := newCmdtest(t, cmdOpts{width: 100})
 		if code := ct.run("completion", shell); code != 0 {
 			t.Fatalf("%s: exit %d: %s", shell, code, ct.errOut)
 		}
@@ -26,11 +26,11 @@ func TestCompletionScripts(t *testing.T) {
 }
 
 func TestUnknownCommandIsUsage(t *testing.T) {
-	newCmdTest(false).runFails(t, ExitUsage, []string{`unknown command "evnets"`, "did you mean events?", "zegocb --help"}, "evnets")
+	newCmdtest(t, cmdOpts{width: 100}).runFails(ExitUsage, []string{`unknown command "evnets"`, "did you mean events?", "zegocb --help"}, "evnets")
 }
 
 func TestVersionJSON(t *testing.T) {
-	ct := newCmdTest(false)
+	ct := newCmdtest(t, cmdOpts{width: 100})
 	if code := ct.run("version", "-o", "json"); code != 0 {
 		t.Fatalf("exit %d", code)
 	}

@@ -1,3 +1,6 @@
+// decode.go holds the decode command: a callback body (JSON, form or
+// UrlEncoded JSON) printed as indented JSON, nested JSON strings expanded.
+
 package cli
 
 import (
@@ -13,15 +16,15 @@ import (
 )
 
 type decodeOptions struct {
-	f       *Factory
-	IO      *ui.IOStreams
+	cmdEnv
+
 	Input   string // "" or "-" for stdin
 	Expand  bool
 	Compact bool
 }
 
 func newDecodeCmd(f *Factory, runF func(*decodeOptions) error) *cobra.Command {
-	opts := &decodeOptions{f: f, IO: f.IO}
+	opts := &decodeOptions{}
 	cmd := &cobra.Command{
 		Use:   "decode [FILE|-]",
 		Short: "Turn a form or UrlEncoded callback body into readable JSON",
@@ -48,6 +51,7 @@ decode never needs a secret. A body over 64 MiB is refused (exit 2).`,
   zegocb decode --compact capture-body.txt | jq .stream_id`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.bind(f, cmd)
 			if len(args) == 1 {
 				opts.Input = args[0]
 			}
@@ -66,7 +70,7 @@ decode never needs a secret. A body over 64 MiB is refused (exit 2).`,
 }
 
 func runDecode(opts *decodeOptions) error {
-	body, name, err := opts.f.readBody(opts.Input)
+	body, name, err := opts.F.readBody(opts.Input)
 	if err != nil {
 		return err
 	}
@@ -81,7 +85,7 @@ func runDecode(opts *decodeOptions) error {
 		// On a terminal: C1 controls and bidi overrides as \u escapes.
 		out = []byte(ui.SafeJSON(string(out)))
 	}
-	compact := opts.Compact || opts.f.JSON()
+	compact := opts.Compact || opts.F.JSON()
 	switch {
 	case compact:
 		if opts.IO.ColorEnabled() {

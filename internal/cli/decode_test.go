@@ -86,7 +86,7 @@ func TestDecode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := verifyRun{stdin: tt.stdin, tty: tt.tty}.run(t, append([]string{"decode"}, tt.args...)...)
+			code, out, errOut := newCmdtest(t, cmdOpts{stdin: tt.stdin, tty: tt.tty}).call(append([]string{"decode"}, tt.args...)...)
 			if code != tt.exit {
 				t.Fatalf("exit %d, want %d (stderr %q)", code, tt.exit, errOut)
 			}
@@ -120,35 +120,33 @@ func TestDecodeExpandDeepString(t *testing.T) {
 }
 
 func TestDecodeTTYIsColouredAndFile(t *testing.T) {
-	code, out, _ := verifyRun{tty: true}.run(t, "decode", "--expand", "../../testdata/verify/body.form")
+	code, out, _ := newCmdtest(t, cmdOpts{tty: true}).call("decode", "--expand", "../../testdata/verify/body.form")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 	if !strings.Contains(out, "\x1b[") || !strings.Contains(out, "\n  ") {
 		t.Fatalf("want indented, coloured JSON on a terminal: %q", out)
 	}
-	code, out, _ = verifyRun{tty: true}.run(t, "decode", "--no-color", "../../testdata/verify/body.form")
+	code, out, _ = newCmdtest(t, cmdOpts{tty: true}).call("decode", "--no-color", "../../testdata/verify/body.form")
 	if code != 0 || strings.Contains(out, "\x1b[") || !strings.Contains(out, `"event": "stream_create"`) {
 		t.Fatalf("--no-color: exit %d %q", code, out)
 	}
 }
 
 func TestDecodeNoInputOnTTY(t *testing.T) {
-	code, _, errOut := verifyRun{tty: true}.run(t, "decode")
+	code, _, errOut := newCmdtest(t, cmdOpts{tty: true}).call("decode")
 	if code != ExitUsage || !strings.Contains(errOut, "no input") {
 		t.Fatalf("exit %d stderr %q", code, errOut)
 	}
-	code, _, errOut = verifyRun{}.run(t, "decode", "a", "b")
+	code, _, errOut = newCmdtest(t, cmdOpts{}).call("decode", "a", "b")
 	if code != ExitUsage || !strings.Contains(errOut, "at most 1") {
 		t.Fatalf("exit %d stderr %q", code, errOut)
 	}
 }
 
 func TestDecodeFlags(t *testing.T) {
-	var got *decodeOptions
-	cmd := newDecodeCmd(verifyFactory(), func(o *decodeOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--expand", "--compact", "body.form"})
-	if err := cmd.Execute(); err != nil {
+	got, err := parseOpts(newCmdtest(t, cmdOpts{}), newDecodeCmd, "--expand", "--compact", "body.form")
+	if err != nil {
 		t.Fatal(err)
 	}
 	if !got.Expand || !got.Compact || got.Input != "body.form" {
@@ -161,11 +159,11 @@ func TestDecodeFlags(t *testing.T) {
 func TestDecodeEscapesTerminalControlsOnTTY(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "body.json")
 	os.WriteFile(path, []byte("{\"event\":\"room_login\",\"room_name\":\"x\u009b2J\u202ey\"}"), 0o600)
-	_, out, _ := verifyRun{tty: true}.run(t, "decode", "--no-color", path)
+	_, out, _ := newCmdtest(t, cmdOpts{tty: true}).call("decode", "--no-color", path)
 	if strings.Contains(out, "\u009b") || strings.Contains(out, "\u202e") || !strings.Contains(out, `x\u009b2J\u202ey`) {
 		t.Errorf("terminal: %q", out)
 	}
-	_, out, _ = verifyRun{}.run(t, "decode", "--compact", path)
+	_, out, _ = newCmdtest(t, cmdOpts{}).call("decode", "--compact", path)
 	if !strings.Contains(out, "x\u009b2J\u202ey") {
 		t.Errorf("piped: %q", out)
 	}

@@ -1,3 +1,7 @@
+// endpoint.go holds what send and probe share to reach an endpoint: the
+// --to/-H/TLS flags, the HTTP client that masks the secret, the ephemeral
+// secret and the built-in receiver on 127.0.0.1.
+
 package cli
 
 // Helpers shared by `send` and `probe`: the HTTP client for the user's
@@ -15,11 +19,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/zegocb/zegocb/internal/build"
 	"github.com/zegocb/zegocb/internal/listen"
 )
@@ -34,6 +38,16 @@ type endpointFlags struct {
 }
 
 // zegocbUserAgent is what zegocb sends (ZEGO's own is undocumented).
+// register adds the connection flags but --to (its default differs):
+// --timeout, -H, --insecure and --cacert.
+func (e *endpointFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.DurationVar(&e.Timeout, "timeout", 5*time.Second, "time to wait for each answer")
+	fl.StringArrayVarP(&e.Headers, "header", "H", nil, "extra request header `'Key: Value'` (repeatable)")
+	fl.BoolVar(&e.Insecure, "insecure", false, "do not verify the endpoint's TLS certificate")
+	fl.StringVar(&e.CACert, "cacert", "", "trust the CA certificates in PEM `FILE` for HTTPS endpoints")
+}
+
 func zegocbUserAgent() string { return "zegocb/" + build.Get().Version }
 
 // checkEndpointURL validates --to.
@@ -188,46 +202,4 @@ func (r *builtinReceiver) stop() []listen.Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]listen.Event(nil), r.events...)
-}
-
-// answerExcerpt shows an answer's body on one line: quoted, cut at n
-// characters, with its length.
-func answerExcerpt(b []byte, n int) string {
-	if len(b) == 0 {
-		return "(empty)"
-	}
-	return strconv.Quote(oneLineCut(string(b), n)) + " (" + sizeText(len(b)) + ")"
-}
-
-func sizeText(n int) string {
-	if n < 10*1024 {
-		return strconv.Itoa(n) + " B"
-	}
-	return strconv.FormatFloat(float64(n)/1024, 'f', 1, 64) + " KiB"
-}
-
-// latencyText prints a duration for humans: 0.9ms, 12.3ms, 1.24s.
-func latencyText(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "-"
-	case d < time.Millisecond:
-		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64) + "ms"
-	case d < time.Second:
-		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
-	}
-	return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
-}
-
-// offsetText prints an offset from the first attempt: +0.00s, +2.00s, +62.0s.
-func offsetText(d time.Duration) string {
-	if d < 10*time.Second {
-		return "+" + strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
-	}
-	return "+" + strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
-}
-
-// millis is a duration in milliseconds for JSON output.
-func millis(d time.Duration) float64 {
-	return float64(d.Microseconds()) / 1000
 }

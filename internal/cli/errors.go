@@ -1,3 +1,6 @@
+// errors.go holds the error kinds commands return (FlagError, InputError,
+// CheckError, TransportError, ErrInterrupted); exitcode.go maps them.
+
 package cli
 
 import (

@@ -3,97 +3,36 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/signature"
-	"github.com/zegocb/zegocb/internal/ui"
 )
-
-// Fixed inputs for deterministic output.
-var (
-	cmdTestNow   = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	cmdTestNonce = "7254119327986670314"
-)
-
-// cmdTest is one in-process run of zegocb with fixed time, nonce and environment.
-type cmdTest struct {
-	f           *Factory
-	in          *bytes.Buffer
-	out, errOut *bytes.Buffer
-	env         map[string]string
-}
-
-func newCmdTest(tty bool) *cmdTest {
-	io, in, out, errOut := ui.Test()
-	io.SetStdoutTTY(tty)
-	io.SetStderrTTY(tty)
-	io.SetStdinTTY(tty)
-	io.SetWidth(100)
-	ct := &cmdTest{in: in, out: out, errOut: errOut, env: map[string]string{}}
-	io.SetEnv(func(k string) string { return ct.env[k] })
-	ct.f = &Factory{
-		IO:       io,
-		Getenv:   func(k string) string { return ct.env[k] },
-		Now:      func() time.Time { return cmdTestNow },
-		Nonce:    func() string { return cmdTestNonce },
-		Catalog:  callback.Default(),
-		ReadFile: os.ReadFile,
-	}
-	return ct
-}
-
-// run runs args and returns the exit code.
-func (ct *cmdTest) run(args ...string) int {
-	return run(context.Background(), args, ct.f)
-}
-
-// runFails runs args and checks that they fail with code, print nothing on
-// stdout, and say each of stderr on stderr.
-func (ct *cmdTest) runFails(t *testing.T, code int, stderr []string, args ...string) {
-	t.Helper()
-	if got := ct.run(args...); got != code {
-		t.Fatalf("exit %d, want %d; stderr: %s", got, code, ct.errOut)
-	}
-	if ct.out.Len() != 0 {
-		t.Errorf("stdout on error: %q", ct.out)
-	}
-	for _, s := range stderr {
-		if !strings.Contains(ct.errOut.String(), s) {
-			t.Errorf("stderr %q lacks %q", ct.errOut, s)
-		}
-	}
-}
 
 func TestNewEventsCmd(t *testing.T) {
 	tests := []struct {
 		name    string
 		args    []string
 		want    eventsOptions
+		json    bool
 		wantErr string
 	}{
 		{name: "list", args: nil, want: eventsOptions{}},
 		{name: "one event", args: []string{"mix_start"}, want: eventsOptions{Event: "mix_start"}},
 		{name: "signed", args: []string{"mix_start", "--signed"}, want: eventsOptions{Event: "mix_start", Signed: true}},
-		{name: "json", args: []string{"-o", "json"}, want: eventsOptions{JSON: true}},
+		{name: "json", args: []string{"-o", "json"}, json: true},
 		{name: "signed needs an event", args: []string{"--signed"}, wantErr: "--signed needs an EVENT"},
 		{name: "two events", args: []string{"a", "b"}, wantErr: "at most 1 argument"},
 		{name: "unknown flag", args: []string{"--sined"}, wantErr: "unknown flag: --sined"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ct := newCmdTest(false)
-			var got *eventsOptions
-			root := rootWith(ct.f, newEventsCmd(ct.f, func(o *eventsOptions) error { got = o; return nil }))
-			root.SetArgs(append([]string{"events"}, tt.args...))
-			err := root.Execute()
+			ct := newCmdtest(t, cmdOpts{width: 100})
+			got, err := parseOpts(ct, newEventsCmd, tt.args...)
 			if tt.wantErr != "" {
 				var fe *FlagError
 				if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.wantErr) {
@@ -104,7 +43,7 @@ func TestNewEventsCmd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Event != tt.want.Event || got.Signed != tt.want.Signed || got.JSON != tt.want.JSON {
+			if got.Event != tt.want.Event || got.Signed != tt.want.Signed || got.F.JSON() != tt.json {
 				t.Errorf("opts = %+v, want %+v", *got, tt.want)
 			}
 		})
@@ -135,7 +74,7 @@ func TestEventsGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ct := newCmdTest(tt.tty)
+			ct := newCmdtest(t, cmdOpts{tty: tt.tty, width: 100})
 			if tt.width != 0 {
 				ct.f.IO.SetWidth(tt.width)
 			}
@@ -154,7 +93,7 @@ func TestEventsGolden(t *testing.T) {
 }
 
 func TestEventsColour(t *testing.T) {
-	ct := newCmdTest(true)
+	ct := newCmdtest(t, cmdOpts{tty: true, width: 100})
 	ct.env["CLICOLOR_FORCE"] = "1"
 	if code := ct.run("events", "mix_start"); code != 0 {
 		t.Fatalf("exit %d: %s", code, ct.errOut)
@@ -162,7 +101,7 @@ func TestEventsColour(t *testing.T) {
 	if !strings.Contains(ct.out.String(), "\x1b[") {
 		t.Fatal("no colour on a terminal")
 	}
-	ct = newCmdTest(true)
+	ct = newCmdtest(t, cmdOpts{tty: true, width: 100})
 	ct.env["NO_COLOR"] = "1"
 	ct.run("events", "mix_start")
 	if strings.Contains(ct.out.String(), "\x1b[") {
@@ -171,7 +110,7 @@ func TestEventsColour(t *testing.T) {
 }
 
 func TestEventsListPipeIsComplete(t *testing.T) {
-	ct := newCmdTest(false)
+	ct := newCmdtest(t, cmdOpts{width: 100})
 	if code := ct.run("events"); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -192,7 +131,7 @@ func TestEventsListPipeIsComplete(t *testing.T) {
 }
 
 func TestEventsCatalogJSON(t *testing.T) {
-	ct := newCmdTest(false)
+	ct := newCmdtest(t, cmdOpts{width: 100})
 	if code := ct.run("events", "-o", "json"); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -234,7 +173,7 @@ func TestEventsCatalogJSON(t *testing.T) {
 // Every event's sample, as the command prints it, passes the catalog's own check.
 func TestEventsSamplesPassTheSchema(t *testing.T) {
 	for _, e := range callback.Default().Events() {
-		ct := newCmdTest(false)
+		ct := newCmdtest(t, cmdOpts{width: 100})
 		if code := ct.run("events", e.Name, "-o", "json"); code != 0 {
 			t.Fatalf("%s: exit %d", e.Name, code)
 		}
@@ -253,7 +192,7 @@ func TestEventsSamplesPassTheSchema(t *testing.T) {
 func TestEventsSigned(t *testing.T) {
 	const secret = "4f9a1c2e7b3d5a6f8e0c1b2a3d4e5f60"
 	for _, e := range callback.Default().Events() {
-		ct := newCmdTest(false)
+		ct := newCmdtest(t, cmdOpts{width: 100})
 		ct.env[EnvSecret] = secret
 		ct.env[EnvAppID] = "1234567890"
 		if code := ct.run("events", e.Name, "--signed", "-o", "json"); code != 0 {
@@ -267,7 +206,7 @@ func TestEventsSigned(t *testing.T) {
 		if !signature.Verify(secret, in.Timestamp, in.Nonce, in.Signature) {
 			t.Errorf("%s: signature does not verify: %s", e.Name, ct.out)
 		}
-		if in.Timestamp != strconv.FormatInt(cmdTestNow.Unix(), 10) || in.Nonce != cmdTestNonce {
+		if in.Timestamp != strconv.FormatInt(testNow.Unix(), 10) || in.Nonce != testNonce {
 			t.Errorf("%s: stamped %s/%s, want Now and the factory nonce", e.Name, in.Timestamp, in.Nonce)
 		}
 		if v, _ := p.Get(e.RoleField(callback.RoleAppID).Name); v.Text != "1234567890" {
@@ -293,13 +232,13 @@ func TestEventsErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			newCmdTest(false).runFails(t, tt.code, tt.stderr, tt.args...)
+			newCmdtest(t, cmdOpts{width: 100}).runFails(tt.code, tt.stderr, tt.args...)
 		})
 	}
 }
 
 func TestEventsCompletion(t *testing.T) {
-	ct := newCmdTest(false)
+	ct := newCmdtest(t, cmdOpts{width: 100})
 	root := NewRootCmd(ct.f)
 	var out, errOut bytes.Buffer
 	root.SetOut(&out)

@@ -1,3 +1,5 @@
+// exitcode.go is the one map from errors to exit codes, and its --help text.
+
 package cli
 
 import (

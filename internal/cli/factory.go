@@ -1,14 +1,19 @@
+// factory.go holds the Factory every command gets (IO, environment, clock,
+// nonce, catalog, file reader, global flags): the secret, the AppID, and
+// reading a body from a file or stdin.
+
 package cli
 
 import (
+	"context"
 	"errors"
-	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/signature"
 	"github.com/zegocb/zegocb/internal/ui"
@@ -31,6 +36,12 @@ type Factory struct {
 	Catalog *callback.Catalog
 	// ReadFile reads --secret-file and inputs (tests can swap it).
 	ReadFile func(string) ([]byte, error)
+
+	// Test seams, nil in production. Sleep replaces send's wait between
+	// attempts (and its countdown); Rand fixes the values in send's and
+	// probe's samples.
+	Sleep func(ctx context.Context, d time.Duration) error
+	Rand  func() *rand.Rand
 
 	Global GlobalOptions
 
@@ -71,6 +82,14 @@ func readFileCapped(name string) ([]byte, error) {
 	}
 	defer fh.Close()
 	return io.ReadAll(io.LimitReader(fh, int64(maxBodyInput)+1))
+}
+
+// sampleRand is the generator for sample values (nil: random).
+func (f *Factory) sampleRand() *rand.Rand {
+	if f.Rand == nil {
+		return nil
+	}
+	return f.Rand()
 }
 
 // JSON reports whether -o json was asked for.
@@ -156,15 +175,6 @@ func (f *Factory) AppID() string {
 	return f.Getenv(EnvAppID)
 }
 
-// Warnf prints a one-line warning on stderr (suppressed by -q).
-func (f *Factory) Warnf(format string, args ...any) {
-	if f.Global.Quiet {
-		return
-	}
-	s := f.IO.ErrStyles()
-	fmt.Fprintf(f.IO.ErrOut, "%s %s\n", s.Warn.Render("warning:"), fmt.Sprintf(format, args...))
-}
-
 // claimStdin reserves stdin for what ("--secret-file -", "the body"). It
 // can be read only once, so a claim by something else fails, naming both;
 // every reader of stdin claims it first.
@@ -207,15 +217,26 @@ func (f *Factory) readBody(path string) ([]byte, string, error) {
 		return nil, name, inputErrorf("%s: %v", name, err)
 	}
 	if len(body) > maxBodyInput {
-		return nil, name, inputErrorf("%s: over %s: a callback body is a few KiB", name, limitText(maxBodyInput))
+		return nil, name, inputErrorf("%s: over %s: a callback body is a few KiB", name, sizeText(maxBodyInput))
 	}
 	return body, name, nil
 }
 
-// limitText is a whole binary size limit: 64 MiB, 4 KiB.
-func limitText(n int) string {
-	if n >= 1<<20 {
-		return strconv.Itoa(n>>20) + " MiB"
+// cmdEnv is how every command's options begin (gh's shape): the IO
+// streams, the factory whose functions the command calls (Secret, Now,
+// Nonce, Catalog, readBody, Warnf, ...) and the command's context. bind
+// fills it when the command runs.
+type cmdEnv struct {
+	IO  *ui.IOStreams
+	F   *Factory
+	Ctx context.Context
+}
+
+// bind sets the environment from f and cmd's context (Background when the
+// command runs without one).
+func (e *cmdEnv) bind(f *Factory, cmd *cobra.Command) {
+	e.IO, e.F, e.Ctx = f.IO, f, cmd.Context()
+	if e.Ctx == nil {
+		e.Ctx = context.Background()
 	}
-	return strconv.Itoa(n>>10) + " KiB"
 }

@@ -1,7 +1,9 @@
+// listen.go holds the listen command: options, flags and validation, and
+// the server's life cycle (bind, serve, shut down on a signal, summary).
+
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -15,7 +17,6 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -35,7 +36,7 @@ const (
 )
 
 type listenOptions struct {
-	f *Factory
+	cmdEnv
 
 	Addr           string
 	Path           string
@@ -58,12 +59,10 @@ type listenOptions struct {
 
 	// Ready is called with the bound address once the port is open (tests).
 	Ready func(addr string)
-
-	ctx context.Context
 }
 
 func newListenCmd(f *Factory, runF func(*listenOptions) error) *cobra.Command {
-	opts := &listenOptions{f: f}
+	opts := &listenOptions{}
 	cmd := &cobra.Command{
 		Use:   "listen",
 		Short: "Receive callbacks locally: verify, label and pretty-print each one",
@@ -100,11 +99,11 @@ exits 2.`,
 		Args:        noArgs,
 		Annotations: map[string]string{annotStopIsSuccess: "true"},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.bind(f, cmd)
 			opts.ReplySet = cmd.Flags().Changed("reply")
 			if err := opts.validate(cmd); err != nil {
 				return err
 			}
-			opts.ctx = cmd.Context()
 			if runF != nil {
 				return runF(opts)
 			}
@@ -178,15 +177,9 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 	return nil
 }
 
-// listenStats are counted by the printer goroutine.
-type listenStats struct {
-	events, badSig, failures, redeliveries, saved, saveErrors, rejected int
-	late                                                                int // not printed: answered after the grace period
-}
-
 func runListen(opts *listenOptions) error {
-	f := opts.f
-	ctx := opts.ctx
+	f := opts.F
+	ctx := opts.Ctx
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -354,201 +347,8 @@ func runListen(opts *listenOptions) error {
 	return nil
 }
 
-// listenOutput is the queue between the handler goroutines and the one
-// printer goroutine, which prints in arrival order. send never drops an
-// item: when listenQueueMax items (or bytes, with -q) are waiting it blocks
-// until the printer catches up. Items sent after close (a request still
-// running when the grace period ran out) are counted, not printed.
-//
-// It is a mutex-guarded slice rather than a channel so that, under load,
-// handlers do not wake the printer once per event: the printer takes
-// everything queued, prints it with one write, then sleeps listenLinger
-// before looking again; only a printer parked on an empty queue is woken.
-// A lone event is printed at once.
-//
-// With -q (quiet set) nothing is queued but text: send renders the item's
-// line itself, in the handler goroutine, appends it to the pending text and
-// counts it; the event is not kept, so a request leaves no garbage behind
-// for the printer.
-type listenOutput struct {
-	mu     sync.Mutex
-	ready  *sync.Cond // the printer waits for items
-	room   *sync.Cond // senders wait for room
-	items  []listenItem
-	parked bool
-	closed bool
-	late   int
-
-	quiet *listenRenderer // -q: render at send time
-	text  []byte          // -q: lines waiting to be printed
-	st    listenStats     // -q: counted at send time
-}
-
-const (
-	listenQueueMax = 1 << 16
-	listenTextMax  = 4 << 20
-	listenLinger   = time.Millisecond
-)
-
-func newListenOutput(quiet *listenRenderer) *listenOutput {
-	o := &listenOutput{quiet: quiet}
-	o.ready = sync.NewCond(&o.mu)
-	o.room = sync.NewCond(&o.mu)
-	return o
-}
-
-// lineBufs are scratch buffers for rendering -q lines in send.
-var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
-
-func (o *listenOutput) send(it listenItem) {
-	if o.quiet != nil {
-		o.sendQuiet(it)
-		return
-	}
-	o.mu.Lock()
-	if o.roomLocked(func() bool { return len(o.items) < listenQueueMax }) {
-		o.items = append(o.items, it)
-		o.wakeLocked()
-	}
-	o.mu.Unlock()
-}
-
-func (o *listenOutput) sendQuiet(it listenItem) {
-	bp := lineBufs.Get().(*[]byte)
-	line := o.quiet.appendQuiet((*bp)[:0], it)
-	o.mu.Lock()
-	if o.roomLocked(func() bool { return len(o.text) < listenTextMax }) {
-		o.text = append(o.text, line...)
-		o.st.count(it)
-		o.wakeLocked()
-	}
-	o.mu.Unlock()
-	if cap(line) <= 4<<10 {
-		*bp = line
-		lineBufs.Put(bp)
-	}
-}
-
-// roomLocked waits until hasRoom or the output is closed; it reports
-// whether the item can be queued (an item arriving after close is counted
-// as late instead).
-func (o *listenOutput) roomLocked(hasRoom func() bool) bool {
-	for !hasRoom() && !o.closed {
-		o.room.Wait()
-	}
-	if o.closed {
-		o.late++
-		return false
-	}
-	return true
-}
-
-// take waits until something is queued (empty reports false) or the output
-// is closed, lets swap move the queue out, and reports whether it is closed.
-func (o *listenOutput) take(empty func() bool, swap func()) (closed bool) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	for empty() && !o.closed {
-		o.parked = true
-		o.ready.Wait()
-	}
-	swap()
-	o.room.Broadcast()
-	return o.closed
-}
-
-func (o *listenOutput) wakeLocked() {
-	if o.parked {
-		o.parked = false
-		o.ready.Signal()
-	}
-}
-
-func (o *listenOutput) lateCount() int {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.late
-}
-
-func (o *listenOutput) close() {
-	o.mu.Lock()
-	o.closed = true
-	o.ready.Signal()
-	o.room.Broadcast()
-	o.mu.Unlock()
-}
-
-// drain prints items until close, then returns the counts.
-func (o *listenOutput) drain(w io.Writer, r *listenRenderer) listenStats {
-	if o.quiet != nil {
-		return o.drainText(w)
-	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	var st listenStats
-	var batch []listenItem
-	for {
-		closed := o.take(func() bool { return len(o.items) == 0 }, func() { batch, o.items = o.items, batch[:0] })
-		for i, it := range batch {
-			r.render(bw, it)
-			st.count(it)
-			batch[i] = listenItem{} // let the event be collected
-		}
-		bw.Flush()
-		if closed && len(batch) == 0 {
-			return st
-		}
-		time.Sleep(listenLinger)
-	}
-}
-
-// drainText is drain for -q: the lines are already rendered and counted.
-func (o *listenOutput) drainText(w io.Writer) listenStats {
-	var buf []byte
-	for {
-		closed := o.take(func() bool { return len(o.text) == 0 }, func() { buf, o.text = o.text, buf[:0] })
-		if len(buf) > 0 {
-			w.Write(buf)
-		}
-		if closed { // nothing is added after close
-			o.mu.Lock()
-			defer o.mu.Unlock()
-			return o.st
-		}
-		if cap(buf) > listenTextMax {
-			buf = nil
-		}
-		time.Sleep(listenLinger)
-	}
-}
-
-func (st *listenStats) count(it listenItem) {
-	if it.reject != nil {
-		st.rejected++
-	}
-	ev := it.ev
-	if ev == nil {
-		return
-	}
-	st.events++
-	if ev.Sig == listen.SigBad {
-		st.badSig++
-	}
-	if ev.Status < 200 || ev.Status > 299 {
-		st.failures++
-	}
-	if ev.Delivery > 1 {
-		st.redeliveries++
-	}
-	if ev.Saved {
-		st.saved++
-	}
-	if ev.SaveErr != nil {
-		st.saveErrors++
-	}
-}
-
 func (o *listenOptions) printReady(addr string, source SecretSource, checking bool) {
-	f := o.f
+	f := o.F
 	s := f.IO.ErrStyles()
 	w := f.IO.ErrOut
 	u := "http://" + addr + o.Path
@@ -597,7 +397,7 @@ func (o *listenOptions) printReady(addr string, source SecretSource, checking bo
 }
 
 func (o *listenOptions) printSummary(st listenStats, capFile *listen.CaptureFile, fwd *listen.Forwarder) {
-	f := o.f
+	f := o.F
 	s := f.IO.ErrStyles()
 	parts := []string{
 		plural(st.events, "event", "events"),
@@ -627,13 +427,6 @@ func (o *listenOptions) printSummary(st listenStats, capFile *listen.CaptureFile
 		lead = "\n" // past the terminal's ^C echo
 	}
 	fmt.Fprintf(f.IO.ErrOut, "%s%s %s\n", lead, s.Bold.Render("stopped:"), strings.Join(parts, ", "))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 func isLoopback(host string) bool {

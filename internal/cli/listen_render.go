@@ -1,18 +1,18 @@
+// listen_render.go renders what listen receives, as text: the one-line
+// header per callback, -v details, the pretty payload, forward and reject
+// lines, and -q's short lines.
+
 package cli
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/tidwall/gjson"
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/capture"
@@ -142,7 +142,7 @@ func (r *listenRenderer) appendHeader(b []byte, ev *listen.Event) []byte {
 	case ev.Name == "":
 		b = r.put(b, s.Warn, "(no event field)")
 	case ev.Spec == nil: // a name from the network: escaped, so it cannot steer the terminal
-		b = r.put(b, s.Event, ui.SafeText(clipText(ev.Name, 60)))
+		b = r.put(b, s.Event, ui.SafeText(clip(ev.Name, 60, markCutASCII)))
 		b = r.put(append(b, ' '), s.Warn, "(not in catalog)")
 	default:
 		b = r.put(b, s.Event, ev.Name)
@@ -162,15 +162,15 @@ func (r *listenRenderer) appendHeader(b []byte, ev *listen.Event) []byte {
 	b = r.appendDelivery(b, ev)
 	b = append(b, "  → "...)
 	if r.color {
-		b = r.put(b, statusStyleFor(s, ev.Status), strconv.Itoa(ev.Status))
+		b = r.put(b, s.Status(ev.Status), strconv.Itoa(ev.Status))
 	} else {
 		b = strconv.AppendInt(b, int64(ev.Status), 10)
 	}
 	if ev.Answer != "" {
-		b = strconv.AppendQuote(append(b, ' '), clipText(ev.Answer, 40))
+		b = strconv.AppendQuote(append(b, ' '), clip(ev.Answer, 40, markCutASCII))
 	}
 	b = append(b, " in "...)
-	b = appendDur(b, ev.Latency)
+	b = appendDuration(b, ev.Latency, durListen)
 	return append(b, '\n')
 }
 
@@ -183,7 +183,7 @@ func (r *listenRenderer) put(b []byte, st lipgloss.Style, text string) []byte {
 }
 
 func (r *listenRenderer) styleStatus(status int) string {
-	return r.paint(statusStyleFor(r.s, status), strconv.Itoa(status))
+	return r.paint(r.s.Status(status), strconv.Itoa(status))
 }
 
 func (r *listenRenderer) appendDelivery(b []byte, ev *listen.Event) []byte {
@@ -196,12 +196,12 @@ func (r *listenRenderer) appendDelivery(b []byte, ev *listen.Event) []byte {
 		label = "retry " + strconv.Itoa(k) + " (ZEGO stops after 5)"
 	}
 	b = r.put(b, r.s.Warn, label)
-	b = appendDur(append(b, " ("...), ev.SincePrev)
+	b = appendDuration(append(b, " ("...), ev.SincePrev, durListen)
 	b = append(b, " after previous, "...)
 	if ev.Drift < 0 {
-		return append(appendDur(b, -ev.Drift), " early)"...)
+		return append(appendDuration(b, -ev.Drift, durListen), " early)"...)
 	}
-	return append(appendDur(b, ev.Drift), " late)"...)
+	return append(appendDuration(b, ev.Drift, durListen), " late)"...)
 }
 
 // idFields are the ids a reader scans for, in order, with the fields that
@@ -241,7 +241,7 @@ func appendKeyIDs(b []byte, p *callback.Payload, label func(b []byte, label stri
 					b = append(b, ' ')
 				}
 				b = label(b, k.label)
-				b = append(b, ui.SafeText(clipText(v.Text, 40))...)
+				b = append(b, ui.SafeText(clip(v.Text, 40, markCutASCII))...)
 				break
 			}
 		}
@@ -258,8 +258,11 @@ func (r *listenRenderer) details(w *bufio.Writer, ev *listen.Event) {
 		w.WriteString("  " + label + " " + text + "\n")
 	}
 	if r.verbose {
-		for _, h := range sortedHeaders(capture.ScrubHeaders(ev.Header, r.secret)) {
-			line(r.paint(s.Faint, ">"), r.paint(s.Faint, ui.SafeText(h))) // from the network
+		h := capture.ScrubHeaders(ev.Header, r.secret)
+		for _, k := range sortedHeaderKeys(h) {
+			for _, v := range h[k] {
+				line(r.paint(s.Faint, ">"), r.paint(s.Faint, ui.SafeText(k+": "+v))) // from the network
+			}
 		}
 		line(r.paint(s.Faint, ">"), r.paint(s.Faint, ui.SafeText(ev.Method+" "+ev.Path)+" from "+ev.RemoteAddr))
 	}
@@ -303,7 +306,7 @@ func (r *listenRenderer) forwardText(f *listen.ForwardResult) string {
 	case f.Delivered:
 		text += "; relayed its answer"
 	case f.Retrying:
-		text += "; relayed its answer, retrying in the background in " + fmtDur(f.NextIn)
+		text += "; relayed its answer, retrying in the background in " + durText(f.NextIn)
 	default:
 		text += "; relayed its answer, no retries"
 	}
@@ -313,13 +316,13 @@ func (r *listenRenderer) forwardText(f *listen.ForwardResult) string {
 func (r *listenRenderer) attemptOutcome(a deliver.Attempt) string {
 	s := r.s
 	if a.Status == 0 {
-		return r.paint(s.Fail, "unreachable") + " (" + a.Reason + ") after " + fmtDur(a.Latency)
+		return r.paint(s.Fail, "unreachable") + " (" + a.Reason + ") after " + durText(a.Latency)
 	}
 	out := r.styleStatus(a.Status)
 	if len(a.Body) > 0 {
-		out += " " + strconv.Quote(clipText(string(a.Body), 40))
+		out += " " + strconv.Quote(clip(string(a.Body), 40, markCutASCII))
 	}
-	return out + " in " + fmtDur(a.Latency)
+	return out + " in " + durText(a.Latency)
 }
 
 func (r *listenRenderer) forwardLine(w *bufio.Writer, fa *listen.ForwardAttempt) {
@@ -333,12 +336,12 @@ func (r *listenRenderer) forwardLineText(fa *listen.ForwardAttempt) string {
 		r.paint(s.Faint, a.Start.Format("15:04:05.000")),
 		r.paint(s.Faint, "#"+strconv.Itoa(fa.Seq)),
 		r.paint(s.Event, ui.SafeText(orText(fa.Event, "(no event)"))),
-		r.paint(s.Accent, "forward") + " attempt " + strconv.Itoa(a.N) + " of " + strconv.Itoa(fa.Max) + " (+" + fmtDur(a.Offset) + "): " + r.attemptOutcome(a),
+		r.paint(s.Accent, "forward") + " attempt " + strconv.Itoa(a.N) + " of " + strconv.Itoa(fa.Max) + " (+" + durText(a.Offset) + "): " + r.attemptOutcome(a),
 	}
 	text := strings.Join(parts, "  ")
 	switch {
 	case !fa.Final:
-		text += "; next in " + fmtDur(fa.NextIn)
+		text += "; next in " + durText(fa.NextIn)
 	case a.Verdict == deliver.Accepted || a.Verdict == deliver.AcceptedWithWarning:
 		text += "; " + r.paint(s.Pass, "delivered")
 	case a.N >= fa.Max:
@@ -371,293 +374,4 @@ func (r *listenRenderer) rejectLineText(rj *listenReject) string {
 		"→ " + r.paint(s.Fail, strconv.Itoa(rj.status)) + " (" + why + ")",
 	}
 	return strings.Join(parts, "  ")
-}
-
-// body prints the payload: on a terminal indented, with JSON-in-string
-// fields expanded and enum values annotated; piped, exactly as received.
-func (r *listenRenderer) body(w *bufio.Writer, ev *listen.Event) {
-	if !r.tty || ev.Payload == nil || callback.DeeperThan(string(ev.Body), displayDepth) {
-		b := ev.Body
-		more := 0
-		if len(b) > 4096 {
-			b, more = b[:4096], len(b)-4096
-		}
-		if r.tty { // piped, the body is exactly as received; on a terminal, never raw control bytes
-			b = []byte(ui.SafeBlock(string(b)))
-		}
-		w.Write(b)
-		if more > 0 {
-			fmt.Fprintf(w, "... (%d more bytes)", more)
-		}
-		w.WriteByte('\n')
-		return
-	}
-	w.Write(r.prettyPayload(ev.Payload, ev.Spec))
-}
-
-// prettyPayload renders p as indented JSON (coloured when colour is on).
-// Each value keeps its exact text; strings holding JSON are expanded, and
-// each top-level line can carry a // note (expansion, enum meaning).
-func (r *listenRenderer) prettyPayload(p *callback.Payload, spec *callback.Event) []byte {
-	var raw strings.Builder
-	notes := map[string]string{}
-	raw.WriteByte('{')
-	for i, e := range p.Entries {
-		if i > 0 {
-			raw.WriteByte(',')
-		}
-		key := callback.QuoteJSON(e.Key)
-		raw.WriteString(key)
-		raw.WriteByte(':')
-		val, note := displayValue(e, spec)
-		raw.WriteString(val)
-		if note != "" {
-			notes["  "+key+":"] = note
-		}
-	}
-	raw.WriteByte('}')
-	text := ui.SafeJSON(raw.String()) // C1 controls and bidi overrides as \u escapes
-	plain := ui.PrettyJSON([]byte(text), false)
-	if len(notes) == 0 && !r.color {
-		return plain
-	}
-	out := plain
-	if r.color {
-		out = ui.PrettyJSON([]byte(text), true)
-	}
-	plainLines := strings.Split(string(plain), "\n")
-	outLines := strings.Split(string(out), "\n")
-	if len(plainLines) != len(outLines) {
-		return out // cannot align notes; show the body without them
-	}
-	for i, l := range plainLines {
-		if !strings.HasPrefix(l, "  \"") {
-			continue
-		}
-		for prefix, note := range notes {
-			if strings.HasPrefix(l, prefix) {
-				outLines[i] += "  " + r.paint(r.s.Faint, "// "+note)
-				break
-			}
-		}
-	}
-	return []byte(strings.Join(outLines, "\n"))
-}
-
-// displayValue is the JSON text to show for e, and a note about it.
-func displayValue(e callback.Entry, spec *callback.Event) (string, string) {
-	v := e.Value
-	if v.Kind == callback.KindString {
-		text := strings.TrimSpace(v.Text)
-		if isJSONContainer(text) {
-			return text, "JSON string, expanded"
-		}
-		if callback.LooksURLEncoded(text) {
-			if dec, err := callback.Unescape(strings.ReplaceAll(text, "+", " "), 0); err == nil && isJSONContainer(strings.TrimSpace(dec)) {
-				return strings.TrimSpace(dec), "UrlEncoded JSON string, decoded and expanded"
-			}
-		}
-	}
-	if spec != nil {
-		if f := spec.Field(e.Key); f != nil && f.Role == "" && len(f.Enum) > 1 && v.Kind != callback.KindArray && v.Kind != callback.KindObject {
-			if m, ok := f.EnumMeaning(v.Text); ok {
-				return v.Raw, m
-			}
-		}
-	}
-	return v.Raw, ""
-}
-
-// displayDepth bounds the nesting listen and decode indent: indented
-// output grows with the square of the depth (a 10 KB body nested 5000 deep
-// printed 50 MB). Deeper bodies are shown as received; deeper strings are
-// not expanded.
-const displayDepth = 64
-
-func isJSONContainer(s string) bool {
-	return len(s) >= 2 && (s[0] == '{' || s[0] == '[') && !callback.DeeperThan(s, displayDepth) && gjson.Valid(s)
-}
-
-func sortedHeaders(h map[string][]string) []string {
-	var out []string
-	for k, vs := range h {
-		for _, v := range vs {
-			out = append(out, k+": "+v)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-func orText(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
-}
-
-// clipText cuts s to at most n bytes, ending in "...", never inside a
-// UTF-8 character.
-func clipText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := n - 3
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "..."
-}
-
-// fmtDur formats a duration for people: 0.31ms, 12.3ms, 2.10s, 62.0s.
-func fmtDur(d time.Duration) string { return string(appendDur(nil, d)) }
-
-func appendDur(b []byte, d time.Duration) []byte {
-	if d < 0 {
-		b = append(b, '-')
-		d = -d
-	}
-	switch {
-	case d < 10*time.Millisecond:
-		return append(strconv.AppendFloat(b, float64(d)/float64(time.Millisecond), 'f', 2, 64), "ms"...)
-	case d < time.Second:
-		return append(strconv.AppendFloat(b, float64(d)/float64(time.Millisecond), 'f', 1, 64), "ms"...)
-	case d < 10*time.Second:
-		return append(strconv.AppendFloat(b, d.Seconds(), 'f', 2, 64), 's')
-	}
-	return append(strconv.AppendFloat(b, d.Seconds(), 'f', 1, 64), 's')
-}
-
-// The -o json stream: one object per line, told apart by "kind". The
-// schema is documented in docs/listen.md; tests unmarshal it.
-
-type listenEventJSON struct {
-	Kind        string          `json:"kind"` // "callback"
-	Seq         int             `json:"seq"`
-	ReceivedAt  time.Time       `json:"received_at"`
-	Event       string          `json:"event"`
-	Known       bool            `json:"known"` // the event is in the catalog
-	Sig         string          `json:"sig"`   // ok, bad, unchecked
-	SigReason   string          `json:"sig_reason"`
-	SigDetail   string          `json:"sig_detail,omitempty"`
-	Delivery    int             `json:"delivery"`
-	SincePrevMs *float64        `json:"since_prev_ms,omitempty"`
-	DriftMs     *float64        `json:"drift_ms,omitempty"`
-	Status      int             `json:"status"`
-	Answer      string          `json:"answer"`
-	LatencyMs   float64         `json:"latency_ms"`
-	RemoteAddr  string          `json:"remote_addr"`
-	Method      string          `json:"method"`
-	Path        string          `json:"path"`
-	ContentType string          `json:"content_type"`
-	Format      string          `json:"format,omitempty"`
-	Problems    []problemJSON   `json:"problems"`
-	Simulated   string          `json:"simulated,omitempty"`
-	Saved       bool            `json:"saved"`
-	SaveError   string          `json:"save_error,omitempty"`
-	Forward     *forwardJSON    `json:"forward,omitempty"`
-	ParseError  string          `json:"parse_error,omitempty"`
-	Payload     json.RawMessage `json:"payload"`        // the parsed body as JSON; null when it did not parse
-	Body        *string         `json:"body,omitempty"` // the raw body, only when it did not parse
-}
-
-type problemJSON struct {
-	Field    string `json:"field"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-}
-
-type forwardJSON struct {
-	URL        string       `json:"url"`
-	Redelivery bool         `json:"redelivery"`
-	Attempt    *attemptJSON `json:"attempt,omitempty"`
-	Attempts   int          `json:"attempts"`
-	Max        int          `json:"max"`
-	Delivered  bool         `json:"delivered"`
-	Retrying   bool         `json:"retrying"`
-	NextInMs   float64      `json:"next_in_ms,omitempty"`
-}
-
-type forwardAttemptJSON struct {
-	Kind    string      `json:"kind"` // "forward_attempt"
-	Seq     int         `json:"seq"`
-	Event   string      `json:"event"`
-	URL     string      `json:"url"`
-	At      time.Time   `json:"at"`
-	Attempt attemptJSON `json:"attempt"`
-	Max     int         `json:"max"`
-	NextIn  float64     `json:"next_in_ms,omitempty"`
-	Final   bool        `json:"final"`
-}
-
-type rejectJSON struct {
-	Kind       string    `json:"kind"` // "rejected"
-	ReceivedAt time.Time `json:"received_at"`
-	Method     string    `json:"method"`
-	Path       string    `json:"path"`
-	RemoteAddr string    `json:"remote_addr"`
-	Status     int       `json:"status"`
-}
-
-func eventJSON(ev *listen.Event) listenEventJSON {
-	j := listenEventJSON{
-		Kind:        "callback",
-		Seq:         ev.Seq,
-		ReceivedAt:  ev.Received,
-		Event:       ev.Name,
-		Known:       ev.Spec != nil,
-		Sig:         string(ev.Sig),
-		Delivery:    ev.Delivery,
-		Status:      ev.Status,
-		Answer:      ev.Answer,
-		LatencyMs:   millis(ev.Latency),
-		RemoteAddr:  ev.RemoteAddr,
-		Method:      ev.Method,
-		Path:        ev.Path,
-		ContentType: ev.ContentType,
-		Problems:    []problemJSON{},
-		Simulated:   ev.Simulated,
-		Saved:       ev.Saved,
-		Payload:     json.RawMessage("null"),
-	}
-	if ev.Sig != listen.SigUnchecked {
-		j.SigReason, j.SigDetail = string(ev.SigResult.Reason), ev.SigResult.Detail
-	}
-	if ev.Delivery > 1 {
-		since, drift := millis(ev.SincePrev), millis(ev.Drift)
-		j.SincePrevMs, j.DriftMs = &since, &drift
-	}
-	for _, p := range ev.Problems {
-		j.Problems = append(j.Problems, problemJSON{Field: p.Field, Severity: p.Severity.String(), Message: p.Msg})
-	}
-	if ev.SaveErr != nil {
-		j.SaveError = ev.SaveErr.Error()
-	}
-	if f := ev.Forward; f != nil {
-		fj := &forwardJSON{URL: f.URL, Redelivery: f.Redelivery, Attempts: f.Attempts, Max: f.Max, Delivered: f.Delivered, Retrying: f.Retrying, NextInMs: millis(f.NextIn)}
-		if !f.Redelivery {
-			a := newAttemptJSON(f.Attempt)
-			fj.Attempt = &a
-		}
-		j.Forward = fj
-	}
-	if ev.Payload != nil {
-		j.Format = string(ev.Payload.Format)
-		j.Payload = ev.Payload.JSON()
-	} else {
-		body := string(ev.Body)
-		j.Body = &body
-		if ev.ParseErr != nil {
-			j.ParseError = ev.ParseErr.Error()
-		}
-	}
-	return j
-}
-
-func forwardAttemptJSONOf(fa *listen.ForwardAttempt) forwardAttemptJSON {
-	return forwardAttemptJSON{Kind: "forward_attempt", Seq: fa.Seq, Event: fa.Event, URL: fa.URL, At: fa.Attempt.Start, Attempt: newAttemptJSON(fa.Attempt), Max: fa.Max, NextIn: millis(fa.NextIn), Final: fa.Final}
-}
-
-func rejectJSONOf(rj *listenReject) rejectJSON {
-	return rejectJSON{Kind: "rejected", ReceivedAt: rj.at, Method: rj.method, Path: rj.path, RemoteAddr: rj.remoteAddr, Status: rj.status}
 }

@@ -13,13 +13,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-	"unicode/utf8"
-
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/capture"
@@ -30,118 +26,6 @@ import (
 )
 
 const lsSecret = "listen-golden-secret"
-
-// lsBuffer is a goroutine-safe buffer; on stderr it also reports the
-// address from the readiness line.
-type lsBuffer struct {
-	mu    sync.Mutex
-	b     bytes.Buffer
-	ready chan string
-	seen  bool
-}
-
-func (s *lsBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n, err := s.b.Write(p)
-	if s.ready != nil && !s.seen {
-		const marker = "listening on http://"
-		text := ansi.Strip(s.b.String())
-		if i := strings.Index(text, marker); i >= 0 {
-			rest := text[i+len(marker):]
-			if j := strings.IndexAny(rest, "/ "); j >= 0 {
-				s.seen = true
-				s.ready <- rest[:j]
-			}
-		}
-	}
-	return n, err
-}
-
-func (s *lsBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-type lsClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *lsClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *lsClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// lsRun is `zegocb listen` running in-process on 127.0.0.1:0.
-type lsRun struct {
-	t       *testing.T
-	addr    string
-	out     *lsBuffer
-	errOut  *lsBuffer
-	cancel  context.CancelFunc
-	code    chan int
-	stopped bool
-	exit    int
-}
-
-type lsSetup struct {
-	env   map[string]string
-	tty   bool
-	clock *lsClock
-}
-
-func lsStart(t *testing.T, setup lsSetup, args ...string) *lsRun {
-	t.Helper()
-	ios, _, _, _ := ui.Test()
-	out, errOut := &lsBuffer{}, &lsBuffer{ready: make(chan string, 1)}
-	ios.Out, ios.ErrOut = out, errOut
-	env := setup.env
-	getenv := func(k string) string { return env[k] }
-	ios.SetEnv(getenv)
-	ios.SetStdoutTTY(setup.tty)
-	f := New(ios)
-	f.Getenv = getenv
-	if setup.clock != nil {
-		f.Now = setup.clock.Now
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	l := &lsRun{t: t, out: out, errOut: errOut, cancel: cancel, code: make(chan int, 1)}
-	go func() { l.code <- run(ctx, append([]string{"listen", "--addr", "127.0.0.1:0"}, args...), f) }()
-	select {
-	case l.addr = <-errOut.ready:
-	case c := <-l.code:
-		t.Fatalf("listen exited %d before listening: %s", c, errOut.String())
-	case <-time.After(10 * time.Second):
-		t.Fatalf("listen did not start: %s", errOut.String())
-	}
-	t.Cleanup(func() { l.stop() })
-	return l
-}
-
-func (l *lsRun) url(path string) string { return "http://" + l.addr + path }
-
-// stop cancels the command's context (Ctrl-C) and returns its exit code.
-func (l *lsRun) stop() int {
-	if !l.stopped {
-		l.stopped = true
-		l.cancel()
-		select {
-		case l.exit = <-l.code:
-		case <-time.After(20 * time.Second):
-			l.t.Fatal("listen did not stop after cancellation")
-		}
-	}
-	return l.exit
-}
 
 func lsPost(t *testing.T, url, ctype string, body []byte) (int, string) {
 	t.Helper()
@@ -194,7 +78,7 @@ func lsJSONLines(t *testing.T, out string) []map[string]any {
 var lsEnv = map[string]string{EnvSecret: lsSecret}
 
 func TestListenSignedJSONAndForm(t *testing.T) {
-	l := lsStart(t, lsSetup{env: lsEnv}, "-o", "json")
+	l := newCmdtest(t, cmdOpts{env: lsEnv, wall: true}).listen("-o", "json")
 	body := lsFixture(t, "stream_close")
 	if status, answer := lsPost(t, l.url("/zego"), "application/json", body); status != 200 || answer != "1" {
 		t.Fatalf("JSON: %d %q", status, answer)
@@ -236,7 +120,7 @@ func TestListenSignedJSONAndForm(t *testing.T) {
 
 func TestListenBadSignature(t *testing.T) {
 	// A secret file that ends in a blank line is the classic mistake.
-	l := lsStart(t, lsSetup{env: map[string]string{EnvSecret: lsSecret + "\n"}})
+	l := newCmdtest(t, cmdOpts{env: map[string]string{EnvSecret: lsSecret + "\n"}, wall: true}).listen()
 	status, answer := lsPost(t, l.url("/"), "application/json", lsFixture(t, "record"))
 	if status != http.StatusUnauthorized || answer != "invalid signature" {
 		t.Fatalf("answer %d %q", status, answer)
@@ -254,7 +138,7 @@ func TestListenBadSignature(t *testing.T) {
 }
 
 func TestListenAcceptInvalid(t *testing.T) {
-	l := lsStart(t, lsSetup{env: map[string]string{EnvSecret: "another-secret"}}, "--accept-invalid", "-q")
+	l := newCmdtest(t, cmdOpts{env: map[string]string{EnvSecret: "another-secret"}, wall: true}).listen("--accept-invalid", "-q")
 	if status, _ := lsPost(t, l.url("/"), "application/json", lsFixture(t, "record")); status != 200 {
 		t.Fatalf("status %d", status)
 	}
@@ -266,7 +150,7 @@ func TestListenAcceptInvalid(t *testing.T) {
 
 func TestListenRejectsAndLimits(t *testing.T) {
 	capPath := filepath.Join(t.TempDir(), "cap.jsonl")
-	l := lsStart(t, lsSetup{env: lsEnv}, "--max-body", "100", "--path", "/cb", "--save", capPath)
+	l := newCmdtest(t, cmdOpts{env: lsEnv, wall: true}).listen("--max-body", "100", "--path", "/cb", "--save", capPath)
 	if status, _ := lsPost(t, l.url("/cb"), "application/json", bytes.Repeat([]byte("x"), 101)); status != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversize: %d", status)
 	}
@@ -299,7 +183,7 @@ func TestListenRejectsAndLimits(t *testing.T) {
 }
 
 func TestListenSlowClientCutOff(t *testing.T) {
-	l := lsStart(t, lsSetup{env: lsEnv}, "--read-header-timeout", "50ms")
+	l := newCmdtest(t, cmdOpts{env: lsEnv, wall: true}).listen("--read-header-timeout", "50ms")
 	conn, err := net.Dial("tcp", l.addr)
 	if err != nil {
 		t.Fatal(err)
@@ -324,8 +208,8 @@ func TestListenSlowClientCutOff(t *testing.T) {
 }
 
 func TestListenRedeliveryLabelled(t *testing.T) {
-	clock := &lsClock{t: time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)}
-	l := lsStart(t, lsSetup{env: lsEnv, clock: clock}, "-o", "json")
+	clock := &testClock{t: time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)}
+	l := newCmdtest(t, cmdOpts{env: lsEnv, clock: clock}).listen("-o", "json")
 	body := lsFixture(t, "room_login")
 	gaps := []time.Duration{2100 * time.Millisecond, 3900 * time.Millisecond}
 	lsPost(t, l.url("/"), "application/json", body)
@@ -353,7 +237,7 @@ func TestListenRedeliveryLabelled(t *testing.T) {
 }
 
 func TestListenFailFirstWithDeliver(t *testing.T) {
-	l := lsStart(t, lsSetup{env: lsEnv}, "--fail-first", "2", "-q")
+	l := newCmdtest(t, cmdOpts{env: lsEnv, wall: true}).listen("--fail-first", "2", "-q")
 	res, err := deliver.Deliver(context.Background(), deliver.Request{
 		URL:    l.url("/"),
 		Header: http.Header{"Content-Type": {"application/json"}},
@@ -385,7 +269,7 @@ func TestListenFailFirstWithDeliver(t *testing.T) {
 }
 
 func TestListenStatusAndReply(t *testing.T) {
-	l := lsStart(t, lsSetup{}, "--status", "503")
+	l := newCmdtest(t, cmdOpts{wall: true}).listen("--status", "503")
 	if status, answer := lsPost(t, l.url("/"), "application/json", lsSigned(t, "record", "x")); status != 503 || !strings.Contains(answer, "simulated failure") {
 		t.Errorf("--status 503: %d %q", status, answer)
 	}
@@ -394,7 +278,7 @@ func TestListenStatusAndReply(t *testing.T) {
 		t.Errorf("readiness: %s", l.errOut.String())
 	}
 
-	l = lsStart(t, lsSetup{}, "--status", "202", "--reply", "ok")
+	l = newCmdtest(t, cmdOpts{wall: true}).listen("--status", "202", "--reply", "ok")
 	if status, answer := lsPost(t, l.url("/"), "application/json", lsSigned(t, "record", "x")); status != 202 || answer != "ok" {
 		t.Errorf("--status 202 --reply ok: %d %q", status, answer)
 	}
@@ -431,7 +315,7 @@ func lsReadCapture(t *testing.T, path string) []lsCaptured {
 
 func TestListenCaptureReadBack(t *testing.T) {
 	capPath := filepath.Join(t.TempDir(), "cap.jsonl")
-	l := lsStart(t, lsSetup{env: lsEnv}, "--save", capPath, "-q")
+	l := newCmdtest(t, cmdOpts{env: lsEnv, wall: true}).listen("--save", capPath, "-q")
 	var sent [][]byte
 	for _, ev := range []string{"stream_create", "stream_close", "mix_start", "room_logout", "snapshot"} {
 		b := lsSigned(t, ev, lsSecret)
@@ -485,7 +369,7 @@ func TestListenCaptureReadBack(t *testing.T) {
 	}
 	// The capture is what verify reads: six good callbacks and one
 	// signed with another secret, reported on line 7.
-	code, stdout, stderr := runCLI(t, lsEnv, "", "verify", capPath)
+	code, stdout, stderr := newCmdtest(t, cmdOpts{env: lsEnv}).call("verify", capPath)
 	if code != 1 || !strings.Contains(stdout, "6 passed, 1 failed") || !strings.Contains(stdout, "cap.jsonl:7") {
 		t.Errorf("verify the capture: exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -503,17 +387,14 @@ func TestListenCaptureReadBack(t *testing.T) {
 func TestListenCaptureFailureIs500(t *testing.T) {
 	dir := t.TempDir()
 	// A directory cannot be opened for writing: --save fails up front.
-	ios, _, _, _ := ui.Test()
-	f := New(ios)
-	f.Getenv = func(string) string { return "" }
-	if code := run(context.Background(), []string{"listen", "--addr", "127.0.0.1:0", "--save", dir}, f); code != ExitUsage {
+	if code := newCmdtest(t, cmdOpts{}).run("listen", "--addr", "127.0.0.1:0", "--save", dir); code != ExitUsage {
 		t.Fatalf("--save DIR: exit %d", code)
 	}
 	// A file that stops accepting writes (here: /dev/full) turns the answer into 500.
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skip("no /dev/full")
 	}
-	l := lsStart(t, lsSetup{env: lsEnv}, "--save", "/dev/full")
+	l := newCmdtest(t, cmdOpts{env: lsEnv, wall: true}).listen("--save", "/dev/full")
 	if status, answer := lsPost(t, l.url("/"), "application/json", lsFixture(t, "record")); status != 500 || !strings.Contains(answer, "capture failed") {
 		t.Fatalf("answer %d %q", status, answer)
 	}
@@ -529,15 +410,11 @@ func TestListenPortTaken(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer taken.Close()
-	ios, _, _, errOut := ui.Test()
-	f := New(ios)
-	f.Getenv = func(string) string { return "" }
 	addr := taken.Addr().String()
-	code := run(context.Background(), []string{"listen", "--addr", addr}, f)
+	code, _, msg := newCmdtest(t, cmdOpts{}).call("listen", "--addr", addr)
 	if code != ExitUsage {
 		t.Fatalf("exit %d, want %d", code, ExitUsage)
 	}
-	msg := errOut.String()
 	if strings.Count(msg, "\n") != 1 || !strings.Contains(msg, addr) || !strings.Contains(msg, "--addr 127.0.0.1:0") {
 		t.Fatalf("error: %q", msg)
 	}
@@ -561,7 +438,7 @@ func TestListenForward(t *testing.T) {
 	}))
 	defer app.Close()
 
-	l := lsStart(t, lsSetup{env: lsEnv}, "--forward-to", app.URL+"/hook", "--retry-scale", "0.001", "-o", "json")
+	l := newCmdtest(t, cmdOpts{env: lsEnv, wall: true}).listen("--forward-to", app.URL+"/hook", "--retry-scale", "0.001", "-o", "json")
 	body := lsSigned(t, "stream_create", lsSecret)
 	// The first attempt is synchronous: the sender sees the app's answer.
 	if status, answer := lsPost(t, l.url("/"), "application/json", body); status != 500 || !strings.Contains(answer, "db down") {
@@ -625,7 +502,7 @@ func TestListenForwardUnreachable(t *testing.T) {
 	deadURL := "http://" + dead.Addr().String()
 	dead.Close()
 	// Retries are abandoned at shutdown (the schedule at full scale is a minute long).
-	l := lsStart(t, lsSetup{env: lsEnv}, "--forward-to", deadURL)
+	l := newCmdtest(t, cmdOpts{env: lsEnv, wall: true}).listen("--forward-to", deadURL)
 	status, answer := lsPost(t, l.url("/"), "application/json", lsSigned(t, "room_create", lsSecret))
 	if status != http.StatusBadGateway || !strings.Contains(answer, "forward failed") {
 		t.Fatalf("answer %d %q", status, answer)
@@ -642,7 +519,7 @@ func TestListenForwardUnreachable(t *testing.T) {
 }
 
 // lsWaitFor polls the output until it holds s (the printer is asynchronous).
-func lsWaitFor(t *testing.T, b *lsBuffer, s string) {
+func lsWaitFor(t *testing.T, b *syncBuffer, s string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(b.String(), s) {
@@ -673,14 +550,7 @@ func TestListenFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ios, _, _, _ := ui.Test()
-			f := New(ios)
-			var got *listenOptions
-			cmd := newListenCmd(f, func(o *listenOptions) error { got = o; return nil })
-			cmd.SetArgs(append([]string{}, tt.args...))
-			cmd.SetOut(io.Discard)
-			cmd.SetErr(io.Discard)
-			err := cmd.Execute()
+			got, err := parseOpts(newCmdtest(t, cmdOpts{}), newListenCmd, tt.args...)
 			if tt.want == "" {
 				if err != nil || got == nil {
 					t.Fatalf("err %v", err)
@@ -693,11 +563,8 @@ func TestListenFlags(t *testing.T) {
 			}
 		})
 	}
-	ios, _, _, _ := ui.Test()
-	var got *listenOptions
-	cmd := newListenCmd(New(ios), func(o *listenOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--max-body", "512KiB"})
-	if err := cmd.Execute(); err != nil || got.maxBody != 512<<10 || got.Addr != "127.0.0.1:8080" || got.Reply != "1" {
+	got, err := parseOpts(newCmdtest(t, cmdOpts{}), newListenCmd, "--max-body", "512KiB")
+	if err != nil || got.maxBody != 512<<10 || got.Addr != "127.0.0.1:8080" || got.Reply != "1" {
 		t.Fatalf("parsed %+v, %v", got, err)
 	}
 }
@@ -712,7 +579,7 @@ func TestListenNonLoopbackWarns(t *testing.T) {
 		ios, _, _, errOut := ui.Test()
 		f := New(ios)
 		f.Getenv = func(string) string { return "" }
-		(&listenOptions{f: f}).printReady(tt.addr, SecretNone, false)
+		(&listenOptions{cmdEnv: cmdEnv{IO: f.IO, F: f}}).printReady(tt.addr, SecretNone, false)
 		if got := strings.Contains(errOut.String(), "which other machines can reach"); got != tt.warn {
 			t.Errorf("%s: warning %v, want %v:\n%s", tt.addr, got, tt.warn, errOut.String())
 		}
@@ -737,8 +604,8 @@ func TestListenGolden(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			clock := &lsClock{t: time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)}
-			l := lsStart(t, lsSetup{env: lsEnv, tty: tc.tty, clock: clock}, tc.args...)
+			clock := &testClock{t: time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)}
+			l := newCmdtest(t, cmdOpts{env: lsEnv, ttyOut: tc.tty, clock: clock}).listen(tc.args...)
 			lsPost(t, l.url("/zego"), "application/json", lsFixture(t, "stream_close"))
 			clock.Add(1500 * time.Millisecond)
 			lsPost(t, l.url("/zego"), "application/json", lsFixture(t, "record"))
@@ -758,7 +625,7 @@ func TestListenGolden(t *testing.T) {
 }
 
 func TestListenVerboseShowsScrubbedHeaders(t *testing.T) {
-	l := lsStart(t, lsSetup{env: lsEnv}, "-v")
+	l := newCmdtest(t, cmdOpts{env: lsEnv, wall: true}).listen("-v")
 	req, _ := http.NewRequest("POST", l.url("/v"), bytes.NewReader(lsFixture(t, "record")))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer hunter2")
@@ -794,7 +661,7 @@ func TestListenShutdownFinishesInFlight(t *testing.T) {
 	}))
 	defer app.Close()
 	capPath := filepath.Join(t.TempDir(), "cap.jsonl")
-	l := lsStart(t, lsSetup{env: lsEnv}, "--save", capPath, "-q", "--forward-to", app.URL)
+	l := newCmdtest(t, cmdOpts{env: lsEnv, wall: true}).listen("--save", capPath, "-q", "--forward-to", app.URL)
 	body := lsFixture(t, "stream_close")
 	type result struct {
 		status int
@@ -828,15 +695,5 @@ func TestListenShutdownFinishesInFlight(t *testing.T) {
 	}
 	if _, err := http.Post(l.url("/"), "application/json", bytes.NewReader(body)); err == nil {
 		t.Error("still accepting after shutdown")
-	}
-}
-
-// Cut text never ends inside a UTF-8 character (it would show as \xe4).
-func TestClipTextKeepsCharactersWhole(t *testing.T) {
-	for _, s := range []string{"房间房间房间房间", "a房间房间房间房间", "ab房间房间房间房间"} {
-		got := clipText(s, 10)
-		if !utf8.ValidString(got) || len(got) > 10 || !strings.HasSuffix(got, "...") {
-			t.Errorf("clipText(%q, 10) = %q", s, got)
-		}
 	}
 }

@@ -1,15 +1,16 @@
+// probe.go holds the probe command: it runs the probe plan against an
+// endpoint (or the built-in receiver) and renders the checks.
+
 package cli
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,19 +20,15 @@ import (
 )
 
 type probeOptions struct {
-	F   *Factory
-	Ctx context.Context
+	cmdEnv
 
 	endpointFlags
 	Events []string
 	JUnit  string
-
-	// Rand seeds sample values (tests).
-	Rand *rand.Rand
 }
 
 func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
-	opts := &probeOptions{F: f}
+	opts := &probeOptions{}
 	cmd := &cobra.Command{
 		Use:   "probe --to URL",
 		Short: "Conformance-test a callback endpoint: signatures, retries, typing, replays",
@@ -69,7 +66,7 @@ could not be reached at all.`,
   zegocb probe                                   # self-test against the built-in receiver`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Ctx = cmd.Context()
+			opts.bind(f, cmd)
 			if runF != nil {
 				return runF(opts)
 			}
@@ -79,10 +76,7 @@ could not be reached at all.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.To, "to", "", "endpoint `URL` (default: the built-in receiver, as a self-test)")
 	fl.StringSliceVar(&opts.Events, "events", nil, "probe only these events (comma-separated `a,b`; the first carries the protocol checks)")
-	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Second, "time to wait for each answer")
-	fl.StringArrayVarP(&opts.Headers, "header", "H", nil, "extra request header `'Key: Value'` (repeatable)")
-	fl.BoolVar(&opts.Insecure, "insecure", false, "do not verify the endpoint's TLS certificate")
-	fl.StringVar(&opts.CACert, "cacert", "", "trust the CA certificates in PEM `FILE` for HTTPS endpoints")
+	opts.endpointFlags.register(cmd)
 	fl.StringVar(&opts.JUnit, "junit", "", "also write a JUnit XML report to `FILE`")
 	return cmd
 }
@@ -128,7 +122,7 @@ func runProbe(o *probeOptions) error {
 	defer client.CloseIdleConnections() // no kept-alive connection outlives the probe
 	cfg := probe.Config{
 		URL: o.To, Catalog: f.Catalog, Secret: secret, Events: o.Events, Timeout: o.Timeout,
-		Header: header, Client: client, Now: f.Now, Nonce: f.Nonce, Rand: o.Rand, AppID: f.AppID(),
+		Header: header, Client: client, Now: f.Now, Nonce: f.Nonce, Rand: f.sampleRand(), AppID: f.AppID(),
 	}
 	plan, err := probe.Plan(cfg)
 	if errors.Is(err, probe.ErrUnknownEvent) {
@@ -143,22 +137,20 @@ func runProbe(o *probeOptions) error {
 			return err
 		}
 		cfg.URL = rcv.URL
-		sendHint(f, "no --to: probing the built-in receiver at %s (a correct endpoint, so expect all PASS)", rcv.URL)
+		f.Hintf("no --to: probing the built-in receiver at %s (a correct endpoint, so expect all PASS)", rcv.URL)
 	}
 	es := f.IO.ErrStyles()
-	live := f.IO.IsStderrTTY() && !f.Global.Quiet
+	live := f.liveLine()
 	done := 0
 	cfg.OnRow = func(r probe.Row) {
 		done++
-		if live {
-			fmt.Fprintf(f.IO.ErrOut, "\r\x1b[K  %s %d/%d  %s", es.Faint.Render("probing"), done, len(plan), r.ID)
+		if live.On() {
+			live.Show(fmt.Sprintf("  %s %d/%d  %s", es.Faint.Render("probing"), done, len(plan), r.ID))
 		}
 	}
-	sendProgress(f, "%s probing %s with %d checks", es.Accent.Render("→"), cfg.URL, len(plan))
+	f.Progressf("%s probing %s with %d checks", es.Accent.Render("→"), cfg.URL, len(plan))
 	res, runErr := probe.Run(o.Ctx, cfg)
-	if live {
-		fmt.Fprint(f.IO.ErrOut, "\r\x1b[K")
-	}
+	live.Clear()
 	if rcv != nil {
 		rcv.stop()
 	}
@@ -245,7 +237,7 @@ func renderProbe(f *Factory, res *probe.Result, builtin bool) error {
 	for _, r := range res.Rows {
 		status := "-"
 		if r.Status != 0 {
-			status = statusStyleFor(s, r.Status).Render(strconv.Itoa(r.Status))
+			status = s.Status(r.Status).Render(strconv.Itoa(r.Status))
 		}
 		t.AddRow(s.Verdict(string(r.Verdict)), r.ID, status, r.Reason)
 	}

@@ -17,11 +17,9 @@ import (
 )
 
 func TestProbeCmdParsesFlags(t *testing.T) {
-	e := newSendEnv(t)
-	var got *probeOptions
-	cmd := newProbeCmd(e.f, func(o *probeOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--to", "https://x.example/cb", "--events", "record,room_login", "--timeout", "3s", "-H", "A: b", "--cacert", "ca.pem", "--junit", "out.xml"})
-	if err := cmd.Execute(); err != nil {
+	e := newCmdtest(t, sendOpts())
+	got, err := parseOpts(e, newProbeCmd, "--to", "https://x.example/cb", "--events", "record,room_login", "--timeout", "3s", "-H", "A: b", "--cacert", "ca.pem", "--junit", "out.xml")
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got.To != "https://x.example/cb" || len(got.Events) != 2 || got.Events[1] != "room_login" || got.Timeout != 3*time.Second ||
@@ -31,10 +29,10 @@ func TestProbeCmdParsesFlags(t *testing.T) {
 }
 
 func TestProbeBuiltinReceiverPassesEverything(t *testing.T) {
-	e := newSendEnv(t)
+	e := newCmdtest(t, sendOpts())
 	e.env = map[string]string{}
-	if code := e.exec(t, "probe", "-o", "json"); code != ExitOK {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	if code := e.run("probe", "-o", "json"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	var res probeJSON
 	if err := json.Unmarshal(e.out.Bytes(), &res); err != nil {
@@ -60,14 +58,14 @@ func TestProbeTableGolden(t *testing.T) {
 		{"pipe", "", "correct.pipe.golden"}, {"tty", "never", "correct.tty.golden"}, {"color", "always", "correct-color.tty.golden"},
 	} {
 		t.Run(mode.name, func(t *testing.T) {
-			e := newSendEnv(t)
+			e := newCmdtest(t, sendOpts())
 			args := []string{"probe", "--to", u, "--events", "stream_create,record"}
 			if mode.name != "pipe" {
 				e.f.IO.SetStdoutTTY(true)
 				args = append(args, "--color", mode.color)
 			}
-			if code := e.exec(t, args...); code != ExitOK {
-				t.Fatalf("exit %d: %s", code, e.err.String())
+			if code := e.run(args...); code != ExitOK {
+				t.Fatalf("exit %d: %s", code, e.errOut.String())
 			}
 			assertGolden(t, "probe", mode.file, []byte(strings.ReplaceAll(e.out.String(), u, "URL")))
 		})
@@ -79,11 +77,11 @@ func TestProbeAcceptEverythingFails(t *testing.T) {
 		io.Copy(io.Discard, r.Body)
 		io.WriteString(w, "1")
 	}))
-	e := newSendEnv(t)
+	e := newCmdtest(t, sendOpts())
 	e.f.IO.SetStdoutTTY(true)
-	code := e.exec(t, "probe", "--to", u, "--events", "room_login", "--color", "never")
+	code := e.run("probe", "--to", u, "--events", "room_login", "--color", "never")
 	if code != ExitCheckFailed {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	assertGolden(t, "probe", "accept-all.tty", []byte(strings.ReplaceAll(e.out.String(), u, "URL")))
 	if !strings.Contains(e.out.String(), "FAIL     security/forged-signature    200     accepted a forged signature (200): anyone who knows the URL can fake callbacks") {
@@ -116,9 +114,9 @@ func TestProbeMixedEndpointVerdicts(t *testing.T) {
 		w.WriteHeader(rec.Code)
 		w.Write(rec.Body.Bytes())
 	}))
-	e := newSendEnv(t)
-	if code := e.exec(t, "probe", "--to", u, "--events", "record", "-o", "json"); code != ExitCheckFailed {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	e := newCmdtest(t, sendOpts())
+	if code := e.run("probe", "--to", u, "--events", "record", "-o", "json"); code != ExitCheckFailed {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	var res probeJSON
 	if err := json.Unmarshal(e.out.Bytes(), &res); err != nil {
@@ -144,13 +142,13 @@ func TestProbeUnreachable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	dead := srv.URL
 	srv.Close()
-	e := newSendEnv(t)
+	e := newCmdtest(t, sendOpts())
 	junit := filepath.Join(t.TempDir(), "probe.xml")
-	if code := e.exec(t, "probe", "--to", dead, "--junit", junit); code != ExitTransport {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	if code := e.run("probe", "--to", dead, "--junit", junit); code != ExitTransport {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
-	if e.out.String() != "" || !strings.Contains(e.err.String(), "error: could not reach "+dead+": connection refused; no check could run") || strings.Contains(e.err.String(), "connected") {
-		t.Fatalf("stdout %q stderr %q", e.out.String(), e.err.String())
+	if e.out.String() != "" || !strings.Contains(e.errOut.String(), "error: could not reach "+dead+": connection refused; no check could run") || strings.Contains(e.errOut.String(), "connected") {
+		t.Fatalf("stdout %q stderr %q", e.out.String(), e.errOut.String())
 	}
 	b, err := os.ReadFile(junit)
 	if err != nil || !strings.Contains(string(b), `<error message="unreachable: connection refused"`) {
@@ -162,9 +160,9 @@ func TestProbeJUnitFile(t *testing.T) {
 	u := probeEndpoint(t, listen.NewHandler(listen.Config{Secret: sendTestSecret}, nil))
 	dir := t.TempDir()
 	junit := filepath.Join(dir, "probe.xml")
-	e := newSendEnv(t)
-	if code := e.exec(t, "probe", "--to", u, "--events", "mix_stop", "--junit", junit); code != ExitOK {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	e := newCmdtest(t, sendOpts())
+	if code := e.run("probe", "--to", u, "--events", "mix_stop", "--junit", junit); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	var doc struct {
 		Tests  int `xml:"tests,attr"`
@@ -197,14 +195,14 @@ func TestProbeUsageErrors(t *testing.T) {
 		{[]string{"probe", "extra"}, "takes no arguments"},
 		{[]string{"probe", "--timeout", "-1s"}, "--timeout must be positive"},
 	} {
-		e := newSendEnv(t)
-		if code := e.exec(t, tc.args...); code != ExitUsage || !strings.Contains(e.err.String(), tc.want) {
-			t.Errorf("%v: exit %d, stderr %q", tc.args, code, e.err.String())
+		e := newCmdtest(t, sendOpts())
+		if code := e.run(tc.args...); code != ExitUsage || !strings.Contains(e.errOut.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q", tc.args, code, e.errOut.String())
 		}
 	}
-	e := newSendEnv(t)
+	e := newCmdtest(t, sendOpts())
 	e.env = map[string]string{}
-	if code := e.exec(t, "probe", "--to", "http://127.0.0.1:9/"); code != ExitUsage || !strings.Contains(e.err.String(), "no callback secret") {
-		t.Errorf("exit %d: %s", code, e.err.String())
+	if code := e.run("probe", "--to", "http://127.0.0.1:9/"); code != ExitUsage || !strings.Contains(e.errOut.String(), "no callback secret") {
+		t.Errorf("exit %d: %s", code, e.errOut.String())
 	}
 }

@@ -68,8 +68,8 @@ func TestSendFailingEndpointLeaksNothing(t *testing.T) {
 	url := srv.URL + "/cb"
 	// Warm up the test's own machinery (httptest's goroutines, the
 	// catalog) so the baseline holds it.
-	e := newSendEnv(t)
-	e.exec(t, "send", "stream_create", "--to", url, "--no-retry")
+	e := newCmdtest(t, sendOpts())
+	e.run("send", "stream_create", "--to", url, "--no-retry")
 	time.Sleep(50 * time.Millisecond)
 	runtime.GC()
 	baseG, baseFD := runtime.NumGoroutine(), openFDs()
@@ -90,12 +90,12 @@ func TestSendFailingEndpointLeaksNothing(t *testing.T) {
 	}
 	for round := 0; round < 3; round++ {
 		for _, r := range runs {
-			e := newSendEnv(t)
-			if code := e.exec(t, r.args...); code != r.exit && !((r.name == "retries" || r.name == "probe") && code == ExitTransport) {
-				t.Fatalf("%s: exit %d, want %d\n%s", r.name, code, r.exit, clipOut(e.err.String()))
+			e := newCmdtest(t, sendOpts())
+			if code := e.run(r.args...); code != r.exit && !((r.name == "retries" || r.name == "probe") && code == ExitTransport) {
+				t.Fatalf("%s: exit %d, want %d\n%s", r.name, code, r.exit, clipOut(e.errOut.String()))
 			}
-			if strings.Contains(e.err.String(), "panic") {
-				t.Fatalf("%s: %s", r.name, e.err.String())
+			if strings.Contains(e.errOut.String(), "panic") {
+				t.Fatalf("%s: %s", r.name, e.errOut.String())
 			}
 		}
 	}
@@ -122,7 +122,7 @@ func TestListen256Connections(t *testing.T) {
 		perConn = 8
 	)
 	capPath := filepath.Join(t.TempDir(), "cap.jsonl")
-	l := lsStart(t, lsSetup{env: lsEnv}, "-q", "--save", capPath)
+	l := newCmdtest(t, cmdOpts{env: lsEnv, wall: true}).listen("-q", "--save", capPath)
 	bodies := make([][]byte, conns*perConn)
 	for i := range bodies {
 		bodies[i] = lsSigned(t, "stream_create", lsSecret)
@@ -203,7 +203,7 @@ func TestListen256Connections(t *testing.T) {
 // without bound: indented output grows with the square of the depth (two
 // 10 KB callbacks nested 5000 deep printed 100 MB before the bound).
 func TestListenDeepBodyOutputBounded(t *testing.T) {
-	l := lsStart(t, lsSetup{env: map[string]string{}, tty: true}, "--no-color")
+	l := newCmdtest(t, cmdOpts{env: map[string]string{}, ttyOut: true, wall: true}).listen("--no-color")
 	const d = 5000
 	deepString := `{"event":"stream_create","stream_attr":"` + strings.Repeat("[", d) + strings.Repeat("]", d) + `"}`
 	deepBody := `{"event":"stream_create","x":` + strings.Repeat("[", d) + strings.Repeat("]", d) + `}`

@@ -7,25 +7,10 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/spf13/cobra"
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/ui"
 )
-
-// runCLI runs zegocb in-process and returns exit code, stdout and stderr.
-func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	ios, in, out, errOut := ui.Test()
-	in.WriteString(stdin)
-	f := New(ios)
-	f.Getenv = func(k string) string { return env[k] }
-	f.Now = func() time.Time { return time.Unix(1763900000, 0) }
-	f.Nonce = func() string { return "7254119327986670314" }
-	code := run(context.Background(), args, f)
-	return code, out.String(), errOut.String()
-}
 
 func TestExitCodeMapping(t *testing.T) {
 	tests := []struct {
@@ -52,7 +37,7 @@ func TestExitCodeMapping(t *testing.T) {
 }
 
 func TestUnknownFlagIsUsageError(t *testing.T) {
-	code, out, errOut := runCLI(t, nil, "", "version", "--bogus")
+	code, out, errOut := newCmdtest(t, cmdOpts{}).call("version", "--bogus")
 	if code != 2 {
 		t.Fatalf("exit %d, want 2", code)
 	}
@@ -71,7 +56,7 @@ func TestBadGlobalFlagValues(t *testing.T) {
 		{"version", "--color", "sometimes"},
 		{"version", "-q", "-v"},
 	} {
-		code, _, errOut := runCLI(t, nil, "", args...)
+		code, _, errOut := newCmdtest(t, cmdOpts{}).call(args...)
 		if code != 2 || !strings.HasPrefix(errOut, "error: ") || !strings.Contains(errOut, "Run 'zegocb version --help' for usage.") {
 			t.Errorf("%v: exit %d stderr %q", args, code, errOut)
 		}
@@ -79,7 +64,7 @@ func TestBadGlobalFlagValues(t *testing.T) {
 }
 
 func TestHelpDocumentsExitCodesAndEnv(t *testing.T) {
-	code, out, _ := runCLI(t, nil, "", "--help")
+	code, out, _ := newCmdtest(t, cmdOpts{}).call("--help")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -91,11 +76,11 @@ func TestHelpDocumentsExitCodesAndEnv(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	code, out, _ := runCLI(t, nil, "", "version")
+	code, out, _ := newCmdtest(t, cmdOpts{}).call("version")
 	if code != 0 || !strings.HasPrefix(out, "zegocb ") {
 		t.Fatalf("exit %d out %q", code, out)
 	}
-	code, out, _ = runCLI(t, nil, "", "version", "-o", "json")
+	code, out, _ = newCmdtest(t, cmdOpts{}).call("version", "-o", "json")
 	if code != 0 || !strings.Contains(out, `"version":`) {
 		t.Fatalf("json: %q", out)
 	}
@@ -152,19 +137,4 @@ func TestSecretResolution(t *testing.T) {
 	if _, err := f.RequireSecret(); ExitCode(err) != 2 || !strings.Contains(err.Error(), EnvSecret) {
 		t.Fatalf("no secret: %v", err)
 	}
-}
-
-// rootWith returns zegocb's root command with each command of the same
-// name replaced by one of cmds (built with a test's runF seam).
-func rootWith(f *Factory, cmds ...*cobra.Command) *cobra.Command {
-	root := NewRootCmd(f)
-	for _, c := range cmds {
-		for _, old := range root.Commands() {
-			if old.Name() == c.Name() {
-				root.RemoveCommand(old)
-			}
-		}
-		root.AddCommand(c)
-	}
-	return root
 }

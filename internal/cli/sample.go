@@ -1,3 +1,5 @@
+// sample.go holds the sample options (clock, AppID) commands pass the catalog.
+
 package cli
 
 import (

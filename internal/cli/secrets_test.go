@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/listen"
@@ -31,18 +29,18 @@ var secretFragments = []string{hygieneSecret, "HYGIENE-7f3a91c4e2", "7f3a91c4e2-
 type secretSource struct {
 	name string
 	// setup returns the extra global args and stdin for a run.
-	setup func(t *testing.T, e *sendEnv) []string
+	setup func(t *testing.T, e *cmdtest) []string
 	// warns is the warning the source must print ("" for none).
 	warns string
 }
 
 func secretSources(content string) []secretSource {
 	return []secretSource{
-		{name: "env", setup: func(t *testing.T, e *sendEnv) []string {
+		{name: "env", setup: func(t *testing.T, e *cmdtest) []string {
 			e.env = map[string]string{EnvSecret: strings.TrimRight(content, "\n")}
 			return nil
 		}},
-		{name: "secret-file", setup: func(t *testing.T, e *sendEnv) []string {
+		{name: "secret-file", setup: func(t *testing.T, e *cmdtest) []string {
 			e.env = map[string]string{}
 			p := filepath.Join(t.TempDir(), "secret")
 			if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
@@ -50,13 +48,13 @@ func secretSources(content string) []secretSource {
 			}
 			return []string{"--secret-file", p}
 		}},
-		{name: "secret-file-stdin", setup: func(t *testing.T, e *sendEnv) []string {
+		{name: "secret-file-stdin", setup: func(t *testing.T, e *cmdtest) []string {
 			e.env = map[string]string{}
 			e.in.Reset()
 			e.in.WriteString(content)
 			return []string{"--secret-file", "-"}
 		}},
-		{name: "secret-flag", warns: "warning: --secret leaks into shell history and `ps`", setup: func(t *testing.T, e *sendEnv) []string {
+		{name: "secret-flag", warns: "warning: --secret leaks into shell history and `ps`", setup: func(t *testing.T, e *cmdtest) []string {
 			e.env = map[string]string{}
 			return []string{"--secret", strings.TrimRight(content, "\n")}
 		}},
@@ -147,23 +145,23 @@ func TestSecretNeverPrinted(t *testing.T) {
 	for _, src := range secretSources(hygieneSecret + "\n") {
 		for _, c := range cmds {
 			t.Run(src.name+"/"+c.name, func(t *testing.T) {
-				e := newSendEnv(t)
+				e := newCmdtest(t, sendOpts())
 				global := src.setup(t, e)
 				e.env[EnvServerSecret] = hygieneServerSecret
 				args := append(append([]string{}, c.args...), global...)
-				code := e.exec(t, args...)
+				code := e.run(args...)
 				if code != c.exit {
-					t.Errorf("exit %d, want %d\nstderr: %s", code, c.exit, clipOut(e.err.String()))
+					t.Errorf("exit %d, want %d\nstderr: %s", code, c.exit, clipOut(e.errOut.String()))
 				}
 				assertNoSecret(t, "stdout", e.out.Bytes())
-				assertNoSecret(t, "stderr", e.err.Bytes())
+				assertNoSecret(t, "stderr", e.errOut.Bytes())
 				// The secret is resolved when it is needed: a run that fails
 				// before that has nothing to warn about.
-				if src.warns != "" && code == ExitOK && !strings.Contains(e.err.String(), src.warns) {
-					t.Errorf("no %q on stderr:\n%s", src.warns, clipOut(e.err.String()))
+				if src.warns != "" && code == ExitOK && !strings.Contains(e.errOut.String(), src.warns) {
+					t.Errorf("no %q on stderr:\n%s", src.warns, clipOut(e.errOut.String()))
 				}
-				if src.warns == "" && strings.Contains(e.err.String(), "warning: --secret") {
-					t.Errorf("a --secret warning without --secret:\n%s", e.err.String())
+				if src.warns == "" && strings.Contains(e.errOut.String(), "warning: --secret") {
+					t.Errorf("a --secret warning without --secret:\n%s", e.errOut.String())
 				}
 			})
 		}
@@ -194,7 +192,7 @@ type secretCmdCase struct {
 func offlineSecretCases(t *testing.T, dir string) []secretCmdCase {
 	e := mustEvent(t, "stream_create")
 	p := e.Sample(callback.SampleOptions{})
-	e.Stamp(p, hygieneServerSecret, "1700000000", "7254119327986670314")
+	e.Stamp(p, hygieneServerSecret, "1700000000", testNonce)
 	lines := filepath.Join(dir, "captures.jsonl")
 	if err := os.WriteFile(lines, append(p.JSON(), '\n'), 0o644); err != nil {
 		t.Fatal(err)
@@ -221,11 +219,11 @@ func TestSecretFileWhitespace(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, src := range secretSources(tc.content)[1:3] { // the two --secret-file ways
 				ep, url := newSecretEndpoint(t)
-				e := newSendEnv(t)
+				e := newCmdtest(t, sendOpts())
 				args := append([]string{"send", "stream_create", "--to", url, "--no-retry"}, src.setup(t, e)...)
-				code := e.exec(t, args...)
-				stderr := e.err.String()
-				assertNoSecret(t, "stderr", e.err.Bytes())
+				code := e.run(args...)
+				stderr := e.errOut.String()
+				assertNoSecret(t, "stderr", e.errOut.Bytes())
 				assertNoSecret(t, "stdout", e.out.Bytes())
 				ep.mu.Lock()
 				verified, rejected := ep.verified, ep.rejected
@@ -295,32 +293,18 @@ func TestSecretNeverPrintedListen(t *testing.T) {
 	for _, src := range secretSources(hygieneSecret + "\n") {
 		for _, mode := range [][]string{{"-v"}, {"-o", "json"}, {"-q"}} {
 			t.Run(src.name+"/"+strings.Join(mode, ""), func(t *testing.T) {
-				e := newSendEnv(t)
+				e := newCmdtest(t, sendOpts())
 				global := src.setup(t, e)
 				e.env[EnvServerSecret] = hygieneServerSecret
 				capPath := filepath.Join(t.TempDir(), "cap.jsonl")
-				out, errOut := &lsBuffer{}, &lsBuffer{ready: make(chan string, 1)}
-				e.f.IO.Out, e.f.IO.ErrOut = out, errOut
-				ctx, cancel := context.WithCancel(context.Background())
-				defer cancel()
-				code := make(chan int, 1)
-				args := append(append([]string{"listen", "--addr", "127.0.0.1:0", "--save", capPath}, mode...), global...)
-				go func() { code <- run(ctx, args, e.f) }()
-				var addr string
-				select {
-				case addr = <-errOut.ready:
-				case c := <-code:
-					t.Fatalf("listen exited %d: %s", c, errOut.String())
-				case <-time.After(10 * time.Second):
-					t.Fatalf("listen did not start: %s", errOut.String())
-				}
-				url := "http://" + addr + "/zego"
+				l := e.listen(append(append([]string{"--save", capPath}, mode...), global...)...)
+				url := l.url("/zego")
 
-				s := newSendEnv(t)
+				s := newCmdtest(t, sendOpts())
 				sargs := append([]string{"send", "stream_create", "--to", url, "-v",
 					"-H", "X-Token: " + hygieneSecret, "-H", "Authorization: Bearer " + hygieneSecret, "-H", "X-Trace: t1"}, src.setup(t, s)...)
-				if c := s.exec(t, sargs...); c != ExitOK {
-					t.Errorf("send exit %d: %s", c, s.err.String())
+				if c := s.run(sargs...); c != ExitOK {
+					t.Errorf("send exit %d: %s", c, s.errOut.String())
 				}
 				// A bad signature too: the explanation must not quote the secret.
 				bad := mustEvent(t, "room_login").Sample(callback.SampleOptions{})
@@ -335,14 +319,14 @@ func TestSecretNeverPrintedListen(t *testing.T) {
 					}
 					resp.Body.Close()
 				}
-				cancel()
-				if c := <-code; c != ExitOK {
-					t.Errorf("listen exit %d: %s", c, errOut.String())
+				if c := l.stop(); c != ExitOK {
+					t.Errorf("listen exit %d: %s", c, e.errOut.String())
 				}
+				out, errOut := e.out, e.errOut
 				assertNoSecret(t, "listen stdout", []byte(out.String()))
 				assertNoSecret(t, "listen stderr", []byte(errOut.String()))
 				assertNoSecret(t, "send stdout", s.out.Bytes())
-				assertNoSecret(t, "send stderr", s.err.Bytes())
+				assertNoSecret(t, "send stderr", s.errOut.Bytes())
 				if src.warns != "" && mode[0] != "-q" && !strings.Contains(errOut.String(), src.warns) { // -q silences warnings
 					t.Errorf("listen printed no %q:\n%s", src.warns, errOut.String())
 				}

@@ -1,3 +1,6 @@
+// send_load.go holds send's load mode (-n, -c, --rate, --duration): the run,
+// its live progress bar and the report (text, table and -o json).
+
 package cli
 
 // Load mode of `zegocb send` (-n/-c/--rate/--duration): runs internal/load
@@ -62,13 +65,14 @@ func runLoad(o *sendOptions, target string, b *built, secret string, tlsConf *tl
 	if o.Requests > 0 {
 		plan = strconv.Itoa(o.Requests) + " ×"
 	}
-	sendProgress(f, "%s %s %s to %s (%s, %s, %d workers, no retries)", es.Accent.Render("→"), plan, es.Event.Render(spec.Name), target, formatLabel(b.Format), sizeText(len(b.Body)), conc)
+	f.Progressf("%s %s %s to %s (%s, %s, %d workers, no retries)", es.Accent.Render("→"), plan, es.Event.Render(spec.Name), target, formatLabel(b.Format), sizeText(len(b.Body)), conc)
 
 	stop := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		if f.Global.Quiet || !f.IO.IsStderrTTY() {
+		live := f.liveLine()
+		if !live.On() {
 			<-stop
 			return
 		}
@@ -78,10 +82,10 @@ func runLoad(o *sendOptions, target string, b *built, secret string, tlsConf *tl
 		for {
 			select {
 			case <-stop:
-				fmt.Fprint(f.IO.ErrOut, "\r\x1b[K")
+				live.Clear()
 				return
 			case <-t.C:
-				fmt.Fprint(f.IO.ErrOut, "\r\x1b[K"+progressBar(es, r.Done(), int64(r.Total()), time.Since(start), o.Duration))
+				live.Show(progressBar(es, r.Done(), int64(r.Total()), time.Since(start), o.Duration))
 			}
 		}
 	}()
@@ -187,7 +191,7 @@ func renderLoad(o *sendOptions, target, event string, rep *load.Report, expect s
 	fmt.Fprintf(&b, "%s %s req/s  (%d requests in %s, %d workers)\n", label("throughput"), s.Bold.Render(strconv.FormatFloat(rep.Throughput, 'f', 1, 64)), rep.Requests, latencyText(rep.Elapsed), rep.Concurrency)
 	var st []string
 	for _, c := range sortedStatuses(rep) {
-		st = append(st, statusStyleFor(s, c).Render(strconv.Itoa(c))+" × "+strconv.FormatInt(rep.Status[c], 10))
+		st = append(st, s.Status(c).Render(strconv.Itoa(c))+" × "+strconv.FormatInt(rep.Status[c], 10))
 	}
 	if len(st) == 0 {
 		st = []string{s.Faint.Render("no answers")}

@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,82 +19,17 @@ import (
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/listen"
 	"github.com/zegocb/zegocb/internal/signature"
-	"github.com/zegocb/zegocb/internal/ui"
 )
 
 const sendTestSecret = "send-test-secret-0a1b"
 
-// sendClock is a deterministic clock: every Now() advances it by step, and
-// Sleep advances it by the duration slept (no real waiting).
-type sendClock struct {
-	mu   sync.Mutex
-	t    time.Time
-	step time.Duration
-}
-
-func newSendClock() *sendClock {
-	return &sendClock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC), step: 1500 * time.Microsecond}
-}
-
-func (c *sendClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t := c.t
-	c.t = c.t.Add(c.step)
-	return t
-}
-
-func (c *sendClock) Sleep(ctx context.Context, d time.Duration) error {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-	return ctx.Err()
-}
-
-type sendEnv struct {
-	f        *Factory
-	out, err *bytes.Buffer
-	in       *bytes.Buffer
-	clock    *sendClock
-	env      map[string]string
-}
-
-func newSendEnv(t *testing.T) *sendEnv {
-	t.Helper()
-	io, in, out, errOut := ui.Test()
-	e := &sendEnv{out: out, err: errOut, in: in, clock: newSendClock(), env: map[string]string{EnvSecret: sendTestSecret}}
-	f := New(io)
-	f.Getenv = func(k string) string { return e.env[k] }
-	f.Now = e.clock.Now
-	f.Nonce = func() string { return "7254119327986670314" }
-	f.ReadFile = os.ReadFile
-	e.f = f
-	return e
-}
-
-// exec runs zegocb with args in-process, with the test seams installed in
-// send and probe, and returns the exit code.
-func (e *sendEnv) exec(t *testing.T, args ...string) int {
-	t.Helper()
-	root := rootWith(e.f,
-		newSendCmd(e.f, func(o *sendOptions) error {
-			o.Rand = rand.New(rand.NewPCG(7, 9))
-			if o.Sleep == nil && !e.f.IO.IsStderrTTY() {
-				o.Sleep = e.clock.Sleep
-			}
-			return runSend(o)
-		}),
-		newProbeCmd(e.f, func(o *probeOptions) error {
-			o.Rand = rand.New(rand.NewPCG(7, 9))
-			return runProbe(o)
-		}))
-	root.SetArgs(args)
-	root.SetIn(e.f.IO.In)
-	err := root.ExecuteContext(context.Background())
-	if err != nil {
-		printError(e.f, root, args, err)
+// sendOpts set up a send or probe test: the secret in the environment, and
+// a clock that moves 1.5ms each time it is read (every latency is 1.5ms).
+func sendOpts() cmdOpts {
+	return cmdOpts{
+		env:   map[string]string{EnvSecret: sendTestSecret},
+		clock: &testClock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC), step: 1500 * time.Microsecond},
 	}
-	return ExitCode(err)
 }
 
 // endpoint is a test receiver that re-verifies every signature independently.
@@ -176,12 +110,10 @@ func serveEndpoint(t *testing.T, ep *endpoint) string {
 }
 
 func TestSendCmdParsesFlags(t *testing.T) {
-	e := newSendEnv(t)
-	var got *sendOptions
-	cmd := newSendCmd(e.f, func(o *sendOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"record", "--to", "https://x.example/cb", "--set", "a=1", "--set", "b=", "--unset", "c",
-		"--form", "--timeout", "2s", "-H", "X-A: 1", "--insecure", "--strict", "--retry-scale", "0.01", "-n", "10", "-c", "3", "--rate", "5", "--duration", "1m"})
-	if err := cmd.Execute(); err != nil {
+	e := newCmdtest(t, sendOpts())
+	got, err := parseOpts(e, newSendCmd, "record", "--to", "https://x.example/cb", "--set", "a=1", "--set", "b=", "--unset", "c",
+		"--form", "--timeout", "2s", "-H", "X-A: 1", "--insecure", "--strict", "--retry-scale", "0.01", "-n", "10", "-c", "3", "--rate", "5", "--duration", "1m")
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Event != "record" || got.To != "https://x.example/cb" || len(got.Sets) != 2 || got.Sets[1] != "b=" || got.Unsets[0] != "c" ||
@@ -209,31 +141,31 @@ func TestSendUsageErrors(t *testing.T) {
 		{[]string{"send", "record", "--keep-timestamp"}, "--keep-timestamp keeps the timestamp of --data"},
 		{[]string{"send", "a", "b"}, "at most 1 argument"},
 	} {
-		e := newSendEnv(t)
-		if code := e.exec(t, tc.args...); code != ExitUsage {
-			t.Errorf("%v: exit %d, want 2 (stderr %q)", tc.args, code, e.err.String())
+		e := newCmdtest(t, sendOpts())
+		if code := e.run(tc.args...); code != ExitUsage {
+			t.Errorf("%v: exit %d, want 2 (stderr %q)", tc.args, code, e.errOut.String())
 		}
-		if !strings.Contains(e.err.String(), tc.want) {
-			t.Errorf("%v: stderr %q, want %q", tc.args, e.err.String(), tc.want)
+		if !strings.Contains(e.errOut.String(), tc.want) {
+			t.Errorf("%v: stderr %q, want %q", tc.args, e.errOut.String(), tc.want)
 		}
 	}
 }
 
 func TestSendNeedsSecretForRealEndpoint(t *testing.T) {
-	e := newSendEnv(t)
+	e := newCmdtest(t, sendOpts())
 	e.env = map[string]string{}
-	if code := e.exec(t, "send", "record", "--to", "http://127.0.0.1:9/"); code != ExitUsage || !strings.Contains(e.err.String(), "no callback secret") {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	if code := e.run("send", "record", "--to", "http://127.0.0.1:9/"); code != ExitUsage || !strings.Contains(e.errOut.String(), "no callback secret") {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 }
 
 func TestSendBuiltinRoundTripWithoutSetup(t *testing.T) {
-	e := newSendEnv(t)
+	e := newCmdtest(t, sendOpts())
 	e.env = map[string]string{} // no secret: an ephemeral one
-	if code := e.exec(t, "send", "mix_start"); code != ExitOK {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	if code := e.run("send", "mix_start"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
-	stderr := e.err.String()
+	stderr := e.errOut.String()
 	for _, want := range []string{"built-in receiver on http://127.0.0.1:", "ephemeral secret", "→ POST mix_start", "#1/6  200", "receiver  mix_start  signature ok", `answered 200 "1"`, "✓ delivered mix_start"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
@@ -245,10 +177,10 @@ func TestSendBuiltinRoundTripWithoutSetup(t *testing.T) {
 }
 
 func TestSendBuiltinOnTerminalShowsBothSides(t *testing.T) {
-	e := newSendEnv(t)
+	e := newCmdtest(t, sendOpts())
 	e.f.IO.SetStdoutTTY(true)
-	if code := e.exec(t, "send", "stream_create", "--color", "never"); code != ExitOK {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	if code := e.run("send", "stream_create", "--color", "never"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	out := e.out.String()
 	lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -262,13 +194,13 @@ func TestSendSignsEveryEventVerifiably(t *testing.T) {
 	u := serveEndpoint(t, ep)
 	for _, name := range callback.Default().Names() {
 		for _, form := range []bool{false, true} {
-			e := newSendEnv(t)
+			e := newCmdtest(t, sendOpts())
 			args := []string{"send", name, "--to", u, "--no-retry"}
 			if form {
 				args = append(args, "--form")
 			}
-			if code := e.exec(t, args...); code != ExitOK {
-				t.Fatalf("%s form=%v: exit %d: %s", name, form, code, e.err.String())
+			if code := e.run(args...); code != ExitOK {
+				t.Fatalf("%s form=%v: exit %d: %s", name, form, code, e.errOut.String())
 			}
 		}
 	}
@@ -285,11 +217,11 @@ func TestSendSignsEveryEventVerifiably(t *testing.T) {
 func TestSendTypesValuesAsTheCatalogSays(t *testing.T) {
 	ep := &endpoint{}
 	u := serveEndpoint(t, ep)
-	e := newSendEnv(t)
-	code := e.exec(t, "send", "room_create", "--to", u, "--set", "room_id=abc", "--set", "room_session_id=858012925204410400",
+	e := newCmdtest(t, sendOpts())
+	code := e.run("send", "room_create", "--to", u, "--set", "room_id=abc", "--set", "room_session_id=858012925204410400",
 		"--set", "custom=42", "--set", "room_create_time=", "--unset", "appid")
 	if code != ExitOK {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	p, err := callback.ParseJSON([]byte(ep.bodies[0]))
 	if err != nil {
@@ -314,7 +246,7 @@ func TestSendTypesValuesAsTheCatalogSays(t *testing.T) {
 	if v := get("timestamp"); v.Kind != callback.KindNumber || v.Raw != "1740830400" {
 		t.Errorf("timestamp %s (room_create sends a number, stamped with Now)", v.Raw)
 	}
-	if v := get("nonce"); v.Raw != `"7254119327986670314"` {
+	if v := get("nonce"); v.Raw != strconv.Quote(testNonce) {
 		t.Errorf("nonce must be a string: %s", v.Raw)
 	}
 	if !ep.sigOK[0] {
@@ -325,13 +257,13 @@ func TestSendTypesValuesAsTheCatalogSays(t *testing.T) {
 func TestSendDataInfersEventAndKeepsTimestamp(t *testing.T) {
 	ep := &endpoint{}
 	u := serveEndpoint(t, ep)
-	e := newSendEnv(t)
+	e := newCmdtest(t, sendOpts())
 	e.in.WriteString(`{"event":"stream_close","appid":"1","timestamp":"1666786067","nonce":"1","signature":"x","room_id":"room1","type":"0"}`)
-	if code := e.exec(t, "send", "--data", "-", "--to", u, "--keep-timestamp", "--set", "type=3"); code != ExitOK {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	if code := e.run("send", "--data", "-", "--to", u, "--keep-timestamp", "--set", "type=3"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	body := ep.bodies[0]
-	for _, want := range []string{`"timestamp":"1666786067"`, `"nonce":"7254119327986670314"`, `"type":"3"`, `"room_id":"room1"`} {
+	for _, want := range []string{`"timestamp":"1666786067"`, `"nonce":"` + testNonce + `"`, `"type":"3"`, `"room_id":"room1"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("body lacks %s: %s", want, body)
 		}
@@ -344,22 +276,22 @@ func TestSendDataInfersEventAndKeepsTimestamp(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "capture.txt")
 	os.WriteFile(file, []byte("event=record&appid=1&timestamp=1&nonce=2&signature=x&stream_alias=a"), 0o644)
-	e = newSendEnv(t)
-	if code := e.exec(t, "send", "--data", file, "--to", u); code != ExitOK {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	e = newCmdtest(t, sendOpts())
+	if code := e.run("send", "--data", file, "--to", u); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	if ep.ctypes[1] != "application/x-www-form-urlencoded" || !strings.Contains(ep.bodies[1], "stream_alias=a") || !ep.sigOK[1] {
 		t.Errorf("form resend: %s %s", ep.ctypes[1], ep.bodies[1])
 	}
 
-	e = newSendEnv(t)
-	if code := e.exec(t, "send", "mix_start", "--data", file, "--to", u); code != ExitUsage || !strings.Contains(e.err.String(), `holds event "record" but EVENT is "mix_start"`) {
-		t.Errorf("exit %d: %s", code, e.err.String())
+	e = newCmdtest(t, sendOpts())
+	if code := e.run("send", "mix_start", "--data", file, "--to", u); code != ExitUsage || !strings.Contains(e.errOut.String(), `holds event "record" but EVENT is "mix_start"`) {
+		t.Errorf("exit %d: %s", code, e.errOut.String())
 	}
-	e = newSendEnv(t)
+	e = newCmdtest(t, sendOpts())
 	missing := filepath.Join(dir, "missing.json")
-	if code := e.exec(t, "send", "--data", missing); code != ExitUsage || !strings.Contains(e.err.String(), "--data "+missing+": no such file or directory") {
-		t.Errorf("exit %d: %s", code, e.err.String())
+	if code := e.run("send", "--data", missing); code != ExitUsage || !strings.Contains(e.errOut.String(), "--data "+missing+": no such file or directory") {
+		t.Errorf("exit %d: %s", code, e.errOut.String())
 	}
 }
 
@@ -368,14 +300,14 @@ func TestSendRetriesOnZEGOScheduleThenDelivers(t *testing.T) {
 		t.Run(mode.name, func(t *testing.T) {
 			ep := &endpoint{failFirst: 2}
 			u := serveEndpoint(t, ep)
-			e := newSendEnv(t)
+			e := newCmdtest(t, sendOpts())
 			args := []string{"send", "stream_create", "--to", u}
 			if mode.name != "pipe" {
 				e.f.IO.SetStdoutTTY(true)
 				args = append(args, "--color", map[string]string{"tty": "never", "color": "always"}[mode.name])
 			}
-			if code := e.exec(t, args...); code != ExitOK {
-				t.Fatalf("exit %d: %s", code, e.err.String())
+			if code := e.run(args...); code != ExitOK {
+				t.Fatalf("exit %d: %s", code, e.errOut.String())
 			}
 			if ep.count() != 3 || ep.bodies[0] != ep.bodies[1] || ep.bodies[1] != ep.bodies[2] {
 				t.Fatalf("%d requests; retries must resend the same body", ep.count())
@@ -389,19 +321,19 @@ func TestSendGivesUpAfterSixAttempts(t *testing.T) {
 	for _, mode := range []string{"pipe", "tty"} {
 		ep := &endpoint{failFirst: 100}
 		u := serveEndpoint(t, ep)
-		e := newSendEnv(t)
+		e := newCmdtest(t, sendOpts())
 		if mode == "tty" {
 			e.f.IO.SetStdoutTTY(true)
 		}
-		if code := e.exec(t, "send", "stream_close", "--to", u, "--color", "never"); code != ExitCheckFailed {
-			t.Fatalf("exit %d: %s", code, e.err.String())
+		if code := e.run("send", "stream_close", "--to", u, "--color", "never"); code != ExitCheckFailed {
+			t.Fatalf("exit %d: %s", code, e.errOut.String())
 		}
 		if ep.count() != 6 {
 			t.Fatalf("%d attempts, want 6", ep.count())
 		}
 		assertGolden(t, "send", "give-up."+mode, e.out.Bytes())
-		if !strings.Contains(e.out.String()+e.err.String(), `gave up on stream_close after 6 attempts over 62.0s: the endpoint never answered 2xx (last: 500 "boom" (5 B))`) {
-			t.Errorf("no give-up line:\n%s%s", e.out.String(), e.err.String())
+		if !strings.Contains(e.out.String()+e.errOut.String(), `gave up on stream_close after 6 attempts over 62.0s: the endpoint never answered 2xx (last: 500 "boom" (5 B))`) {
+			t.Errorf("no give-up line:\n%s%s", e.out.String(), e.errOut.String())
 		}
 	}
 }
@@ -414,16 +346,16 @@ func TestSendUnreachableIsExit3(t *testing.T) {
 	for name, ep := range cases {
 		t.Run(name, func(t *testing.T) {
 			u := serveEndpoint(t, ep)
-			e := newSendEnv(t)
-			code := e.exec(t, "send", "record", "--to", u, "--timeout", "50ms", "--retry-scale", "0.001")
+			e := newCmdtest(t, sendOpts())
+			code := e.run("send", "record", "--to", u, "--timeout", "50ms", "--retry-scale", "0.001")
 			if code != ExitTransport {
-				t.Fatalf("exit %d: %s", code, e.err.String())
+				t.Fatalf("exit %d: %s", code, e.errOut.String())
 			}
-			if ep.count() != 6 || !strings.Contains(e.err.String(), "error: could not reach "+u) {
-				t.Fatalf("%d attempts; stderr:\n%s", ep.count(), e.err.String())
+			if ep.count() != 6 || !strings.Contains(e.errOut.String(), "error: could not reach "+u) {
+				t.Fatalf("%d attempts; stderr:\n%s", ep.count(), e.errOut.String())
 			}
-			if name == "hang" && !strings.Contains(e.err.String(), "no answer within 50ms (timeout)") {
-				t.Errorf("stderr:\n%s", e.err.String())
+			if name == "hang" && !strings.Contains(e.errOut.String(), "no answer within 50ms (timeout)") {
+				t.Errorf("stderr:\n%s", e.errOut.String())
 			}
 		})
 	}
@@ -431,30 +363,30 @@ func TestSendUnreachableIsExit3(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	dead := srv.URL
 	srv.Close()
-	e := newSendEnv(t)
-	if code := e.exec(t, "send", "record", "--to", dead, "--no-retry"); code != ExitTransport || !strings.Contains(e.err.String(), "connection refused (1 attempt)") {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	e := newCmdtest(t, sendOpts())
+	if code := e.run("send", "record", "--to", dead, "--no-retry"); code != ExitTransport || !strings.Contains(e.errOut.String(), "connection refused (1 attempt)") {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 }
 
 func TestSendRecordBodyRule(t *testing.T) {
 	ep := &endpoint{body: "ok"}
 	u := serveEndpoint(t, ep)
-	e := newSendEnv(t)
-	if code := e.exec(t, "send", "record", "--to", u); code != ExitOK || ep.count() != 1 {
-		t.Fatalf("exit %d after %d attempts: %s", code, ep.count(), e.err.String())
+	e := newCmdtest(t, sendOpts())
+	if code := e.run("send", "record", "--to", u); code != ExitOK || ep.count() != 1 {
+		t.Fatalf("exit %d after %d attempts: %s", code, ep.count(), e.errOut.String())
 	}
-	if !strings.Contains(e.err.String(), `delivered record with a warning: body is "ok", legacy record docs ask for "1"`) {
-		t.Errorf("stderr:\n%s", e.err.String())
+	if !strings.Contains(e.errOut.String(), `delivered record with a warning: body is "ok", legacy record docs ask for "1"`) {
+		t.Errorf("stderr:\n%s", e.errOut.String())
 	}
 	// Other events have no body rule.
-	e = newSendEnv(t)
-	if code := e.exec(t, "send", "stream_create", "--to", u); code != ExitOK || strings.Contains(e.err.String(), "warning") {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	e = newCmdtest(t, sendOpts())
+	if code := e.run("send", "stream_create", "--to", u); code != ExitOK || strings.Contains(e.errOut.String(), "warning") {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
-	e = newSendEnv(t)
-	if code := e.exec(t, "send", "record", "--to", u, "--strict", "-o", "json"); code != ExitCheckFailed {
-		t.Fatalf("--strict: exit %d: %s", code, e.err.String())
+	e = newCmdtest(t, sendOpts())
+	if code := e.run("send", "record", "--to", u, "--strict", "-o", "json"); code != ExitCheckFailed {
+		t.Fatalf("--strict: exit %d: %s", code, e.errOut.String())
 	}
 	var res sendJSON
 	if err := json.Unmarshal(e.out.Bytes(), &res); err != nil {
@@ -468,9 +400,9 @@ func TestSendRecordBodyRule(t *testing.T) {
 func TestSendJSONOutput(t *testing.T) {
 	ep := &endpoint{failFirst: 1}
 	u := serveEndpoint(t, ep)
-	e := newSendEnv(t)
-	if code := e.exec(t, "send", "mix_stop", "--to", u, "-o", "json"); code != ExitOK {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	e := newCmdtest(t, sendOpts())
+	if code := e.run("send", "mix_stop", "--to", u, "-o", "json"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	var res sendJSON
 	if err := json.Unmarshal(e.out.Bytes(), &res); err != nil {
@@ -478,27 +410,27 @@ func TestSendJSONOutput(t *testing.T) {
 	}
 	if res.Event != "mix_stop" || res.Outcome != "delivered" || !res.Delivered || len(res.Attempts) != 2 ||
 		res.Attempts[0].Status != 500 || res.Attempts[0].Body != "boom\n" || res.Attempts[1].OffsetMS != 2003 ||
-		res.Nonce != "7254119327986670314" || res.Signature != signature.Sign(sendTestSecret, res.Timestamp, res.Nonce) {
+		res.Nonce != testNonce || res.Signature != signature.Sign(sendTestSecret, res.Timestamp, res.Nonce) {
 		t.Fatalf("%+v", res)
 	}
 }
 
 func TestSendDryRunAndCurl(t *testing.T) {
-	e := newSendEnv(t)
-	if code := e.exec(t, "send", "stream_create", "--to", "https://example.test/zego", "--dry-run", "--set", "title=it's live", "-H", "X-Trace: 1"); code != ExitOK {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	e := newCmdtest(t, sendOpts())
+	if code := e.run("send", "stream_create", "--to", "https://example.test/zego", "--dry-run", "--set", "title=it's live", "-H", "X-Trace: 1"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	out := e.out.String()
-	sig := signature.Sign(sendTestSecret, "1740830400", "7254119327986670314")
+	sig := signature.Sign(sendTestSecret, "1740830400", testNonce)
 	for _, want := range []string{"POST https://example.test/zego\n", "Host: example.test\n", "Content-Type: application/json\n", "X-Trace: 1\n", `"signature":"` + sig + `"`, `"title":"it's live"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run lacks %q:\n%s", want, out)
 		}
 	}
 
-	e = newSendEnv(t)
-	if code := e.exec(t, "send", "stream_create", "--to", "https://example.test/zego", "--curl", "--set", "title=it's live", "--form"); code != ExitOK {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	e = newCmdtest(t, sendOpts())
+	if code := e.run("send", "stream_create", "--to", "https://example.test/zego", "--curl", "--set", "title=it's live", "--form"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	out = e.out.String()
 	if !strings.HasPrefix(out, "curl -sS -X POST https://example.test/zego \\\n  -H 'Content-Type: application/x-www-form-urlencoded'") ||
@@ -514,9 +446,9 @@ func TestSendDryRunAndCurl(t *testing.T) {
 	}
 
 	// Without --to it targets `zegocb listen`, and says so.
-	e = newSendEnv(t)
-	if code := e.exec(t, "send", "record", "--curl"); code != ExitOK || !strings.Contains(e.out.String(), defaultListenURL) || !strings.Contains(e.err.String(), "zegocb listen") {
-		t.Fatalf("exit %d: %s %s", code, e.out.String(), e.err.String())
+	e = newCmdtest(t, sendOpts())
+	if code := e.run("send", "record", "--curl"); code != ExitOK || !strings.Contains(e.out.String(), defaultListenURL) || !strings.Contains(e.errOut.String(), "zegocb listen") {
+		t.Fatalf("exit %d: %s %s", code, e.out.String(), e.errOut.String())
 	}
 }
 
@@ -531,11 +463,11 @@ func TestCurlQuote(t *testing.T) {
 func TestSendVerboseMasksTheSecret(t *testing.T) {
 	ep := &endpoint{}
 	u := serveEndpoint(t, ep)
-	e := newSendEnv(t)
-	if code := e.exec(t, "send", "stream_create", "--to", u, "-v", "-H", "X-Echo: token-"+sendTestSecret); code != ExitOK {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	e := newCmdtest(t, sendOpts())
+	if code := e.run("send", "stream_create", "--to", u, "-v", "-H", "X-Echo: token-"+sendTestSecret); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
-	stderr := e.err.String()
+	stderr := e.errOut.String()
 	if strings.Contains(stderr+e.out.String(), sendTestSecret) {
 		t.Fatalf("the secret leaked:\n%s", stderr)
 	}
@@ -549,12 +481,12 @@ func TestSendVerboseMasksTheSecret(t *testing.T) {
 func TestSendCountdownOnTerminal(t *testing.T) {
 	ep := &endpoint{failFirst: 1}
 	u := serveEndpoint(t, ep)
-	e := newSendEnv(t)
+	e := newCmdtest(t, sendOpts())
 	e.f.IO.SetStderrTTY(true)
-	if code := e.exec(t, "send", "stream_create", "--to", u, "--retry-scale", "0.1", "--color", "never"); code != ExitOK {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	if code := e.run("send", "stream_create", "--to", u, "--retry-scale", "0.1", "--color", "never"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
-	stderr := e.err.String()
+	stderr := e.errOut.String()
 	if !strings.Contains(stderr, "\r\x1b[K  … attempt 2/6 in ") || !strings.Contains(stderr, "\r\x1b[K  #2/6  200") {
 		t.Fatalf("no live countdown:\n%q", stderr)
 	}
@@ -563,9 +495,9 @@ func TestSendCountdownOnTerminal(t *testing.T) {
 func TestSendLoadMode(t *testing.T) {
 	ep := &endpoint{}
 	u := serveEndpoint(t, ep)
-	e := newSendEnv(t)
-	if code := e.exec(t, "send", "stream_create", "--to", u, "-n", "60", "-c", "4", "-o", "json"); code != ExitOK {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	e := newCmdtest(t, sendOpts())
+	if code := e.run("send", "stream_create", "--to", u, "-n", "60", "-c", "4", "-o", "json"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	var rep loadJSON
 	if err := json.Unmarshal(e.out.Bytes(), &rep); err != nil {
@@ -589,22 +521,22 @@ func TestSendLoadMode(t *testing.T) {
 
 	// Piped: key<TAB>value lines. A failing endpoint is exit 1.
 	bad := &endpoint{status: 503}
-	e = newSendEnv(t)
-	if code := e.exec(t, "send", "record", "--to", serveEndpoint(t, bad), "-n", "5"); code != ExitCheckFailed || !strings.Contains(e.out.String(), "status_503\t5\n") {
+	e = newCmdtest(t, sendOpts())
+	if code := e.run("send", "record", "--to", serveEndpoint(t, bad), "-n", "5"); code != ExitCheckFailed || !strings.Contains(e.out.String(), "status_503\t5\n") {
 		t.Fatalf("exit %d: %s", code, e.out.String())
 	}
 	// Nothing listening: exit 3.
 	srv := httptest.NewServer(http.NotFoundHandler())
 	dead := srv.URL
 	srv.Close()
-	e = newSendEnv(t)
-	if code := e.exec(t, "send", "record", "--to", dead, "-n", "3"); code != ExitTransport {
-		t.Fatalf("exit %d: %s", code, e.err.String())
+	e = newCmdtest(t, sendOpts())
+	if code := e.run("send", "record", "--to", dead, "-n", "3"); code != ExitTransport {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
 	}
 	// On a terminal: the summary with a histogram.
-	e = newSendEnv(t)
+	e = newCmdtest(t, sendOpts())
 	e.f.IO.SetStdoutTTY(true)
-	if code := e.exec(t, "send", "room_login", "--to", u, "-n", "20", "-c", "2", "--color", "never"); code != ExitOK {
+	if code := e.run("send", "room_login", "--to", u, "-n", "20", "-c", "2", "--color", "never"); code != ExitOK {
 		t.Fatalf("exit %d", code)
 	}
 	for _, want := range []string{"throughput ", "status      200 × 20", "latency     p50 ", "▇"} {
@@ -617,16 +549,14 @@ func TestSendLoadMode(t *testing.T) {
 func TestSendInterruptedIs130(t *testing.T) {
 	ep := &endpoint{failFirst: 100}
 	u := serveEndpoint(t, ep)
-	e := newSendEnv(t)
+	e := newCmdtest(t, sendOpts())
 	ctx, cancel := context.WithCancel(context.Background())
-	root := rootWith(e.f, newSendCmd(e.f, func(o *sendOptions) error {
-		o.Sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
-		return runSend(o)
-	}))
-	root.SetArgs([]string{"send", "stream_create", "--to", u})
-	err := root.ExecuteContext(ctx)
-	if !errors.Is(err, ErrInterrupted) || ExitCode(err) != ExitInterrupted || ep.count() != 1 {
-		t.Fatalf("err %v after %d attempts", err, ep.count())
+	e.sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
+	if code := e.runCtx(ctx, "send", "stream_create", "--to", u); code != ExitInterrupted || ep.count() != 1 {
+		t.Fatalf("exit %d after %d attempts; stderr: %s", code, ep.count(), e.errOut)
+	}
+	if !strings.Contains(e.errOut.String(), "interrupted") {
+		t.Errorf("stderr does not say interrupted: %s", e.errOut)
 	}
 }
 

@@ -1,9 +1,11 @@
+// sign.go holds the sign command: restamp and sign a callback body, keeping
+// its format and field types.
+
 package cli
 
 import (
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/tidwall/pretty"
@@ -14,15 +16,7 @@ import (
 )
 
 type signOptions struct {
-	IO       *ui.IOStreams
-	Catalog  *callback.Catalog
-	Now      func() time.Time
-	NewNonce func() string
-	Secret   func() (string, error)
-	ReadBody func(string) ([]byte, string, error)
-	Warnf    func(string, ...any)
-	JSON     bool
-	Quiet    bool
+	cmdEnv
 
 	// File is the payload to re-sign ("-" for stdin); empty in signature-only mode.
 	File      string
@@ -59,15 +53,7 @@ gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
   zegocb sign --event room_login body.form`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.IO = f.IO
-			opts.Catalog = f.Catalog
-			opts.Now = f.Now
-			opts.NewNonce = f.Nonce
-			opts.Secret = f.RequireSecret
-			opts.ReadBody = f.readBody
-			opts.Warnf = f.Warnf
-			opts.JSON = f.JSON()
-			opts.Quiet = f.Global.Quiet
+			opts.bind(f, cmd)
 			if len(args) == 1 {
 				opts.File = args[0]
 			}
@@ -125,11 +111,11 @@ func runSign(opts *signOptions) error {
 		return signInputs(opts)
 	}
 	if opts.Event != "" {
-		if _, err := lookupEvent(opts.Catalog, opts.Event); err != nil {
+		if _, err := lookupEvent(opts.F.Catalog, opts.Event); err != nil {
 			return err
 		}
 	}
-	body, name, err := opts.ReadBody(opts.File)
+	body, name, err := opts.F.readBody(opts.File)
 	if err != nil {
 		return err
 	}
@@ -141,7 +127,7 @@ func runSign(opts *signOptions) error {
 	if err != nil {
 		return err
 	}
-	secret, err := opts.Secret()
+	secret, err := opts.F.RequireSecret()
 	if err != nil {
 		return err
 	}
@@ -159,28 +145,28 @@ func runSign(opts *signOptions) error {
 	} else {
 		ts, nonce := opts.Timestamp, opts.Nonce
 		if ts == "" {
-			ts = strconv.FormatInt(opts.Now().Unix(), 10)
+			ts = strconv.FormatInt(opts.F.Now().Unix(), 10)
 		}
 		if nonce == "" {
-			nonce = opts.NewNonce()
+			nonce = opts.F.Nonce()
 		}
 		p.Set(tsName, typedLike(p, e, tsName, callback.RoleTimestamp, ts))
 		if v, ok := p.Get(nonceName); ok && v.Kind == callback.KindNumber {
-			opts.Warnf("%s: the nonce was a JSON number; it is written as a string, as ZEGO sends it (19-digit numbers break JavaScript receivers)", name)
+			opts.F.Warnf("%s: the nonce was a JSON number; it is written as a string, as ZEGO sends it (19-digit numbers break JavaScript receivers)", name)
 		}
 		p.Set(nonceName, callback.String(nonce))
 	}
 	ts, _ := p.Get(tsName)
 	nonce, _ := p.Get(nonceName)
 	if !callback.IsInteger(ts.Text) {
-		opts.Warnf("%s %q is not a whole number of seconds; ZEGO sends Unix seconds", tsName, ts.Text)
+		opts.F.Warnf("%s %q is not a whole number of seconds; ZEGO sends Unix seconds", tsName, ts.Text)
 	}
 	sig := signature.Sign(secret, ts.Text, nonce.Text)
 	p.Set(sigName, callback.String(sig))
 	compactNested(p)
 	out := p.Encode(p.Format)
 
-	if opts.JSON {
+	if opts.F.JSON() {
 		return ui.WriteJSONLine(opts.IO.Out, signResult{
 			Event: p.EventName(), Format: string(p.Format),
 			Timestamp: ts.Text, Nonce: nonce.Text, Signature: sig, Body: string(out),
@@ -192,28 +178,27 @@ func runSign(opts *signOptions) error {
 	if _, err := opts.IO.Out.Write(out); err != nil {
 		return err
 	}
-	if !opts.Quiet && opts.IO.IsStderrTTY() {
+	if opts.IO.IsStderrTTY() {
 		what := p.EventName()
 		if what == "" {
 			what = "payload"
 		}
-		fmt.Fprintln(opts.IO.ErrOut, opts.IO.ErrStyles().Faint.Render(
-			fmt.Sprintf("signed %s (%s): %s %s, %s %s", what, p.Format, tsName, ts.Text, nonceName, nonce.Text)))
+		opts.F.Hintf("signed %s (%s): %s %s, %s %s", what, p.Format, tsName, ts.Text, nonceName, nonce.Text)
 	}
 	return nil
 }
 
 // signInputs prints the signature of --timestamp and --nonce.
 func signInputs(opts *signOptions) error {
-	secret, err := opts.Secret()
+	secret, err := opts.F.RequireSecret()
 	if err != nil {
 		return err
 	}
 	if !callback.IsInteger(opts.Timestamp) {
-		opts.Warnf("timestamp %q is not a whole number of seconds; ZEGO sends Unix seconds", opts.Timestamp)
+		opts.F.Warnf("timestamp %q is not a whole number of seconds; ZEGO sends Unix seconds", opts.Timestamp)
 	}
 	sig := signature.Sign(secret, opts.Timestamp, opts.Nonce)
-	if opts.JSON {
+	if opts.F.JSON() {
 		return ui.WriteJSONLine(opts.IO.Out, signResult{Timestamp: opts.Timestamp, Nonce: opts.Nonce, Signature: sig})
 	}
 	_, err = fmt.Fprintln(opts.IO.Out, sig)
@@ -225,23 +210,23 @@ func signInputs(opts *signOptions) error {
 func signEvent(opts *signOptions, p *callback.Payload, name string) (*callback.Event, error) {
 	own := p.EventName()
 	if opts.Event != "" {
-		e, err := lookupEvent(opts.Catalog, opts.Event)
+		e, err := lookupEvent(opts.F.Catalog, opts.Event)
 		if err != nil {
 			return nil, err
 		}
 		if own != "" && own != e.Name {
-			opts.Warnf("%s: the payload says event %q; using %s's field names as --event asks", name, own, e.Name)
+			opts.F.Warnf("%s: the payload says event %q; using %s's field names as --event asks", name, own, e.Name)
 		}
 		return e, nil
 	}
 	if own == "" {
-		opts.Warnf("%s: no event field; using the fields timestamp, nonce and signature (--event NAME uses an event's own names)", name)
+		opts.F.Warnf("%s: no event field; using the fields timestamp, nonce and signature (--event NAME uses an event's own names)", name)
 		return nil, nil
 	}
-	if e, ok := opts.Catalog.Lookup(own); ok {
+	if e, ok := opts.F.Catalog.Lookup(own); ok {
 		return e, nil
 	}
-	opts.Warnf("%s: event %q is not in the catalog; using the fields timestamp, nonce and signature", name, own)
+	opts.F.Warnf("%s: event %q is not in the catalog; using the fields timestamp, nonce and signature", name, own)
 	return nil, nil
 }
 

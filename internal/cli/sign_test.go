@@ -44,12 +44,9 @@ func TestNewSignCmd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ct := newCmdTest(false)
+			ct := newCmdtest(t, cmdOpts{width: 100})
 			ct.f.IO.SetStdinTTY(tt.stdinTTY)
-			var got *signOptions
-			root := rootWith(ct.f, newSignCmd(ct.f, func(o *signOptions) error { got = o; return nil }))
-			root.SetArgs(append([]string{"sign"}, tt.args...))
-			err := root.Execute()
+			got, err := parseOpts(ct, newSignCmd, tt.args...)
 			if tt.wantErr != "" {
 				var fe *FlagError
 				if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.wantErr) {
@@ -80,7 +77,7 @@ func TestSignVectors(t *testing.T) {
 	}
 	for _, v := range vectors {
 		for _, tty := range []bool{false, true} {
-			ct := newCmdTest(tty)
+			ct := newCmdtest(t, cmdOpts{tty: tty, width: 100})
 			ct.env[EnvSecret] = v.Secret
 			if code := ct.run("sign", "--timestamp", v.Timestamp, "--nonce", v.Nonce); code != 0 {
 				t.Fatalf("%s: exit %d: %s", v.Name, code, ct.errOut)
@@ -93,7 +90,7 @@ func TestSignVectors(t *testing.T) {
 			}
 		}
 	}
-	ct := newCmdTest(false)
+	ct := newCmdtest(t, cmdOpts{width: 100})
 	ct.env[EnvSecret] = "secret"
 	ct.run("sign", "--timestamp", "1470820198", "--nonce", "123412", "-o", "json")
 	if got, want := ct.out.String(), `{"timestamp":"1470820198","nonce":"123412","signature":"5bd59fd62953a8059fb7eaba95720f66d19e4517"}`+"\n"; got != want {
@@ -122,7 +119,7 @@ func verifySigned(t *testing.T, body []byte, secret, tsKey, nonceKey, sigKey str
 
 func TestSignPayloads(t *testing.T) {
 	const secret = "4f9a1c2e7b3d5a6f8e0c1b2a3d4e5f60"
-	now := strconv.FormatInt(cmdTestNow.Unix(), 10)
+	now := strconv.FormatInt(testNow.Unix(), 10)
 	tests := []struct {
 		name      string
 		file      string // under testdata/payloads, or "" for stdin
@@ -135,30 +132,30 @@ func TestSignPayloads(t *testing.T) {
 		tsKind    callback.Kind
 	}{
 		{name: "json-fresh", file: "stream/stream_create.json", keys: [3]string{"timestamp", "nonce", "signature"},
-			format: callback.FormatJSON, wantTS: now, wantNonce: cmdTestNonce, tsKind: callback.KindString},
+			format: callback.FormatJSON, wantTS: now, wantNonce: testNonce, tsKind: callback.KindString},
 		{name: "json-number-timestamp-stays-number", file: "room/room_create.json", keys: [3]string{"timestamp", "nonce", "signature"},
-			format: callback.FormatJSON, wantTS: now, wantNonce: cmdTestNonce, tsKind: callback.KindNumber},
+			format: callback.FormatJSON, wantTS: now, wantNonce: testNonce, tsKind: callback.KindNumber},
 		{name: "json-keep", file: "stream/stream_create.json", args: []string{"--keep"}, keys: [3]string{"timestamp", "nonce", "signature"},
-			format: callback.FormatJSON, wantTS: "1687981272", wantNonce: "7254119327986670314", tsKind: callback.KindString},
+			format: callback.FormatJSON, wantTS: "1687981272", wantNonce: testNonce, tsKind: callback.KindString},
 		{name: "json-explicit", file: "mix/mix_start.json", args: []string{"--timestamp", "1470820198", "--nonce", "123412"},
 			keys: [3]string{"timestamp", "nonce", "signature"}, format: callback.FormatJSON, wantTS: "1470820198", wantNonce: "123412"},
 		{name: "pascal-case", file: "moderation/censor_audio_v2_status.json", keys: [3]string{"Timestamp", "Nonce", "Signature"},
-			format: callback.FormatJSON, wantTS: now, wantNonce: cmdTestNonce, tsKind: callback.KindNumber},
+			format: callback.FormatJSON, wantTS: now, wantNonce: testNonce, tsKind: callback.KindNumber},
 		{name: "form", stdin: "event=room_login&appid=1&timestamp=1499676978&nonce=350176&signature=x&room_id=r%201&user_account=u",
-			keys: [3]string{"timestamp", "nonce", "signature"}, format: callback.FormatForm, wantTS: now, wantNonce: cmdTestNonce},
+			keys: [3]string{"timestamp", "nonce", "signature"}, format: callback.FormatForm, wantTS: now, wantNonce: testNonce},
 		{name: "form-event-flag", stdin: "appid=1&room_id=r1",
 			args: []string{"--event", "transcode_start"}, keys: [3]string{"Timestamp", "Nonce", "Signature"},
-			format: callback.FormatForm, wantTS: now, wantNonce: cmdTestNonce},
+			format: callback.FormatForm, wantTS: now, wantNonce: testNonce},
 		{name: "urlencoded-json", stdin: "%7B%22event%22%3A%22mix_stop%22%2C%22timestamp%22%3A%221%22%2C%22nonce%22%3A%222%22%7D",
-			keys: [3]string{"timestamp", "nonce", "signature"}, format: callback.FormatURLEncodedJSON, wantTS: now, wantNonce: cmdTestNonce},
+			keys: [3]string{"timestamp", "nonce", "signature"}, format: callback.FormatURLEncodedJSON, wantTS: now, wantNonce: testNonce},
 		{name: "no-event", stdin: `{"x":"1"}`, keys: [3]string{"timestamp", "nonce", "signature"},
-			format: callback.FormatJSON, wantTS: now, wantNonce: cmdTestNonce},
+			format: callback.FormatJSON, wantTS: now, wantNonce: testNonce},
 	}
 	for _, tt := range tests {
 		for _, tty := range []bool{false, true} {
 			mode := map[bool]string{false: "pipe", true: "tty"}[tty]
 			t.Run(tt.name+"."+mode, func(t *testing.T) {
-				ct := newCmdTest(tty)
+				ct := newCmdtest(t, cmdOpts{tty: tty, width: 100})
 				ct.env[EnvSecret] = secret
 				args := append([]string{"sign", "--color", "never"}, tt.args...)
 				if tt.file != "" {
@@ -198,7 +195,7 @@ func TestSignPayloads(t *testing.T) {
 }
 
 func TestSignPayloadJSON(t *testing.T) {
-	ct := newCmdTest(false)
+	ct := newCmdtest(t, cmdOpts{width: 100})
 	ct.env[EnvSecret] = "secret"
 	ct.in.WriteString(`{"event":"stream_close","timestamp":"1","nonce":"2","signature":""}`)
 	if code := ct.run("sign", "-o", "json"); code != 0 {
@@ -208,7 +205,7 @@ func TestSignPayloadJSON(t *testing.T) {
 	if err := json.Unmarshal(ct.out.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Event != "stream_close" || got.Format != "json" || got.Nonce != cmdTestNonce ||
+	if got.Event != "stream_close" || got.Format != "json" || got.Nonce != testNonce ||
 		!signature.Verify("secret", got.Timestamp, got.Nonce, got.Signature) {
 		t.Errorf("result %+v", got)
 	}
@@ -240,19 +237,19 @@ func TestSignErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ct := newCmdTest(false)
+			ct := newCmdtest(t, cmdOpts{width: 100})
 			if tt.secret {
 				ct.env[EnvSecret] = "secret"
 			}
-			ct.runFails(t, tt.code, tt.stderr, tt.args...)
+			ct.runFails(tt.code, tt.stderr, tt.args...)
 		})
 	}
 }
 
 func TestSignWarnings(t *testing.T) {
-	ct := newCmdTest(false)
+	ct := newCmdtest(t, cmdOpts{width: 100})
 	ct.env[EnvSecret] = "secret"
-	ct.in.WriteString(`{"event":"stream_close","timestamp":"1","nonce":7254119327986670314}`)
+	ct.in.WriteString(`{"event":"stream_close","timestamp":"1","nonce":` + testNonce + `}`)
 	if code := ct.run("sign", "--event", "room_login"); code != 0 {
 		t.Fatalf("exit %d: %s", code, ct.errOut)
 	}
@@ -261,13 +258,13 @@ func TestSignWarnings(t *testing.T) {
 			t.Errorf("stderr %q lacks %q", ct.errOut, want)
 		}
 	}
-	ct = newCmdTest(false)
+	ct = newCmdtest(t, cmdOpts{width: 100})
 	ct.env[EnvSecret] = "secret"
 	ct.run("sign", "-q", "--timestamp", "1.5e9", "--nonce", "1")
 	if ct.errOut.Len() != 0 {
 		t.Errorf("-q printed %q", ct.errOut)
 	}
-	ct = newCmdTest(false)
+	ct = newCmdtest(t, cmdOpts{width: 100})
 	ct.env[EnvSecret] = "secret"
 	ct.run("sign", "--timestamp", "1.5e9", "--nonce", "1")
 	if !strings.Contains(ct.errOut.String(), "not a whole number of seconds") {
@@ -299,7 +296,7 @@ func TestSignAndEventsNeverPrintTheSecret(t *testing.T) {
 	}
 	for _, args := range runs {
 		for _, tty := range []bool{false, true} {
-			ct := newCmdTest(tty)
+			ct := newCmdtest(t, cmdOpts{tty: tty, width: 100})
 			ct.env[EnvSecret] = secret
 			ct.run(args...)
 			all := ct.out.String() + ct.errOut.String()
@@ -318,7 +315,7 @@ func TestBodyOverLimitIsRefused(t *testing.T) {
 	big := strings.Repeat(" ", maxBodyInput+1)
 	env := map[string]string{EnvSecret: "s"}
 	for _, args := range [][]string{{"sign", "-"}, {"decode"}, {"send", "stream_create", "--data", "-", "--dry-run"}} {
-		code, _, stderr := runCLI(t, env, big, args...)
+		code, _, stderr := newCmdtest(t, cmdOpts{env: env, stdin: big}).call(args...)
 		if code != ExitUsage || !strings.Contains(stderr, "stdin: over 4 KiB") {
 			t.Errorf("%v: exit %d: %s", args, code, stderr)
 		}

@@ -1,3 +1,5 @@
+// stdin.go makes stdin interruptible: Ctrl-C ends a read blocked on it.
+
 package cli
 
 import (

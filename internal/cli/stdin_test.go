@@ -17,14 +17,14 @@ func TestInterruptStopsAStdinRead(t *testing.T) {
 		{"send", "stream_create", "--data", "-", "--dry-run"},
 		{"sign", "--timestamp", "1", "--nonce", "2", "--secret-file", "-"},
 	} {
-		ct := newCmdTest(false)
+		ct := newCmdtest(t, cmdOpts{width: 100})
 		ct.env[EnvSecret] = "secret"
 		pr, pw := io.Pipe() // nothing is ever written: the read blocks
 		defer pw.Close()
-		ct.f.IO.In = pr
+		ct.input = pr
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan int, 1)
-		go func() { done <- run(ctx, args, ct.f) }()
+		go func() { done <- ct.runCtx(ctx, args...) }()
 		time.Sleep(20 * time.Millisecond) // let it block on stdin
 		cancel()
 		select {
@@ -47,8 +47,8 @@ func TestStdinIsReadForOneThing(t *testing.T) {
 		{"verify", "-", "--secret-file", "-"},
 		{"send", "stream_create", "--data", "-", "--secret-file", "-", "--dry-run"},
 	} {
-		ct := newCmdTest(false)
+		ct := newCmdtest(t, cmdOpts{width: 100})
 		ct.in.WriteString(`{"event":"room_login","timestamp":"1","nonce":"2","signature":"x"}` + "\n")
-		ct.runFails(t, ExitUsage, []string{"cannot both be read from stdin"}, args...)
+		ct.runFails(ExitUsage, []string{"cannot both be read from stdin"}, args...)
 	}
 }

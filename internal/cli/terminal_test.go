@@ -45,7 +45,7 @@ func TestListenUntrustedTextIsInert(t *testing.T) {
 		{"terminal-verbose", true, []string{"--no-color", "-v"}},
 	} {
 		t.Run(mode.name, func(t *testing.T) {
-			l := lsStart(t, lsSetup{env: map[string]string{}, tty: mode.tty}, mode.args...)
+			l := newCmdtest(t, cmdOpts{env: map[string]string{}, ttyOut: mode.tty, wall: true}).listen(mode.args...)
 			for _, b := range evilBodies {
 				ctype := "application/json"
 				if strings.HasPrefix(b, "event=") {

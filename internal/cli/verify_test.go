@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -11,47 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/zegocb/zegocb/internal/callback"
-	"github.com/zegocb/zegocb/internal/ui"
 )
-
-// verifyRun runs zegocb in-process from the repository root (so paths in
-// the output read testdata/verify/...), with the fixtures' clock.
-type verifyRun struct {
-	tty, color bool
-	stdin      string
-	env        map[string]string
-	files      map[string]string // served by Factory.ReadFile (for --secret-file)
-}
-
-func (vr verifyRun) run(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	ios, in, out, errOut := ui.Test()
-	in.WriteString(vr.stdin)
-	ios.SetStdoutTTY(vr.tty)
-	ios.SetStderrTTY(vr.tty)
-	ios.SetStdinTTY(vr.tty && vr.stdin == "")
-	ios.SetEnv(func(k string) string { return vr.env[k] })
-	f := &Factory{
-		IO:      ios,
-		Getenv:  func(k string) string { return vr.env[k] },
-		Now:     func() time.Time { return fixtureNow },
-		Nonce:   func() string { return "7254119327986670314" },
-		Catalog: callback.Default(),
-		ReadFile: func(name string) ([]byte, error) {
-			if s, ok := vr.files[name]; ok {
-				return []byte(s), nil
-			}
-			return os.ReadFile(name)
-		},
-	}
-	if vr.color {
-		args = append(args, "--color", "always")
-	}
-	code = run(context.Background(), args, f)
-	return code, out.String(), errOut.String()
-}
 
 var (
 	withSecret  = map[string]string{EnvSecret: fixtureSecret, EnvServerSecret: fixtureServerSecret}
@@ -63,43 +22,44 @@ func TestVerifyGolden(t *testing.T) {
 	const v = "testdata/verify/"
 	tests := []struct {
 		name string
-		run  verifyRun
+		run  cmdOpts // the fixtures' clock is set below
 		args []string
 		exit int
 		// modes to render: pipe, tty, tty-color, json
 		modes  []string
 		stderr string // a substring stderr must hold ("" : must be empty)
 	}{
-		{name: "good", run: verifyRun{env: withSecret}, args: []string{v + "good.jsonl"}, exit: 0, modes: []string{"pipe", "tty", "tty-color", "json"}},
-		{name: "good-nosecret", run: verifyRun{env: noSecretEnv}, args: []string{v + "good.jsonl"}, exit: 0, modes: []string{"pipe", "json"},
+		{name: "good", run: cmdOpts{env: withSecret}, args: []string{v + "good.jsonl"}, exit: 0, modes: []string{"pipe", "tty", "tty-color", "json"}},
+		{name: "good-nosecret", run: cmdOpts{env: noSecretEnv}, args: []string{v + "good.jsonl"}, exit: 0, modes: []string{"pipe", "json"},
 			stderr: "hint: no callback secret configured, so signatures are unchecked"},
-		{name: "good-require-signature", run: verifyRun{env: noSecretEnv}, args: []string{"--require-signature", v + "good.jsonl"}, exit: 1, modes: []string{"pipe"},
+		{name: "good-require-signature", run: cmdOpts{env: noSecretEnv}, args: []string{"--require-signature", v + "good.jsonl"}, exit: 1, modes: []string{"pipe"},
 			stderr: "--require-signature fails every payload"},
-		{name: "bad-signature", run: verifyRun{env: withSecret}, args: []string{v + "bad_signature.jsonl"}, exit: 1, modes: []string{"pipe", "tty", "json"}},
-		{name: "quiet", run: verifyRun{env: withSecret}, args: []string{"-q", v + "good.jsonl", v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe", "tty", "json"}},
-		{name: "wrong-types", run: verifyRun{env: withSecret}, args: []string{v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe"}},
-		{name: "strict", run: verifyRun{env: withSecret}, args: []string{"--strict", v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe"}},
-		{name: "missing-fields", run: verifyRun{env: withSecret}, args: []string{v + "missing_fields.jsonl"}, exit: 1, modes: []string{"pipe"}},
-		{name: "unknown-event", run: verifyRun{env: withSecret}, args: []string{v + "unknown_event.jsonl"}, exit: 1, modes: []string{"pipe"}},
-		{name: "allow-unknown", run: verifyRun{env: withSecret}, args: []string{"--allow-unknown", v + "unknown_event.jsonl"}, exit: 1, modes: []string{"pipe"}},
-		{name: "captures", run: verifyRun{env: withSecret}, args: []string{v + "captures.jsonl"}, exit: 0, modes: []string{"pipe", "tty", "json"}},
-		{name: "max-age", run: verifyRun{env: withSecret}, args: []string{"--max-age", "5m", v + "captures.jsonl", v + "good.jsonl"}, exit: 1, modes: []string{"pipe"}},
-		{name: "form", run: verifyRun{env: withSecret}, args: []string{v + "body.form"}, exit: 0, modes: []string{"pipe"}},
-		{name: "pretty-json-file", run: verifyRun{env: withSecret}, args: []string{v + "pretty.json"}, exit: 0, modes: []string{"pipe"}},
-		{name: "directory", run: verifyRun{env: withSecret}, args: []string{v + "dir"}, exit: 0, modes: []string{"pipe", "tty"}},
-		{name: "broken", run: verifyRun{env: withSecret}, args: []string{"--max-size", "2KiB", v + "broken.jsonl"}, exit: 2, modes: []string{"pipe", "tty", "json"},
+		{name: "bad-signature", run: cmdOpts{env: withSecret}, args: []string{v + "bad_signature.jsonl"}, exit: 1, modes: []string{"pipe", "tty", "json"}},
+		{name: "quiet", run: cmdOpts{env: withSecret}, args: []string{"-q", v + "good.jsonl", v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe", "tty", "json"}},
+		{name: "wrong-types", run: cmdOpts{env: withSecret}, args: []string{v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe"}},
+		{name: "strict", run: cmdOpts{env: withSecret}, args: []string{"--strict", v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe"}},
+		{name: "missing-fields", run: cmdOpts{env: withSecret}, args: []string{v + "missing_fields.jsonl"}, exit: 1, modes: []string{"pipe"}},
+		{name: "unknown-event", run: cmdOpts{env: withSecret}, args: []string{v + "unknown_event.jsonl"}, exit: 1, modes: []string{"pipe"}},
+		{name: "allow-unknown", run: cmdOpts{env: withSecret}, args: []string{"--allow-unknown", v + "unknown_event.jsonl"}, exit: 1, modes: []string{"pipe"}},
+		{name: "captures", run: cmdOpts{env: withSecret}, args: []string{v + "captures.jsonl"}, exit: 0, modes: []string{"pipe", "tty", "json"}},
+		{name: "max-age", run: cmdOpts{env: withSecret}, args: []string{"--max-age", "5m", v + "captures.jsonl", v + "good.jsonl"}, exit: 1, modes: []string{"pipe"}},
+		{name: "form", run: cmdOpts{env: withSecret}, args: []string{v + "body.form"}, exit: 0, modes: []string{"pipe"}},
+		{name: "pretty-json-file", run: cmdOpts{env: withSecret}, args: []string{v + "pretty.json"}, exit: 0, modes: []string{"pipe"}},
+		{name: "directory", run: cmdOpts{env: withSecret}, args: []string{v + "dir"}, exit: 0, modes: []string{"pipe", "tty"}},
+		{name: "broken", run: cmdOpts{env: withSecret}, args: []string{"--max-size", "2KiB", v + "broken.jsonl"}, exit: 2, modes: []string{"pipe", "tty", "json"},
 			stderr: "error: 6 rows unreadable (marked so above)"},
-		{name: "missing-file", run: verifyRun{env: withSecret}, args: []string{v + "good.jsonl", v + "no-such-file.jsonl"}, exit: 2, modes: []string{"pipe", "json"},
+		{name: "missing-file", run: cmdOpts{env: withSecret}, args: []string{v + "good.jsonl", v + "no-such-file.jsonl"}, exit: 2, modes: []string{"pipe", "json"},
 			stderr: "error: 1 row unreadable"},
-		{name: "stdin", run: verifyRun{env: withSecret, stdin: mustRead(t, v+"captures.jsonl")}, args: []string{"-"}, exit: 0, modes: []string{"pipe"}},
-		{name: "stdin-pretty", run: verifyRun{env: withSecret, stdin: mustRead(t, v+"pretty.json")}, args: nil, exit: 0, modes: []string{"pipe"}},
-		{name: "secret-whitespace", run: verifyRun{env: map[string]string{}, files: map[string]string{"secret.txt": fixtureSecret + " \n"}},
+		{name: "stdin", run: cmdOpts{env: withSecret, stdin: mustRead(t, v+"captures.jsonl")}, args: []string{"-"}, exit: 0, modes: []string{"pipe"}},
+		{name: "stdin-pretty", run: cmdOpts{env: withSecret, stdin: mustRead(t, v+"pretty.json")}, args: nil, exit: 0, modes: []string{"pipe"}},
+		{name: "secret-whitespace", run: cmdOpts{env: map[string]string{}, files: map[string]string{"secret.txt": fixtureSecret + " \n"}},
 			args: []string{"--secret-file", "secret.txt", v + "good.jsonl"}, exit: 1, modes: []string{"pipe"}, stderr: "leading or trailing whitespace"},
 	}
 	for _, tt := range tests {
 		for _, mode := range tt.modes {
 			t.Run(tt.name+"/"+mode, func(t *testing.T) {
 				vr := tt.run
+				vr.now = fixtureNow
 				args := append([]string{"verify"}, tt.args...)
 				switch mode {
 				case "tty":
@@ -110,7 +70,7 @@ func TestVerifyGolden(t *testing.T) {
 				case "json":
 					args = append(args, "-o", "json")
 				}
-				code, out, errOut := vr.run(t, args...)
+				code, out, errOut := newCmdtest(t, vr).call(args...)
 				if code != tt.exit {
 					t.Errorf("exit %d, want %d\nstderr: %s", code, tt.exit, errOut)
 				}
@@ -197,7 +157,7 @@ func checkVerifyStreamShape(t *testing.T, mode, out string) {
 }
 
 func TestVerifyNoInputOnTTYIsUsageError(t *testing.T) {
-	code, out, errOut := verifyRun{tty: true}.run(t, "verify")
+	code, out, errOut := newCmdtest(t, cmdOpts{tty: true, now: fixtureNow}).call("verify")
 	if code != ExitUsage || out != "" {
 		t.Fatalf("exit %d, stdout %q", code, out)
 	}
@@ -206,13 +166,8 @@ func TestVerifyNoInputOnTTYIsUsageError(t *testing.T) {
 	}
 }
 
-func verifyFactory() *Factory {
-	ios, _, _, _ := ui.Test()
-	return New(ios)
-}
-
 func TestVerifyEmptyInputIsUnreadable(t *testing.T) {
-	code, out, errOut := verifyRun{env: withSecret, stdin: "\n  \r\n"}.run(t, "verify")
+	code, out, errOut := newCmdtest(t, cmdOpts{env: withSecret, stdin: "\n  \r\n", now: fixtureNow}).call("verify")
 	if code != ExitUsage || out != "0 passed, 0 failed, 0 warned\n" || !strings.Contains(errOut, "no callback payloads in stdin") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
@@ -236,10 +191,8 @@ func TestVerifyInputsText(t *testing.T) {
 }
 
 func TestVerifyFlags(t *testing.T) {
-	var got *verifyOptions
-	cmd := newVerifyCmd(verifyFactory(), func(o *verifyOptions) error { got = o; return nil })
-	cmd.SetArgs([]string{"--max-age", "90s", "--max-size", "64KiB", "--strict", "--allow-unknown", "--require-signature", "a.jsonl", "dir"})
-	if err := cmd.Execute(); err != nil {
+	got, err := parseOpts(newCmdtest(t, cmdOpts{}), newVerifyCmd, "--max-age", "90s", "--max-size", "64KiB", "--strict", "--allow-unknown", "--require-signature", "a.jsonl", "dir")
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got.MaxAge != 90*time.Second || got.MaxSize != "64KiB" || !got.Strict || !got.AllowUnknown || !got.RequireSignature ||
@@ -266,7 +219,7 @@ func TestVerifyBadFlagValues(t *testing.T) {
 		{"verify", "--max-size", "huge", "x"},
 		{"verify", "--max-age", "-5m", "x"},
 	} {
-		code, _, errOut := verifyRun{}.run(t, args...)
+		code, _, errOut := newCmdtest(t, cmdOpts{now: fixtureNow}).call(args...)
 		if code != ExitUsage || !strings.Contains(errOut, "--help") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
 		}
@@ -282,7 +235,7 @@ func TestVerifyLargeInputStreams(t *testing.T) {
 	for i := 0; i < n; i++ {
 		in.WriteString(good[i%len(good)] + "\n")
 	}
-	code, out, _ := verifyRun{env: withSecret, stdin: in.String()}.run(t, "verify", "-o", "json")
+	code, out, _ := newCmdtest(t, cmdOpts{env: withSecret, stdin: in.String(), now: fixtureNow}).call("verify", "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -313,7 +266,7 @@ func TestVerifyLargeInputStreams(t *testing.T) {
 func TestVerifyEscapesEventNames(t *testing.T) {
 	line := `{"event":"a\tb\nc\u001b[31mRED\u009b\u202e","timestamp":"1","nonce":"2","signature":"x"}` + "\n"
 	for _, tty := range []bool{false, true} {
-		code, out, _ := verifyRun{stdin: line, tty: tty}.run(t, "verify", "--allow-unknown")
+		code, out, _ := newCmdtest(t, cmdOpts{stdin: line, tty: tty, now: fixtureNow}).call("verify", "--allow-unknown")
 		if code != 0 {
 			t.Fatalf("tty=%v: exit %d", tty, code)
 		}

@@ -49,3 +49,15 @@ func (s *Styles) Verdict(v string) string {
 	}
 	return v
 }
+
+// Status is the style of an HTTP status code: green for 2xx, red for 5xx
+// and for no answer (0), yellow for anything else.
+func (s *Styles) Status(code int) lipgloss.Style {
+	switch {
+	case code >= 200 && code < 300:
+		return s.Pass
+	case code >= 500 || code == 0:
+		return s.Fail
+	}
+	return s.Warn
+}

@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/lipgloss"
 )
 
 func TestColorDecision(t *testing.T) {
@@ -82,5 +84,17 @@ func TestTableTTYWrapsLastColumn(t *testing.T) {
 		"bb    short\n"
 	if out.String() != want {
 		t.Fatalf("got\n%s\nwant\n%s", out.String(), want)
+	}
+}
+
+func TestStatusStyle(t *testing.T) {
+	s := newStyles(nil, true)
+	for _, tt := range []struct {
+		code int
+		want string
+	}{{200, "2"}, {204, "2"}, {0, "1"}, {500, "1"}, {503, "1"}, {301, "3"}, {404, "3"}} {
+		if got := s.Status(tt.code).GetForeground(); got != lipgloss.Color(tt.want) {
+			t.Errorf("Status(%d) colour %v, want %s", tt.code, got, tt.want)
+		}
 	}
 }

@@ -1,0 +1,254 @@
+// verify_render.go renders verify's results as they stream: tab-separated
+// rows for pipes, an aligned table on a terminal, JSON lines for -o json,
+// and the summary line.
+
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/zegocb/zegocb/internal/ui"
+	"github.com/zegocb/zegocb/internal/verify"
+)
+
+type rowRenderer interface {
+	row(*verify.Result) error
+	summary(verify.Summary) error
+}
+
+// summaryLine is verify's last line. With st (a terminal) the pass, fail
+// and warn counts that are not zero are coloured.
+func summaryLine(s verify.Summary, st *ui.Styles) string {
+	counts := []string{fmt.Sprintf("%d passed", s.Passed), fmt.Sprintf("%d failed", s.Failed), fmt.Sprintf("%d warned", s.Warned)}
+	if st != nil {
+		for i, c := range []struct {
+			n     int
+			style lipgloss.Style
+		}{{s.Passed, st.Pass}, {s.Failed, st.Fail}, {s.Warned, st.Warn}} {
+			if c.n > 0 {
+				counts[i] = c.style.Render(counts[i])
+			}
+		}
+	}
+	line := strings.Join(counts, ", ")
+	if s.Unreadable > 0 {
+		line += fmt.Sprintf(", %d unreadable", s.Unreadable)
+	}
+	if s.Redeliveries > 0 {
+		line += ", " + plural(s.Redeliveries, "re-delivery", "re-deliveries")
+	}
+	return line
+}
+
+// eventCell is the event name as sent (unknown ones come from the file):
+// escaped, so it cannot steer a terminal or break a row, and cut short.
+func eventCell(r *verify.Result) string {
+	if r.Event == "" {
+		return "-"
+	}
+	return ui.SafeText(clip(r.Event, 60, markCutASCII))
+}
+
+// verifyPipeRenderer: headerless tab-separated rows, stable for scripts.
+// tsvCell keeps a cell on its row.
+var tsvCell = strings.NewReplacer("\t", " ", "\r", " ", "\n", " ")
+
+type verifyPipeRenderer struct {
+	w     *bufio.Writer
+	quiet bool
+}
+
+func (p *verifyPipeRenderer) row(r *verify.Result) error {
+	if p.quiet && r.Verdict == verify.Pass {
+		return nil
+	}
+	w := p.w
+	writeCell(w, r.File)
+	if r.Line > 0 {
+		w.WriteByte(':')
+		w.Write(strconv.AppendInt(w.AvailableBuffer(), int64(r.Line), 10)) // no allocation
+	}
+	w.WriteByte('\t')
+	w.WriteString(eventCell(r))
+	w.WriteByte('\t')
+	w.WriteString(r.Verdict.String())
+	w.WriteByte('\t')
+	for i, s := range r.Reasons {
+		if i > 0 {
+			w.WriteString("; ")
+		}
+		writeCell(w, s)
+	}
+	return w.WriteByte('\n')
+}
+
+// writeCell keeps a cell on one line and free of tabs.
+func writeCell(w *bufio.Writer, s string) {
+	if !strings.ContainsAny(s, "\t\r\n") {
+		w.WriteString(s)
+		return
+	}
+	w.WriteString(tsvCell.Replace(s))
+}
+
+func (p *verifyPipeRenderer) summary(s verify.Summary) error {
+	_, err := p.w.WriteString(summaryLine(s, nil) + "\n")
+	return err
+}
+
+// verifyTTYRenderer: an aligned, styled table. Rows stream; column widths
+// come from the first rows and grow if a later row is wider.
+type verifyTTYRenderer struct {
+	w       *bufio.Writer
+	s       *ui.Styles
+	quiet   bool
+	pending [][4]string
+	widths  [3]int
+	started bool
+}
+
+const ttyLookahead = 200
+
+func newVerifyTTYRenderer(w *bufio.Writer, s *ui.Styles, quiet bool) *verifyTTYRenderer {
+	return &verifyTTYRenderer{w: w, s: s, quiet: quiet, widths: [3]int{len("LOCATION"), len("EVENT"), len("VERDICT")}}
+}
+
+func (t *verifyTTYRenderer) row(r *verify.Result) error {
+	if t.quiet && r.Verdict == verify.Pass {
+		return nil
+	}
+	cells := [4]string{r.Location(), eventCell(r), r.Verdict.String(), strings.Join(r.Reasons, "; ")}
+	cells[3] = tsvCell.Replace(cells[3])
+	if !t.started {
+		t.pending = append(t.pending, cells)
+		for i := 0; i < 3; i++ {
+			t.widths[i] = max(t.widths[i], lipgloss.Width(cells[i]))
+		}
+		if len(t.pending) < ttyLookahead {
+			return nil
+		}
+		return t.start()
+	}
+	t.line(cells, false)
+	return t.w.Flush()
+}
+
+func (t *verifyTTYRenderer) start() error {
+	t.started = true
+	t.line([4]string{"LOCATION", "EVENT", "VERDICT", "REASON"}, true)
+	for _, c := range t.pending {
+		t.line(c, false)
+	}
+	t.pending = nil
+	return t.w.Flush()
+}
+
+func (t *verifyTTYRenderer) line(c [4]string, header bool) {
+	for i := 0; i < 3; i++ {
+		t.widths[i] = max(t.widths[i], lipgloss.Width(c[i]))
+	}
+	last := 3
+	if c[3] == "" {
+		last = 2
+	}
+	for i := 0; i <= last; i++ {
+		if i > 0 {
+			t.w.WriteString("  ")
+		}
+		cell := c[i]
+		switch {
+		case header:
+			t.w.WriteString(t.s.Bold.Render(cell))
+		case i == 1 && cell != "-":
+			t.w.WriteString(t.s.Event.Render(cell))
+		case i == 2:
+			t.w.WriteString(t.s.Verdict(cell))
+		default:
+			t.w.WriteString(cell)
+		}
+		if i < last {
+			t.w.WriteString(strings.Repeat(" ", t.widths[i]-lipgloss.Width(cell)))
+		}
+	}
+	t.w.WriteByte('\n')
+}
+
+func (t *verifyTTYRenderer) summary(s verify.Summary) error {
+	if !t.started && len(t.pending) > 0 {
+		if err := t.start(); err != nil {
+			return err
+		}
+	}
+	if t.started {
+		t.w.WriteByte('\n')
+	}
+	_, err := t.w.WriteString(summaryLine(s, t.s) + "\n")
+	return err
+}
+
+// verifyJSON is the -o json row schema, documented in docs/verify.md.
+type verifyJSON struct {
+	File            string   `json:"file"`
+	Line            int      `json:"line"`
+	Event           string   `json:"event"`
+	Verdict         string   `json:"verdict"`
+	Signature       string   `json:"signature"`
+	SignatureReason string   `json:"signature_reason,omitempty"`
+	Reasons         []string `json:"reasons"`
+	Unreadable      bool     `json:"unreadable"`
+	RedeliveryOf    *string  `json:"redelivery_of"`
+}
+
+type verifySummaryJSON struct {
+	Summary struct {
+		Passed       int `json:"passed"`
+		Failed       int `json:"failed"`
+		Warned       int `json:"warned"`
+		Unreadable   int `json:"unreadable"`
+		Redeliveries int `json:"redeliveries"`
+	} `json:"summary"`
+}
+
+type verifyJSONRenderer struct {
+	w     *bufio.Writer
+	quiet bool
+	enc   *json.Encoder
+}
+
+func (j *verifyJSONRenderer) row(r *verify.Result) error {
+	if j.quiet && r.Verdict == verify.Pass {
+		return nil
+	}
+	if j.enc == nil {
+		j.enc = json.NewEncoder(j.w)
+		j.enc.SetEscapeHTML(false)
+	}
+	v := verifyJSON{
+		File: r.File, Line: r.Line, Event: r.Event, Verdict: r.Verdict.String(),
+		Signature: string(r.Signature), SignatureReason: string(r.SignatureReason),
+		Reasons: r.Reasons, Unreadable: r.Unreadable,
+	}
+	if v.Reasons == nil {
+		v.Reasons = []string{}
+	}
+	if r.RedeliveryOf != "" {
+		s := r.RedeliveryOf
+		v.RedeliveryOf = &s
+	}
+	return j.enc.Encode(&v)
+}
+
+func (j *verifyJSONRenderer) summary(s verify.Summary) error {
+	var v verifySummaryJSON
+	v.Summary.Passed, v.Summary.Failed, v.Summary.Warned = s.Passed, s.Failed, s.Warned
+	v.Summary.Unreadable, v.Summary.Redeliveries = s.Unreadable, s.Redeliveries
+	if j.enc == nil {
+		j.enc = json.NewEncoder(j.w)
+	}
+	return j.enc.Encode(&v)
+}
