@@ -405,13 +405,22 @@ func (d *Def) resolveOrder(ids map[string]int) error {
 			for stack[k] != i {
 				k--
 			}
+			cyc := stack[k:]
 			var names []string
-			for _, j := range append(stack[k:], i) {
+			for _, j := range append(cyc, i) {
 				names = append(names, d.stepName(j))
 			}
-			s := &d.Steps[stack[len(stack)-1]]
-			return &DefError{File: d.File, Step: stack[len(stack)-1] + 1, StepID: s.ID, Event: s.Event, Field: "after",
-				Msg: "a cycle: " + strings.Join(names, " -> ") + " (a step cannot happen after itself)"}
+			// Report it at the first step of the cycle that says "after".
+			at := cyc[0]
+			for _, j := range cyc {
+				if len(d.Steps[j].After) > 0 {
+					at = j
+					break
+				}
+			}
+			s := &d.Steps[at]
+			return &DefError{File: d.File, Step: at + 1, StepID: s.ID, Event: s.Event, Field: "after",
+				Msg: "a cycle: " + strings.Join(names, " after ") + " (a step cannot happen after itself)"}
 		}
 		color[i] = grey
 		stack = append(stack, i)
