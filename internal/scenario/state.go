@@ -298,7 +298,7 @@ func syntaxAt(b []byte) string {
 }
 
 func isDigits(s string) bool {
-	if s == "" || len(s) > 20 {
+	if s == "" || len(s) > 40 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
