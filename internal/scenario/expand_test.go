@@ -70,10 +70,10 @@ func TestIDsConsistent(t *testing.T) {
 		for seed := uint64(0); seed < 20; seed++ {
 			run := expandBuiltin(t, info.Name, Options{Seed: seed})
 			name := fmt.Sprintf("%s seed %d", info.Name, seed)
-			roomSession := map[string]string{}   // room -> current room_session_id
-			sessions := map[string]bool{}         // every session id handed out
-			lastSeq := map[string]int{}           // room session -> stream_seq
-			sids := map[string]string{}           // stream -> stream_sid of its live instance
+			roomSession := map[string]string{} // room -> current room_session_id
+			sessions := map[string]bool{}      // every session id handed out
+			lastSeq := map[string]int{}        // room session -> stream_seq
+			sids := map[string]string{}        // stream -> stream_sid of its live instance
 			var prev time.Time
 			nonces := map[string]bool{}
 			for i := range run.Callbacks {
