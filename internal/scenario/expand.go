@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/zegocb/zegocb/internal/callback"
@@ -53,9 +54,39 @@ type Callback struct {
 	Added string
 
 	// Payload is the callback's body: fields and types from the catalog,
-	// timestamp and a nonce set, signature empty (the sender signs it; a
-	// re-delivery of the same callback keeps its nonce).
+	// timestamp and a nonce set, signature empty. A sender clones it
+	// before stamping or signing (the keepers read it too), and a
+	// re-delivery of the same callback keeps its nonce, as ZEGO's retries
+	// do.
 	Payload *callback.Payload
+}
+
+// Label names the callback for a timeline: event, the id it is about, and
+// what the ordering rules compare ("stream_create s1-3fa2 seq=4 recreate=1").
+func (c *Callback) Label() string {
+	var b strings.Builder
+	b.WriteString(c.Event)
+	switch {
+	case c.Stream != "":
+		b.WriteString(" " + c.Stream)
+	case c.User != "":
+		b.WriteString(" " + c.User)
+	case c.Room != "":
+		b.WriteString(" " + c.Room)
+	}
+	if c.StreamSeq > 0 {
+		fmt.Fprintf(&b, " seq=%d", c.StreamSeq)
+	}
+	if c.Recreate {
+		b.WriteString(" recreate=1")
+	}
+	if c.Relogin {
+		b.WriteString(" relogin=1")
+	}
+	if c.Added != "" {
+		b.WriteString(" (" + c.Added + ")")
+	}
+	return b.String()
 }
 
 // Run is an expanded scenario.
@@ -292,9 +323,7 @@ func simulate(d *Def, g *ids, emit bool) (*Run, error) {
 					if st.user != s.User || !st.live {
 						continue
 					}
-					if err := closeStream(r, st, name, next(), "2", "relogin", g, add); err != nil {
-						return nil, err
-					}
+					closeStream(r, st, name, next(), "2", "relogin", g, add)
 				}
 				t := next()
 				r.userSeq++
@@ -373,9 +402,7 @@ func simulate(d *Def, g *ids, emit bool) (*Run, error) {
 			if s.User != "" && s.User != st.user {
 				return nil, serr("user", "stream %q is published by %q, not %q", s.Stream, st.user, s.User)
 			}
-			if err := closeStream(rooms[st.room], st, s.Stream, next(), strconv.Itoa(s.Type), "", g, add); err != nil {
-				return nil, err
-			}
+			closeStream(rooms[st.room], st, s.Stream, next(), strconv.Itoa(s.Type), "", g, add)
 
 		case "mix_start", "mix_stop":
 			tk := tasks[s.Task]
@@ -383,10 +410,10 @@ func simulate(d *Def, g *ids, emit bool) (*Run, error) {
 				if tk != nil && tk.running {
 					return nil, serr("task", "%q is already running", s.Task)
 				}
-				r, err := room("room")
 				if s.Room == "" {
 					return nil, serr("room", "missing (the mixed room's name)")
 				}
+				r, err := room("room")
 				if err != nil {
 					return nil, err
 				}
@@ -455,7 +482,7 @@ func simulate(d *Def, g *ids, emit bool) (*Run, error) {
 
 type addFunc func(Callback, callback.Vars, map[string]string)
 
-func closeStream(r *simRoom, st *simStream, name string, t time.Time, typ, added string, g *ids, add addFunc) error {
+func closeStream(r *simRoom, st *simStream, name string, t time.Time, typ, added string, g *ids, add addFunc) {
 	st.live = false
 	st.closedAt = t
 	delete(r.streams, name)
@@ -465,7 +492,6 @@ func closeStream(r *simRoom, st *simStream, name string, t time.Time, typ, added
 		callback.Vars{"room_id": g.name(st.room), "room_session_id": r.session, "user_id": g.name(st.user), "user_name": st.user,
 			"stream_id": g.name(name), "stream_sid": st.sid, "stream_seq": strconv.Itoa(r.streamSeq), "start_ms": ms(st.createdAt)},
 		map[string]string{"type": typ})
-	return nil
 }
 
 func finalState(rooms map[string]*simRoom, g *ids) State {

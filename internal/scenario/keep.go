@@ -33,6 +33,33 @@ func Replay(k Keeper, run *Run, plan Plan) (State, error) {
 	return k.State(), nil
 }
 
+// Outcome is what a plan leads to: the true state, the state ZEGO's
+// documented rules reach for this arrival order (and how many callbacks
+// their queue still holds), and the robust keeper's state.
+type Outcome struct {
+	True        State `json:"true_state"`
+	ZegoRules   State `json:"zego_rules_state"`
+	ZegoPending int   `json:"zego_rules_queued"`
+	Robust      State `json:"robust_state"`
+	// ZegoRulesRight is whether ZEGO's rules end with the true state.
+	ZegoRulesRight bool `json:"zego_rules_right"`
+}
+
+// Evaluate replays the plan through ZegoRules and Robust.
+func Evaluate(run *Run, plan Plan) (Outcome, error) {
+	z := NewZegoRules()
+	zs, err := Replay(z, run, plan)
+	if err != nil {
+		return Outcome{}, err
+	}
+	rs, err := Replay(NewRobust(), run, plan)
+	if err != nil {
+		return Outcome{}, err
+	}
+	t := TrueState(run)
+	return Outcome{True: t, ZegoRules: zs, ZegoPending: z.Pending(), Robust: rs, ZegoRulesRight: zs.Equal(t)}, nil
+}
+
 // fact is what the ordering rules read from one callback. Ids are compared
 // as exact 64-bit integers (room_session_id exceeds 2^53; stream_seq can
 // have a leading zero), times in milliseconds.

@@ -191,3 +191,51 @@ func TestDocsNaiveLosesStream(t *testing.T) {
 		t.Errorf("Diff(truth, naive):\n%s", diffLines(d))
 	}
 }
+
+func TestEvaluate(t *testing.T) {
+	run := expandBuiltin(t, "reconnect", Options{Seed: 25})
+	plan, _ := Arrange(run, Adversarial, 25)
+	out, err := Evaluate(run, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.ZegoRulesRight || !out.True.Equal(TrueState(run)) || !out.Robust.Equal(out.True) || !out.ZegoRules.Equal(out.True) {
+		t.Errorf("reconnect adversarial 25: %+v", out)
+	}
+	// Some shuffled churn run where ZEGO's rules end wrong, and say so.
+	found := false
+	for seed := uint64(0); seed < 20 && !found; seed++ {
+		run := expandBuiltin(t, "churn", Options{Seed: seed})
+		plan, _ := Arrange(run, Shuffled, seed)
+		out, err := Evaluate(run, plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !out.ZegoRulesRight {
+			found = true
+			if out.ZegoRules.Equal(out.True) || !out.Robust.Equal(out.True) || Diff(out.True, out.ZegoRules).OK() {
+				t.Errorf("seed %d: %+v", seed, out)
+			}
+		}
+	}
+	if !found {
+		t.Error("ZEGO's rules were right for 20 shuffled churn runs")
+	}
+}
+
+func TestLabel(t *testing.T) {
+	run := expandBuiltin(t, "churn", Options{Seed: 1})
+	tag := run.Tag
+	want := map[int]string{
+		0:  "room_create r1-" + tag,
+		16: "stream_create s3-" + tag + " seq=6 recreate=1",
+		17: "room_login u3-" + tag + " relogin=1",
+		18: "stream_close s3-" + tag + " seq=7 (relogin)",
+		19: "room_logout u3-" + tag + " (relogin)",
+	}
+	for i, w := range want {
+		if got := run.Callbacks[i].Label(); got != w {
+			t.Errorf("callback %d: %q, want %q", i, got, w)
+		}
+	}
+}
