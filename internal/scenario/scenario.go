@@ -84,6 +84,9 @@ type Step struct {
 // DefaultGapMS is the time between a step and the step it follows.
 const DefaultGapMS = 1000
 
+// MaxSteps bounds a definition.
+const MaxSteps = 10000
+
 // Info names a built-in scenario.
 type Info struct {
 	Name    string `json:"name"`
@@ -186,6 +189,9 @@ func Load(file string, data []byte) (*Def, error) {
 	}
 	if len(top.Steps) == 0 {
 		return nil, ferr("steps", "empty")
+	}
+	if len(top.Steps) > MaxSteps {
+		return nil, ferr("steps", "%d steps, at most %d", len(top.Steps), MaxSteps)
 	}
 	d := &Def{File: file, Summary: top.Summary}
 	if top.Name != nil {
