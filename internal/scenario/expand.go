@@ -201,297 +201,359 @@ type simTask struct {
 	running bool
 }
 
-// simulate walks the steps in happening order. It reports the first id used
-// before it exists and, when emit is set, builds the callbacks and the true
-// final state.
+// sim walks a definition's steps in happening order, keeping a model of
+// what exists. It reports the first id used before it exists and, when
+// emit is set, builds the callbacks and the true final state.
+type sim struct {
+	d       *Def
+	g       *ids
+	emit    bool
+	run     *Run
+	cat     *callback.Catalog
+	rooms   map[string]*simRoom
+	streams map[string]*simStream // the latest instance of each stream name
+	tasks   map[string]*simTask
+	last    time.Time // the latest callback's time
+
+	// The step being walked.
+	si int
+	s  *Step
+	at time.Time
+}
+
 func simulate(d *Def, g *ids, emit bool) (*Run, error) {
-	run := &Run{Def: d, AppID: g.appid, Tag: g.tag, Start: g.start}
-	rooms := map[string]*simRoom{}
-	streams := map[string]*simStream{} // latest instance of each stream name
-	tasks := map[string]*simTask{}
-	cat := callback.Default()
-	last := time.Time{}
-
+	m := &sim{d: d, g: g, emit: emit, cat: callback.Default(),
+		run:   &Run{Def: d, AppID: g.appid, Tag: g.tag, Start: g.start},
+		rooms: map[string]*simRoom{}, streams: map[string]*simStream{}, tasks: map[string]*simTask{}}
 	for _, si := range d.order {
-		s := &d.Steps[si]
-		serr := func(field, format string, args ...any) error {
-			return &DefError{File: d.File, Step: si + 1, StepID: s.ID, Event: s.Event, Field: field, Msg: fmt.Sprintf(format, args...)}
-		}
-		notYet := func(field, name, why string) error {
-			return serr(field, "%q is used before it exists (%s)", name, why)
-		}
-		at := g.start.Add(time.Duration(d.at[si]) * time.Millisecond)
-		// Every callback gets its own millisecond, so "which happened
-		// first" is never a tie.
-		next := func() time.Time {
-			if !last.IsZero() && !at.After(last) {
-				at = last.Add(time.Millisecond)
-			}
-			last = at
-			return at
-		}
-		add := func(c Callback, vars callback.Vars, set map[string]string) {
-			if !emit {
-				return
-			}
-			c.Index = len(run.Callbacks)
-			c.Step = si + 1
-			c.StepID = s.ID
-			if c.Event == "" {
-				c.Event = s.Event
-			}
-			ev, _ := cat.Lookup(c.Event)
-			base := callback.NewVars(callback.SampleOptions{Now: c.At, Rand: g.rng, AppID: g.appid})
-			base["now_s"] = strconv.FormatInt(c.At.Unix(), 10)
-			base["now_ms"] = strconv.FormatInt(c.At.UnixMilli(), 10)
-			for k, v := range vars {
-				base[k] = v
-			}
-			p := ev.SampleFrom(base)
-			for k, v := range set {
-				f := ev.Field(k)
-				if f == nil {
-					continue
-				}
-				p.Set(k, f.Typed(v))
-			}
-			c.Payload = p
-			run.Callbacks = append(run.Callbacks, c)
-		}
-		room := func(field string) (*simRoom, error) {
-			r := rooms[s.Room]
-			if r == nil || !r.open {
-				return nil, notYet(field, s.Room, "no room_create of it happens before this step, or it has closed")
-			}
-			return r, nil
-		}
-
-		switch s.Event {
+		m.si, m.s = si, &d.Steps[si]
+		m.at = g.start.Add(time.Duration(d.at[si]) * time.Millisecond)
+		var err error
+		switch m.s.Event {
 		case "room_create":
-			r := rooms[s.Room]
-			if r != nil && r.open {
-				return nil, serr("room", "%q is already open", s.Room)
-			}
-			t := next()
-			r = &simRoom{name: s.Room, open: true, session: g.unique(19), createdAt: t,
-				users: map[string]*simUser{}, streams: map[string]*simStream{}}
-			rooms[s.Room] = r
-			creator := s.User
-			if creator == "" {
-				creator = firstLogin(d, si, s.Room)
-			}
-			add(Callback{Event: s.Event, At: t, Room: g.name(s.Room), RoomSession: r.session, Opener: -1},
-				callback.Vars{"room_id": g.name(s.Room), "room_session_id": r.session, "start_ms": ms(t), "user_id": g.name(creator)}, nil)
-			r.opener = len(run.Callbacks) - 1
-
+			err = m.roomCreate()
 		case "room_close":
-			r, err := room("room")
-			if err != nil {
-				return nil, err
-			}
-			if n := firstKey(r.users); n != "" {
-				return nil, serr("room", "%q closes while user %q is still in it (add its room_logout first)", s.Room, n)
-			}
-			t := next()
-			r.open = false
-			add(Callback{Event: s.Event, At: t, Room: g.name(s.Room), RoomSession: r.session, Opener: r.opener},
-				callback.Vars{"room_id": g.name(s.Room), "room_session_id": r.session}, nil)
-
+			err = m.roomClose()
 		case "room_login":
-			r, err := room("room")
-			if err != nil {
-				return nil, err
-			}
-			old := r.users[s.User]
-			t := next()
-			u := &simUser{session: g.unique(18), loginAt: t}
-			r.users[s.User] = u
-			r.userSeq++
-			set := map[string]string{"relogin": "0"}
-			if old != nil {
-				set["relogin"] = "1"
-			}
-			add(Callback{Event: s.Event, At: t, Room: g.name(s.Room), RoomSession: r.session, User: g.name(s.User), Session: u.session, Relogin: old != nil, Opener: -1},
-				callback.Vars{"room_id": g.name(s.Room), "room_name": "Room " + s.Room, "room_session_id": r.session, "user_id": g.name(s.User),
-					"user_name": s.User, "session_id": u.session, "start_ms": ms(t), "user_update_seq": strconv.Itoa(r.userSeq)}, set)
-			u.opener = len(run.Callbacks) - 1
-			if old != nil {
-				// ZEGO closes the old session's streams (type 2) and logs
-				// the old session out (reason 3).
-				for _, name := range sortedKeys(r.streams) {
-					st := r.streams[name]
-					if st.user != s.User || !st.live {
-						continue
-					}
-					closeStream(r, st, name, next(), "2", "relogin", g, add)
-				}
-				t := next()
-				r.userSeq++
-				add(Callback{Event: "room_logout", At: t, Room: g.name(s.Room), RoomSession: r.session, User: g.name(s.User), Session: old.session, Opener: old.opener, Added: "relogin"},
-					callback.Vars{"room_id": g.name(s.Room), "room_session_id": r.session, "user_id": g.name(s.User), "user_name": s.User,
-						"session_id": old.session, "start_ms": ms(old.loginAt), "user_update_seq": strconv.Itoa(r.userSeq)},
-					map[string]string{"reason": "3"})
-			}
-
+			err = m.login()
 		case "room_logout":
-			r, err := room("room")
-			if err != nil {
-				return nil, err
-			}
-			u := r.users[s.User]
-			if u == nil {
-				return nil, notYet("user", s.User, fmt.Sprintf("it is not logged in to room %q at this step", s.Room))
-			}
-			for _, name := range sortedKeys(r.streams) {
-				if st := r.streams[name]; st.user == s.User && st.live {
-					return nil, serr("user", "%q logs out while publishing stream %q (add its stream_close first)", s.User, name)
-				}
-			}
-			t := next()
-			delete(r.users, s.User)
-			r.userSeq++
-			add(Callback{Event: s.Event, At: t, Room: g.name(s.Room), RoomSession: r.session, User: g.name(s.User), Session: u.session, Opener: u.opener},
-				callback.Vars{"room_id": g.name(s.Room), "room_session_id": r.session, "user_id": g.name(s.User), "user_name": s.User,
-					"session_id": u.session, "start_ms": ms(u.loginAt), "user_update_seq": strconv.Itoa(r.userSeq)},
-				map[string]string{"reason": strconv.Itoa(s.Reason)})
-
+			err = m.logout()
 		case "stream_create":
-			r, err := room("room")
-			if err != nil {
-				return nil, err
-			}
-			if r.users[s.User] == nil {
-				return nil, notYet("user", s.User, fmt.Sprintf("it is not logged in to room %q at this step", s.Room))
-			}
-			st := streams[s.Stream]
-			if s.Recreate == 1 {
-				if st == nil || !st.live {
-					return nil, notYet("stream", s.Stream, "recreate 1 continues a live stream, and this one is not live")
-				}
-				if st.room != s.Room || st.user != s.User {
-					return nil, serr("stream", "%q is published by %q in room %q; recreate 1 must name the same room and user", s.Stream, st.user, st.room)
-				}
-			} else if st != nil && st.live {
-				return nil, serr("stream", "%q is already live (use recreate 1 for a republish, or close it first)", s.Stream)
-			}
-			t := next()
-			if s.Recreate == 0 {
-				st = &simStream{room: s.Room, user: s.User, sid: "s-" + g.unique(27), live: true}
-				streams[s.Stream] = st
-				r.streams[s.Stream] = st
-			}
-			st.createdAt = t
-			r.streamSeq++
-			add(Callback{Event: s.Event, At: t, Room: g.name(s.Room), RoomSession: r.session, User: g.name(s.User), Stream: g.name(s.Stream),
-				StreamSeq: r.streamSeq, Recreate: s.Recreate == 1, Opener: -1},
-				callback.Vars{"room_id": g.name(s.Room), "room_session_id": r.session, "user_id": g.name(s.User), "user_name": s.User,
-					"stream_id": g.name(s.Stream), "stream_sid": st.sid, "stream_seq": strconv.Itoa(r.streamSeq), "start_s": secs(t), "start_ms": ms(t)},
-				map[string]string{"recreate": strconv.Itoa(s.Recreate)})
-			if s.Recreate == 0 {
-				st.opener = len(run.Callbacks) - 1
-			}
-
+			err = m.streamCreate()
 		case "stream_close":
-			st := streams[s.Stream]
-			if st == nil || !st.live {
-				return nil, notYet("stream", s.Stream, "no stream_create of it happens before this step, or it has closed")
-			}
-			if s.Room != "" && s.Room != st.room {
-				return nil, serr("room", "stream %q is live in room %q, not %q", s.Stream, st.room, s.Room)
-			}
-			if s.User != "" && s.User != st.user {
-				return nil, serr("user", "stream %q is published by %q, not %q", s.Stream, st.user, s.User)
-			}
-			closeStream(rooms[st.room], st, s.Stream, next(), strconv.Itoa(s.Type), "", g, add)
-
+			err = m.streamClose()
 		case "mix_start", "mix_stop":
-			tk := tasks[s.Task]
-			if s.Event == "mix_start" {
-				if tk != nil && tk.running {
-					return nil, serr("task", "%q is already running", s.Task)
-				}
-				if s.Room == "" {
-					return nil, serr("room", "missing (the mixed room's name)")
-				}
-				r, err := room("room")
-				if err != nil {
-					return nil, err
-				}
-				user := s.User
-				if user == "" {
-					user = firstKey(r.users)
-				} else if r.users[user] == nil {
-					return nil, notYet("user", user, fmt.Sprintf("it is not logged in to room %q at this step", s.Room))
-				}
-				if user == "" {
-					return nil, serr("user", "room %q has nobody in it to start a mix", s.Room)
-				}
-				tk = &simTask{id: g.appid + ":task-" + fmt.Sprintf("%08x", g.rng.Uint32()), room: s.Room, user: user, seq: 1 + g.rng.IntN(1000)}
-				tasks[s.Task] = tk
-			} else if tk == nil || !tk.running {
-				return nil, notYet("task", s.Task, "no mix_start of it is running at this step")
-			}
-			tk.running = s.Event == "mix_start"
-			tk.seq++
-			t := next()
-			add(Callback{Event: s.Event, At: t, Room: g.name(tk.room), User: g.name(tk.user), Opener: -1},
-				callback.Vars{"room_id": g.name(tk.room), "user_id": g.name(tk.user), "task_id": tk.id, "seq": strconv.Itoa(tk.seq),
-					"mix_stream_id": "mix-" + g.name(tk.room)}, nil)
-
+			err = m.mix()
 		case "record":
-			st := streams[s.Stream]
-			if st == nil {
-				return nil, notYet("stream", s.Stream, "no stream_create of it happens before this step")
-			}
-			t := next()
-			end := t
-			if !st.live {
-				end = st.closedAt
-			}
-			add(Callback{Event: s.Event, At: t, Room: g.name(st.room), Stream: g.name(s.Stream), Opener: -1},
-				callback.Vars{"stream_id": g.name(s.Stream), "start_s": secs(st.createdAt), "end_s": secs(end)}, nil)
-
-		default: // any other catalog event, with the step's names where given
-			vars := callback.Vars{}
-			if s.Room != "" {
-				if _, err := room("room"); err != nil {
-					return nil, err
-				}
-				vars["room_id"] = g.name(s.Room)
-				vars["mix_stream_id"] = "mix-" + g.name(s.Room)
-			}
-			if s.User != "" {
-				vars["user_id"] = g.name(s.User)
-			}
-			if s.Stream != "" {
-				if streams[s.Stream] == nil {
-					return nil, notYet("stream", s.Stream, "no stream_create of it happens before this step")
-				}
-				vars["stream_id"] = g.name(s.Stream)
-			}
-			t := next()
-			add(Callback{Event: s.Event, At: t, Room: vars["room_id"], Stream: vars["stream_id"], Opener: -1}, vars, nil)
+			err = m.record()
+		default:
+			err = m.other()
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	if !emit {
 		return nil, nil
 	}
-	run.truth = finalState(rooms, g)
-	return run, nil
+	m.run.truth = finalState(m.rooms, g)
+	return m.run, nil
 }
 
-type addFunc func(Callback, callback.Vars, map[string]string)
+func (m *sim) fail(field, format string, args ...any) error {
+	s := m.s
+	return &DefError{File: m.d.File, Step: m.si + 1, StepID: s.ID, Event: s.Event, Field: field, Msg: fmt.Sprintf(format, args...)}
+}
 
-func closeStream(r *simRoom, st *simStream, name string, t time.Time, typ, added string, g *ids, add addFunc) {
+func (m *sim) notYet(field, name, why string) error {
+	return m.fail(field, "%q is used before it exists (%s)", name, why)
+}
+
+func (m *sim) notIn(room string) string {
+	return fmt.Sprintf("it is not logged in to room %q at this step", room)
+}
+
+// next is the time of the step's next callback: every callback gets its
+// own millisecond, so "which happened first" is never a tie.
+func (m *sim) next() time.Time {
+	if !m.last.IsZero() && !m.at.After(m.last) {
+		m.at = m.last.Add(time.Millisecond)
+	}
+	m.last = m.at
+	return m.at
+}
+
+// add builds c's payload from the catalog: a sample from vars, then the
+// fields in set, typed as the catalog documents them. It returns c's index.
+func (m *sim) add(c Callback, vars callback.Vars, set map[string]string) int {
+	if !m.emit {
+		return -1
+	}
+	c.Index = len(m.run.Callbacks)
+	c.Step = m.si + 1
+	c.StepID = m.s.ID
+	ev, _ := m.cat.Lookup(c.Event)
+	base := callback.NewVars(callback.SampleOptions{Now: c.At, Rand: m.g.rng, AppID: m.g.appid})
+	base["now_s"] = secs(c.At)
+	base["now_ms"] = ms(c.At)
+	for k, v := range vars {
+		base[k] = v
+	}
+	p := ev.SampleFrom(base)
+	for k, v := range set {
+		if f := ev.Field(k); f != nil {
+			p.Set(k, f.Typed(v))
+		}
+	}
+	c.Payload = p
+	m.run.Callbacks = append(m.run.Callbacks, c)
+	return c.Index
+}
+
+// openRoom is the step's room, which must be open.
+func (m *sim) openRoom() (*simRoom, error) {
+	r := m.rooms[m.s.Room]
+	if r == nil || !r.open {
+		return nil, m.notYet("room", m.s.Room, "no room_create of it happens before this step, or it has closed")
+	}
+	return r, nil
+}
+
+func (m *sim) roomCreate() error {
+	s, g := m.s, m.g
+	if r := m.rooms[s.Room]; r != nil && r.open {
+		return m.fail("room", "%q is already open", s.Room)
+	}
+	t := m.next()
+	r := &simRoom{name: s.Room, open: true, session: g.unique(19), createdAt: t,
+		users: map[string]*simUser{}, streams: map[string]*simStream{}}
+	m.rooms[s.Room] = r
+	creator := s.User
+	if creator == "" {
+		creator = firstLogin(m.d, m.si, s.Room)
+	}
+	r.opener = m.add(Callback{Event: s.Event, At: t, Room: g.name(s.Room), RoomSession: r.session, Opener: -1},
+		callback.Vars{"room_id": g.name(s.Room), "room_session_id": r.session, "start_ms": ms(t), "user_id": g.name(creator)}, nil)
+	return nil
+}
+
+func (m *sim) roomClose() error {
+	s, g := m.s, m.g
+	r, err := m.openRoom()
+	if err != nil {
+		return err
+	}
+	if n := firstKey(r.users); n != "" {
+		return m.fail("room", "%q closes while user %q is still in it (add its room_logout first)", s.Room, n)
+	}
+	r.open = false
+	m.add(Callback{Event: s.Event, At: m.next(), Room: g.name(s.Room), RoomSession: r.session, Opener: r.opener},
+		callback.Vars{"room_id": g.name(s.Room), "room_session_id": r.session}, nil)
+	return nil
+}
+
+// login adds a user's session. For a user already in the room it is a
+// login again: ZEGO closes the old session's streams (type 2) and logs the
+// old session out (reason 3).
+func (m *sim) login() error {
+	s, g := m.s, m.g
+	r, err := m.openRoom()
+	if err != nil {
+		return err
+	}
+	old := r.users[s.User]
+	t := m.next()
+	u := &simUser{session: g.unique(18), loginAt: t}
+	r.users[s.User] = u
+	r.userSeq++
+	relogin := "0"
+	if old != nil {
+		relogin = "1"
+	}
+	u.opener = m.add(Callback{Event: s.Event, At: t, Room: g.name(s.Room), RoomSession: r.session, User: g.name(s.User), Session: u.session,
+		Relogin: old != nil, Opener: -1},
+		callback.Vars{"room_id": g.name(s.Room), "room_name": "Room " + s.Room, "room_session_id": r.session, "user_id": g.name(s.User),
+			"user_name": s.User, "session_id": u.session, "start_ms": ms(t), "user_update_seq": strconv.Itoa(r.userSeq)},
+		map[string]string{"relogin": relogin})
+	if old == nil {
+		return nil
+	}
+	for _, name := range sortedKeys(r.streams) {
+		if st := r.streams[name]; st.user == s.User {
+			m.closeStream(r, st, name, "2", "relogin")
+		}
+	}
+	m.endSession(r, s.User, old, "3", "relogin")
+	return nil
+}
+
+func (m *sim) logout() error {
+	s := m.s
+	r, err := m.openRoom()
+	if err != nil {
+		return err
+	}
+	u := r.users[s.User]
+	if u == nil {
+		return m.notYet("user", s.User, m.notIn(s.Room))
+	}
+	for _, name := range sortedKeys(r.streams) {
+		if r.streams[name].user == s.User {
+			return m.fail("user", "%q logs out while publishing stream %q (add its stream_close first)", s.User, name)
+		}
+	}
+	delete(r.users, s.User)
+	m.endSession(r, s.User, u, strconv.Itoa(s.Reason), "")
+	return nil
+}
+
+func (m *sim) endSession(r *simRoom, user string, u *simUser, reason, added string) {
+	g := m.g
+	r.userSeq++
+	m.add(Callback{Event: "room_logout", At: m.next(), Room: g.name(r.name), RoomSession: r.session, User: g.name(user), Session: u.session,
+		Opener: u.opener, Added: added},
+		callback.Vars{"room_id": g.name(r.name), "room_session_id": r.session, "user_id": g.name(user), "user_name": user,
+			"session_id": u.session, "start_ms": ms(u.loginAt), "user_update_seq": strconv.Itoa(r.userSeq)},
+		map[string]string{"reason": reason})
+}
+
+func (m *sim) streamCreate() error {
+	s, g := m.s, m.g
+	r, err := m.openRoom()
+	if err != nil {
+		return err
+	}
+	if r.users[s.User] == nil {
+		return m.notYet("user", s.User, m.notIn(s.Room))
+	}
+	st := m.streams[s.Stream]
+	recreate := s.Recreate == 1
+	switch {
+	case recreate && (st == nil || !st.live):
+		return m.notYet("stream", s.Stream, "recreate 1 continues a live stream, and this one is not live")
+	case recreate && (st.room != s.Room || st.user != s.User):
+		return m.fail("stream", "%q is published by %q in room %q; recreate 1 must name the same room and user", s.Stream, st.user, st.room)
+	case !recreate && st != nil && st.live:
+		return m.fail("stream", "%q is already live (use recreate 1 for a republish, or close it first)", s.Stream)
+	case !recreate:
+		st = &simStream{room: s.Room, user: s.User, sid: "s-" + g.unique(27), live: true}
+		m.streams[s.Stream] = st
+		r.streams[s.Stream] = st
+	}
+	t := m.next()
+	st.createdAt = t
+	r.streamSeq++
+	i := m.add(Callback{Event: s.Event, At: t, Room: g.name(s.Room), RoomSession: r.session, User: g.name(s.User), Stream: g.name(s.Stream),
+		StreamSeq: r.streamSeq, Recreate: recreate, Opener: -1},
+		callback.Vars{"room_id": g.name(s.Room), "room_session_id": r.session, "user_id": g.name(s.User), "user_name": s.User,
+			"stream_id": g.name(s.Stream), "stream_sid": st.sid, "stream_seq": strconv.Itoa(r.streamSeq), "start_s": secs(t), "start_ms": ms(t)},
+		map[string]string{"recreate": strconv.Itoa(s.Recreate)})
+	if !recreate {
+		st.opener = i
+	}
+	return nil
+}
+
+func (m *sim) streamClose() error {
+	s := m.s
+	st := m.streams[s.Stream]
+	switch {
+	case st == nil || !st.live:
+		return m.notYet("stream", s.Stream, "no stream_create of it happens before this step, or it has closed")
+	case s.Room != "" && s.Room != st.room:
+		return m.fail("room", "stream %q is live in room %q, not %q", s.Stream, st.room, s.Room)
+	case s.User != "" && s.User != st.user:
+		return m.fail("user", "stream %q is published by %q, not %q", s.Stream, st.user, s.User)
+	}
+	m.closeStream(m.rooms[st.room], st, s.Stream, strconv.Itoa(s.Type), "")
+	return nil
+}
+
+func (m *sim) closeStream(r *simRoom, st *simStream, name, typ, added string) {
+	g := m.g
+	t := m.next()
 	st.live = false
 	st.closedAt = t
 	delete(r.streams, name)
 	r.streamSeq++
-	add(Callback{Event: "stream_close", At: t, Room: g.name(st.room), RoomSession: r.session, User: g.name(st.user), Stream: g.name(name),
+	m.add(Callback{Event: "stream_close", At: t, Room: g.name(st.room), RoomSession: r.session, User: g.name(st.user), Stream: g.name(name),
 		StreamSeq: r.streamSeq, Opener: st.opener, Added: added},
 		callback.Vars{"room_id": g.name(st.room), "room_session_id": r.session, "user_id": g.name(st.user), "user_name": st.user,
 			"stream_id": g.name(name), "stream_sid": st.sid, "stream_seq": strconv.Itoa(r.streamSeq), "start_ms": ms(st.createdAt)},
 		map[string]string{"type": typ})
+}
+
+func (m *sim) mix() error {
+	s, g := m.s, m.g
+	tk := m.tasks[s.Task]
+	if s.Event == "mix_start" {
+		if tk != nil && tk.running {
+			return m.fail("task", "%q is already running", s.Task)
+		}
+		r, err := m.openRoom()
+		if err != nil {
+			return err
+		}
+		user := s.User
+		switch {
+		case user == "":
+			if user = firstKey(r.users); user == "" {
+				return m.fail("user", "room %q has nobody in it to start a mix", s.Room)
+			}
+		case r.users[user] == nil:
+			return m.notYet("user", user, m.notIn(s.Room))
+		}
+		tk = &simTask{id: g.appid + ":task-" + fmt.Sprintf("%08x", g.rng.Uint32()), room: s.Room, user: user, seq: 1 + g.rng.IntN(1000)}
+		m.tasks[s.Task] = tk
+	} else if tk == nil || !tk.running {
+		return m.notYet("task", s.Task, "no mix_start of it is running at this step")
+	}
+	tk.running = s.Event == "mix_start"
+	tk.seq++
+	m.add(Callback{Event: s.Event, At: m.next(), Room: g.name(tk.room), User: g.name(tk.user), Opener: -1},
+		callback.Vars{"room_id": g.name(tk.room), "user_id": g.name(tk.user), "task_id": tk.id, "seq": strconv.Itoa(tk.seq),
+			"mix_stream_id": "mix-" + g.name(tk.room)}, nil)
+	return nil
+}
+
+func (m *sim) record() error {
+	s, g := m.s, m.g
+	st := m.streams[s.Stream]
+	if st == nil {
+		return m.notYet("stream", s.Stream, "no stream_create of it happens before this step")
+	}
+	t := m.next()
+	end := t
+	if !st.live {
+		end = st.closedAt
+	}
+	m.add(Callback{Event: s.Event, At: t, Room: g.name(st.room), Stream: g.name(s.Stream), Opener: -1},
+		callback.Vars{"stream_id": g.name(s.Stream), "start_s": secs(st.createdAt), "end_s": secs(end)}, nil)
+	return nil
+}
+
+// other is any other catalog event, with the step's names where given.
+func (m *sim) other() error {
+	s, g := m.s, m.g
+	vars := callback.Vars{}
+	if s.Room != "" {
+		if _, err := m.openRoom(); err != nil {
+			return err
+		}
+		vars["room_id"] = g.name(s.Room)
+		vars["mix_stream_id"] = "mix-" + g.name(s.Room)
+	}
+	if s.User != "" {
+		vars["user_id"] = g.name(s.User)
+	}
+	if s.Stream != "" {
+		if m.streams[s.Stream] == nil {
+			return m.notYet("stream", s.Stream, "no stream_create of it happens before this step")
+		}
+		vars["stream_id"] = g.name(s.Stream)
+	}
+	m.add(Callback{Event: s.Event, At: m.next(), Room: vars["room_id"], Stream: vars["stream_id"], Opener: -1}, vars, nil)
+	return nil
 }
 
 func finalState(rooms map[string]*simRoom, g *ids) State {

@@ -359,7 +359,9 @@ func needs(s *Step) (field, msg string) {
 		want = []string{"room", "user", "stream"}
 	case "stream_close", "record":
 		want = []string{"stream"}
-	case "mix_start", "mix_stop":
+	case "mix_start":
+		want = []string{"task", "room"}
+	case "mix_stop":
 		want = []string{"task"}
 	}
 	have := map[string]string{"room": s.Room, "user": s.User, "stream": s.Stream, "task": s.Task}
