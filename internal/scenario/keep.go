@@ -385,11 +385,11 @@ func (z *ZegoRules) State() State {
 // The closed sets are tombstones; how long to keep them is a receiver's
 // choice (at least ZEGO's retry window, about 62 s).
 type Robust struct {
-	creates  map[string]idAt        // room_id -> newest create
-	closed   map[roomSession]bool   // closed room sessions
-	logins   map[userKey]idAt       // newest login
-	loggedAt map[userKey]sessionSet // closed login sessions
-	streams  map[streamKey]seqEvent
+	creates   map[string]idAt        // room_id -> newest create
+	closed    map[roomSession]bool   // closed room sessions
+	logins    map[userKey]idAt       // newest login
+	loggedOut map[userKey]sessionSet // closed login sessions
+	streams   map[streamKey]seqEvent
 }
 
 type idAt struct{ id, t uint64 }
@@ -422,7 +422,7 @@ type seqEvent struct {
 // NewRobust returns an empty keeper.
 func NewRobust() *Robust {
 	return &Robust{creates: map[string]idAt{}, closed: map[roomSession]bool{}, logins: map[userKey]idAt{},
-		loggedAt: map[userKey]sessionSet{}, streams: map[streamKey]seqEvent{}}
+		loggedOut: map[userKey]sessionSet{}, streams: map[streamKey]seqEvent{}}
 }
 
 // Apply takes one callback.
@@ -446,10 +446,10 @@ func (k *Robust) Apply(p *callback.Payload) error {
 		}
 	case "room_logout":
 		key := userKey{rs, f.user}
-		if k.loggedAt[key] == nil {
-			k.loggedAt[key] = sessionSet{}
+		if k.loggedOut[key] == nil {
+			k.loggedOut[key] = sessionSet{}
 		}
-		k.loggedAt[key][f.sess] = true
+		k.loggedOut[key][f.sess] = true
 	case "stream_create", "stream_close":
 		key := streamKey{rs, f.stream}
 		open := f.event == "stream_create"
@@ -471,7 +471,7 @@ func (k *Robust) State() State {
 		}
 		r := RoomState{RoomID: room, RoomSessionID: strconv.FormatUint(c.id, 10)}
 		for key, l := range k.logins {
-			if key.roomSession == rs && !k.loggedAt[key][l.id] {
+			if key.roomSession == rs && !k.loggedOut[key][l.id] {
 				r.Users = append(r.Users, key.user)
 			}
 		}

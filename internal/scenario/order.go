@@ -22,12 +22,18 @@ const (
 	Adversarial Order = "adversarial"
 )
 
-// Orders lists the orders with a one-line meaning each.
-func Orders() []struct{ Name, Meaning string } {
-	return []struct{ Name, Meaning string }{
-		{string(Natural), "each callback once, in the order the events happened"},
-		{string(Shuffled), "each callback once, in a random order (--seed)"},
-		{string(Adversarial), "natural order with ZEGO's hazards: a close before its create, a logout before its login, a duplicate, a late retry (--seed)"},
+// OrderInfo is an order and its one-line meaning, for help text.
+type OrderInfo struct {
+	Name    Order
+	Meaning string
+}
+
+// Orders lists the orders.
+func Orders() []OrderInfo {
+	return []OrderInfo{
+		{Natural, "each callback once, in the order the events happened"},
+		{Shuffled, "each callback once, in a random order"},
+		{Adversarial, "the natural order with ZEGO's hazards: a close before its create, a logout before its login, a duplicate, a late retry"},
 	}
 }
 
