@@ -206,3 +206,49 @@ func TestLoadUserFile(t *testing.T) {
 		t.Errorf("happening order\n got %v\nwant %s", got, want)
 	}
 }
+
+// TestDocsDefinitionExample: the definition shown in docs/scenarios.md
+// loads, and the errors it shows are the ones Load gives.
+func TestDocsDefinitionExample(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "scenarios.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```json\n")
+	block, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("docs/scenarios.md has no json block")
+	}
+	d, err := Load("two-joins.json", []byte(block))
+	if err != nil {
+		t.Fatalf("the docs' definition: %v", err)
+	}
+	if d.Name != "two-joins" || len(d.Steps) != 4 {
+		t.Errorf("loaded %s with %d steps", d.Name, len(d.Steps))
+	}
+	var shown []string
+	for _, line := range strings.Split(string(doc), "\n") {
+		if strings.HasPrefix(line, "my.json: ") {
+			shown = append(shown, line)
+		}
+	}
+	if len(shown) < 4 {
+		t.Fatalf("found %d error lines in the docs", len(shown))
+	}
+	produced := map[string]bool{}
+	for _, src := range []string{
+		`{"steps":[{"event":"room_create","room":"r1"},{"event":"stream_crate","room":"r1"}]}`,
+		`{"steps":[{"id":"a","event":"room_create","room":"r1","after":["c"]},{"id":"b","event":"room_login","room":"r1","user":"u1"},{"id":"c","event":"room_logout","room":"r1","user":"u1"}]}`,
+		`{"steps":[{"event":"room_create","room":"r1"},{"event":"room_logout","room":"r1","user":"u9"}]}`,
+		`{"steps":[{"event":"room_create","room":"r1"},{"event":"room_login","room":"r1","user":"u1"},{"event":"room_close","room":"r1"}]}`,
+		`{"steps":[{"event":"room_create","rom":"r1"}]}`,
+	} {
+		_, err := Load("my.json", []byte(src))
+		produced[err.Error()] = true
+	}
+	for _, line := range shown {
+		if !produced[line] {
+			t.Errorf("docs/scenarios.md shows %q, which Load does not give", line)
+		}
+	}
+}

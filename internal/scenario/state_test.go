@@ -3,6 +3,8 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -237,5 +239,35 @@ func TestLabel(t *testing.T) {
 		if got := run.Callbacks[i].Label(); got != w {
 			t.Errorf("callback %d: %q, want %q", i, got, w)
 		}
+	}
+}
+
+// TestDocsStateErrors: the state-document errors docs/scenarios.md shows
+// are the ones ParseState gives.
+func TestDocsStateErrors(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "scenarios.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	produced := map[string]bool{}
+	for _, src := range []string{
+		`{"rooms":[{"room_id":"r1","users":["u1",2],"streams":[]}]}`,
+		`{"rooms":[{"room_id":"r1","room_session_id":8580129252044104001,"users":[],"streams":[]}]}`,
+		`{"rooms":[{"room_id":"r1","users":[],"streams":[],"live":true}]}`,
+	} {
+		_, err := ParseState([]byte(src))
+		produced[err.Error()] = true
+	}
+	n := 0
+	for _, line := range strings.Split(string(doc), "\n") {
+		if line = strings.TrimSpace(line); strings.HasPrefix(line, "state document: ") {
+			n++
+			if !produced[line] {
+				t.Errorf("docs/scenarios.md shows %q, which ParseState does not give", line)
+			}
+		}
+	}
+	if n != len(produced) {
+		t.Errorf("the docs show %d state-document errors, the test knows %d", n, len(produced))
 	}
 }
