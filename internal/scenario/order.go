@@ -216,6 +216,9 @@ func adversarial(run *Run, seq []Delivery, rng *rand.Rand) ([]Delivery, []Hazard
 // or stream, or -1.
 func laterNews(cbs []Callback, i int) int {
 	k := listKey(&cbs[i])
+	if k == "" {
+		return -1
+	}
 	for j := i + 1; j < len(cbs); j++ {
 		if listKey(&cbs[j]) == k {
 			return j

@@ -209,3 +209,18 @@ func TestParseOrderAndTiming(t *testing.T) {
 		t.Error("Exact")
 	}
 }
+
+func TestAdversarialWithoutLists(t *testing.T) {
+	d, err := Load("mix.json", []byte(`{"steps":[{"event":"room_create","room":"r1"},{"event":"room_login","room":"r1","user":"u1"},
+		{"event":"mix_start","room":"r1","task":"m"},{"event":"mix_stop","task":"m"},{"event":"mix_start","room":"r1","task":"m"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, _ := Expand(d, Options{})
+	p, _ := Arrange(run, Adversarial, 3)
+	for _, h := range p.Hazards {
+		if h.Hazard == LateRetry && h.Applied {
+			t.Errorf("a late retry of %v: mixing callbacks are no news about a room, user or stream", h.Callbacks)
+		}
+	}
+}
