@@ -211,8 +211,7 @@ func TestParseOrderAndTiming(t *testing.T) {
 }
 
 func TestAdversarialWithoutLists(t *testing.T) {
-	d, err := Load("mix.json", []byte(`{"steps":[{"event":"room_create","room":"r1"},{"event":"room_login","room":"r1","user":"u1"},
-		{"event":"mix_start","room":"r1","task":"m"},{"event":"mix_stop","task":"m"},{"event":"mix_start","room":"r1","task":"m"}]}`))
+	d, err := Load("snap.json", []byte(`{"steps":[{"event":"snapshot"},{"event":"snapshot"},{"event":"transcode_start"}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +219,10 @@ func TestAdversarialWithoutLists(t *testing.T) {
 	p, _ := Arrange(run, Adversarial, 3)
 	for _, h := range p.Hazards {
 		if h.Hazard == LateRetry && h.Applied {
-			t.Errorf("a late retry of %v: mixing callbacks are no news about a room, user or stream", h.Callbacks)
+			t.Errorf("a late retry of %v: these callbacks are no news about a room, user or stream", h.Callbacks)
+		}
+		if h.Hazard == Duplicate && !h.Applied {
+			t.Error("no duplicate")
 		}
 	}
 }
