@@ -323,3 +323,21 @@ func TestReplayUnreachable(t *testing.T) {
 		t.Fatalf("unreachable: %+v", res)
 	}
 }
+
+// Esc followed quickly by a key arrives as Alt+key: both are acted on.
+func TestEscThenKeyAsAlt(t *testing.T) {
+	m := loaded(t, fixtureOptions(t), 80, 24)
+	press(m, "g", "enter")
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'/'}, Alt: true})
+	if m.mode != modeList || m.input != inputFilter {
+		t.Fatalf("alt+/ in the detail: mode %v input %v", m.mode, m.input)
+	}
+	press(m, "esc")
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}, Alt: true})
+	if cmd == nil {
+		t.Fatal("alt+q did not quit")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatal("alt+q did not quit")
+	}
+}

@@ -271,6 +271,12 @@ func (m *Model) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if k.Type == tea.KeyCtrlC {
 		return m, tea.Quit
 	}
+	if k.Alt && k.Type == tea.KeyRunes {
+		// A terminal sends Esc and a key typed right after it as one
+		// sequence, which bubbletea reads as Alt+key: take it as both.
+		m.key(tea.KeyMsg{Type: tea.KeyEsc})
+		k.Alt = false
+	}
 	if m.input != inputNone {
 		return m.inputKey(k)
 	}
