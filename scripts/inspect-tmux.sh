@@ -48,7 +48,8 @@ tmux -L "$sock" -f /dev/null new-session -d -s inspect -x 100 -y 30 \
 tmux -L "$sock" set-option -t inspect remain-on-exit on >/dev/null
 
 fail=0
-screen() { tmux -L "$sock" capture-pane -t inspect "${capture_flags[@]}"; }
+screen() { tmux -L "$sock" capture-pane -t inspect -p; }                  # plain text, to search
+saved() { tmux -L "$sock" capture-pane -t inspect "${capture_flags[@]}"; } # as saved
 
 # wait_for TEXT: poll the screen until TEXT shows (10 s at most).
 wait_for() {
@@ -72,7 +73,7 @@ shot() {
 		wait_for "$want" || true
 	done
 	sleep 0.2 # let the frame settle
-	screen >"$out/$name.txt"
+	saved >"$out/$name.txt"
 	if grep -qF -- "$secret" "$out/$name.txt"; then
 		echo "FAIL: $name shows the secret" >&2
 		fail=1

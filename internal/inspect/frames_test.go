@@ -34,6 +34,7 @@ func TestFrames(t *testing.T) {
 		{name: "filter_nomatch", keys: []string{"/", "nothing-has-this", "enter"}},
 		{name: "help", keys: []string{"?"}},
 		{name: "color", color: true},
+		{name: "detail_color", keys: []string{"g", "j", "enter", "pgdown"}, color: true},
 	}
 	for _, size := range sizes {
 		for _, c := range cases {

@@ -341,3 +341,24 @@ func TestEscThenKeyAsAlt(t *testing.T) {
 		t.Fatal("alt+q did not quit")
 	}
 }
+
+// Keys read together arrive as one message with several runes.
+func TestRunesTogether(t *testing.T) {
+	m := loaded(t, fixtureOptions(t), 80, 24)
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("gff")})
+	if got := selSeq(m); got != 5 {
+		t.Fatalf(`"gff" selected line %d, want 5`, got)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/room:47")})
+	if m.input != inputFilter || m.ti.Value() != "room:47" || len(m.vis) != 1 {
+		t.Fatalf(`"/room:47": input %v value %q, %d shown`, m.input, m.ti.Value(), len(m.vis))
+	}
+	press(m, "esc")
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("kq")})
+	if selSeq(m) != 4 || cmd == nil {
+		t.Fatalf(`"kq": selected %d, command %v`, selSeq(m), cmd)
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatal(`"kq" did not quit`)
+	}
+}

@@ -280,6 +280,21 @@ func (m *Model) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.input != inputNone {
 		return m.inputKey(k)
 	}
+	if k.Type == tea.KeyRunes && len(k.Runes) > 1 && !k.Paste {
+		// Keys typed faster than they are read arrive as one message:
+		// act on each ("gf" is g, then f; "/x" opens the filter with x).
+		var cmds []tea.Cmd
+		for i, r := range k.Runes {
+			if m.input != inputNone {
+				_, cmd := m.inputKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: k.Runes[i:]})
+				cmds = append(cmds, cmd)
+				break
+			}
+			_, cmd := m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+			cmds = append(cmds, cmd)
+		}
+		return m, tea.Batch(cmds...)
+	}
 	if m.mode == modeHelp {
 		m.mode = m.prev
 		if k.String() == "q" {

@@ -62,29 +62,40 @@ var prettyOpts = &pretty.Options{Width: 80, Prefix: "", Indent: "  ", SortKeys: 
 
 // prettyPayload renders p as indented JSON, one line per element, each
 // top-level line that has a note followed by "// note". paintJSON colours
-// JSON text (identity without colour); paintNote styles a note.
+// the JSON text (identity without colour); paintNote styles a note.
 func prettyPayload(p *callback.Payload, spec *callback.Event, paintJSON, paintNote func(string) string) []string {
 	anns := annotate(p, spec)
 	lines := []string{"{"}
+	notes := map[int]string{} // line index -> note
 	for i, a := range anns {
 		val := strings.TrimRight(string(pretty.PrettyOptions([]byte(ui.SafeJSON(a.json)), prettyOpts)), "\n")
 		vl := strings.Split(val, "\n")
 		for k := range vl {
 			if k == 0 {
-				vl[k] = "  " + paintJSON(ui.SafeJSON(a.key)) + ": " + paintJSON(vl[k])
+				vl[k] = "  " + ui.SafeJSON(a.key) + ": " + vl[k]
 			} else {
-				vl[k] = "  " + paintJSON(vl[k])
+				vl[k] = "  " + vl[k]
 			}
 		}
 		if i < len(anns)-1 {
 			vl[len(vl)-1] += ","
 		}
 		if a.note != "" {
-			vl[0] += "  " + paintNote("// "+ui.SafeText(a.note))
+			notes[len(lines)] = a.note
 		}
 		lines = append(lines, vl...)
 	}
-	return append(lines, "}")
+	lines = append(lines, "}")
+	// Colour the whole object at once (keys and values apart), then add
+	// the notes: colouring keeps the lines as they are.
+	painted := strings.Split(paintJSON(strings.Join(lines, "\n")), "\n")
+	if len(painted) == len(lines) {
+		lines = painted
+	}
+	for i, note := range notes {
+		lines[i] += "  " + paintNote("// "+ui.SafeText(note))
+	}
+	return lines
 }
 
 // colorJSON colours a fragment of JSON for a terminal.
