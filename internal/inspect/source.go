@@ -184,9 +184,11 @@ type Feed struct {
 	j       *judge // set by start, before next is called
 }
 
+// feedItem is held by value: Push allocates nothing.
 type feedItem struct {
-	ev  *listen.Event
-	rej *Reject
+	ev     listen.Event
+	rej    Reject
+	reject bool
 }
 
 // NewFeed returns a feed named name (e.g. "listening on 127.0.0.1:8080")
@@ -205,7 +207,7 @@ func (f *Feed) Live() bool   { return true }
 // the event was dropped because the buffer was full.
 func (f *Feed) Push(ev listen.Event) bool {
 	select {
-	case f.ch <- feedItem{ev: &ev}:
+	case f.ch <- feedItem{ev: ev}:
 		return true
 	default:
 		f.dropped.Add(1)
@@ -216,7 +218,7 @@ func (f *Feed) Push(ev listen.Event) bool {
 // PushReject is Push for a rejected request.
 func (f *Feed) PushReject(r Reject) bool {
 	select {
-	case f.ch <- feedItem{rej: &r}:
+	case f.ch <- feedItem{rej: r, reject: true}:
 		return true
 	default:
 		f.dropped.Add(1)
@@ -257,8 +259,8 @@ func (f *Feed) next(ctx context.Context, max int) batch {
 }
 
 func (f *Feed) convert(it feedItem) *Entry {
-	if it.rej != nil {
-		return fromReject(*it.rej)
+	if it.reject {
+		return fromReject(it.rej)
 	}
-	return f.j.fromEvent(it.ev)
+	return f.j.fromEvent(&it.ev)
 }
