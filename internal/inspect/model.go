@@ -704,7 +704,7 @@ func (m *Model) footer() string {
 	}
 	var hints string
 	if m.mode == modeDetail {
-		hints = "esc back  ↑↓ scroll  n/p next/prev  b raw body  r replay  c curl  ? help  q quit"
+		hints = strconv.Itoa(int(m.detail.ScrollPercent()*100+0.5)) + "%  esc back  ↑↓ scroll  n/p next/prev  b raw  r replay  c curl  ? help  q quit"
 	} else {
 		hints = "↑↓ move  enter detail  / filter  f failures  r replay  c curl  ? help  q quit"
 	}

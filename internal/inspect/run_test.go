@@ -124,3 +124,24 @@ func BenchmarkFeedPushFull(b *testing.B) {
 		feed.Push(ev)
 	}
 }
+
+// BenchmarkFilter10k is one keystroke in the filter with 10,000 entries kept
+// (free text searches every body).
+func BenchmarkFilter10k(b *testing.B) {
+	feed := NewFeed("live", 10000)
+	m := NewModel(context.Background(), Options{Source: feed})
+	m.Init()
+	for i := 1; i <= 10000; i++ {
+		feed.Push(liveEvent(i))
+	}
+	for len(feed.ch) > 0 {
+		m.Update(batchMsg(feed.next(context.Background(), batchMax)))
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.applyFilter("u9999")
+	}
+	if len(m.vis) != 1 {
+		b.Fatalf("%d shown", len(m.vis))
+	}
+}
