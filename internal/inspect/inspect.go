@@ -106,9 +106,17 @@ type ReplayState struct {
 	Result  ReplayResult
 }
 
+// DefaultReplayTimeout bounds each replay attempt of DeliverReplayer when
+// opts.Timeout is zero.
+const DefaultReplayTimeout = 10 * time.Second
+
 // DeliverReplayer is a Replayer on send's delivery engine: it POSTs the
-// body with its Content-Type, retrying on opts.Schedule (nil: once).
+// body with its Content-Type, retrying on opts.Schedule (nil: once), each
+// attempt bounded by opts.Timeout (0: DefaultReplayTimeout).
 func DeliverReplayer(opts deliver.Options) Replayer {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultReplayTimeout
+	}
 	return func(ctx context.Context, req ReplayRequest) ReplayResult {
 		h := http.Header{}
 		if ct := req.ContentType(); ct != "" {

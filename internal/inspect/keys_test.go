@@ -362,3 +362,38 @@ func TestRunesTogether(t *testing.T) {
 		t.Fatal(`"kq" did not quit`)
 	}
 }
+
+// A replay answered after a newer one started does not overwrite it.
+func TestReplayStaleAnswer(t *testing.T) {
+	opts := fixtureOptions(t)
+	answers := make(chan ReplayResult, 2)
+	opts.Replay = func(ctx context.Context, req ReplayRequest) ReplayResult { return <-answers }
+	opts.ReplayURL = "http://127.0.0.1:9/"
+	m := loaded(t, opts, 80, 24)
+	first := press(m, "r")
+	second := press(m, "r")
+	answers <- ReplayResult{Status: 500}
+	m.Update(first()) // the first answer arrives late
+	if e := m.Selected(); !e.Replay.Pending {
+		t.Fatal("a stale answer replaced the newer replay's state")
+	}
+	answers <- ReplayResult{Status: 200, Body: "1"}
+	m.Update(second())
+	if e := m.Selected(); e.Replay.Pending || e.Replay.Result.Status != 200 || m.failed != 2 {
+		t.Fatalf("replay %+v, failures %d", e.Replay, m.failed)
+	}
+}
+
+// Close hands over what is buffered before the feed ends.
+func TestFeedCloseDrains(t *testing.T) {
+	feed := NewFeed("live", 100)
+	for i := 1; i <= 50; i++ {
+		feed.Push(liveEvent(i))
+	}
+	feed.Close()
+	m := NewModel(context.Background(), Options{Source: feed})
+	run(m, m.Init())
+	if !m.Done() || m.Len() != 50 {
+		t.Fatalf("done %v, %d kept; want all 50", m.Done(), m.Len())
+	}
+}

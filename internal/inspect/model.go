@@ -122,8 +122,9 @@ func (m *Model) Done() bool { return m.done }
 type batchMsg batch
 
 type replayMsg struct {
-	id  uint64
-	res ReplayResult
+	id    uint64
+	state *ReplayState // the replay it answers (a newer one replaces it)
+	res   ReplayResult
 }
 
 func (m *Model) Init() tea.Cmd {
@@ -151,12 +152,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.wait()
 	case replayMsg:
-		if e := m.entries.byID(msg.id); e != nil {
+		if e := m.entries.byID(msg.id); e != nil && e.Replay == msg.state {
 			e.Replay.Pending = false
 			e.Replay.Result = msg.res
-			if e.Failed() {
-				m.recount()
-			}
+			m.recount()
 			m.message = "#" + strconv.Itoa(e.Seq) + " replay: " + replayText(msg.res)
 			m.detailID = 0
 		}
@@ -451,12 +450,14 @@ func (m *Model) replay(url string) tea.Cmd {
 		m.message = "a rejected request is not a callback: nothing to replay"
 		return nil
 	}
-	e.Replay = &ReplayState{URL: url, Pending: true}
+	state := &ReplayState{URL: url, Pending: true}
+	e.Replay = state
+	m.recount()
 	m.message = "#" + strconv.Itoa(e.Seq) + " replaying to " + url + " …"
 	m.detailID = 0
 	req := ReplayRequest{URL: url, Method: e.Method, Path: e.Path, Header: e.Header, Body: e.Body, Event: e.Event, Seq: e.Seq}
 	id, ctx, replay := e.id, m.ctx, m.opts.Replay
-	return func() tea.Msg { return replayMsg{id: id, res: replay(ctx, req)} }
+	return func() tea.Msg { return replayMsg{id: id, state: state, res: replay(ctx, req)} }
 }
 
 func (m *Model) writeCurl() {

@@ -240,7 +240,11 @@ func (f *Feed) next(ctx context.Context, max int) batch {
 	select {
 	case it = <-f.ch:
 	case <-f.closed:
-		return batch{done: true, dropped: f.dropped.Load()}
+		select { // closed: hand over what is still buffered first
+		case it = <-f.ch:
+		default:
+			return batch{done: true, dropped: f.dropped.Load()}
+		}
 	case <-ctx.Done():
 		return batch{done: true}
 	}
