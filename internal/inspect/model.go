@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
@@ -84,15 +85,21 @@ func NewModel(ctx context.Context, opts Options) *Model {
 	if opts.Location == nil {
 		opts.Location = time.Local
 	}
+	st := newStyles(opts.Color)
 	ti := textinput.New()
 	ti.Prompt = ""
 	ti.CharLimit = 512
+	// Styles from the inspector's own renderer (not lipgloss's global one,
+	// bound to stdout), and a cursor that does not blink: no timer redraws.
+	ti.PromptStyle, ti.TextStyle, ti.PlaceholderStyle, ti.CompletionStyle = st.plain, st.plain, st.faint, st.faint
+	ti.Cursor.Style, ti.Cursor.TextStyle = st.sel, st.plain
+	ti.Cursor.SetMode(cursor.CursorStatic)
 	m := &Model{
 		ctx:     ctx,
 		opts:    opts,
 		src:     opts.Source,
 		j:       newJudge(opts.Catalog, opts.Secret),
-		st:      newStyles(opts.Color),
+		st:      st,
 		w:       80,
 		h:       24,
 		entries: newRing(opts.MaxEvents),
@@ -761,7 +768,7 @@ func (m *Model) buildDetail() {
 	m.detail.Width, m.detail.Height = w, h
 	var out []string
 	for _, l := range m.detailLines(e) {
-		out = append(out, strings.Split(ansi.Wrap(l, w, ""), "\n")...)
+		out = append(out, wrapIndented(l, w)...)
 	}
 	m.detail.SetContent(strings.Join(out, "\n"))
 	m.detail.SetYOffset(y)
@@ -917,7 +924,10 @@ func (m *Model) bodyLines(e *Entry) []string {
 		body, more = body[:rawShown], len(body)-rawShown
 	}
 	l := []string{st.head.Render("raw body") + st.faint.Render("  ("+plural(len(e.Body), "byte", "bytes")+"; b: pretty)")}
-	l = append(l, strings.Split(ui.SafeBlock(string(body)), "\n")...)
+	for _, line := range strings.Split(ui.SafeBlock(string(body)), "\n") {
+		// cut at the width exactly, no indentation: the body as it is
+		l = append(l, strings.Split(ansi.Hardwrap(line, m.w, true), "\n")...)
+	}
 	if more > 0 {
 		l = append(l, st.faint.Render("… "+plural(more, "more byte", "more bytes")))
 	}
@@ -938,7 +948,7 @@ func sortedHeaders(h map[string][]string) []string {
 // styles are the inspector's lipgloss styles, bound to a renderer whose
 // profile is plain text when colour is off.
 type styles struct {
-	title, head, faint, key, accent, pass, warn, fail, sel lipgloss.Style
+	plain, title, head, faint, key, accent, pass, warn, fail, sel lipgloss.Style
 }
 
 func newStyles(color bool) styles {
@@ -949,6 +959,7 @@ func newStyles(color bool) styles {
 		r.SetColorProfile(termenv.Ascii)
 	}
 	return styles{
+		plain:  r.NewStyle(),
 		title:  r.NewStyle().Bold(true).Foreground(lipgloss.Color("12")),
 		head:   r.NewStyle().Bold(true),
 		faint:  r.NewStyle().Faint(true),
@@ -1016,4 +1027,20 @@ func fmtDur(d time.Duration) string {
 		return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + "s"
 	}
 	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
+}
+
+// wrapIndented wraps l to w cells at spaces (mid-word only for words
+// longer than a line), indenting the continuation lines two cells past
+// l's own indentation.
+func wrapIndented(l string, w int) []string {
+	if ansi.StringWidth(l) <= w {
+		return []string{l}
+	}
+	plain := ansi.Strip(l)
+	ind := min(len(plain)-len(strings.TrimLeft(plain, " "))+2, w/2)
+	parts := strings.Split(ansi.Wrap(l, w-ind, ""), "\n")
+	for i := 1; i < len(parts); i++ {
+		parts[i] = strings.Repeat(" ", ind) + parts[i]
+	}
+	return parts
 }
