@@ -107,7 +107,14 @@ keys f
 shot 06-failure "> 12:00:09"
 keys '?'
 shot 07-help "keys" "any key closes this help"
-keys Escape q
+keys Escape
+tmux -L "$sock" resize-window -t inspect -x 80 -y 24 # follows the resize
+shot 08-list-80x24 "> 12:00:09"
+if [[ $(screen | wc -L) -gt 80 || $(screen | wc -l) -gt 24 ]]; then # wc -L: display width
+	echo "FAIL: the 80x24 screen is larger than 80x24" >&2
+	fail=1
+fi
+keys q
 for _ in $(seq 50); do
 	if [[ $(tmux -L "$sock" display-message -p -t inspect '#{pane_dead}') == 1 ]]; then
 		break
