@@ -2,7 +2,7 @@
 # Drives the real `zegocb inspect FILE` in a detached tmux window of 100x30
 # and saves what the screen shows after each step, as plain text (an honest
 # screenshot for docs/): the list, the detail, the raw body, a filter, the
-# jump to failures, the help, and that q ends the program. It checks each
+# jump to failures, the help, a resize to 80x24, and that q ends the program. It checks each
 # screen for what must be there and exits 1 when something is missing.
 #
 #   scripts/inspect-tmux.sh                    # the test fixture, into a temp dir
