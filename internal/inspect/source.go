@@ -173,8 +173,10 @@ const DefaultFeedBuffer = 4096
 // the event is dropped from the view and counted; the capture file and
 // the answer are not affected. A Feed is safe for concurrent use.
 //
-// Events are kept, not copied: the Event's Body, Header and Payload must
-// not be reused after Push (do not set listen.Config.ReusePayloads).
+// Push copies the Event struct into the buffer (no allocation; a buffer of
+// DefaultFeedBuffer events takes about 1.9 MB) but keeps what it points to:
+// its Body, Header and Payload must not be reused after Push (do not set
+// listen.Config.ReusePayloads with a Feed).
 type Feed struct {
 	name    string
 	ch      chan feedItem
