@@ -287,7 +287,7 @@ func TestEventsErrors(t *testing.T) {
 		stderr []string
 	}{
 		{"typo", []string{"events", "mix_strat"}, ExitUsage, []string{`unknown event "mix_strat": did you mean mix_start or mix_stop?`, "zegocb events --help"}},
-		{"nothing close", []string{"events", "nope_nope_nope"}, ExitUsage, []string{"run 'zegocb events' to list the 20 known events"}},
+		{"nothing close", []string{"events", "nope_nope_nope"}, ExitUsage, []string{"run 'zegocb events' to list the 21 known events"}},
 		{"signed without a secret", []string{"events", "mix_start", "--signed"}, ExitUsage, []string{"no callback secret: set $ZEGO_CALLBACK_SECRET, or pass --secret-file PATH"}},
 		{"secret file missing", []string{"events", "mix_start", "--signed", "--secret-file", "/nonexistent/secret"}, ExitUsage, []string{"--secret-file: open /nonexistent/secret"}},
 	}

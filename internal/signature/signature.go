@@ -12,6 +12,18 @@ import (
 	"strings"
 )
 
+// Scheme names a way of signing callbacks.
+type Scheme string
+
+const (
+	// SHA1Sorted is the scheme of nearly every ZEGO family: lowercase hex
+	// SHA-1 of secret, timestamp and nonce sorted as strings, concatenated.
+	SHA1Sorted Scheme = "sha1_sorted"
+	// MD5Fixed is Mini Game's: lowercase hex MD5 of AppId + SignatureNonce +
+	// CallbackSecret + Timestamp, concatenated in that fixed order.
+	MD5Fixed Scheme = "md5_fixed"
+)
+
 // Sign returns the lowercase hex signature for secret, timestamp and nonce.
 func Sign(secret, timestamp, nonce string) string {
 	var buf [40]byte
