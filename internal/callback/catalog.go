@@ -6,7 +6,9 @@ package callback
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"sync"
+	"time"
 )
 
 //go:generate go test -run TestGeneratedCatalog -update .
@@ -110,6 +112,27 @@ func (r Response) BodyOK(body []byte) bool {
 // Describe says what a receiver must answer, with quote styling the body
 // ("1" on a terminal, `1` in Markdown).
 func (r Response) Describe(quote func(string) string) string {
+	if r.Sync != nil {
+		s := "a 2xx status with a JSON answer such as " + quote(r.Sync.Default)
+		if r.Sync.Deadline > 0 {
+			s += " within " + time.Duration(r.Sync.Deadline).String()
+		}
+		var parts []string
+		for _, f := range r.Sync.Fields {
+			if len(f.Enum) == 0 {
+				continue
+			}
+			vals := make([]string, len(f.Enum))
+			for i, en := range f.Enum {
+				vals[i] = en.Value + " " + en.Meaning
+			}
+			parts = append(parts, f.Name+": "+strings.Join(vals, "; "))
+		}
+		if len(parts) > 0 {
+			s += " (" + strings.Join(parts, "; ") + ")"
+		}
+		return s
+	}
 	if r.Body == "" {
 		return "any 2xx status"
 	}

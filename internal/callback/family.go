@@ -107,23 +107,33 @@ func (r Retry) Durations() []time.Duration {
 	return out
 }
 
-// Describe says the schedule in words: "5 retries after 2s, 4s, 8s, 16s, 32s".
+// Describe says the schedule in words: "5 retries, 2s, 4s, 8s, 16s, 32s
+// after the previous attempt", "2 immediate retries", "2 retries, each 15s
+// after the previous attempt".
 func (r Retry) Describe() string {
-	if len(r.Delays) == 0 {
+	n := len(r.Delays)
+	if n == 0 {
 		return "no retries documented"
 	}
-	parts := make([]string, len(r.Delays))
+	word := "retries"
+	if n == 1 {
+		word = "retry"
+	}
+	same := true
+	for _, d := range r.Delays {
+		same = same && d == r.Delays[0]
+	}
+	switch {
+	case same && r.Delays[0] == 0:
+		return strconv.Itoa(n) + " immediate " + word
+	case same && n > 1:
+		return strconv.Itoa(n) + " " + word + ", each " + time.Duration(r.Delays[0]).String() + " after the previous attempt"
+	}
+	parts := make([]string, n)
 	for i, d := range r.Delays {
 		parts[i] = time.Duration(d).String()
-		if d == 0 {
-			parts[i] = "immediately"
-		}
 	}
-	n := "retries"
-	if len(r.Delays) == 1 {
-		n = "retry"
-	}
-	return strconv.Itoa(len(r.Delays)) + " " + n + " after " + strings.Join(parts, ", ")
+	return strconv.Itoa(n) + " " + word + ", " + strings.Join(parts, ", ") + " after the previous attempt"
 }
 
 // Duration is a time.Duration written as "2s" or "2.5s" in the catalog.
@@ -375,4 +385,25 @@ func slicesContains(s []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// TimestampUnit is the unit of the event's signed timestamp: its own
+// field's, else its family's ("s" or "ms").
+func (e *Event) TimestampUnit() string {
+	if u := e.RoleField(RoleTimestamp).Unit; u != "" {
+		return u
+	}
+	if e.Product != nil {
+		return e.Product.Timestamp.Unit
+	}
+	return "s"
+}
+
+// Timestamp renders t as the event's signed timestamp text: Unix seconds,
+// or 13-digit milliseconds for the ms families. Stamp it with Stamp.
+func (e *Event) Timestamp(t time.Time) string {
+	if e.TimestampUnit() == "ms" {
+		return strconv.FormatInt(t.UnixMilli(), 10)
+	}
+	return strconv.FormatInt(t.Unix(), 10)
 }

@@ -14,8 +14,10 @@ type Catalog struct {
 	bare      map[string][]*Event // "room_create" -> every family's, preferred first
 	// routes maps a routing field ("event", "EventType") to its values.
 	routes map[string]*routeTable
-	// routeFields are the routing field names, in detection order.
+	// routeFields are the routing field names, routeOrder their tables,
+	// in detection order.
 	routeFields []string
+	routeOrder  []*routeTable
 }
 
 // routeTable is one routing field's known values.
@@ -35,6 +37,8 @@ type route struct {
 	rules []string
 	// fallback says why events[0] was chosen when no marker was present.
 	fallback string
+	// alts[i] are the events other than events[i].
+	alts [][]*Event
 }
 
 // newCatalog checks and indexes families and events (events in any order;
@@ -75,6 +79,7 @@ func newCatalog(fams []*Family, evs []*Event) (*Catalog, error) {
 				t = &routeTable{field: r.Field, typ: r.Type, byValue: map[string]*route{}}
 				c.routes[r.Field] = t
 				c.routeFields = append(c.routeFields, r.Field)
+				c.routeOrder = append(c.routeOrder, t)
 			} else if t.typ != r.Type {
 				return nil, fmt.Errorf("routing field %s is a %s in one family and a %s in %s", r.Field, t.typ, r.Type, f.Name)
 			}
@@ -149,6 +154,14 @@ func (r *route) finish() {
 	r.rules = make([]string, len(r.events))
 	if len(r.events) < 2 {
 		return
+	}
+	r.alts = make([][]*Event, len(r.events))
+	for i := range r.events {
+		for j, o := range r.events {
+			if j != i {
+				r.alts[i] = append(r.alts[i], o)
+			}
+		}
 	}
 	var others []string
 	for i, e := range r.events {

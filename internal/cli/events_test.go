@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -235,7 +236,7 @@ func TestEventsCatalogJSON(t *testing.T) {
 func TestEventsSamplesPassTheSchema(t *testing.T) {
 	for _, e := range callback.Default().Events() {
 		ct := newCmdTest(false)
-		if code := ct.run("events", e.Name, "-o", "json"); code != 0 {
+		if code := ct.run("events", e.Ref, "-o", "json"); code != 0 {
 			t.Fatalf("%s: exit %d", e.Name, code)
 		}
 		p, err := callback.Parse(bytes.TrimSuffix(ct.out.Bytes(), []byte("\n")), "")
@@ -256,7 +257,7 @@ func TestEventsSigned(t *testing.T) {
 		ct := newCmdTest(false)
 		ct.env[EnvSecret] = secret
 		ct.env[EnvAppID] = "1234567890"
-		if code := ct.run("events", e.Name, "--signed", "-o", "json"); code != 0 {
+		if code := ct.run("events", e.Ref, "--signed", "-o", "json"); code != 0 {
 			t.Fatalf("%s: exit %d: %s", e.Name, code, ct.errOut)
 		}
 		p, err := callback.Parse(ct.out.Bytes(), "")
@@ -287,7 +288,7 @@ func TestEventsErrors(t *testing.T) {
 		stderr []string
 	}{
 		{"typo", []string{"events", "mix_strat"}, ExitUsage, []string{`unknown event "mix_strat": did you mean mix_start or mix_stop?`, "zegocb events --help"}},
-		{"nothing close", []string{"events", "nope_nope_nope"}, ExitUsage, []string{"run 'zegocb events' to list the 21 known events"}},
+		{"nothing close", []string{"events", "nope_nope_nope"}, ExitUsage, []string{fmt.Sprintf("run 'zegocb events' to list the %d known events", len(callback.Default().Events()))}},
 		{"signed without a secret", []string{"events", "mix_start", "--signed"}, ExitUsage, []string{"no callback secret: set $ZEGO_CALLBACK_SECRET, or pass --secret-file PATH"}},
 		{"secret file missing", []string{"events", "mix_start", "--signed", "--secret-file", "/nonexistent/secret"}, ExitUsage, []string{"--secret-file: open /nonexistent/secret"}},
 	}
