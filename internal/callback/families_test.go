@@ -252,3 +252,50 @@ func TestSampleProperties(t *testing.T) {
 		}
 	}
 }
+
+// A body signed with another family's scheme is explained as such: a ZIM
+// body signed with Mini Game's MD5, a Mini Game body signed with SHA-1.
+func TestWrongFamilyScheme(t *testing.T) {
+	fs := fstest.MapFS{
+		"catalog/families.json": {Data: []byte(`[{"name":"minigame","title":"t","doc":"https://x","routing":[{"field":"ReportType","type":"number"}],
+			"spellings":[{"event":"ReportType","appid":"AppId","timestamp":"Timestamp","nonce":"SignatureNonce","signature":"Signature"}],
+			"timestamp":{"unit":"s","wire":"number"},"signature":"md5_fixed","response":{},"retry":{"delays":[],"note":"n"}}]`)},
+		"catalog/minigame/game_start.json": {Data: []byte(`{"name":"game_start","title":"t","summary":"s","group":"g","doc":"https://x","route":"1","response":{},"fields":[
+			{"name":"AppId","type":"int","role":"appid","wire":"number","required":true,"description":"d","sample":"${appid}"},
+			{"name":"SignatureNonce","type":"string","role":"nonce","required":true,"description":"d","sample":"${nonce}"},
+			{"name":"Timestamp","type":"int","role":"timestamp","wire":"number","required":true,"unit":"s","description":"d","sample":"${now_s}"},
+			{"name":"Signature","type":"string","role":"signature","required":true,"description":"MD5","sample":""},
+			{"name":"ReportType","type":"int","role":"event","wire":"number","required":true,"enum":[{"value":"1","meaning":"game starts"}],"description":"d","sample":"1"}]}`)},
+	}
+	mini, err := Load(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	game, _ := mini.Lookup("minigame/game_start")
+	p := game.Sample(SampleOptions{Now: time.Unix(1767000000, 0)})
+	game.Stamp(p, "k", "1767000000", "15215528852396")
+	if r := signature.Check(SignatureInput(game, p, "k")); !r.OK() {
+		t.Fatalf("MD5-signed sample: %s", r.Detail)
+	}
+	if d := mini.Detect(p); d.Event != game {
+		t.Fatalf("detected %v: %s", d.Event, d.Problem)
+	}
+	appid, _ := p.Get("AppId")
+	want := signature.SignMD5("k", appid.Text, "1767000000", "15215528852396")
+	if sig, _ := p.Get("Signature"); sig.Text != want {
+		t.Fatalf("Stamp signed %s, want md5(AppId+SignatureNonce+secret+Timestamp) %s", sig.Text, want)
+	}
+	p.Set("Signature", String(signature.Sign("k", "1767000000", "15215528852396")))
+	if r := signature.Check(SignatureInput(game, p, "k")); r.Reason != signature.WrongScheme || !strings.Contains(r.Detail, "minigame signs md5(") {
+		t.Fatalf("SHA-1 on minigame: %s %s", r.Reason, r.Detail)
+	}
+
+	zim, _ := Default().Lookup("user_action")
+	q := zim.Sample(SampleOptions{Now: time.Unix(1767000000, 0), AppID: "1"})
+	q.Set("timestamp", Number("1767000000"))
+	q.Set("nonce", String("350176"))
+	q.Set("signature", String(signature.SignMD5("k", "1", "1767000000", "350176")))
+	if r := signature.Check(SignatureInput(zim, q, "k")); r.Reason != signature.WrongScheme || !strings.Contains(r.Detail, "zim signs the sorted SHA-1") {
+		t.Fatalf("MD5 on zim: %s %s", r.Reason, r.Detail)
+	}
+}

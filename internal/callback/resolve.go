@@ -92,6 +92,12 @@ func newCatalog(fams []*Family, evs []*Event) (*Catalog, error) {
 		}
 		c.bare[e.Name] = append(c.bare[e.Name], e)
 	}
+	for _, e := range c.events {
+		e.Ref = e.Name
+		if alts := c.bare[e.Name]; len(alts) > 1 && alts[0] != e {
+			e.Ref = e.Qualified
+		}
+	}
 	for _, t := range c.routes {
 		var vals []string
 		for _, e := range c.events {
@@ -102,12 +108,6 @@ func newCatalog(fams []*Family, evs []*Event) (*Catalog, error) {
 		t.documented = strings.Join(vals, ", ")
 		for _, r := range t.byValue {
 			r.finish()
-		}
-	}
-	for _, e := range c.events {
-		e.Ref = e.Name
-		if alts := c.bare[e.Name]; len(alts) > 1 && alts[0] != e {
-			e.Ref = e.Qualified
 		}
 	}
 	return c, nil

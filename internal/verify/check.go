@@ -162,6 +162,9 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		}
 	case d.Unknown:
 		r.Event = strings.Clone(d.Value.Text)
+		if d.Value.Kind == callback.KindNumber {
+			r.Event = d.Field + " " + r.Event // "EventType 99"
+		}
 		if d.Family != nil {
 			r.Family = d.Family.Name
 		}
