@@ -299,3 +299,75 @@ func TestWrongFamilyScheme(t *testing.T) {
 		t.Fatalf("MD5 on zim: %s %s", r.Reason, r.Detail)
 	}
 }
+
+// A synchronous callback's answer is parsed and judged: before_send_msg's
+// result must be 0-3 within 2.5 s; Mini Game's Code must be 200.
+func TestSyncAnswers(t *testing.T) {
+	bsm, _ := Default().Lookup("before_send_msg")
+	if got := bsm.RetryProfile().Durations(); len(got) != 1 || got[0] != 0 {
+		t.Errorf("before_send_msg retries %v, want one immediate retry", got)
+	}
+	if other, _ := Default().Lookup("send_msg"); len(other.RetryProfile().Delays) != 5 || other.Answer().Sync != nil {
+		t.Error("send_msg takes the family's 5 retries and 2xx rule")
+	}
+	zim := bsm.Answer().Sync
+	if zim == nil || time.Duration(zim.Deadline) != 2500*time.Millisecond {
+		t.Fatalf("before_send_msg answer %+v", zim)
+	}
+	mini := Default().Family("minigame").Response.Sync
+	for _, tc := range []struct {
+		name    string
+		spec    *SyncAnswer
+		body    string
+		took    time.Duration
+		ok      bool
+		summary string // substring
+		problem string // substring of the first problem
+	}{
+		{"neutral", zim, `{"result":0}`, time.Second, true, "result 0 (neutral: send)", ""},
+		{"block", zim, `{"result":3,"reason":"spam"}`, 0, true, `result 3 (do not send), reason "spam"`, ""},
+		{"new payload shown", zim, `{"result":1,"new_payload":"p2"}`, 0, true, `new_payload "p2"`, ""},
+		{"result out of range", zim, `{"result":7}`, 0, false, "", "result 7 is not a documented value (0, 1, 2, 3)"},
+		{"result as string", zim, `{"result":"0"}`, 0, false, "", `result is "0", want an integer`},
+		{"no result", zim, `{"reason":"x"}`, 0, false, "", `answer lacks result (want JSON such as {"result":0})`},
+		{"not JSON", zim, `ok`, 0, false, "", "answer body is"},
+		{"too slow", zim, `{"result":0}`, 3 * time.Second, false, "result 0", "answered after 3s, over the 2.5s deadline"},
+		{"mini game ok", mini, `{"Code":200,"Message":"succeed"}`, time.Hour, true, "Code 200 (success)", ""},
+		{"mini game failure", mini, `{"Code":401}`, 0, false, "Code 401 (failure)", "Code 401 means failure"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := tc.spec.Judge([]byte(tc.body), tc.took)
+			if v.OK != tc.ok || !strings.Contains(v.Summary, tc.summary) {
+				t.Fatalf("Judge = %+v, want ok %v summary ~%q", v, tc.ok, tc.summary)
+			}
+			if tc.problem != "" && (len(v.Problems) == 0 || !strings.Contains(v.Problems[0], tc.problem)) {
+				t.Fatalf("problems %q, want %q", v.Problems, tc.problem)
+			}
+		})
+	}
+	if d := bsm.Answer().Describe(func(s string) string { return s }); !strings.Contains(d, `{"result":0} within 2.5s`) || !strings.Contains(d, "3 do not send") {
+		t.Errorf("Describe = %q", d)
+	}
+}
+
+// Detect never panics, and what it identifies routes to it.
+func FuzzDetect(f *testing.F) {
+	for _, s := range []string{`{"event":"room_create","operator_account":"a"}`, `{"EventType":4}`, `{"EventType":"4"}`,
+		`{"event":5}`, `{"Event":"ASRResult","TaskId":"1"}`, `{"EVENT":"stream_create"}`, `{"ReportType":2}`, `{}`} {
+		f.Add(s)
+	}
+	c := Default()
+	f.Fuzz(func(t *testing.T, body string) {
+		p, err := ParseJSON([]byte(body))
+		if err != nil {
+			return
+		}
+		d := c.Detect(p)
+		if d.Event == nil && d.Problem == "" {
+			t.Fatal("neither an event nor a problem")
+		}
+		if d.Event != nil && d.Event.RouteValue() != d.Value.Text {
+			t.Fatalf("%s detected from %s=%q", d.Event.Qualified, d.Field, d.Value.Text)
+		}
+	})
+}
