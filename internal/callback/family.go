@@ -180,8 +180,7 @@ type AnswerField struct {
 	Description string   `json:"description"`
 }
 
-// family names the family an Event belongs to before indexing; Load sets it
-// from the directory, the generated catalog from the same.
+// setFamily links e to its family f (whose name e.family held).
 func (e *Event) setFamily(f *Family) {
 	e.Product = f
 	e.Qualified = f.Name + "/" + e.Name

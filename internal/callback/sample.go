@@ -75,12 +75,16 @@ func NewVars(o SampleOptions) Vars {
 // caller draws from o.Rand afterwards) stay what they were before there
 // were families. New variables go at the end.
 func (v Vars) addFamilyVars(r *rand.Rand) {
-	peer := fmt.Sprintf("user-%04x", r.Uint32N(0x10000))
-	if peer == v["user_id"] {
-		peer += "b"
+	user := func() string { return fmt.Sprintf("user-%04x", r.Uint32N(0x10000)) }
+	peer := user()
+	for peer == v["user_id"] {
+		peer = user()
 	}
-	v["peer_id"] = peer
-	v["peer2_id"] = fmt.Sprintf("user-%04x", r.Uint32N(0x10000)) + "c"
+	peer2 := user()
+	for peer2 == v["user_id"] || peer2 == peer {
+		peer2 = user()
+	}
+	v["peer_id"], v["peer2_id"] = peer, peer2
 	v["msg_id"] = digits(r, 18)
 	v["msg_id2"] = digits(r, 18)
 	v["msg_seq"] = strconv.Itoa(1 + r.IntN(10000))
