@@ -41,8 +41,16 @@ type Detection struct {
 // marker fields are present (zim/room_create has operator_account). It
 // allocates nothing on a known event.
 func (c *Catalog) Detect(p *Payload) Detection {
-	var t *routeTable
 	var d Detection
+	c.DetectInto(p, &d)
+	return d
+}
+
+// DetectInto is Detect writing into d (the hot path of verify, which keeps
+// one Detection per worker).
+func (c *Catalog) DetectInto(p *Payload, d *Detection) {
+	*d = Detection{}
+	var t *routeTable
 	for i := range p.Entries {
 		k := p.Entries[i].Key
 		for _, rt := range c.routeList() {
@@ -65,7 +73,7 @@ func (c *Catalog) Detect(p *Payload) Detection {
 	}
 	if t == nil {
 		d.Problem = "no event field: not a ZEGO callback body"
-		return d
+		return
 	}
 	if len(t.families) == 1 {
 		d.Family = t.families[0]
@@ -75,11 +83,11 @@ func (c *Catalog) Detect(p *Payload) Detection {
 	case RouteString:
 		if v.Kind != KindString {
 			d.Problem = d.Field + ": is a JSON " + v.Kind.String() + ", want a string"
-			return d
+			return
 		}
 		if v.Text == "" {
 			d.Problem = "event field is empty"
-			return d
+			return
 		}
 	case RouteNumber:
 		switch {
@@ -88,10 +96,10 @@ func (c *Catalog) Detect(p *Payload) Detection {
 			d.Warning = d.Field + " is a JSON string (" + strconv.Quote(v.Text) + "); ZEGO sends a number"
 		case v.Kind == KindString || v.Kind == KindNumber:
 			d.Problem = d.Field + ": is " + clip(v.Raw) + ", want an integer event type"
-			return d
+			return
 		default:
 			d.Problem = d.Field + ": is a JSON " + v.Kind.String() + ", want a number"
-			return d
+			return
 		}
 	}
 	r := t.byValue[v.Text]
@@ -102,7 +110,7 @@ func (c *Catalog) Detect(p *Payload) Detection {
 		} else {
 			d.Problem = "unknown event " + strconv.Quote(v.Text)
 		}
-		return d
+		return
 	}
 	pick := 0
 	if len(r.events) > 1 {
@@ -127,7 +135,7 @@ func (c *Catalog) Detect(p *Payload) Detection {
 	}
 	d.Event = r.events[pick]
 	d.Family = d.Event.Product
-	return d
+	return
 }
 
 // routeList is the routing tables in detection order.

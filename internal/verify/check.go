@@ -33,6 +33,8 @@ type state struct {
 	// inner the body a capture record holds; each decodes its escaped
 	// strings into its own scratch buffer, reused from payload to payload.
 	outer, inner parsed
+	// det is the payload's detection, reused from payload to payload.
+	det callback.Detection
 }
 
 type parsed struct {
@@ -134,7 +136,8 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 	}
 
 	// Family and event, from the body alone; then the schema.
-	d := c.opts.Catalog.Detect(p)
+	d := &st.det
+	c.opts.Catalog.DetectInto(p, d)
 	ev := d.Event
 	switch {
 	case ev != nil:
