@@ -93,7 +93,9 @@ func (c *Catalog) DetectInto(p *Payload, d *Detection) {
 		switch {
 		case v.Kind == KindNumber && IsInteger(v.Text):
 		case v.Kind == KindString && IsInteger(v.Text):
-			d.Warning = d.Field + " is a JSON string (" + strconv.Quote(v.Text) + "); ZEGO sends a number"
+			if p.Format != FormatForm { // a form body has only strings
+				d.Warning = d.Field + " is a JSON string (" + strconv.Quote(v.Text) + "); ZEGO sends a number"
+			}
 		case v.Kind == KindString || v.Kind == KindNumber:
 			d.Problem = d.Field + ": is " + clip(v.Raw) + ", want an integer event type"
 			return

@@ -151,6 +151,16 @@ func TestDetect(t *testing.T) {
 			}
 		})
 	}
+	// A numeric type sent as a JSON string is identified with a warning;
+	// in a form body every value is a string, so there is none.
+	js, _ := ParseJSON([]byte(`{"PlayerId":"p","EventType":"4"}`))
+	form, _ := ParseForm([]byte(`PlayerId=p&EventType=4`))
+	if d := test.Detect(js); d.Event == nil || !strings.Contains(d.Warning, "EventType is a JSON string") {
+		t.Errorf("JSON string type: %+v", d)
+	}
+	if d := test.Detect(form); d.Event == nil || d.Warning != "" {
+		t.Errorf("form body: %+v", d)
+	}
 	// The known-event path allocates nothing.
 	p, _ := ParseJSON([]byte(`{"event":"room_create","appid":1,"room_session_id":1}`))
 	if n := testing.AllocsPerRun(100, func() { _ = c.Detect(p) }); n != 0 {
