@@ -33,7 +33,8 @@ type state struct {
 	// inner the body a capture record holds; each decodes its escaped
 	// strings into its own scratch buffer, reused from payload to payload.
 	outer, inner parsed
-	// det is the payload's detection, reused from payload to payload.
+	// det is the payload's detection, reused from payload to payload; its
+	// strings may point into the last body and are read only during check.
 	det callback.Detection
 }
 
