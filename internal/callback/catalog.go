@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 )
 
 //go:generate go test -run TestGeneratedCatalog -update .
@@ -73,6 +74,9 @@ type Response struct {
 	Body string `json:"body,omitempty"`
 	// BodyRule explains where the body convention comes from.
 	BodyRule string `json:"body_rule,omitempty"`
+	// Sync, when set, is the JSON answer a synchronous callback's receiver
+	// must return within a deadline (ZIM before_send_msg, Mini Game).
+	Sync *SyncAnswer `json:"sync,omitempty"`
 }
 
 // WireName says how the field travels in JSON: its wire kind, else object
@@ -108,6 +112,27 @@ func (r Response) BodyOK(body []byte) bool {
 // Describe says what a receiver must answer, with quote styling the body
 // ("1" on a terminal, `1` in Markdown).
 func (r Response) Describe(quote func(string) string) string {
+	if r.Sync != nil {
+		s := "a 2xx status with a JSON answer such as " + quote(r.Sync.Default)
+		if r.Sync.Deadline > 0 {
+			s += " within " + time.Duration(r.Sync.Deadline).String()
+		}
+		var parts []string
+		for _, f := range r.Sync.Fields {
+			if len(f.Enum) == 0 {
+				continue
+			}
+			vals := make([]string, len(f.Enum))
+			for i, en := range f.Enum {
+				vals[i] = en.Value + " " + en.Meaning
+			}
+			parts = append(parts, f.Name+": "+strings.Join(vals, "; "))
+		}
+		if len(parts) > 0 {
+			s += " (" + strings.Join(parts, "; ") + ")"
+		}
+		return s
+	}
 	if r.Body == "" {
 		return "any 2xx status"
 	}
@@ -118,17 +143,42 @@ func (r Response) Describe(quote func(string) string) string {
 	return s
 }
 
-// Event is one catalog entry.
+// Event is one catalog entry: catalog/FAMILY/NAME.json.
 type Event struct {
-	Name     string   `json:"name"`
-	Title    string   `json:"title"`
-	Summary  string   `json:"summary"`
-	Family   string   `json:"family"`
-	Doc      string   `json:"doc"`
+	// Name is the event's name within its family: the routing value for
+	// named events ("room_create"), a name from the documented meaning for
+	// numeric event types ("player_status", Route "3").
+	Name    string `json:"name"`
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+	// Group is the event's section within its family (room, stream, call).
+	Group string `json:"group"`
+	Doc   string `json:"doc"`
+	// Route is the routing field's value when it is not Name: the number
+	// of a numeric event type, as text.
+	Route string `json:"route,omitempty"`
+	// Markers are fields whose presence tells this event from another
+	// family's event with the same routing value (zim/room_create has
+	// operator_account, rtc/room_create room_session_id).
+	Markers  []string `json:"markers,omitempty"`
 	Response Response `json:"response"`
-	Notes    []string `json:"notes,omitempty"`
-	Fields   []Field  `json:"fields"`
+	// Retry overrides the family's retry profile (before_send_msg).
+	Retry  *Retry   `json:"retry,omitempty"`
+	Notes  []string `json:"notes,omitempty"`
+	Fields []Field  `json:"fields"`
 
+	// Family is the same as Group: the name the CLI has shown since before
+	// there were product families. New code uses Group, and Product for
+	// the product family.
+	Family string `json:"-"`
+	// Product is the event's product family; Qualified is "FAMILY/NAME".
+	Product   *Family `json:"-"`
+	Qualified string  `json:"-"`
+	// Ref is the shortest name that resolves to this event: the bare name
+	// when it is unique or the event is the RTC one, else Qualified.
+	Ref string `json:"-"`
+
+	family string // the family's name, from the file's directory
 	byName map[string]*Field
 	roles  [5]*Field // by roleIndex
 }
@@ -171,23 +221,17 @@ func (e *Event) Required() []string {
 	return out
 }
 
-// Catalog is the set of known events.
-type Catalog struct {
-	events []*Event
-	byName map[string]*Event
-}
-
 var (
 	defaultOnce sync.Once
 	defaultCat  *Catalog
 	defaultErr  error
 )
 
-// Default returns the embedded catalog: catalog/*.json compiled into Go
-// by go generate (catalog_gen.go, checked by TestGeneratedCatalog), so
-// that starting the binary decodes no JSON. A broken catalog is a build
-// defect, caught by the package tests; Default panics on it so it cannot
-// ship silently.
+// Default returns the embedded catalog: catalog/families.json and
+// catalog/*/*.json compiled into Go by go generate (catalog_gen.go, checked
+// by TestGeneratedCatalog), so that starting the binary decodes no JSON. A
+// broken catalog is a build defect, caught by the package tests; Default
+// panics on it so it cannot ship silently.
 func Default() *Catalog {
 	defaultOnce.Do(func() { defaultCat, defaultErr = generatedCatalog() })
 	if defaultErr != nil {
@@ -196,25 +240,26 @@ func Default() *Catalog {
 	return defaultCat
 }
 
-// generatedCatalog indexes generatedEvents (in name order, no duplicates:
-// Load checked them when they were generated).
+// generatedCatalog indexes generatedFamilies and generatedEvents (in
+// catalog order: Load checked them when they were generated).
 func generatedCatalog() (*Catalog, error) {
-	c := &Catalog{byName: make(map[string]*Event, len(generatedEvents)), events: make([]*Event, len(generatedEvents))}
-	for i := range generatedEvents {
-		e := &generatedEvents[i]
-		if err := e.index(); err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Name, err)
-		}
-		c.byName[e.Name] = e
-		c.events[i] = e
+	fams := make([]*Family, len(generatedFamilies))
+	for i := range generatedFamilies {
+		fams[i] = &generatedFamilies[i]
 	}
-	return c, nil
+	evs := make([]*Event, len(generatedEvents))
+	for i := range generatedEvents {
+		evs[i] = &generatedEvents[i]
+	}
+	return newCatalog(fams, evs)
 }
 
 func (e *Event) index() error {
 	if e.Name == "" {
 		return fmt.Errorf("event without a name")
 	}
+	e.Family = e.Group
+	e.roles = [5]*Field{}
 	e.byName = make(map[string]*Field, len(e.Fields))
 	for i := range e.Fields {
 		f := &e.Fields[i]
@@ -255,29 +300,4 @@ func (e *Event) index() error {
 		}
 	}
 	return nil
-}
-
-// Events lists the catalog in name order.
-func (c *Catalog) Events() []*Event { return c.events }
-
-// Lookup finds an event by name (exact, then case-insensitive).
-func (c *Catalog) Lookup(name string) (*Event, bool) {
-	if e, ok := c.byName[name]; ok {
-		return e, true
-	}
-	for _, e := range c.events {
-		if strings.EqualFold(e.Name, name) {
-			return e, true
-		}
-	}
-	return nil, false
-}
-
-// Names lists the event names.
-func (c *Catalog) Names() []string {
-	out := make([]string, len(c.events))
-	for i, e := range c.events {
-		out[i] = e.Name
-	}
-	return out
 }

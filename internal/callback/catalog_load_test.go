@@ -6,33 +6,49 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"sort"
+	"path"
 )
 
-// catalogFS holds catalog/*.json, the catalog's source. Only the tests read
-// it: the binary carries the generated catalog_gen.go.
+// catalogFS holds catalog/families.json and catalog/*/*.json, the
+// catalog's source. Only the tests read it: the binary carries the
+// generated catalog_gen.go.
 var catalogFS = os.DirFS(".")
 
-// Load reads every catalog/*.json file of fsys.
+// Load reads catalog/families.json and every catalog/FAMILY/EVENT.json of
+// fsys; an event's directory names its family.
 func Load(fsys fs.FS) (*Catalog, error) {
-	names, err := fs.Glob(fsys, "catalog/*.json")
+	fams, err := loadFamilies(fsys)
 	if err != nil {
 		return nil, err
 	}
-	c := &Catalog{byName: map[string]*Event{}}
+	names, err := fs.Glob(fsys, "catalog/*/*.json")
+	if err != nil {
+		return nil, err
+	}
+	var evs []*Event
 	for _, n := range names {
 		e, err := loadEvent(fsys, n)
 		if err != nil {
 			return nil, err
 		}
-		if _, dup := c.byName[e.Name]; dup {
-			return nil, fmt.Errorf("%s: event %q defined twice", n, e.Name)
-		}
-		c.byName[e.Name] = e
-		c.events = append(c.events, e)
+		e.family = path.Base(path.Dir(n))
+		evs = append(evs, e)
 	}
-	sort.Slice(c.events, func(i, j int) bool { return c.events[i].Name < c.events[j].Name })
-	return c, nil
+	return newCatalog(fams, evs)
+}
+
+func loadFamilies(fsys fs.FS) ([]*Family, error) {
+	b, err := fs.ReadFile(fsys, "catalog/families.json")
+	if err != nil {
+		return nil, err
+	}
+	var fams []*Family
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&fams); err != nil {
+		return nil, fmt.Errorf("catalog/families.json: %w", err)
+	}
+	return fams, nil
 }
 
 func loadEvent(fsys fs.FS, name string) (*Event, error) {

@@ -110,6 +110,7 @@ func (e *Event) Check(p *Payload) []Problem {
 			checkValue(spec, f.Value, p.Format, add)
 		}
 	}
+	explained := false // the common fields' spelling, said once
 	for i := range e.Fields {
 		spec := &e.Fields[i]
 		if !spec.Required {
@@ -117,7 +118,12 @@ func (e *Event) Check(p *Payload) []Problem {
 		}
 		if present[i/64]&(1<<(i%64)) == 0 {
 			if k, _, found := p.GetFold(spec.Name); found {
-				add(spec.Name, Error, "missing required field (found %q: field names are case-sensitive)", k)
+				if spec.Role != "" && !explained {
+					explained = true
+					add(spec.Name, Error, "missing required field (found %q: %s spells its common fields %s; field names are case-sensitive)", k, e.Ref, e.commonNames())
+				} else {
+					add(spec.Name, Error, "missing required field (found %q: field names are case-sensitive)", k)
+				}
 			} else {
 				add(spec.Name, Error, "missing required field")
 			}
@@ -168,6 +174,14 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 		if spec.Type == TypeFloat && !IsDecimal(v.Text) {
 			add(name, Error, "is %s, want a number", clip(v.Raw))
 			return
+		}
+		if spec.Role == RoleTimestamp && spec.Unit != "" && v.Text[0] != '-' {
+			switch n := len(v.Text); {
+			case spec.Unit == "s" && n == 13:
+				add(name, Error, "is %s, %d digits: milliseconds, but this timestamp is in seconds", clip(v.Text), n)
+			case spec.Unit == "ms" && n == 10:
+				add(name, Error, "is %s, %d digits: seconds, but this timestamp is in milliseconds", clip(v.Text), n)
+			}
 		}
 	case TypeStringArray:
 		switch v.Kind {
@@ -285,6 +299,15 @@ func scanStringArray(raw string, maxBytes int) (bad bool, long int, ok bool) {
 func validJSONFast(s string) bool {
 	i, ok := scanValue(s, skipWS(s, 0), 0)
 	return ok && skipWS(s, i) == len(s)
+}
+
+// commonNames lists the event's spelling of the common fields.
+func (e *Event) commonNames() string {
+	names := make([]string, 0, 5)
+	for _, r := range []Role{RoleEvent, RoleAppID, RoleTimestamp, RoleNonce, RoleSignature} {
+		names = append(names, e.RoleField(r).Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 func (f *Field) hasEnum(s string) bool {

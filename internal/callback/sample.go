@@ -39,7 +39,7 @@ func NewVars(o SampleOptions) Vars {
 	room := fmt.Sprintf("room-%04x", r.Uint32N(0x10000))
 	user := fmt.Sprintf("user-%04x", r.Uint32N(0x10000))
 	stream := room + "-" + user
-	return Vars{
+	v := Vars{
 		"appid":           appid,
 		"now_s":           strconv.FormatInt(now.Unix(), 10),
 		"now_ms":          strconv.FormatInt(now.UnixMilli(), 10),
@@ -66,6 +66,43 @@ func NewVars(o SampleOptions) Vars {
 		"file_id":         digits(r, 19),
 		"duration":        strconv.FormatFloat(float64(60+r.IntN(3600))+float64(r.IntN(1000))/1000, 'f', -1, 64),
 	}
+	v.addFamilyVars(rand.New(rand.NewPCG(seedOf(v["digits19"]), seedOf(v["hex32"]))))
+	return v
+}
+
+// addFamilyVars draws the identities of the non-RTC families from their own
+// generator, seeded from the RTC draws: the RTC values (and whatever a
+// caller draws from o.Rand afterwards) stay what they were before there
+// were families. New variables go at the end.
+func (v Vars) addFamilyVars(r *rand.Rand) {
+	user := func() string { return fmt.Sprintf("user-%04x", r.Uint32N(0x10000)) }
+	peer := user()
+	for peer == v["user_id"] {
+		peer = user()
+	}
+	peer2 := user()
+	for peer2 == v["user_id"] || peer2 == peer {
+		peer2 = user()
+	}
+	v["peer_id"], v["peer2_id"] = peer, peer2
+	v["msg_id"] = digits(r, 18)
+	v["msg_id2"] = digits(r, 18)
+	v["msg_seq"] = strconv.Itoa(1 + r.IntN(10000))
+	v["call_id"] = digits(r, 19)
+	v["request_id"] = digits(r, 16)
+	g := fmt.Sprintf("%04x", r.Uint32N(0x10000))
+	v["group_id"] = "group-" + g
+	v["group_name"] = "Group " + g
+}
+
+// seedOf folds a string into a PCG seed (FNV-1a).
+func seedOf(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 func digits(r *rand.Rand, n int) string {
@@ -189,22 +226,28 @@ func (e *Event) Stamp(p *Payload, secret, timestamp, nonce string) {
 	e.Sign(p, secret)
 }
 
-// Sign (re)computes p's signature from its own timestamp and nonce text.
+// Sign (re)computes p's signature from its own timestamp and nonce text
+// (and AppID, for Mini Game's MD5), with the scheme of e's family.
 func (e *Event) Sign(p *Payload, secret string) {
 	ts, _ := p.Get(e.RoleField(RoleTimestamp).Name)
 	nonce, _ := p.Get(e.RoleField(RoleNonce).Name)
-	p.Set(e.RoleField(RoleSignature).Name, String(signature.Sign(secret, ts.Text, nonce.Text)))
+	var appid Value
+	if e.Scheme() == signature.MD5Fixed {
+		appid, _ = p.Get(e.RoleField(RoleAppID).Name)
+	}
+	p.Set(e.RoleField(RoleSignature).Name, String(signature.SignWith(e.Scheme(), secret, appid.Text, ts.Text, nonce.Text)))
 }
 
 // SignatureInput extracts what the signature check needs from p, using e's
-// field names, or the usual names in any casing when e is nil.
+// field names and scheme, or the usual names in any casing when e is nil.
 func SignatureInput(e *Event, p *Payload, secret string) signature.Input {
-	in := signature.Input{Secret: secret}
+	if e == nil {
+		return genericInput(p, secret)
+	}
+	in := signature.Input{Secret: secret, Scheme: e.Scheme()}
 	get := func(role Role) (string, bool) {
-		if e != nil {
-			if v, ok := p.Get(e.RoleField(role).Name); ok {
-				return v.Text, true
-			}
+		if v, ok := p.Get(e.RoleField(role).Name); ok {
+			return v.Text, true
 		}
 		if _, v, ok := p.GetFold(string(role)); ok {
 			return v.Text, true
@@ -214,6 +257,55 @@ func SignatureInput(e *Event, p *Payload, secret string) signature.Input {
 	in.Timestamp, in.HasTimestamp = get(RoleTimestamp)
 	in.Nonce, in.HasNonce = get(RoleNonce)
 	in.Signature, in.HasSignature = get(RoleSignature)
+	// MD5 signs the AppID; a SHA-1 family needs it only to explain an
+	// MD5-length signature, so the usual check skips the look-up.
+	if in.Scheme == signature.MD5Fixed || len(in.Signature) == 32 {
+		if v, ok := p.Get(e.RoleField(RoleAppID).Name); ok {
+			in.AppID, in.HasAppID = v.Text, true
+		}
+	}
+	if e.Product != nil {
+		in.Family = e.Product.Name
+	}
+	in.TimestampField, in.NonceField = e.RoleField(RoleTimestamp).Name, e.RoleField(RoleNonce).Name
+	return in
+}
+
+// FamilySignatureInput is SignatureInput for a body whose family is known
+// but whose event is not: the family's first spelling of the common fields.
+func FamilySignatureInput(f *Family, p *Payload, secret string) signature.Input {
+	if f == nil {
+		return genericInput(p, secret)
+	}
+	s := f.Spellings[0]
+	in := signature.Input{Secret: secret, Scheme: f.Signature, Family: f.Name, TimestampField: s.Timestamp, NonceField: s.Nonce}
+	if v, ok := p.Get(s.Timestamp); ok {
+		in.Timestamp, in.HasTimestamp = v.Text, true
+	}
+	if v, ok := p.Get(s.Nonce); ok {
+		in.Nonce, in.HasNonce = v.Text, true
+	}
+	if v, ok := p.Get(s.Signature); ok {
+		in.Signature, in.HasSignature = v.Text, true
+	}
+	if v, ok := p.Get(s.AppID); ok {
+		in.AppID, in.HasAppID = v.Text, true
+	}
+	return in
+}
+
+func genericInput(p *Payload, secret string) signature.Input {
+	in := signature.Input{Secret: secret}
+	get := func(name string) (string, bool) {
+		if _, v, ok := p.GetFold(name); ok {
+			return v.Text, true
+		}
+		return "", false
+	}
+	in.Timestamp, in.HasTimestamp = get("timestamp")
+	in.Nonce, in.HasNonce = get("nonce")
+	in.Signature, in.HasSignature = get("signature")
+	in.AppID, in.HasAppID = get("appid")
 	return in
 }
 

@@ -5,8 +5,10 @@ import (
 	"strings"
 )
 
-// Suggest returns the catalog's event names that look like name (a typo, a
-// missing prefix or suffix), closest first, at most n of them (all for 0).
+// Suggest returns the catalog's event names (each event's Ref) that look
+// like name (a typo, a missing prefix or suffix; a qualified name is
+// compared with qualified names), closest first, at most n of them (all
+// for 0).
 func (c *Catalog) Suggest(name string, n int) []string {
 	name = strings.ToLower(strings.TrimSpace(name))
 	if name == "" {
@@ -18,8 +20,12 @@ func (c *Catalog) Suggest(name string, n int) []string {
 	}
 	var cands []cand
 	limit := max(2, len(name)/3)
+	qualified := strings.Contains(name, "/")
 	for _, e := range c.events {
 		en := strings.ToLower(e.Name)
+		if qualified {
+			en = strings.ToLower(e.Qualified)
+		}
 		d := limit + 1
 		if abs(len(name)-len(en)) <= limit { // the distance is at least the length difference
 			d = editDistance(name, en)
@@ -31,7 +37,7 @@ func (c *Catalog) Suggest(name string, n int) []string {
 		default:
 			continue
 		}
-		cands = append(cands, cand{e.Name, d})
+		cands = append(cands, cand{e.Ref, d})
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].dist < cands[j].dist })
 	out := make([]string, 0, len(cands))

@@ -45,3 +45,14 @@ func BenchmarkSuggestHugeName(b *testing.B) {
 		Default().Suggest(huge, 3)
 	}
 }
+
+func TestSuggestFamilies(t *testing.T) {
+	c := Default()
+	if got := c.Suggest("zim/room_creat", 2); len(got) == 0 || got[0] != "zim/room_create" {
+		t.Errorf("Suggest(zim/room_creat) = %v", got)
+	}
+	got := c.Suggest("room_creat", 0)
+	if len(got) < 2 || got[0] != "room_create" || got[1] != "zim/room_create" {
+		t.Errorf("Suggest(room_creat) = %v, want room_create then zim/room_create", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -174,7 +175,7 @@ func TestEventsCatalogJSON(t *testing.T) {
 func TestEventsSamplesPassTheSchema(t *testing.T) {
 	for _, e := range callback.Default().Events() {
 		ct := newCmdtest(t, cmdOpts{width: 100})
-		if code := ct.run("events", e.Name, "-o", "json"); code != 0 {
+		if code := ct.run("events", e.Ref, "-o", "json"); code != 0 {
 			t.Fatalf("%s: exit %d", e.Name, code)
 		}
 		p, err := callback.Parse(bytes.TrimSuffix(ct.out.Bytes(), []byte("\n")), "")
@@ -195,7 +196,7 @@ func TestEventsSigned(t *testing.T) {
 		ct := newCmdtest(t, cmdOpts{width: 100})
 		ct.env[EnvSecret] = secret
 		ct.env[EnvAppID] = "1234567890"
-		if code := ct.run("events", e.Name, "--signed", "-o", "json"); code != 0 {
+		if code := ct.run("events", e.Ref, "--signed", "-o", "json"); code != 0 {
 			t.Fatalf("%s: exit %d: %s", e.Name, code, ct.errOut)
 		}
 		p, err := callback.Parse(ct.out.Bytes(), "")
@@ -226,7 +227,7 @@ func TestEventsErrors(t *testing.T) {
 		stderr []string
 	}{
 		{"typo", []string{"events", "mix_strat"}, ExitUsage, []string{`unknown event "mix_strat": did you mean mix_start or mix_stop?`, "zegocb events --help"}},
-		{"nothing close", []string{"events", "nope_nope_nope"}, ExitUsage, []string{"run 'zegocb events' to list the 20 known events"}},
+		{"nothing close", []string{"events", "nope_nope_nope"}, ExitUsage, []string{fmt.Sprintf("run 'zegocb events' to list the %d known events", len(callback.Default().Events()))}},
 		{"signed without a secret", []string{"events", "mix_start", "--signed"}, ExitUsage, []string{"no callback secret: set $ZEGO_CALLBACK_SECRET, or pass --secret-file PATH"}},
 		{"secret file missing", []string{"events", "mix_start", "--signed", "--secret-file", "/nonexistent/secret"}, ExitUsage, []string{"--secret-file: open /nonexistent/secret"}},
 	}

@@ -1,15 +1,30 @@
-// Package signature implements ZEGO's callback signature: the lowercase hex
+// Package signature implements ZEGO's callback signatures: the lowercase hex
 // SHA-1 of the lexicographically sorted concatenation of callback secret,
-// timestamp and nonce, each exactly as sent. It also explains mismatches.
+// timestamp and nonce, each exactly as sent (nearly every family), and Mini
+// Game's lowercase hex MD5 of AppId + SignatureNonce + CallbackSecret +
+// Timestamp. It also explains mismatches.
 package signature
 
 import (
+	"crypto/md5"
 	"crypto/sha1"
 	"crypto/subtle"
 	"encoding/hex"
 	"sort"
 	"strconv"
 	"strings"
+)
+
+// Scheme names a way of signing callbacks.
+type Scheme string
+
+const (
+	// SHA1Sorted is the scheme of nearly every ZEGO family: lowercase hex
+	// SHA-1 of secret, timestamp and nonce sorted as strings, concatenated.
+	SHA1Sorted Scheme = "sha1_sorted"
+	// MD5Fixed is Mini Game's: lowercase hex MD5 of AppId + SignatureNonce +
+	// CallbackSecret + Timestamp, concatenated in that fixed order.
+	MD5Fixed Scheme = "md5_fixed"
 )
 
 // Sign returns the lowercase hex signature for secret, timestamp and nonce.
@@ -42,6 +57,41 @@ func digest(secret, timestamp, nonce string) [sha1.Size]byte {
 	var buf [256]byte
 	in := append(append(append(buf[:0], a...), b...), c...)
 	return sha1.Sum(in)
+}
+
+// SignMD5 returns Mini Game's signature: the lowercase hex MD5 of appid,
+// nonce, secret and timestamp concatenated in that order.
+func SignMD5(secret, appid, timestamp, nonce string) string {
+	var buf [32]byte
+	sum := md5Digest(secret, appid, timestamp, nonce)
+	hex.Encode(buf[:], sum[:])
+	return string(buf[:])
+}
+
+func md5Digest(secret, appid, timestamp, nonce string) [md5.Size]byte {
+	var buf [256]byte
+	in := append(append(append(append(buf[:0], appid...), nonce...), secret...), timestamp...)
+	return md5.Sum(in)
+}
+
+// SignWith signs with scheme s (appid is used by MD5Fixed only).
+func SignWith(s Scheme, secret, appid, timestamp, nonce string) string {
+	if s == MD5Fixed {
+		return SignMD5(secret, appid, timestamp, nonce)
+	}
+	return Sign(secret, timestamp, nonce)
+}
+
+// VerifyWith reports whether sig is scheme s's signature of the inputs, in
+// time independent of sig's content.
+func VerifyWith(s Scheme, secret, appid, timestamp, nonce, sig string) bool {
+	if s == MD5Fixed {
+		var want [32]byte
+		sum := md5Digest(secret, appid, timestamp, nonce)
+		hex.Encode(want[:], sum[:])
+		return subtle.ConstantTimeCompare(want[:], []byte(sig)) == 1
+	}
+	return Verify(secret, timestamp, nonce, sig)
 }
 
 // Verify reports whether sig is the lowercase hex signature of the inputs.
@@ -85,6 +135,18 @@ const (
 	UnsortedInputs   Reason = "unsorted_inputs"
 	OtherSecret      Reason = "other_secret"
 	Mismatch         Reason = "mismatch"
+	// WrongScheme: signed (or shaped) for the other family's scheme: MD5
+	// on a SHA-1 family or the reverse.
+	WrongScheme Reason = "wrong_scheme"
+	// MillisAsSeconds: the body's timestamp is in milliseconds but it was
+	// signed in seconds (or the reverse).
+	MillisAsSeconds Reason = "ms_signed_as_seconds"
+	// ReserialisedTimestamp: the body's integer timestamp was signed as a
+	// float rendering of it (1.745502313e+12, 1745502313000.0).
+	ReserialisedTimestamp Reason = "reserialised_timestamp"
+	// WrongFieldNames: signed without the timestamp and nonce values (empty,
+	// undefined, None, null): the sender read them under the wrong names.
+	WrongFieldNames Reason = "wrong_field_names"
 )
 
 // Result is the outcome of Check: OK, or why not.
@@ -109,6 +171,17 @@ type Input struct {
 	// OtherSecrets are further secrets to try for the diagnosis only (for
 	// example the console's ServerSecret when Secret is the CallbackSecret).
 	OtherSecrets []NamedSecret
+	// Scheme is the signing scheme (SHA1Sorted when empty).
+	Scheme Scheme
+	// AppID is the body's AppID text: MD5Fixed signs it, and the diagnosis
+	// of a SHA-1 family tries MD5Fixed with it.
+	AppID    string
+	HasAppID bool
+	// Family and the field names, when known, make the details name them
+	// ("zim", "timestamp", "Nonce").
+	Family         string
+	TimestampField string
+	NonceField     string
 }
 
 // NamedSecret is a secret with the name a user knows it by.
@@ -136,6 +209,15 @@ func Check(in Input) Result {
 	case in.Nonce == "":
 		return Result{MissingNonce, "the payload's nonce field is empty, so the signature cannot be checked"}
 	}
+	if in.Scheme == MD5Fixed {
+		switch {
+		case !in.HasAppID:
+			return Result{MissingSignature, "the payload has no AppId field, which the MD5 signature covers"}
+		case VerifyWith(MD5Fixed, in.Secret, in.AppID, in.Timestamp, in.Nonce, in.Signature):
+			return Result{Reason: OK}
+		}
+		return diagnose(in)
+	}
 	if Verify(in.Secret, in.Timestamp, in.Nonce, in.Signature) {
 		return Result{Reason: OK}
 	}
@@ -144,30 +226,59 @@ func Check(in Input) Result {
 
 func diagnose(in Input) Result {
 	sig := in.Signature
-	if len(sig) != 40 || !isHex(sig) {
-		return Result{Malformed, "signature is " + describeSig(sig) + ", want 40 lowercase hex characters (a SHA-1)"}
+	md5Family := in.Scheme == MD5Fixed
+	want, wantLen := "a SHA-1", 40
+	if md5Family {
+		want, wantLen = "an MD5", 32
 	}
 	lower := strings.ToLower(sig)
-	if lower != sig && Verify(in.Secret, in.Timestamp, in.Nonce, lower) {
+	ok := func(secret, ts, nonce string) bool {
+		return VerifyWith(in.Scheme, secret, in.AppID, ts, nonce, lower)
+	}
+	fam := "this family"
+	if in.Family != "" {
+		fam = in.Family
+	}
+	if r, found := wrongScheme(in, lower, fam); found {
+		return r
+	}
+	if len(sig) != wantLen || !isHex(sig) {
+		return Result{Malformed, "signature is " + describeSig(sig) + ", want " + strconv.Itoa(wantLen) + " lowercase hex characters (" + want + ")"}
+	}
+	if lower != sig && ok(in.Secret, in.Timestamp, in.Nonce) {
 		return Result{UppercaseHex, "signature is the right digest in uppercase hex; ZEGO sends lowercase and strict receivers compare case-sensitively"}
 	}
 	ts, nonce := in.Timestamp, in.Nonce
-	if trimmed := strings.TrimRight(in.Secret, " \t\r\n"); trimmed != in.Secret && Verify(trimmed, ts, nonce, lower) {
+	if trimmed := strings.TrimRight(in.Secret, " \t\r\n"); trimmed != in.Secret && ok(trimmed, ts, nonce) {
 		return Result{SecretWhitespace, "matches once trailing whitespace is removed from the configured secret: the secret file probably ends in a blank line or spaces"}
 	}
-	if trimmed := strings.TrimSpace(in.Secret); trimmed != in.Secret && Verify(trimmed, ts, nonce, lower) {
+	if trimmed := strings.TrimSpace(in.Secret); trimmed != in.Secret && ok(trimmed, ts, nonce) {
 		return Result{SecretWhitespace, "matches once surrounding whitespace is removed from the configured secret"}
 	}
 	for _, suffix := range []string{"\n", "\r\n", " "} {
-		if Verify(in.Secret+suffix, ts, nonce, lower) {
+		if ok(in.Secret+suffix, ts, nonce) {
 			return Result{SenderWhitespace, "the sender signed with the secret plus a trailing " + printable(suffix) + ": trim the secret where the sender reads it"}
 		}
 	}
-	if canon, ok := canonicalInt(ts); ok && canon != ts && Verify(in.Secret, canon, nonce, lower) {
+	if canon, isInt := canonicalInt(ts); isInt && canon != ts && ok(in.Secret, canon, nonce) {
 		return Result{FloatTimestamp, "timestamp " + strconv.Quote(ts) + " was re-serialised (float or padded); it was signed as " + canon + ": keep the timestamp text exactly as ZEGO sent it"}
 	}
-	if canon, ok := canonicalInt(nonce); ok && canon != nonce && Verify(in.Secret, ts, canon, lower) {
+	if r, found := timestampVariants(in, ok); found {
+		return r
+	}
+	if canon, isInt := canonicalInt(nonce); isInt && canon != nonce && ok(in.Secret, ts, canon) {
 		return Result{NumericNonce, "nonce " + strconv.Quote(nonce) + " was re-serialised as a number; it was signed as " + canon + ": keep nonces as strings"}
+	}
+	if r, found := emptyFields(in, ok); found {
+		return r
+	}
+	for _, o := range in.OtherSecrets {
+		if md5Family && o.Secret != "" && ok(o.Secret, ts, nonce) {
+			return Result{OtherSecret, "signed with the " + o.Name + ", not the configured callback secret: use the secret from the same console field as the sender"}
+		}
+	}
+	if md5Family {
+		return Result{Mismatch, "signature does not match md5(AppId + SignatureNonce + CallbackSecret + Timestamp): a different secret, or a field changed after signing"}
 	}
 	if numericSorted(in.Secret, ts, nonce, lower) {
 		return Result{NumericSort, "the sender sorted secret, timestamp and nonce numerically; ZEGO sorts them as strings (PHP SORT_STRING)"}
@@ -181,6 +292,86 @@ func diagnose(in Input) Result {
 		}
 	}
 	return Result{Mismatch, "signature does not match: a different secret, or timestamp/nonce changed after signing"}
+}
+
+// wrongScheme explains a signature made (or shaped) for the other scheme.
+func wrongScheme(in Input, lower, fam string) (Result, bool) {
+	if !isHex(lower) {
+		return Result{}, false
+	}
+	switch {
+	case in.Scheme == MD5Fixed && len(lower) == 40:
+		if Verify(in.Secret, in.Timestamp, in.Nonce, lower) {
+			return Result{WrongScheme, "signed with the sorted SHA-1 scheme of the other ZEGO families; " + fam + " signs md5(AppId + SignatureNonce + CallbackSecret + Timestamp)"}, true
+		}
+		return Result{WrongScheme, "signature is 40 hex characters, a SHA-1; " + fam + " signs with MD5 (32 hex characters: md5(AppId + SignatureNonce + CallbackSecret + Timestamp))"}, true
+	case in.Scheme != MD5Fixed && len(lower) == 32:
+		if in.HasAppID && VerifyWith(MD5Fixed, in.Secret, in.AppID, in.Timestamp, in.Nonce, lower) {
+			return Result{WrongScheme, "signed with Mini Game's MD5 scheme (md5 of AppId + nonce + secret + timestamp); " + fam + " signs the sorted SHA-1 of secret, timestamp and nonce"}, true
+		}
+		return Result{WrongScheme, "signature is 32 hex characters, an MD5 as Mini Game uses; " + fam + " signs with SHA-1 (40 hex characters)"}, true
+	}
+	return Result{}, false
+}
+
+// timestampVariants explains a timestamp signed in another unit or as a
+// float rendering of the integer the body carries.
+func timestampVariants(in Input, ok func(secret, ts, nonce string) bool) (Result, bool) {
+	ts := in.Timestamp
+	n, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || n <= 0 {
+		return Result{}, false
+	}
+	name := "timestamp"
+	if in.TimestampField != "" {
+		name = in.TimestampField
+	}
+	if len(ts) == 13 {
+		if s := strconv.FormatInt(n/1000, 10); ok(in.Secret, s, in.Nonce) {
+			return Result{MillisAsSeconds, name + " " + ts + " is in milliseconds but the sender signed it in seconds (" + s + "): sign the timestamp text exactly as sent"}, true
+		}
+	}
+	if len(ts) == 10 {
+		if s := ts + "000"; ok(in.Secret, s, in.Nonce) {
+			return Result{MillisAsSeconds, name + " " + ts + " is in seconds but the sender signed it in milliseconds (" + s + "): sign the timestamp text exactly as sent"}, true
+		}
+	}
+	f := float64(n)
+	for _, s := range []string{
+		strconv.FormatFloat(f, 'e', -1, 64),                                // Go %v, JavaScript for 1e21+
+		strconv.FormatFloat(f, 'E', -1, 64),                                // Java Double.toString style
+		strconv.FormatFloat(f, 'f', 1, 64),                                 // Python str(float)
+		strings.Replace(strconv.FormatFloat(f, 'e', -1, 64), "e+", "E", 1), // Java 1.745502313E12
+	} {
+		if s != ts && ok(in.Secret, s, in.Nonce) {
+			return Result{ReserialisedTimestamp, name + " " + ts + " was signed re-serialised as " + s + " (the number went through a float): sign the timestamp text exactly as ZEGO sent it"}, true
+		}
+	}
+	return Result{}, false
+}
+
+// emptyFields explains a signature made without the timestamp and nonce
+// values: what a sender gets when it reads them under the wrong names
+// (snake-case keys in a PascalCase body, or the reverse).
+func emptyFields(in Input, ok func(secret, ts, nonce string) bool) (Result, bool) {
+	for _, missing := range []string{"", "undefined", "None", "null", "<nil>"} {
+		tsOK, nonceOK := ok(in.Secret, missing, missing), false
+		if !tsOK {
+			nonceOK = ok(in.Secret, missing, in.Nonce) || ok(in.Secret, in.Timestamp, missing)
+		}
+		if tsOK || nonceOK {
+			what := "the timestamp and nonce"
+			if in.TimestampField != "" && in.NonceField != "" {
+				what = in.TimestampField + " and " + in.NonceField
+			}
+			how := "empty values"
+			if missing != "" {
+				how = strconv.Quote(missing)
+			}
+			return Result{WrongFieldNames, "signed with " + how + " in place of " + what + ": the sender read the fields under other names (snake_case keys in a PascalCase body, or the reverse)"}, true
+		}
+	}
+	return Result{}, false
 }
 
 func isHex(s string) bool {

@@ -136,3 +136,76 @@ func BenchmarkVerify(b *testing.B) {
 		Verify("4f9a1c2e7b3d5a6f8e0c1b2a3d4e5f60", "1687981272", "7254119327986670314", "93f85e1f97731ae615483292e1d2a425ac43803a")
 	}
 }
+
+// Mini Game's scheme: md5(AppId + SignatureNonce + CallbackSecret +
+// Timestamp), fixed order, computed independently with Python's hashlib.
+func TestMD5Fixed(t *testing.T) {
+	got := SignMD5("secret", "1234567890", "1234567890", "15215528852396")
+	if got != md5Vector {
+		t.Fatalf("SignMD5 = %s, want %s", got, md5Vector)
+	}
+	if SignWith(MD5Fixed, "secret", "1234567890", "1234567890", "15215528852396") != md5Vector ||
+		SignWith(SHA1Sorted, "secret", "ignored", "1470820198", "123412") != "5bd59fd62953a8059fb7eaba95720f66d19e4517" {
+		t.Fatal("SignWith does not follow the scheme")
+	}
+	in := Input{Scheme: MD5Fixed, Secret: "secret", AppID: "1234567890", HasAppID: true, Timestamp: "1234567890", Nonce: "15215528852396",
+		Signature: md5Vector, HasTimestamp: true, HasNonce: true, HasSignature: true}
+	if r := Check(in); !r.OK() {
+		t.Fatalf("MD5 check: %+v", r)
+	}
+	in.AppID = "1234567891"
+	if r := Check(in); r.OK() {
+		t.Fatal("the AppID is signed: changing it must fail")
+	}
+}
+
+const md5Vector = "07b6aa1b1dcf7e312b948fe6fbbdec55"
+
+// Each mistake of issue 10 gets its own explanation.
+func TestDiagnoseFamilyMistakes(t *testing.T) {
+	const secret, nonce, ms, s = "k3y", "7450395512627324902", "1745502313000", "1745502313"
+	sha := func(ts, n string) string { return Sign(secret, ts, n) }
+	md5Of := func(appid, ts, n string) string { return SignMD5(secret, appid, ts, n) }
+	mk := func(scheme Scheme, ts, sig string) Input {
+		return Input{Scheme: scheme, Secret: secret, AppID: "1234567", HasAppID: true, Timestamp: ts, Nonce: nonce, Signature: sig,
+			HasTimestamp: true, HasNonce: true, HasSignature: true, Family: "aiagent", TimestampField: "Timestamp", NonceField: "Nonce"}
+	}
+	for _, tc := range []struct {
+		name   string
+		in     Input
+		reason Reason
+		detail string
+	}{
+		{"ms signed as seconds", mk(SHA1Sorted, ms, sha(s, nonce)), MillisAsSeconds, "Timestamp 1745502313000 is in milliseconds but the sender signed it in seconds (1745502313)"},
+		{"seconds signed as ms", mk(SHA1Sorted, s, sha(ms, nonce)), MillisAsSeconds, "is in seconds but the sender signed it in milliseconds"},
+		{"reserialised as float (Go %v)", mk(SHA1Sorted, ms, sha("1.745502313e+12", nonce)), ReserialisedTimestamp, "signed re-serialised as 1.745502313e+12"},
+		{"reserialised as float (Python)", mk(SHA1Sorted, ms, sha("1745502313000.0", nonce)), ReserialisedTimestamp, "1745502313000.0"},
+		{"MD5 on a SHA-1 family", mk(SHA1Sorted, ms, md5Of("1234567", ms, nonce)), WrongScheme, "signed with Mini Game's MD5 scheme"},
+		{"MD5-length on a SHA-1 family", mk(SHA1Sorted, ms, strings.Repeat("ab", 16)), WrongScheme, "32 hex characters, an MD5"},
+		{"SHA-1 on the MD5 family", mk(MD5Fixed, s, sha(s, nonce)), WrongScheme, "signed with the sorted SHA-1 scheme"},
+		{"SHA-1-length on the MD5 family", mk(MD5Fixed, s, strings.Repeat("ab", 20)), WrongScheme, "40 hex characters, a SHA-1; aiagent signs with MD5"},
+		{"MD5 family, ms signed as seconds", mk(MD5Fixed, ms, md5Of("1234567", s, nonce)), MillisAsSeconds, "in milliseconds"},
+		{"PascalCase read as snake: empty", mk(SHA1Sorted, ms, sha("", "")), WrongFieldNames, "signed with empty values in place of Timestamp and Nonce"},
+		{"PascalCase read as snake: undefined", mk(SHA1Sorted, ms, sha("undefined", "undefined")), WrongFieldNames, `signed with "undefined"`},
+		{"MD5 family, malformed", mk(MD5Fixed, s, "xyz"), Malformed, "want 32 lowercase hex characters (an MD5)"},
+		{"MD5 family, uppercase", mk(MD5Fixed, s, strings.ToUpper(md5Of("1234567", s, nonce))), UppercaseHex, "uppercase"},
+		{"MD5 family, mismatch", mk(MD5Fixed, s, md5Of("1234567", s, "other")), Mismatch, "md5(AppId + SignatureNonce + CallbackSecret + Timestamp)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Check(tc.in)
+			if r.Reason != tc.reason || !strings.Contains(r.Detail, tc.detail) {
+				t.Fatalf("Check = %s: %s\nwant %s: ...%s...", r.Reason, r.Detail, tc.reason, tc.detail)
+			}
+			if strings.Contains(r.Detail, secret) {
+				t.Fatal("the secret leaked into the detail")
+			}
+		})
+	}
+	// The right signature still verifies in both schemes.
+	if r := Check(mk(SHA1Sorted, ms, sha(ms, nonce))); !r.OK() {
+		t.Fatal(r.Detail)
+	}
+	if r := Check(mk(MD5Fixed, s, md5Of("1234567", s, nonce))); !r.OK() {
+		t.Fatal(r.Detail)
+	}
+}

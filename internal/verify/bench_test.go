@@ -68,3 +68,38 @@ func BenchmarkCheckPayload(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVerifyFamilies is BenchmarkVerify over a capture that mixes
+// every event of every family in the catalog (issue 10: at least as many
+// MB/s as the RTC-only capture).
+func BenchmarkVerifyFamilies(b *testing.B) {
+	cat := callback.Default()
+	now := time.Unix(1772366400, 0)
+	var buf bytes.Buffer
+	const n = 20000
+	for i := 0; i < n; i++ {
+		ev := cat.Events()[i%len(cat.Events())]
+		p := ev.Sample(callback.SampleOptions{Now: now, AppID: "1234567890"})
+		ev.Stamp(p, testSecret, ev.Timestamp(now), strconv.Itoa(1000000+i))
+		buf.Write(p.JSON())
+		buf.WriteByte('\n')
+	}
+	data := buf.Bytes()
+	opts := Options{Secret: testSecret, Now: func() time.Time { return now }}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		got := 0
+		_, err := Run(context.Background(), opts, []Input{{Reader: bytes.NewReader(data), Name: "bench"}}, func(r *Result) error {
+			if r.Verdict == Fail {
+				b.Fatalf("%s: %s %v", r.Location(), r.Event, r.Reasons)
+			}
+			got++
+			return nil
+		})
+		if err != nil || got != n {
+			b.Fatal(err, got)
+		}
+	}
+}

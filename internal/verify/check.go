@@ -33,6 +33,9 @@ type state struct {
 	// inner the body a capture record holds; each decodes its escaped
 	// strings into its own scratch buffer, reused from payload to payload.
 	outer, inner parsed
+	// det is the payload's detection, reused from payload to payload; its
+	// strings may point into the last body and are read only during check.
+	det callback.Detection
 }
 
 type parsed struct {
@@ -133,58 +136,54 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		return
 	}
 
-	// Event and schema.
-	// One look-up, as p.EventName does it: "event", else any case of it.
-	evKey, evVal, hasEvent := "event", callback.Value{}, false
-	if v, ok := p.Get("event"); ok {
-		evVal, hasEvent = v, true
-	} else {
-		evKey, evVal, hasEvent = p.GetFold("event")
-	}
-	name := evVal.Text
-	var ev *callback.Event
+	// Family and event, from the body alone; then the schema.
+	d := &st.det
+	c.opts.Catalog.DetectInto(p, d)
+	ev := d.Event
 	switch {
-	case hasEvent && evVal.Kind != callback.KindString:
-		// 123 is no event name, known or unknown: --allow-unknown must not pass it.
-		st.errs = append(st.errs, evKey+": is a JSON "+evVal.Kind.String()+", want a string")
-	case name == "":
-		if hasEvent {
-			st.errs = append(st.errs, "event field is empty")
+	case ev != nil:
+		r.Event, r.Family, r.Rule = ev.Ref, ev.Product.Name, d.Rule
+		if d.Ambiguous {
+			st.notes = append(st.notes, d.Rule)
+		}
+		if d.Warning != "" {
+			st.warns = append(st.warns, d.Warning)
+		}
+		for _, pr := range ev.Check(p) {
+			if pr.Severity == callback.Error {
+				st.errs = append(st.errs, pr.String())
+			} else {
+				st.warns = append(st.warns, pr.String())
+			}
+		}
+		// The schema check accepts an empty signature (an unsigned
+		// sample is well-formed), but a received callback must carry
+		// one, secret or no secret.
+		if f := ev.RoleField(callback.RoleSignature); f != nil {
+			if v, ok := p.Get(f.Name); ok && v.Kind == callback.KindString && v.Text == "" {
+				st.errs = append(st.errs, f.Name+": is empty")
+			}
+		}
+	case d.Unknown:
+		r.Event = strings.Clone(d.Value.Text)
+		if d.Value.Kind == callback.KindNumber {
+			r.Event = d.Field + " " + r.Event // "EventType 99"
+		}
+		if d.Family != nil {
+			r.Family = d.Family.Name
+		}
+		if c.opts.AllowUnknown {
+			st.notes = append(st.notes, d.Problem+": schema not checked (--allow-unknown)")
 		} else {
-			st.errs = append(st.errs, "no event field: not a ZEGO callback body")
+			st.errs = append(st.errs, d.Problem+" (--allow-unknown accepts it)")
 		}
 	default:
-		var known bool
-		ev, known = c.opts.Catalog.Lookup(name)
-		if known {
-			r.Event = ev.Name
-			for _, pr := range ev.Check(p) {
-				if pr.Severity == callback.Error {
-					st.errs = append(st.errs, pr.String())
-				} else {
-					st.warns = append(st.warns, pr.String())
-				}
-			}
-			// The schema check accepts an empty signature (an unsigned
-			// sample is well-formed), but a received callback must carry
-			// one, secret or no secret.
-			if f := ev.RoleField(callback.RoleSignature); f != nil {
-				if v, ok := p.Get(f.Name); ok && v.Kind == callback.KindString && v.Text == "" {
-					st.errs = append(st.errs, f.Name+": is empty")
-				}
-			}
-		} else {
-			r.Event = strings.Clone(name)
-			if c.opts.AllowUnknown {
-				st.notes = append(st.notes, "unknown event "+strconv.Quote(name)+": schema not checked (--allow-unknown)")
-			} else {
-				st.errs = append(st.errs, "unknown event "+strconv.Quote(name)+" (--allow-unknown accepts it)")
-			}
-		}
+		// 123 is no event name, known or unknown: --allow-unknown must not pass it.
+		st.errs = append(st.errs, d.Problem)
 	}
 
 	// Signature.
-	in := callback.SignatureInput(ev, p, c.opts.Secret)
+	in := d.SignatureInput(p, c.opts.Secret)
 	if in.HasNonce && in.HasSignature && in.Nonce != "" && in.Signature != "" {
 		var h maphash.Hash
 		h.SetSeed(c.seed)

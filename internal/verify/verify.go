@@ -106,8 +106,13 @@ type Result struct {
 	File string
 	// Line is the 1-based line the payload starts on (0 when the whole file
 	// could not be opened).
-	Line    int
-	Event   string // "" when unknown
+	Line  int
+	Event string // "" when unknown; the event's Ref ("room_create", "zim/room_create")
+	// Family is the detected family's name ("" when unknown).
+	Family string
+	// Rule says which rule chose the event when several share the body's
+	// routing value ("" when the value alone decided).
+	Rule    string
 	Verdict Verdict
 	// Signature is the signature check's status; SignatureReason the
 	// machine-readable reason when it is not ok.

@@ -364,8 +364,8 @@ func TestPublishedPayloadsVerify(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ev, ok := cat.Lookup(p.EventName())
-			if !ok {
+			ev := cat.Detect(p).Event
+			if ev == nil {
 				t.Fatalf("fixture event %q not in the catalog", p.EventName())
 			}
 			tsField := ev.RoleField(callback.RoleTimestamp)
@@ -474,5 +474,47 @@ func TestHashTableAgainstMap(t *testing.T) {
 	}
 	if _, ok := tab.get(0xdeadbeef12345); ok {
 		t.Fatal("found a key never put")
+	}
+}
+
+// verify tells the family and event from the body, and says which rule
+// decided when several events share the routing value.
+func TestVerifyDetectsFamilies(t *testing.T) {
+	cat := callback.Default()
+	sign := func(name string, mut func(p *callback.Payload)) []byte {
+		e, _ := cat.Lookup(name)
+		p := e.Sample(callback.SampleOptions{Now: time.Unix(1772366400, 0)})
+		if mut != nil {
+			mut(p)
+		}
+		e.Stamp(p, testSecret, "1772366400", "350176")
+		return p.JSON()
+	}
+	for _, tc := range []struct {
+		name, event, family, rule, reason string
+		body                              []byte
+	}{
+		{"rtc room_create", "room_create", "rtc", "room_session_id", "", sign("room_create", nil)},
+		{"zim room_create", "zim/room_create", "zim", "operator_account", "", sign("zim/room_create", nil)},
+		{"zim user_action", "user_action", "zim", "", "", sign("user_action", nil)},
+		{"zim before_send_msg", "before_send_msg", "zim", "", "", sign("before_send_msg", nil)},
+		{"room_create without markers", "room_create", "rtc", "no distinguishing field", "note: no distinguishing field (room_session_id, operator_account): room_create means rtc/room_create",
+			sign("zim/room_create", func(p *callback.Payload) { p.Delete("operator_account") })},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := CheckPayload(testOptions(), tc.body, false)
+			if r.Event != tc.event || r.Family != tc.family || !strings.Contains(r.Rule, tc.rule) || (tc.rule == "") != (r.Rule == "") {
+				t.Fatalf("event %q family %q rule %q, want %q %q ~%q", r.Event, r.Family, r.Rule, tc.event, tc.family, tc.rule)
+			}
+			if r.Signature != SigOK {
+				t.Fatalf("signature %s: %v", r.Signature, r.Reasons)
+			}
+			if tc.reason != "" && !strings.Contains(strings.Join(r.Reasons, "\n"), tc.reason) {
+				t.Fatalf("reasons %q lack %q", r.Reasons, tc.reason)
+			}
+			if tc.reason == "" && r.Verdict != Pass {
+				t.Fatalf("%s: %v", r.Verdict, r.Reasons)
+			}
+		})
 	}
 }
