@@ -72,7 +72,8 @@ there was more than one). -o json prints one result object:
    timestamp, nonce, signature, outcome, delivered, attempts: [{attempt,
    offset_ms, status, latency_ms, body, body_bytes, verdict, reason, error}],
    receiver: [{seq, event, signature, delivery, status, answer, problems}]}
-outcome is delivered, delivered_with_warning, gave_up or unreachable.
+outcome is delivered, delivered_with_warning, gave_up, unreachable or
+interrupted (Ctrl-C: exit 130, "interrupted after N attempts").
 In load mode: {event, url, requests, concurrency, rate, elapsed_ms,
    throughput_rps, ok, failed, status_counts, errors, body_mismatch,
    latency_ms: {min, mean, p50, p90, p99, max}, histogram: [{le_ms, count}]}.
@@ -281,13 +282,15 @@ func (o *sendOptions) deliverOne(target string, b *built, secret string, tlsConf
 	if rcv != nil {
 		seen = rcv.stop()
 	}
-	if err := o.renderResult(target, b, res, seen, rcv != nil); err != nil {
+	if err := o.renderResult(target, b, res, seen, rcv != nil, derr != nil); err != nil {
 		return err
 	}
 	if rcv != nil && res.Delivered && !f.JSON() {
 		f.Hintf("next: zegocb send %s --to https://your.app/zego/callback, or zegocb probe --to … to test your endpoint", b.Spec.Name)
 	}
 	switch {
+	case derr != nil && !res.Delivered:
+		return fmt.Errorf("%w after %s", ErrInterrupted, plural(len(res.Attempts), "attempt", "attempts"))
 	case derr != nil:
 		return ErrInterrupted
 	case res.Delivered:

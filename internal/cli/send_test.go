@@ -560,6 +560,67 @@ func TestSendInterruptedIs130(t *testing.T) {
 	}
 }
 
+// Ctrl-C in the countdown before the third attempt: "interrupted after 2
+// attempts", exit 130, and no give-up verdict (nothing gave up); -o json
+// says outcome interrupted.
+func TestSendInterruptedInCountdownSaysSo(t *testing.T) {
+	for _, mode := range []string{"pipe", "tty", "json"} {
+		t.Run(mode, func(t *testing.T) {
+			ep := &endpoint{failFirst: 100}
+			u := serveEndpoint(t, ep)
+			e := newCmdtest(t, sendOpts())
+			args := []string{"send", "stream_create", "--to", u}
+			switch mode {
+			case "tty":
+				e.f.IO.SetStdoutTTY(true)
+			case "json":
+				args = append(args, "-o", "json")
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			waits := 0
+			e.sleep = func(context.Context, time.Duration) error {
+				if waits++; waits == 2 {
+					cancel()
+					return context.Canceled
+				}
+				return nil
+			}
+			if code := e.runCtx(ctx, args...); code != ExitInterrupted || ep.count() != 2 {
+				t.Fatalf("exit %d after %d attempts; stderr: %s", code, ep.count(), e.errOut)
+			}
+			all := e.out.String() + e.errOut.String()
+			if !strings.Contains(e.errOut.String(), "interrupted after 2 attempts\n") {
+				t.Errorf("stderr does not say how many attempts: %s", e.errOut)
+			}
+			for _, bad := range []string{"gave up", "never answered 2xx", "✗"} {
+				if strings.Contains(all, bad) {
+					t.Errorf("output says %q:\n%s", bad, all)
+				}
+			}
+			if mode == "json" {
+				var got sendJSON
+				if err := json.Unmarshal(e.out.Bytes(), &got); err != nil || got.Outcome != "interrupted" || len(got.Attempts) != 2 {
+					t.Errorf("json %+v (%v)", got, err)
+				}
+			}
+		})
+	}
+}
+
+// --no-retry sends once: the verdict says so, not "gave up after 1 attempt".
+func TestSendNoRetryDoesNotGiveUp(t *testing.T) {
+	ep := &endpoint{failFirst: 100}
+	u := serveEndpoint(t, ep)
+	e := newCmdtest(t, sendOpts())
+	if code := e.run("send", "stream_close", "--to", u, "--no-retry"); code != ExitCheckFailed || ep.count() != 1 {
+		t.Fatalf("exit %d after %d attempts: %s", code, ep.count(), e.errOut)
+	}
+	all := e.out.String() + e.errOut.String()
+	if strings.Contains(all, "gave up") || !strings.Contains(all, `✗ stream_close not delivered: the endpoint did not answer 2xx (500 "boom" (5 B); --no-retry: sent once)`) {
+		t.Errorf("output:\n%s", all)
+	}
+}
+
 // The built-in receiver keeps events only for a single delivery: in load
 // mode it must not hold every request it answered.
 func TestBuiltinReceiverKeepsEventsOnlyWhenAsked(t *testing.T) {
