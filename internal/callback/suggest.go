@@ -8,6 +8,25 @@ import (
 // Suggest returns the catalog's event names that look like name (a typo, a
 // missing prefix or suffix), closest first, at most n of them (all for 0).
 func (c *Catalog) Suggest(name string, n int) []string {
+	names := make([]string, len(c.events))
+	for i, e := range c.events {
+		names[i] = e.Name
+	}
+	return suggest(name, names, n)
+}
+
+// SuggestField returns e's field names that look like name (a typo, a
+// missing prefix or suffix), closest first, at most n of them (all for 0).
+func (e *Event) SuggestField(name string, n int) []string {
+	names := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		names[i] = f.Name
+	}
+	return suggest(name, names, n)
+}
+
+// suggest returns the names among names that look like name, closest first.
+func suggest(name string, names []string, n int) []string {
 	name = strings.ToLower(strings.TrimSpace(name))
 	if name == "" {
 		return nil
@@ -18,8 +37,8 @@ func (c *Catalog) Suggest(name string, n int) []string {
 	}
 	var cands []cand
 	limit := max(2, len(name)/3)
-	for _, e := range c.events {
-		en := strings.ToLower(e.Name)
+	for _, orig := range names {
+		en := strings.ToLower(orig)
 		d := limit + 1
 		if abs(len(name)-len(en)) <= limit { // the distance is at least the length difference
 			d = editDistance(name, en)
@@ -31,7 +50,7 @@ func (c *Catalog) Suggest(name string, n int) []string {
 		default:
 			continue
 		}
-		cands = append(cands, cand{e.Name, d})
+		cands = append(cands, cand{orig, d})
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].dist < cands[j].dist })
 	out := make([]string, 0, len(cands))

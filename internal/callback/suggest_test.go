@@ -45,3 +45,15 @@ func BenchmarkSuggestHugeName(b *testing.B) {
 		Default().Suggest(huge, 3)
 	}
 }
+
+func TestSuggestField(t *testing.T) {
+	e, _ := Default().Lookup("stream_close")
+	for _, tc := range []struct{ in, want string }{{"typ", "type"}, {"stream_idd", "stream_id"}, {"ROOM_ID", "room_id"}} {
+		if got := e.SuggestField(tc.in, 1); len(got) != 1 || got[0] != tc.want {
+			t.Errorf("SuggestField(%q) = %v, want %s", tc.in, got, tc.want)
+		}
+	}
+	if got := e.SuggestField("zzzzzzzz", 1); len(got) != 0 {
+		t.Errorf("SuggestField(zzzzzzzz) = %v", got)
+	}
+}

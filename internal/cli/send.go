@@ -110,7 +110,7 @@ could not be reached at all.`,
 	opts.endpointFlags.register(cmd)
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the signed HTTP request instead of sending it")
 	fl.BoolVar(&opts.Curl, "curl", false, "print an equivalent curl command instead of sending")
-	fl.BoolVar(&opts.Strict, "strict", false, "treat a 2xx with the wrong body (record: not \"1\") as a failure, and retry")
+	fl.BoolVar(&opts.Strict, "strict", false, "treat a 2xx with the wrong body (record: not \"1\") as a failure, and retry; refuse --set on a field the event does not have")
 	fl.BoolVar(&opts.NoRetry, "no-retry", false, "send once; do not replay ZEGO's retry schedule")
 	fl.Float64Var(&opts.RetryScale, "retry-scale", 1, "multiply ZEGO's retry gaps by `F` (0.01 turns 62 s into 0.62 s)")
 	fl.IntVarP(&opts.Requests, "requests", "n", 0, "load mode: send `N` distinct callbacks (no retries)")

@@ -134,9 +134,14 @@ func (o *sendOptions) build(secret string) (*built, error) {
 		default:
 			if fs := spec.Field(s.key); fs != nil {
 				p.Set(s.key, fs.Typed(s.value))
-			} else {
-				p.Set(s.key, callback.String(s.value))
+				continue
 			}
+			if _, ok := p.Get(s.key); !ok {
+				if err := o.unknownSet(spec, s); err != nil {
+					return nil, err
+				}
+			}
+			p.Set(s.key, callback.String(s.value))
 		}
 	}
 	if b.Nonce == "" {
@@ -167,4 +172,20 @@ func (o *sendOptions) build(secret string) (*built, error) {
 	}
 	b.Header = h
 	return b, nil
+}
+
+// unknownSet reports a --set of a field the event does not have (nor the
+// --data payload): a warning with the closest field names, or with
+// --strict a usage error.
+func (o *sendOptions) unknownSet(spec *callback.Event, s setOp) error {
+	msg := "--set " + s.key + "=" + s.value + ": " + spec.Name + " has no field " + strconv.Quote(s.key)
+	hint := "`zegocb events " + spec.Name + "` lists its fields"
+	if names := spec.SuggestField(s.key, 2); len(names) > 0 {
+		hint = "did you mean " + joinWords(names, "or") + "?"
+	}
+	if o.Strict {
+		return flagErrorf("%s (%s); --strict refuses fields the event does not have", msg, hint)
+	}
+	o.F.Warnf("%s (%s); sent as an extra string field, which --strict refuses", msg, hint)
+	return nil
 }

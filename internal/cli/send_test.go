@@ -652,3 +652,24 @@ func TestBuiltinReceiverKeepsEventsOnlyWhenAsked(t *testing.T) {
 		}
 	}
 }
+
+// --set on a field the event does not have: a warning that suggests the
+// field meant; --strict makes it a usage error. Fields of the event, and
+// of --data, are set silently.
+func TestSendSetUnknownField(t *testing.T) {
+	e := newCmdtest(t, sendOpts())
+	code, out, errOut := e.call("send", "stream_close", "--set", "typ=1", "--dry-run")
+	if code != ExitOK || !strings.Contains(errOut, `warning: --set typ=1: stream_close has no field "typ" (did you mean type?)`) || !strings.Contains(out, `"typ":"1"`) {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	e = newCmdtest(t, sendOpts())
+	e.runFails(ExitUsage, []string{`error: --set typ=1: stream_close has no field "typ" (did you mean type?); --strict refuses`}, "send", "stream_close", "--set", "typ=1", "--strict", "--dry-run")
+	e = newCmdtest(t, sendOpts())
+	if code, _, errOut := e.call("send", "stream_close", "--set", "type=1", "--set", "stream_id=s", "--strict", "--dry-run"); code != ExitOK || strings.Contains(errOut, "warning") {
+		t.Fatalf("a known field warned: exit %d %s", code, errOut)
+	}
+	e = newCmdtest(t, cmdOpts{env: map[string]string{EnvSecret: sendTestSecret}, files: map[string]string{"d.json": `{"event":"stream_close","custom_tag":"a"}`}})
+	if code, _, errOut := e.call("send", "--data", "d.json", "--set", "custom_tag=b", "--strict", "--dry-run"); code != ExitOK || strings.Contains(errOut, "warning") {
+		t.Fatalf("a --data field warned: exit %d %s", code, errOut)
+	}
+}
