@@ -28,6 +28,8 @@ type sendOptions struct {
 	Unsets        []string
 	Data          string
 	Form          bool
+	Encoding      string
+	FormArrays    string
 	KeepTimestamp bool
 	DryRun        bool
 	Curl          bool
@@ -86,6 +88,7 @@ could not be reached at all.`,
   zegocb send record --to $URL --set stream_alias=cam-7 --strict
   zegocb send --data captured.json --to $URL           # re-sign and re-send a capture
   zegocb send stream_close --to $URL --form --retry-scale 0.01
+  zegocb send mix_start --encoding form --form-arrays brackets --to $URL   # PHP
   zegocb send room_login --curl                            # print a signed curl command
   zegocb send stream_create --to $URL -n 5000 -c 32        # load test`,
 		Args: maxArgs(1),
@@ -105,7 +108,9 @@ could not be reached at all.`,
 	fl.StringArrayVar(&opts.Sets, "set", nil, "set a field: `field=value` (repeatable; typed as the catalog documents; field= sets it empty)")
 	fl.StringArrayVar(&opts.Unsets, "unset", nil, "remove a `field` (repeatable)")
 	fl.StringVar(&opts.Data, "data", "", "base payload from `FILE` (- for stdin): JSON, form or UrlEncoded JSON; its event field may name the EVENT")
-	fl.BoolVar(&opts.Form, "form", false, "send as POST/FORM (application/x-www-form-urlencoded; arrays as repeated keys)")
+	fl.StringVar(&opts.Encoding, "encoding", "", "body `ENC`: json (ZEGO's default), form (application/x-www-form-urlencoded) or urlencoded-json (the whole JSON body percent-encoded) (default json, or --data's form)")
+	fl.BoolVar(&opts.Form, "form", false, "send as POST/FORM: short for --encoding form")
+	fl.StringVar(&opts.FormArrays, "form-arrays", "", "how a form body writes arrays: `repeat` (k=a&k=b, as ZEGO does) or brackets (k[]=a&k[]=b, for PHP's $_POST) (default repeat)")
 	fl.BoolVar(&opts.KeepTimestamp, "keep-timestamp", false, "keep the timestamp of --data instead of stamping the current time")
 	opts.endpointFlags.register(cmd)
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the signed HTTP request instead of sending it")
@@ -137,6 +142,14 @@ func (o *sendOptions) validate() error {
 		return flagErrorf("-c and --rate need -n N or --duration D (load mode)")
 	case o.loadMode() && (o.DryRun || o.Curl):
 		return flagErrorf("--dry-run and --curl print one request; drop -n/--duration")
+	case o.Encoding != "" && o.Encoding != string(callback.FormatJSON) && o.Encoding != string(callback.FormatForm) && o.Encoding != string(callback.FormatURLEncodedJSON):
+		return flagErrorf("--encoding %q: want json, form or urlencoded-json", o.Encoding)
+	case o.Form && o.Encoding != "" && o.Encoding != string(callback.FormatForm):
+		return flagErrorf("--form is short for --encoding form; it contradicts --encoding %s", o.Encoding)
+	case o.FormArrays != "" && o.FormArrays != "repeat" && o.FormArrays != "brackets":
+		return flagErrorf("--form-arrays %q: want repeat or brackets", o.FormArrays)
+	case o.loadMode() && o.Encoding == string(callback.FormatURLEncodedJSON):
+		return flagErrorf("load mode sends JSON or form bodies; drop --encoding urlencoded-json")
 	case o.KeepTimestamp && o.Data == "":
 		return flagErrorf("--keep-timestamp keeps the timestamp of --data; give --data FILE")
 	}

@@ -109,8 +109,14 @@ func (o *sendOptions) build(secret string) (*built, error) {
 	sigName := spec.RoleField(callback.RoleSignature).Name
 
 	b := &built{Spec: spec, Format: callback.FormatJSON}
-	if o.Form || p.Format == callback.FormatForm {
+	switch {
+	case o.Encoding != "":
+		b.Format = callback.Format(o.Encoding)
+	case o.Form || p.Format == callback.FormatForm:
 		b.Format = callback.FormatForm
+	}
+	if o.FormArrays != "" && b.Format != callback.FormatForm {
+		return nil, flagErrorf("--form-arrays shapes form bodies; add --encoding form")
 	}
 	b.Timestamp = strconv.FormatInt(o.F.Now().Unix(), 10)
 	if o.KeepTimestamp {
@@ -159,6 +165,9 @@ func (o *sendOptions) build(secret string) (*built, error) {
 	}
 	b.Payload = p
 	b.Body = p.Encode(b.Format)
+	if b.Format == callback.FormatForm && o.FormArrays == "brackets" {
+		b.Body = p.FormWith(callback.ArraysBrackets)
+	}
 
 	h, err := parseHeaderFlags(o.Headers)
 	if err != nil {

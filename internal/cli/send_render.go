@@ -23,8 +23,11 @@ func attemptsSpan(res *deliver.Result) string {
 }
 
 func formatLabel(f callback.Format) string {
-	if f == callback.FormatForm {
+	switch f {
+	case callback.FormatForm:
 		return "form"
+	case callback.FormatURLEncodedJSON:
+		return "UrlEncoded JSON"
 	}
 	return "JSON"
 }

@@ -673,3 +673,64 @@ func TestSendSetUnknownField(t *testing.T) {
 		t.Fatalf("a --data field warned: exit %d %s", code, errOut)
 	}
 }
+
+// --encoding produces each body listen, verify and decode accept; --form is
+// --encoding form; --form-arrays brackets writes key[] (PHP's $_POST).
+func TestSendEncodings(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		format callback.Format
+		ctype  string
+		body   string // a substring of the body
+	}{
+		{"json", []string{"--encoding", "json"}, callback.FormatJSON, "application/json", `"rtmp_urls":["rtmp://`},
+		{"form", []string{"--encoding", "form"}, callback.FormatForm, "application/x-www-form-urlencoded", "&rtmp_urls=rtmp%3A%2F%2F"},
+		{"form-shorthand", []string{"--form"}, callback.FormatForm, "application/x-www-form-urlencoded", "&rtmp_urls=rtmp%3A%2F%2F"},
+		{"form-brackets", []string{"--encoding", "form", "--form-arrays", "brackets"}, callback.FormatForm, "application/x-www-form-urlencoded", "&rtmp_urls%5B%5D=rtmp%3A%2F%2F"},
+		{"urlencoded-json", []string{"--encoding", "urlencoded-json"}, callback.FormatURLEncodedJSON, "application/json", "%7B%22"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ep := &endpoint{}
+			u := serveEndpoint(t, ep)
+			e := newCmdtest(t, sendOpts())
+			if code := e.run(append([]string{"send", "mix_start", "--to", u}, tc.args...)...); code != ExitOK {
+				t.Fatalf("exit %d: %s", code, e.errOut)
+			}
+			body := ep.bodies[0]
+			if !ep.sigOK[0] || ep.ctypes[0] != tc.ctype || callback.Detect([]byte(body), tc.ctype) != tc.format || !strings.Contains(body, tc.body) {
+				t.Fatalf("sig %v, content type %s, body %s", ep.sigOK[0], ep.ctypes[0], body)
+			}
+			if tc.name == "form-brackets" && strings.Contains(body, "&rtmp_urls=") {
+				t.Errorf("plain repeated keys with brackets: %s", body)
+			}
+			file := filepath.Join(t.TempDir(), "body")
+			os.WriteFile(file, []byte(body), 0o644)
+			v := newCmdtest(t, sendOpts())
+			if code, out, errOut := v.call("verify", file); code != ExitOK {
+				t.Errorf("verify: exit %d\n%s%s", code, out, errOut)
+			}
+			d := newCmdtest(t, sendOpts())
+			code, out, errOut := d.call("decode", file)
+			var got struct {
+				RTMPURLs []string `json:"rtmp_urls"`
+			}
+			if code != ExitOK || json.Unmarshal([]byte(out), &got) != nil || len(got.RTMPURLs) != 2 {
+				t.Errorf("decode: exit %d, rtmp_urls %v\n%s%s", code, got.RTMPURLs, out, errOut)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--encoding", "xml"}, `--encoding "xml": want json, form or urlencoded-json`},
+		{[]string{"--form", "--encoding", "json"}, "--form is short for --encoding form; it contradicts --encoding json"},
+		{[]string{"--form-arrays", "php"}, `--form-arrays "php": want repeat or brackets`},
+		{[]string{"--form-arrays", "brackets"}, "--form-arrays shapes form bodies; add --encoding form"},
+		{[]string{"--encoding", "urlencoded-json", "-n", "5"}, "load mode sends JSON or form bodies"},
+	} {
+		e := newCmdtest(t, sendOpts())
+		e.runFails(ExitUsage, []string{"error: " + tc.want}, append([]string{"send", "mix_start", "--dry-run"}[:2], tc.args...)...)
+	}
+}
