@@ -83,14 +83,14 @@ In load mode: {event, url, requests, concurrency, rate, elapsed_ms,
 Exit status: 0 delivered (also with a warning), 1 the endpoint answered but
 never with a 2xx (or a wrong body with --strict), 2 bad usage, 3 the endpoint
 could not be reached at all.`,
-		Example: `  zegocb send mix_start                                   # round trip via the built-in receiver
+		Example: `  zegocb send mix_start                                  # round trip via the built-in receiver
   zegocb send stream_create --to http://localhost:3000/zego
   zegocb send record --to $URL --set stream_alias=cam-7 --strict
-  zegocb send --data captured.json --to $URL           # re-sign and re-send a capture
-  zegocb send stream_close --to $URL --form --retry-scale 0.01
-  zegocb send mix_start --encoding form --form-arrays brackets --to $URL   # PHP
-  zegocb send room_login --curl                            # print a signed curl command
-  zegocb send stream_create --to $URL -n 5000 -c 32        # load test`,
+  zegocb send --data captured.json --to $URL             # re-sign and re-send a capture
+  zegocb send stream_close --to $URL --retry-scale 0.01  # ZEGO's retries, 100× faster
+  zegocb send mix_start --to $URL --form --form-arrays brackets
+  zegocb send room_login --curl                          # print a signed curl command
+  zegocb send stream_create --to $URL -n 5000 -c 32      # load test`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -112,6 +112,8 @@ could not be reached at all.`,
 	fl.BoolVar(&opts.Form, "form", false, "send as POST/FORM: short for --encoding form")
 	fl.StringVar(&opts.FormArrays, "form-arrays", "", "how a form body writes arrays: `repeat` (k=a&k=b, as ZEGO does) or brackets (k[]=a&k[]=b, for PHP's $_POST) (default repeat)")
 	fl.BoolVar(&opts.KeepTimestamp, "keep-timestamp", false, "keep the timestamp of --data instead of stamping the current time")
+	fl.BoolVar(&opts.KeepTimestamp, "keep", false, "the short name of --keep-timestamp (as sign had it)")
+	_ = fl.MarkHidden("keep")
 	opts.endpointFlags.register(cmd)
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the signed HTTP request instead of sending it")
 	fl.BoolVar(&opts.Curl, "curl", false, "print an equivalent curl command instead of sending")

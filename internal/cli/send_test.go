@@ -734,3 +734,41 @@ func TestSendEncodings(t *testing.T) {
 		e.runFails(ExitUsage, []string{"error: " + tc.want}, append([]string{"send", "mix_start", "--dry-run"}[:2], tc.args...)...)
 	}
 }
+
+// The comments of send's examples start in one column.
+func TestSendExampleCommentsAligned(t *testing.T) {
+	cmd := newSendCmd(New(nil), nil)
+	col := -1
+	for _, l := range strings.Split(cmd.Example, "\n") {
+		i := strings.Index(l, "# ")
+		if i < 0 {
+			continue
+		}
+		if col >= 0 && i != col {
+			t.Errorf("comment at column %d, others at %d: %q", i, col, l)
+		}
+		col = i
+	}
+	if col < 0 {
+		t.Fatal("no commented example")
+	}
+}
+
+// Counts of one are singular: "1 worker", "1 request", "the first delivery".
+func TestOneIsSingular(t *testing.T) {
+	u := serveEndpoint(t, &endpoint{})
+	e := newCmdtest(t, sendOpts())
+	e.f.IO.SetStdoutTTY(true)
+	code, out, errOut := e.call("send", "room_login", "--to", u, "-n", "1", "--color", "never")
+	if code != ExitOK || !strings.Contains(errOut, ", 1 worker, no retries)") || !strings.Contains(out, "(1 request in ") || !strings.Contains(out, ", 1 worker)") {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	l := newCmdtest(t, cmdOpts{wall: true, env: map[string]string{EnvSecret: sendTestSecret}})
+	l.listen("--fail-first", "1")
+	for i := 0; i < 500 && !strings.Contains(l.errOut.String(), "answering 500"); i++ {
+		time.Sleep(10 * time.Millisecond) // the banner's notes follow the ready line
+	}
+	if s := l.errOut.String(); !strings.Contains(s, "answering 500 to the first delivery of each callback") || strings.Contains(s, "1 deliveries") {
+		t.Errorf("listen banner: %s", s)
+	}
+}
