@@ -51,7 +51,7 @@ func eventCell(r *verify.Result) string {
 	if r.Event == "" {
 		return "-"
 	}
-	return ui.SafeText(clip(r.Event, 60, markCutASCII))
+	return ui.SafeText(clip(r.Event, 60, markCut))
 }
 
 // verifyPipeRenderer: headerless tab-separated rows, stable for scripts.
