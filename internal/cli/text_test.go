@@ -83,10 +83,33 @@ func TestOneTruncationMark(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	for i := 0; i < 500 && !strings.Contains(l.out.String()+l.errOut.String(), "stream_create"); i++ {
+	for i := 0; i < 500 && !strings.Contains(l.out.String()+l.errOut.String(), "#1 "); i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if all := l.out.String() + l.errOut.String(); !strings.Contains(all, "…") || strings.Contains(all, "...") {
+	all := l.out.String() + l.errOut.String()
+	if !strings.Contains(all, "…") || strings.Contains(all, "...") {
 		t.Errorf("listen:\n%s", all)
+	}
+}
+
+// --color always colours piped output of every command, verify and events
+// included (their rows keep the tab-separated shape); without it, a pipe
+// gets plain bytes.
+func TestColorAlwaysColoursPipes(t *testing.T) {
+	file := filepath.Join("..", "..", "testdata", "payloads", "stream", "stream_create.json")
+	for _, args := range [][]string{{"verify", file}, {"events"}, {"events", "stream_create"}} {
+		e := newCmdtest(t, cmdOpts{})
+		if code := e.run(append(args, "--color", "always")...); code != ExitOK {
+			t.Fatalf("%v: exit %d %s", args, code, e.errOut)
+		}
+		out := e.out.String()
+		if !strings.Contains(out, "\x1b[") || !strings.Contains(out, "\t") {
+			t.Errorf("%v --color always | cat:\n%q", args, clipOut(out))
+		}
+		e = newCmdtest(t, cmdOpts{})
+		e.run(args...)
+		if strings.Contains(e.out.String(), "\x1b[") {
+			t.Errorf("%v | cat is coloured", args)
+		}
 	}
 }

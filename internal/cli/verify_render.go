@@ -61,6 +61,9 @@ var tsvCell = strings.NewReplacer("\t", " ", "\r", " ", "\n", " ")
 type verifyPipeRenderer struct {
 	w     *bufio.Writer
 	quiet bool
+	// styles colour the verdict when colour is forced (--color always,
+	// CLICOLOR_FORCE); nil or colourless: plain bytes.
+	styles *ui.Styles
 }
 
 func (p *verifyPipeRenderer) row(r *verify.Result) error {
@@ -76,7 +79,11 @@ func (p *verifyPipeRenderer) row(r *verify.Result) error {
 	w.WriteByte('\t')
 	w.WriteString(eventCell(r))
 	w.WriteByte('\t')
-	w.WriteString(r.Verdict.String())
+	if p.styles != nil {
+		w.WriteString(p.styles.Verdict(r.Verdict.String()))
+	} else {
+		w.WriteString(r.Verdict.String())
+	}
 	w.WriteByte('\t')
 	for i, s := range r.Reasons {
 		if i > 0 {
