@@ -772,3 +772,30 @@ func TestOneIsSingular(t *testing.T) {
 		t.Errorf("listen banner: %s", s)
 	}
 }
+
+// send --curl honours -o json: one object with the request and the command.
+func TestSendCurlJSON(t *testing.T) {
+	e := newCmdtest(t, sendOpts())
+	code, out, _ := e.call("send", "room_login", "--curl", "-o", "json", "--to", "http://127.0.0.1:9/zego")
+	var got struct {
+		Curl, URL, Body, Signature string
+	}
+	if code != ExitOK || json.Unmarshal([]byte(out), &got) != nil || !strings.HasPrefix(got.Curl, "curl -sS -X POST http://127.0.0.1:9/zego") ||
+		got.URL != "http://127.0.0.1:9/zego" || !strings.Contains(got.Body, got.Signature) || got.Signature == "" {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+}
+
+// Without --to, --dry-run and --curl target the path listen advertises.
+func TestSendDryRunHintMatchesListen(t *testing.T) {
+	l := newCmdtest(t, cmdOpts{wall: true, env: map[string]string{EnvSecret: sendTestSecret}}).listen()
+	banner := l.errOut.String()
+	i := strings.Index(banner, "listening on http://")
+	rest := banner[i+len("listening on http://"):]
+	path := rest[strings.IndexByte(rest, '/'):strings.IndexByte(rest, ' ')]
+	e := newCmdtest(t, sendOpts())
+	code, _, errOut := e.call("send", "room_login", "--dry-run")
+	if code != ExitOK || path != "/" || !strings.Contains(errOut, "the request targets http://127.0.0.1:8080"+path+", where `zegocb listen` receives") {
+		t.Fatalf("listen advertises %q; send says: %s", path, errOut)
+	}
+}
