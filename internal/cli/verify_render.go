@@ -104,7 +104,7 @@ func writeCell(w *bufio.Writer, s string) {
 }
 
 func (p *verifyPipeRenderer) summary(s verify.Summary) error {
-	_, err := p.w.WriteString(summaryLine(s, nil) + "\n")
+	_, err := p.w.WriteString(summaryLine(s, p.styles) + "\n")
 	return err
 }
 
