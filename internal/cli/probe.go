@@ -60,6 +60,7 @@ failing (it reads only timestamp/nonce/signature), some events passing and
 others failing (an allow-list of events); only when nothing signed passes
 does probe ask whether the endpoint uses the same CallbackSecret. The
 summary ends with these findings, one line each.
+
 Without --to, probe tests the built-in receiver (a correct endpoint, so
 everything passes: a self-test).
 
@@ -72,8 +73,8 @@ verdict is PASS, WARN, FAIL, INFO or SKIP (not judged).
 --junit FILE writes a JUnit XML report (one testcase per check; not judged
 is <skipped>) for CI; FILE's directory is checked before the first request.
 
-Exit status: 0 no FAIL, 1 at least one FAIL, 2 bad usage, 3 the endpoint
-could not be reached at all.`,
+Exit status: 0 no FAIL, 1 at least one FAIL, 2 bad usage (or a --junit path
+that cannot be written), 3 the endpoint could not be reached at all.`,
 		Example: `  zegocb probe --to https://staging.example.com/zego/callback
   zegocb probe --to $URL --events stream_create,stream_close --junit probe.xml
   zegocb probe                                   # self-test against the built-in receiver`,
