@@ -94,8 +94,12 @@ func analyze(res *Result, rep string, cat *callback.Catalog) {
 		}
 		nRefused++
 		rowHint, runNote := pattern(*r, res.Rows, base, anyPassed, cat)
-		if rowHint != "" {
+		switch {
+		case rowHint == "":
+		case r.Status == 401 || r.Status == 403: // "rejected a correctly signed callback (401 …)"
 			r.Reason += ": " + rowHint
+		default: // "answered 500 …: ZEGO retries 5 times, then drops the callback"
+			r.Reason += "; " + rowHint
 		}
 		if runNote != "" {
 			note(runNote)
