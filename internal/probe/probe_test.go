@@ -348,3 +348,34 @@ func TestRefusalPatterns(t *testing.T) {
 		})
 	}
 }
+
+// A check not judged is a JUnit <skipped>, counted in the suite's skipped;
+// the run's notes are properties.
+func TestJUnitSkipped(t *testing.T) {
+	res := &Result{URL: "http://x", Notes: []string{"the endpoint rejected valid callbacks"}, Rows: []Row{
+		{ID: "a/json", Check: "signed JSON", Verdict: Fail, Reason: "rejected", Baseline: true},
+		{ID: "security/forged-signature", Check: "forged", Verdict: Skip, Reason: "not judged: x"},
+	}}
+	var doc struct {
+		Suites []struct {
+			Skipped int `xml:"skipped,attr"`
+			Props   []struct {
+				Name  string `xml:"name,attr"`
+				Value string `xml:"value,attr"`
+			} `xml:"properties>property"`
+			Cases []struct {
+				Skipped *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"skipped"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(JUnit(res), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Suites[0]
+	if s.Skipped != 1 || s.Cases[1].Skipped == nil || s.Cases[1].Skipped.Message != "not judged: x" || s.Cases[0].Skipped != nil ||
+		len(s.Props) != 2 || s.Props[1].Name != "note1" || s.Props[1].Value != res.Notes[0] {
+		t.Fatalf("%+v", doc)
+	}
+}
