@@ -337,9 +337,16 @@ func (f *Field) EnumMeaning(value string) (string, bool) {
 	return "", false
 }
 
+// clip cuts a quoted value to 40 bytes, "…" (zegocb's one truncation mark)
+// included, never inside a UTF-8 character.
 func clip(s string) string {
-	if len(s) > 40 {
-		return s[:37] + "..."
+	const n, mark = 40, "…"
+	if len(s) <= n {
+		return s
 	}
-	return s
+	i := n - len(mark)
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + mark
 }

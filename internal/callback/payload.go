@@ -535,10 +535,25 @@ func (p *Payload) JSON() []byte {
 	return append(b, '}')
 }
 
+// ArrayStyle says how a form body writes an array of scalars.
+type ArrayStyle uint8
+
+const (
+	// ArraysRepeat repeats the key: k=a&k=b (what ZEGO's form bodies do).
+	ArraysRepeat ArrayStyle = iota
+	// ArraysBrackets repeats the key with "[]": k[]=a&k[]=b, which PHP's
+	// $_POST needs (with repeated plain keys it keeps only the last value).
+	ArraysBrackets
+)
+
 // Form encodes p as application/x-www-form-urlencoded in field order. Arrays
 // become repeated keys; objects are sent as their JSON text.
-func (p *Payload) Form() []byte {
-	if p.Body != nil && p.Format == FormatForm {
+func (p *Payload) Form() []byte { return p.FormWith(ArraysRepeat) }
+
+// FormWith is Form with arrays written in style. An unchanged form payload
+// is returned byte-for-byte as received when style is ArraysRepeat.
+func (p *Payload) FormWith(style ArrayStyle) []byte {
+	if p.Body != nil && p.Format == FormatForm && style == ArraysRepeat {
 		return p.Body
 	}
 	var b strings.Builder
@@ -554,8 +569,12 @@ func (p *Payload) Form() []byte {
 	}
 	for _, f := range p.Entries {
 		if f.Value.Kind == KindArray && isScalarArray(f.Value) {
+			key := f.Key
+			if style == ArraysBrackets {
+				key += "[]"
+			}
 			for _, item := range f.Value.Strings() {
-				add(f.Key, item)
+				add(key, item)
 			}
 			continue
 		}

@@ -233,3 +233,28 @@ func TestParseOwnedMatchesParse(t *testing.T) {
 		}
 	}
 }
+
+func TestFormWithBrackets(t *testing.T) {
+	p, err := ParseJSON([]byte(`{"event":"x","urls":["a b","c"],"one":["only"],"n":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(p.FormWith(ArraysRepeat)); got != "event=x&urls=a+b&urls=c&one=only&n=1" {
+		t.Errorf("repeat: %s", got)
+	}
+	got := string(p.FormWith(ArraysBrackets))
+	if got != "event=x&urls%5B%5D=a+b&urls%5B%5D=c&one%5B%5D=only&n=1" {
+		t.Errorf("brackets: %s", got)
+	}
+	// Brackets keep a one-item array an array when parsed back.
+	q, err := ParseForm([]byte(got))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := q.Get("one"); v.Kind != KindArray || len(v.Strings()) != 1 {
+		t.Errorf("one: %+v", v)
+	}
+	if v, _ := q.Get("urls"); len(v.Strings()) != 2 || v.Strings()[0] != "a b" {
+		t.Errorf("urls: %+v", v)
+	}
+}

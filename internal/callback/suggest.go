@@ -10,6 +10,31 @@ import (
 // compared with qualified names), closest first, at most n of them (all
 // for 0).
 func (c *Catalog) Suggest(name string, n int) []string {
+	qualified := strings.Contains(name, "/")
+	names := make([]string, len(c.events))
+	refs := make([]string, len(c.events))
+	for i, e := range c.events {
+		names[i], refs[i] = e.Name, e.Ref
+		if qualified {
+			names[i] = e.Qualified
+		}
+	}
+	return suggest(name, names, refs, n)
+}
+
+// SuggestField returns e's field names that look like name (a typo, a
+// missing prefix or suffix), closest first, at most n of them (all for 0).
+func (e *Event) SuggestField(name string, n int) []string {
+	names := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		names[i] = f.Name
+	}
+	return suggest(name, names, names, n)
+}
+
+// suggest returns the entries of show whose counterpart in names looks like
+// name, closest first.
+func suggest(name string, names, show []string, n int) []string {
 	name = strings.ToLower(strings.TrimSpace(name))
 	if name == "" {
 		return nil
@@ -20,12 +45,8 @@ func (c *Catalog) Suggest(name string, n int) []string {
 	}
 	var cands []cand
 	limit := max(2, len(name)/3)
-	qualified := strings.Contains(name, "/")
-	for _, e := range c.events {
-		en := strings.ToLower(e.Name)
-		if qualified {
-			en = strings.ToLower(e.Qualified)
-		}
+	for i, orig := range names {
+		en := strings.ToLower(orig)
 		d := limit + 1
 		if abs(len(name)-len(en)) <= limit { // the distance is at least the length difference
 			d = editDistance(name, en)
@@ -37,7 +58,7 @@ func (c *Catalog) Suggest(name string, n int) []string {
 		default:
 			continue
 		}
-		cands = append(cands, cand{e.Ref, d})
+		cands = append(cands, cand{show[i], d})
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].dist < cands[j].dist })
 	out := make([]string, 0, len(cands))

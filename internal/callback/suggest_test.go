@@ -56,3 +56,15 @@ func TestSuggestFamilies(t *testing.T) {
 		t.Errorf("Suggest(room_creat) = %v, want room_create then zim/room_create", got)
 	}
 }
+
+func TestSuggestField(t *testing.T) {
+	e, _ := Default().Lookup("stream_close")
+	for _, tc := range []struct{ in, want string }{{"typ", "type"}, {"stream_idd", "stream_id"}, {"ROOM_ID", "room_id"}} {
+		if got := e.SuggestField(tc.in, 1); len(got) != 1 || got[0] != tc.want {
+			t.Errorf("SuggestField(%q) = %v, want %s", tc.in, got, tc.want)
+		}
+	}
+	if got := e.SuggestField("zzzzzzzz", 1); len(got) != 0 {
+		t.Errorf("SuggestField(zzzzzzzz) = %v", got)
+	}
+}

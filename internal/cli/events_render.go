@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tidwall/pretty"
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/ui"
 )
@@ -94,9 +95,10 @@ func writeEventList(opts *eventsOptions) error {
 	s := opts.IO
 	events := opts.F.Catalog.Events()
 	if !s.IsStdoutTTY() {
+		st := s.Styles() // colourless unless colour is forced
 		t := s.NewTable("NAME", "FAMILY", "MEANING", "REQUIRED")
 		for _, e := range events {
-			t.AddRow(e.Name, e.Family, e.Title, strings.Join(e.Required(), ","))
+			t.AddRow(st.Event.Render(e.Name), e.Family, e.Title, strings.Join(e.Required(), ","))
 		}
 		return t.Render()
 	}
@@ -309,6 +311,7 @@ func writeEventTTY(opts *eventsOptions, e *callback.Event, p *callback.Payload) 
 // sample on one line.
 func writeEventPipe(opts *eventsOptions, e *callback.Event, p *callback.Payload) error {
 	s := opts.IO
+	st := s.Styles() // colourless unless colour is forced
 	t := s.NewTable("FIELD", "TYPE", "WIRE", "REQUIRED", "UNIT", "MAX_BYTES", "VALUES", "DESCRIPTION")
 	for i := range e.Fields {
 		f := &e.Fields[i]
@@ -319,11 +322,15 @@ func writeEventPipe(opts *eventsOptions, e *callback.Event, p *callback.Payload)
 		if f.MaxBytes > 0 {
 			limit = strconv.Itoa(f.MaxBytes)
 		}
-		t.AddRow(f.Name, string(f.Type), f.WireName(), req, f.Unit, limit, enumText(f, "; "), f.Description)
+		t.AddRow(st.Key.Render(f.Name), string(f.Type), f.WireName(), req, f.Unit, limit, enumText(f, "; "), f.Description)
 	}
 	if err := t.Render(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(s.Out, "\n%s\n", p.JSON())
+	sample := p.JSON()
+	if s.ColorEnabled() {
+		sample = pretty.Color(sample, nil) // still one line
+	}
+	_, err := fmt.Fprintf(s.Out, "\n%s\n", sample)
 	return err
 }

@@ -382,7 +382,11 @@ func (o *listenOptions) printReady(addr string, source SecretSource, checking bo
 		notes = append(notes, "forwarding to "+o.ForwardTo+" (retries on "+sched+")")
 	}
 	if o.FailFirst > 0 {
-		notes = append(notes, "answering 500 to the first "+strconv.Itoa(o.FailFirst)+" deliveries of each callback")
+		first := "the first delivery"
+		if o.FailFirst > 1 {
+			first = "the first " + strconv.Itoa(o.FailFirst) + " deliveries"
+		}
+		notes = append(notes, "answering 500 to "+first+" of each callback")
 	}
 	if o.Status != 0 {
 		notes = append(notes, "answering every callback with "+strconv.Itoa(o.Status))

@@ -28,7 +28,7 @@ func (r *listenRenderer) body(w *bufio.Writer, ev *listen.Event) {
 		}
 		w.Write(b)
 		if more > 0 {
-			fmt.Fprintf(w, "... (%d more bytes)", more)
+			fmt.Fprintf(w, markCut+" (%d more bytes)", more)
 		}
 		w.WriteByte('\n')
 		return

@@ -142,7 +142,7 @@ func (r *listenRenderer) appendHeader(b []byte, ev *listen.Event) []byte {
 	case ev.Name == "":
 		b = r.put(b, s.Warn, "(no event field)")
 	case ev.Spec == nil: // a name from the network: escaped, so it cannot steer the terminal
-		b = r.put(b, s.Event, ui.SafeText(clip(ev.Name, 60, markCutASCII)))
+		b = r.put(b, s.Event, ui.SafeText(clip(ev.Name, 60, markCut)))
 		b = r.put(append(b, ' '), s.Warn, "(not in catalog)")
 	default:
 		b = r.put(b, s.Event, ev.Name)
@@ -167,7 +167,7 @@ func (r *listenRenderer) appendHeader(b []byte, ev *listen.Event) []byte {
 		b = strconv.AppendInt(b, int64(ev.Status), 10)
 	}
 	if ev.Answer != "" {
-		b = strconv.AppendQuote(append(b, ' '), clip(ev.Answer, 40, markCutASCII))
+		b = strconv.AppendQuote(append(b, ' '), clip(ev.Answer, 40, markCut))
 	}
 	b = append(b, " in "...)
 	b = appendDuration(b, ev.Latency, durListen)
@@ -241,7 +241,7 @@ func appendKeyIDs(b []byte, p *callback.Payload, label func(b []byte, label stri
 					b = append(b, ' ')
 				}
 				b = label(b, k.label)
-				b = append(b, ui.SafeText(clip(v.Text, 40, markCutASCII))...)
+				b = append(b, ui.SafeText(clip(v.Text, 40, markCut))...)
 				break
 			}
 		}
@@ -320,7 +320,7 @@ func (r *listenRenderer) attemptOutcome(a deliver.Attempt) string {
 	}
 	out := r.styleStatus(a.Status)
 	if len(a.Body) > 0 {
-		out += " " + strconv.Quote(clip(string(a.Body), 40, markCutASCII))
+		out += " " + strconv.Quote(clip(string(a.Body), 40, markCut))
 	}
 	return out + " in " + durText(a.Latency)
 }

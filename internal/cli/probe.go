@@ -35,8 +35,10 @@ func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
 		Long: `Probe sends your endpoint the callbacks a correct ZEGO receiver must handle,
 and judges each answer:
 
-  every catalog event, correctly signed, as JSON and as form
-      must be accepted: 2xx (record: body "1", else WARN)
+  every catalog event, correctly signed, as JSON, as form and as
+  UrlEncoded JSON (the whole JSON body percent-encoded)
+      must be accepted: 2xx (record: body "1", else WARN); these are the
+      baselines the other checks depend on
   a forged signature, no signature, a signature made with another secret
       must be rejected: 401/403 is ideal, another 4xx passes, a 5xx is a
       WARN, and accepting one is a FAIL (anyone could fake callbacks)
@@ -48,19 +50,31 @@ and judges each answer:
   valid signature                                          INFO: ZEGO's signature covers
       only the timestamp and nonce, so only deduplication by nonce and HTTPS help
 
-The protocol checks use the first event of --events (default stream_create).
+The protocol checks use the first event of --events (default stream_create),
+sent as JSON. When that event's correctly signed JSON baseline is refused,
+they are not judged (SKIP, with the reason): a refusal of a forged callback
+proves nothing when valid ones are refused too. A refused baseline's reason
+reads the run's pattern: the same event passing in another format (the
+endpoint parses only one), snake_case events passing and PascalCase ones
+failing (it reads only timestamp/nonce/signature), some events passing and
+others failing (an allow-list of events); only when nothing signed passes
+does probe ask whether the endpoint uses the same CallbackSecret. The
+summary ends with these findings, one line each.
+
 Without --to, probe tests the built-in receiver (a correct endpoint, so
 everything passes: a self-test).
 
 Output: a table (VERDICT, CHECK, STATUS, REASON) and a summary line; piped,
 tab-separated rows. -o json prints one object:
   {url, builtin_receiver, unreachable, error, elapsed_ms,
-   summary: {pass, warn, fail, info},
+   summary: {pass, warn, fail, info, skip}, notes: [the findings],
    rows: [{id, event, check, expect, verdict, reason, status, latency_ms, body}]}
---junit FILE writes a JUnit XML report (one testcase per check) for CI.
+verdict is PASS, WARN, FAIL, INFO or SKIP (not judged).
+--junit FILE writes a JUnit XML report (one testcase per check; not judged
+is <skipped>) for CI; FILE's directory is checked before the first request.
 
-Exit status: 0 no FAIL, 1 at least one FAIL, 2 bad usage, 3 the endpoint
-could not be reached at all.`,
+Exit status: 0 no FAIL, 1 at least one FAIL, 2 bad usage (or a --junit path
+that cannot be written), 3 the endpoint could not be reached at all.`,
 		Example: `  zegocb probe --to https://staging.example.com/zego/callback
   zegocb probe --to $URL --events stream_create,stream_close --junit probe.xml
   zegocb probe                                   # self-test against the built-in receiver`,
@@ -130,6 +144,11 @@ func runProbe(o *probeOptions) error {
 	} else if err != nil {
 		return err
 	}
+	if o.JUnit != "" {
+		if err := checkWritable(o.JUnit); err != nil {
+			return inputErrorf("--junit %s: %v", o.JUnit, err)
+		}
+	}
 	var rcv *builtinReceiver
 	if o.To == "" {
 		rcv, err = startBuiltinReceiver(listen.Config{Catalog: f.Catalog, Secret: secret}, false)
@@ -159,7 +178,7 @@ func runProbe(o *probeOptions) error {
 	}
 	if o.JUnit != "" {
 		if err := writeFileAtomic(o.JUnit, probe.JUnit(res)); err != nil {
-			return inputErrorf("--junit: %v", err)
+			return inputErrorf("--junit %s: %v", o.JUnit, err)
 		}
 	}
 	if err := renderProbe(f, res, rcv != nil); err != nil {
@@ -176,21 +195,64 @@ func runProbe(o *probeOptions) error {
 	return nil
 }
 
-// writeFileAtomic writes b to a temporary file beside path, then renames it.
+// checkWritable reports, before any work, why writeFileAtomic could not
+// write path: its directory is missing or not writable, or path is a
+// directory. It leaves nothing behind.
+func checkWritable(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return errors.New("is a directory")
+	}
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("directory %s does not exist", dir)
+	case err != nil:
+		return pathless(err)
+	case !fi.IsDir():
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("cannot write in %s: %v", dir, pathless(err))
+	}
+	tmp.Close()
+	return os.Remove(tmp.Name())
+}
+
+// pathless is err without the path an *os.PathError names (a temporary
+// file's, which the user never gave).
+func pathless(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// writeFileAtomic writes b to a temporary file beside path, then renames
+// it. Its errors never name the temporary file.
 func writeFileAtomic(path string, b []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return err
+		return pathless(err)
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(b); err != nil {
 		tmp.Close()
-		return err
+		return pathless(err)
 	}
 	if err := tmp.Close(); err != nil {
+		return pathless(err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		var le *os.LinkError
+		if errors.As(err, &le) {
+			return le.Err
+		}
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }
 
 type probeJSON struct {
@@ -200,6 +262,7 @@ type probeJSON struct {
 	Error           string         `json:"error,omitempty"`
 	ElapsedMS       float64        `json:"elapsed_ms"`
 	Summary         map[string]int `json:"summary"`
+	Notes           []string       `json:"notes,omitempty"`
 	Rows            []probeRowJSON `json:"rows"`
 }
 
@@ -220,7 +283,8 @@ func renderProbe(f *Factory, res *probe.Result, builtin bool) error {
 	if f.JSON() {
 		out := probeJSON{
 			URL: res.URL, BuiltinReceiver: builtin, Unreachable: res.Unreachable, Error: res.Err, ElapsedMS: millis(res.Elapsed),
-			Summary: map[string]int{"pass": counts[probe.Pass], "warn": counts[probe.Warn], "fail": counts[probe.Fail], "info": counts[probe.Info]},
+			Summary: map[string]int{"pass": counts[probe.Pass], "warn": counts[probe.Warn], "fail": counts[probe.Fail], "info": counts[probe.Info], "skip": counts[probe.Skip]},
+			Notes:   res.Notes,
 			Rows:    []probeRowJSON{},
 		}
 		for _, r := range res.Rows {
@@ -257,10 +321,20 @@ func renderProbe(f *Factory, res *probe.Result, builtin bool) error {
 		ws.Fail.Render(strconv.Itoa(counts[probe.Fail]) + " FAIL"),
 		ws.Info.Render(strconv.Itoa(counts[probe.Info]) + " INFO"),
 	}
+	if n := counts[probe.Skip]; n > 0 {
+		parts = append(parts, ws.Faint.Render(strconv.Itoa(n)+" not judged"))
+	}
 	mark := ws.Pass.Render("✓")
 	if counts[probe.Fail] > 0 {
 		mark = ws.Fail.Render("✗")
 	}
-	_, err := fmt.Fprintf(w, "%s %d checks against %s: %s\n", mark, len(res.Rows), res.URL, strings.Join(parts, ", "))
-	return err
+	if _, err := fmt.Fprintf(w, "%s %d checks against %s: %s\n", mark, len(res.Rows), res.URL, strings.Join(parts, ", ")); err != nil {
+		return err
+	}
+	for _, n := range res.Notes {
+		if _, err := fmt.Fprintf(w, "  %s %s\n", ws.Warn.Render("!"), n); err != nil {
+			return err
+		}
+	}
+	return nil
 }

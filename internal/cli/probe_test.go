@@ -38,7 +38,7 @@ func TestProbeBuiltinReceiverPassesEverything(t *testing.T) {
 	if err := json.Unmarshal(e.out.Bytes(), &res); err != nil {
 		t.Fatal(err)
 	}
-	n := 2*len(callback.Default().Events()) + 10
+	n := 3*len(callback.Default().Events()) + 10
 	if !res.BuiltinReceiver || len(res.Rows) != n || res.Summary["fail"] != 0 || res.Summary["warn"] != 0 || res.Summary["pass"]+res.Summary["info"] != n {
 		t.Fatalf("%+v", res.Summary)
 	}
@@ -176,7 +176,7 @@ func TestProbeJUnitFile(t *testing.T) {
 	if err := xml.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Tests != 12 || len(doc.Suites[0].Cases) != 12 || doc.Suites[0].Cases[0].Name != "mix_stop/json: signed JSON" {
+	if doc.Tests != 13 || len(doc.Suites[0].Cases) != 13 || doc.Suites[0].Cases[0].Name != "mix_stop/json: signed JSON" {
 		t.Fatalf("%+v", doc)
 	}
 	entries, _ := os.ReadDir(dir)
@@ -204,5 +204,59 @@ func TestProbeUsageErrors(t *testing.T) {
 	e.env = map[string]string{}
 	if code := e.run("probe", "--to", "http://127.0.0.1:9/"); code != ExitUsage || !strings.Contains(e.errOut.String(), "no callback secret") {
 		t.Errorf("exit %d: %s", code, e.errOut.String())
+	}
+}
+
+// Issue 13's repro: listen --status 401 refuses everything, so probe
+// judges no protocol check and its summary says why.
+func TestProbeRefusingListenerJudgesNothing(t *testing.T) {
+	l := newCmdtest(t, cmdOpts{wall: true, env: map[string]string{EnvSecret: sendTestSecret}}).listen("--status", "401")
+	e := newCmdtest(t, sendOpts())
+	code := e.run("probe", "--to", l.url("/"), "--events", "stream_create")
+	if code != ExitCheckFailed {
+		t.Fatalf("exit %d: %s", code, e.errOut.String())
+	}
+	out, errOut := e.out.String(), e.errOut.String()
+	for _, bad := range []string{"PASS", "a window this short drops it", "must have judged the content"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("stdout says %q:\n%s", bad, out)
+		}
+	}
+	if n := strings.Count(out, "SKIP\t"); n != 10 {
+		t.Errorf("%d rows not judged, want 10:\n%s", n, out)
+	}
+	for _, want := range []string{
+		"0 PASS, 0 WARN, 3 FAIL, 0 INFO, 10 not judged",
+		"the endpoint rejected valid callbacks: all 3 correctly signed deliveries were refused",
+		"does the endpoint use the same CallbackSecret?",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}
+
+// --junit is checked before the first request: exit 2, naming the path
+// the user gave, and the endpoint sees nothing.
+func TestProbeJUnitUnwritableFailsFirst(t *testing.T) {
+	var hits int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
+	defer srv.Close()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, nil, 0o644)
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(dir, "missing", "x.xml"), "directory " + filepath.Join(dir, "missing") + " does not exist"},
+		{dir, "is a directory"},
+		{filepath.Join(file, "x.xml"), file + " is not a directory"},
+	} {
+		e := newCmdtest(t, sendOpts())
+		e.runFails(ExitUsage, []string{"error: --junit " + tc.path + ": " + tc.want}, "probe", "--to", srv.URL, "--junit", tc.path)
+		if strings.Contains(e.errOut.String(), ".tmp") {
+			t.Errorf("names a temporary file: %s", e.errOut.String())
+		}
+	}
+	if hits != 0 {
+		t.Errorf("the endpoint got %d requests before the --junit error", hits)
 	}
 }

@@ -27,7 +27,7 @@ func run(ctx context.Context, args []string, f *Factory) int {
 	// A command stopped by Ctrl-C or SIGTERM exits 130, whatever the
 	// interruption made it return (a read of stdin cut short, a partial
 	// result), unless stopping is how it ends (listen).
-	if ctx.Err() != nil && (cmd == nil || cmd.Annotations[annotStopIsSuccess] == "") {
+	if ctx.Err() != nil && (cmd == nil || cmd.Annotations[annotStopIsSuccess] == "") && !errors.Is(err, ErrInterrupted) {
 		err = ErrInterrupted
 	}
 	if err != nil {
@@ -41,7 +41,11 @@ func printError(f *Factory, root *cobra.Command, args []string, err error) {
 		return
 	}
 	s := f.IO.ErrStyles()
-	if errors.Is(err, ErrInterrupted) || errors.Is(err, context.Canceled) {
+	if errors.Is(err, ErrInterrupted) {
+		fmt.Fprintln(f.IO.ErrOut, s.Faint.Render(err.Error())) // "interrupted", or what it cut short
+		return
+	}
+	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(f.IO.ErrOut, s.Faint.Render("interrupted"))
 		return
 	}

@@ -28,6 +28,8 @@ type sendOptions struct {
 	Unsets        []string
 	Data          string
 	Form          bool
+	Encoding      string
+	FormArrays    string
 	KeepTimestamp bool
 	DryRun        bool
 	Curl          bool
@@ -72,7 +74,8 @@ there was more than one). -o json prints one result object:
    timestamp, nonce, signature, outcome, delivered, attempts: [{attempt,
    offset_ms, status, latency_ms, body, body_bytes, verdict, reason, error}],
    receiver: [{seq, event, signature, delivery, status, answer, problems}]}
-outcome is delivered, delivered_with_warning, gave_up or unreachable.
+outcome is delivered, delivered_with_warning, gave_up, unreachable or
+interrupted (Ctrl-C: exit 130, "interrupted after N attempts").
 In load mode: {event, url, requests, concurrency, rate, elapsed_ms,
    throughput_rps, ok, failed, status_counts, errors, body_mismatch,
    latency_ms: {min, mean, p50, p90, p99, max}, histogram: [{le_ms, count}]}.
@@ -80,13 +83,14 @@ In load mode: {event, url, requests, concurrency, rate, elapsed_ms,
 Exit status: 0 delivered (also with a warning), 1 the endpoint answered but
 never with a 2xx (or a wrong body with --strict), 2 bad usage, 3 the endpoint
 could not be reached at all.`,
-		Example: `  zegocb send mix_start                                   # round trip via the built-in receiver
+		Example: `  zegocb send mix_start                                  # round trip via the built-in receiver
   zegocb send stream_create --to http://localhost:3000/zego
   zegocb send record --to $URL --set stream_alias=cam-7 --strict
-  zegocb send --data captured.json --to $URL           # re-sign and re-send a capture
-  zegocb send stream_close --to $URL --form --retry-scale 0.01
-  zegocb send room_login --curl                            # print a signed curl command
-  zegocb send stream_create --to $URL -n 5000 -c 32        # load test`,
+  zegocb send --data captured.json --to $URL             # re-sign and re-send a capture
+  zegocb send stream_close --to $URL --retry-scale 0.01  # ZEGO's retries, 100× faster
+  zegocb send mix_start --to $URL --form --form-arrays brackets
+  zegocb send room_login --curl                          # print a signed curl command
+  zegocb send stream_create --to $URL -n 5000 -c 32      # load test`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -104,12 +108,16 @@ could not be reached at all.`,
 	fl.StringArrayVar(&opts.Sets, "set", nil, "set a field: `field=value` (repeatable; typed as the catalog documents; field= sets it empty)")
 	fl.StringArrayVar(&opts.Unsets, "unset", nil, "remove a `field` (repeatable)")
 	fl.StringVar(&opts.Data, "data", "", "base payload from `FILE` (- for stdin): JSON, form or UrlEncoded JSON; its event field may name the EVENT")
-	fl.BoolVar(&opts.Form, "form", false, "send as POST/FORM (application/x-www-form-urlencoded; arrays as repeated keys)")
+	fl.StringVar(&opts.Encoding, "encoding", "", "body encoding `ENC`: json, form (x-www-form-urlencoded) or urlencoded-json (the whole JSON body percent-encoded); default json, or --data's form")
+	fl.BoolVar(&opts.Form, "form", false, "send as POST/FORM: short for --encoding form")
+	fl.StringVar(&opts.FormArrays, "form-arrays", "", "arrays in a form body as `STYLE`: repeat (k=a&k=b, as ZEGO sends them; the default) or brackets (k[]=a&k[]=b, for PHP's $_POST)")
 	fl.BoolVar(&opts.KeepTimestamp, "keep-timestamp", false, "keep the timestamp of --data instead of stamping the current time")
+	fl.BoolVar(&opts.KeepTimestamp, "keep", false, "the short name of --keep-timestamp (as sign had it)")
+	_ = fl.MarkHidden("keep")
 	opts.endpointFlags.register(cmd)
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the signed HTTP request instead of sending it")
 	fl.BoolVar(&opts.Curl, "curl", false, "print an equivalent curl command instead of sending")
-	fl.BoolVar(&opts.Strict, "strict", false, "treat a 2xx with the wrong body (record: not \"1\") as a failure, and retry")
+	fl.BoolVar(&opts.Strict, "strict", false, "treat a 2xx with the wrong body (record: not \"1\") as a failure, and retry; refuse --set on a field the event does not have")
 	fl.BoolVar(&opts.NoRetry, "no-retry", false, "send once; do not replay ZEGO's retry schedule")
 	fl.Float64Var(&opts.RetryScale, "retry-scale", 1, "multiply ZEGO's retry gaps by `F` (0.01 turns 62 s into 0.62 s)")
 	fl.IntVarP(&opts.Requests, "requests", "n", 0, "load mode: send `N` distinct callbacks (no retries)")
@@ -136,6 +144,14 @@ func (o *sendOptions) validate() error {
 		return flagErrorf("-c and --rate need -n N or --duration D (load mode)")
 	case o.loadMode() && (o.DryRun || o.Curl):
 		return flagErrorf("--dry-run and --curl print one request; drop -n/--duration")
+	case o.Encoding != "" && o.Encoding != string(callback.FormatJSON) && o.Encoding != string(callback.FormatForm) && o.Encoding != string(callback.FormatURLEncodedJSON):
+		return flagErrorf("--encoding %q: want json, form or urlencoded-json", o.Encoding)
+	case o.Form && o.Encoding != "" && o.Encoding != string(callback.FormatForm):
+		return flagErrorf("--form is short for --encoding form; it contradicts --encoding %s", o.Encoding)
+	case o.FormArrays != "" && o.FormArrays != "repeat" && o.FormArrays != "brackets":
+		return flagErrorf("--form-arrays %q: want repeat or brackets", o.FormArrays)
+	case o.loadMode() && o.Encoding == string(callback.FormatURLEncodedJSON):
+		return flagErrorf("load mode sends JSON or form bodies; drop --encoding urlencoded-json")
 	case o.KeepTimestamp && o.Data == "":
 		return flagErrorf("--keep-timestamp keeps the timestamp of --data; give --data FILE")
 	}
@@ -281,13 +297,15 @@ func (o *sendOptions) deliverOne(target string, b *built, secret string, tlsConf
 	if rcv != nil {
 		seen = rcv.stop()
 	}
-	if err := o.renderResult(target, b, res, seen, rcv != nil); err != nil {
+	if err := o.renderResult(target, b, res, seen, rcv != nil, derr != nil); err != nil {
 		return err
 	}
 	if rcv != nil && res.Delivered && !f.JSON() {
 		f.Hintf("next: zegocb send %s --to https://your.app/zego/callback, or zegocb probe --to … to test your endpoint", b.Spec.Name)
 	}
 	switch {
+	case derr != nil && !res.Delivered:
+		return fmt.Errorf("%w after %s", ErrInterrupted, plural(len(res.Attempts), "attempt", "attempts"))
 	case derr != nil:
 		return ErrInterrupted
 	case res.Delivered:

@@ -109,8 +109,14 @@ func (o *sendOptions) build(secret string) (*built, error) {
 	sigName := spec.RoleField(callback.RoleSignature).Name
 
 	b := &built{Spec: spec, Format: callback.FormatJSON}
-	if o.Form || p.Format == callback.FormatForm {
+	switch {
+	case o.Encoding != "":
+		b.Format = callback.Format(o.Encoding)
+	case o.Form || p.Format == callback.FormatForm:
 		b.Format = callback.FormatForm
+	}
+	if o.FormArrays != "" && b.Format != callback.FormatForm {
+		return nil, flagErrorf("--form-arrays shapes form bodies; add --encoding form")
 	}
 	b.Timestamp = strconv.FormatInt(o.F.Now().Unix(), 10)
 	if o.KeepTimestamp {
@@ -134,9 +140,14 @@ func (o *sendOptions) build(secret string) (*built, error) {
 		default:
 			if fs := spec.Field(s.key); fs != nil {
 				p.Set(s.key, fs.Typed(s.value))
-			} else {
-				p.Set(s.key, callback.String(s.value))
+				continue
 			}
+			if _, ok := p.Get(s.key); !ok {
+				if err := o.unknownSet(spec, s); err != nil {
+					return nil, err
+				}
+			}
+			p.Set(s.key, callback.String(s.value))
 		}
 	}
 	if b.Nonce == "" {
@@ -154,6 +165,9 @@ func (o *sendOptions) build(secret string) (*built, error) {
 	}
 	b.Payload = p
 	b.Body = p.Encode(b.Format)
+	if b.Format == callback.FormatForm && o.FormArrays == "brackets" {
+		b.Body = p.FormWith(callback.ArraysBrackets)
+	}
 
 	h, err := parseHeaderFlags(o.Headers)
 	if err != nil {
@@ -167,4 +181,20 @@ func (o *sendOptions) build(secret string) (*built, error) {
 	}
 	b.Header = h
 	return b, nil
+}
+
+// unknownSet reports a --set of a field the event does not have (nor the
+// --data payload): a warning with the closest field names, or with
+// --strict a usage error.
+func (o *sendOptions) unknownSet(spec *callback.Event, s setOp) error {
+	msg := "--set " + s.key + "=" + s.value + ": " + spec.Name + " has no field " + strconv.Quote(s.key)
+	hint := "`zegocb events " + spec.Name + "` lists its fields"
+	if names := spec.SuggestField(s.key, 2); len(names) > 0 {
+		hint = "did you mean " + joinWords(names, "or") + "?"
+	}
+	if o.Strict {
+		return flagErrorf("%s (%s); --strict refuses fields the event does not have", msg, hint)
+	}
+	o.F.Warnf("%s (%s); sent as an extra string field, which --strict refuses", msg, hint)
+	return nil
 }

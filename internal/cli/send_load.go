@@ -65,7 +65,7 @@ func runLoad(o *sendOptions, target string, b *built, secret string, tlsConf *tl
 	if o.Requests > 0 {
 		plan = strconv.Itoa(o.Requests) + " ×"
 	}
-	f.Progressf("%s %s %s to %s (%s, %s, %d workers, no retries)", es.Accent.Render("→"), plan, es.Event.Render(spec.Name), target, formatLabel(b.Format), sizeText(len(b.Body)), conc)
+	f.Progressf("%s %s %s to %s (%s, %s, %s, no retries)", es.Accent.Render("→"), plan, es.Event.Render(spec.Name), target, formatLabel(b.Format), sizeText(len(b.Body)), plural(conc, "worker", "workers"))
 
 	stop := make(chan struct{})
 	stopped := make(chan struct{})
@@ -188,7 +188,7 @@ func renderLoad(o *sendOptions, target, event string, rep *load.Report, expect s
 	s := f.IO.Styles()
 	var b strings.Builder
 	label := func(l string) string { return s.Bold.Render(fmt.Sprintf("%-11s", l)) }
-	fmt.Fprintf(&b, "%s %s req/s  (%d requests in %s, %d workers)\n", label("throughput"), s.Bold.Render(strconv.FormatFloat(rep.Throughput, 'f', 1, 64)), rep.Requests, latencyText(rep.Elapsed), rep.Concurrency)
+	fmt.Fprintf(&b, "%s %s req/s  (%s in %s, %s)\n", label("throughput"), s.Bold.Render(strconv.FormatFloat(rep.Throughput, 'f', 1, 64)), plural(int(rep.Requests), "request", "requests"), latencyText(rep.Elapsed), plural(rep.Concurrency, "worker", "workers"))
 	var st []string
 	for _, c := range sortedStatuses(rep) {
 		st = append(st, s.Status(c).Render(strconv.Itoa(c))+" × "+strconv.FormatInt(rep.Status[c], 10))

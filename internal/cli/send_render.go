@@ -23,8 +23,11 @@ func attemptsSpan(res *deliver.Result) string {
 }
 
 func formatLabel(f callback.Format) string {
-	if f == callback.FormatForm {
+	switch f {
+	case callback.FormatForm:
 		return "form"
+	case callback.FormatURLEncodedJSON:
+		return "UrlEncoded JSON"
 	}
 	return "JSON"
 }
@@ -95,8 +98,10 @@ type receiverJSONRow struct {
 	Problems  []string `json:"problems"`
 }
 
-func sendOutcome(res *deliver.Result) string {
+func sendOutcome(res *deliver.Result, interrupted bool) string {
 	switch {
+	case interrupted && !res.Delivered:
+		return "interrupted"
 	case res.Delivered && res.Last().Verdict == deliver.AcceptedWithWarning:
 		return "delivered_with_warning"
 	case res.Delivered:
@@ -107,14 +112,16 @@ func sendOutcome(res *deliver.Result) string {
 	return "unreachable"
 }
 
-func (o *sendOptions) renderResult(target string, b *built, res *deliver.Result, seen []listen.Event, builtin bool) error {
+// renderResult renders res; interrupted: Ctrl-C ended the delivery (the
+// caller says so, with the number of attempts).
+func (o *sendOptions) renderResult(target string, b *built, res *deliver.Result, seen []listen.Event, builtin, interrupted bool) error {
 	f := o.F
 	if f.JSON() {
 		out := sendJSON{
 			Event: b.Spec.Name, URL: target, BuiltinReceiver: builtin, Format: string(b.Format),
 			ContentType: b.Header.Get("Content-Type"), RequestBytes: len(b.Body),
 			Timestamp: b.Timestamp, Nonce: b.Nonce, Signature: b.Signature,
-			Outcome: sendOutcome(res), Delivered: res.Delivered, Attempts: []attemptJSON{},
+			Outcome: sendOutcome(res, interrupted), Delivered: res.Delivered, Attempts: []attemptJSON{},
 		}
 		for _, a := range res.Attempts {
 			out.Attempts = append(out.Attempts, newAttemptJSON(a))
@@ -156,6 +163,9 @@ func (o *sendOptions) renderResult(target string, b *built, res *deliver.Result,
 	total := len(deliver.ZEGOSchedule) + 1
 	if o.NoRetry {
 		total = 1
+	}
+	if interrupted && !res.Delivered {
+		return nil // the error line says "interrupted after N attempts"
 	}
 	if line := resultLine(ws, b.Spec.Name, res, o.Strict, total); line != "" && !(f.Global.Quiet && !tty) {
 		fmt.Fprintln(w, line)
@@ -220,6 +230,12 @@ func resultLine(s *ui.Styles, event string, res *deliver.Result, strict bool, to
 		return fmt.Sprintf("%s delivered %s: %d in %s, body %s", s.Pass.Render("✓"), s.Event.Render(event), last.Status, latencyText(last.Latency), answerExcerpt(last.Body, 40))
 	case res.Delivered:
 		return fmt.Sprintf("%s delivered %s on attempt %d/%d, %s after the first", s.Pass.Render("✓"), s.Event.Render(event), n, total, offsetText(last.Offset)[1:])
+	case res.Answered() && total == 1:
+		why := "did not answer 2xx"
+		if strict {
+			why = "did not answer as the catalog asks"
+		}
+		return fmt.Sprintf("%s %s not delivered: the endpoint %s (%s; --no-retry: sent once)", s.Fail.Render("✗"), s.Event.Render(event), why, lastAnswer(res))
 	case res.Answered():
 		why := "never answered 2xx"
 		if strict {

@@ -560,6 +560,67 @@ func TestSendInterruptedIs130(t *testing.T) {
 	}
 }
 
+// Ctrl-C in the countdown before the third attempt: "interrupted after 2
+// attempts", exit 130, and no give-up verdict (nothing gave up); -o json
+// says outcome interrupted.
+func TestSendInterruptedInCountdownSaysSo(t *testing.T) {
+	for _, mode := range []string{"pipe", "tty", "json"} {
+		t.Run(mode, func(t *testing.T) {
+			ep := &endpoint{failFirst: 100}
+			u := serveEndpoint(t, ep)
+			e := newCmdtest(t, sendOpts())
+			args := []string{"send", "stream_create", "--to", u}
+			switch mode {
+			case "tty":
+				e.f.IO.SetStdoutTTY(true)
+			case "json":
+				args = append(args, "-o", "json")
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			waits := 0
+			e.sleep = func(context.Context, time.Duration) error {
+				if waits++; waits == 2 {
+					cancel()
+					return context.Canceled
+				}
+				return nil
+			}
+			if code := e.runCtx(ctx, args...); code != ExitInterrupted || ep.count() != 2 {
+				t.Fatalf("exit %d after %d attempts; stderr: %s", code, ep.count(), e.errOut)
+			}
+			all := e.out.String() + e.errOut.String()
+			if !strings.Contains(e.errOut.String(), "interrupted after 2 attempts\n") {
+				t.Errorf("stderr does not say how many attempts: %s", e.errOut)
+			}
+			for _, bad := range []string{"gave up", "never answered 2xx", "✗"} {
+				if strings.Contains(all, bad) {
+					t.Errorf("output says %q:\n%s", bad, all)
+				}
+			}
+			if mode == "json" {
+				var got sendJSON
+				if err := json.Unmarshal(e.out.Bytes(), &got); err != nil || got.Outcome != "interrupted" || len(got.Attempts) != 2 {
+					t.Errorf("json %+v (%v)", got, err)
+				}
+			}
+		})
+	}
+}
+
+// --no-retry sends once: the verdict says so, not "gave up after 1 attempt".
+func TestSendNoRetryDoesNotGiveUp(t *testing.T) {
+	ep := &endpoint{failFirst: 100}
+	u := serveEndpoint(t, ep)
+	e := newCmdtest(t, sendOpts())
+	if code := e.run("send", "stream_close", "--to", u, "--no-retry"); code != ExitCheckFailed || ep.count() != 1 {
+		t.Fatalf("exit %d after %d attempts: %s", code, ep.count(), e.errOut)
+	}
+	all := e.out.String() + e.errOut.String()
+	if strings.Contains(all, "gave up") || !strings.Contains(all, `✗ stream_close not delivered: the endpoint did not answer 2xx (500 "boom" (5 B); --no-retry: sent once)`) {
+		t.Errorf("output:\n%s", all)
+	}
+}
+
 // The built-in receiver keeps events only for a single delivery: in load
 // mode it must not hold every request it answered.
 func TestBuiltinReceiverKeepsEventsOnlyWhenAsked(t *testing.T) {
@@ -589,5 +650,152 @@ func TestBuiltinReceiverKeepsEventsOnlyWhenAsked(t *testing.T) {
 		if got != want {
 			t.Errorf("keep=%v: %d events kept, want %d", keep, got, want)
 		}
+	}
+}
+
+// --set on a field the event does not have: a warning that suggests the
+// field meant; --strict makes it a usage error. Fields of the event, and
+// of --data, are set silently.
+func TestSendSetUnknownField(t *testing.T) {
+	e := newCmdtest(t, sendOpts())
+	code, out, errOut := e.call("send", "stream_close", "--set", "typ=1", "--dry-run")
+	if code != ExitOK || !strings.Contains(errOut, `warning: --set typ=1: stream_close has no field "typ" (did you mean type?)`) || !strings.Contains(out, `"typ":"1"`) {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	e = newCmdtest(t, sendOpts())
+	e.runFails(ExitUsage, []string{`error: --set typ=1: stream_close has no field "typ" (did you mean type?); --strict refuses`}, "send", "stream_close", "--set", "typ=1", "--strict", "--dry-run")
+	e = newCmdtest(t, sendOpts())
+	if code, _, errOut := e.call("send", "stream_close", "--set", "type=1", "--set", "stream_id=s", "--strict", "--dry-run"); code != ExitOK || strings.Contains(errOut, "warning") {
+		t.Fatalf("a known field warned: exit %d %s", code, errOut)
+	}
+	e = newCmdtest(t, cmdOpts{env: map[string]string{EnvSecret: sendTestSecret}, files: map[string]string{"d.json": `{"event":"stream_close","custom_tag":"a"}`}})
+	if code, _, errOut := e.call("send", "--data", "d.json", "--set", "custom_tag=b", "--strict", "--dry-run"); code != ExitOK || strings.Contains(errOut, "warning") {
+		t.Fatalf("a --data field warned: exit %d %s", code, errOut)
+	}
+}
+
+// --encoding produces each body listen, verify and decode accept; --form is
+// --encoding form; --form-arrays brackets writes key[] (PHP's $_POST).
+func TestSendEncodings(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		format callback.Format
+		ctype  string
+		body   string // a substring of the body
+	}{
+		{"json", []string{"--encoding", "json"}, callback.FormatJSON, "application/json", `"rtmp_urls":["rtmp://`},
+		{"form", []string{"--encoding", "form"}, callback.FormatForm, "application/x-www-form-urlencoded", "&rtmp_urls=rtmp%3A%2F%2F"},
+		{"form-shorthand", []string{"--form"}, callback.FormatForm, "application/x-www-form-urlencoded", "&rtmp_urls=rtmp%3A%2F%2F"},
+		{"form-brackets", []string{"--encoding", "form", "--form-arrays", "brackets"}, callback.FormatForm, "application/x-www-form-urlencoded", "&rtmp_urls%5B%5D=rtmp%3A%2F%2F"},
+		{"urlencoded-json", []string{"--encoding", "urlencoded-json"}, callback.FormatURLEncodedJSON, "application/json", "%7B%22"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ep := &endpoint{}
+			u := serveEndpoint(t, ep)
+			e := newCmdtest(t, sendOpts())
+			if code := e.run(append([]string{"send", "mix_start", "--to", u}, tc.args...)...); code != ExitOK {
+				t.Fatalf("exit %d: %s", code, e.errOut)
+			}
+			body := ep.bodies[0]
+			if !ep.sigOK[0] || ep.ctypes[0] != tc.ctype || callback.Detect([]byte(body), tc.ctype) != tc.format || !strings.Contains(body, tc.body) {
+				t.Fatalf("sig %v, content type %s, body %s", ep.sigOK[0], ep.ctypes[0], body)
+			}
+			if tc.name == "form-brackets" && strings.Contains(body, "&rtmp_urls=") {
+				t.Errorf("plain repeated keys with brackets: %s", body)
+			}
+			file := filepath.Join(t.TempDir(), "body")
+			os.WriteFile(file, []byte(body), 0o644)
+			v := newCmdtest(t, sendOpts())
+			if code, out, errOut := v.call("verify", file); code != ExitOK {
+				t.Errorf("verify: exit %d\n%s%s", code, out, errOut)
+			}
+			d := newCmdtest(t, sendOpts())
+			code, out, errOut := d.call("decode", file)
+			var got struct {
+				RTMPURLs []string `json:"rtmp_urls"`
+			}
+			if code != ExitOK || json.Unmarshal([]byte(out), &got) != nil || len(got.RTMPURLs) != 2 {
+				t.Errorf("decode: exit %d, rtmp_urls %v\n%s%s", code, got.RTMPURLs, out, errOut)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--encoding", "xml"}, `--encoding "xml": want json, form or urlencoded-json`},
+		{[]string{"--form", "--encoding", "json"}, "--form is short for --encoding form; it contradicts --encoding json"},
+		{[]string{"--form-arrays", "php"}, `--form-arrays "php": want repeat or brackets`},
+		{[]string{"--form-arrays", "brackets"}, "--form-arrays shapes form bodies; add --encoding form"},
+		{[]string{"--encoding", "urlencoded-json", "-n", "5"}, "load mode sends JSON or form bodies"},
+	} {
+		e := newCmdtest(t, sendOpts())
+		e.runFails(ExitUsage, []string{"error: " + tc.want}, append([]string{"send", "mix_start", "--dry-run"}[:2], tc.args...)...)
+	}
+}
+
+// The comments of send's examples start in one column.
+func TestSendExampleCommentsAligned(t *testing.T) {
+	cmd := newSendCmd(New(nil), nil)
+	col := -1
+	for _, l := range strings.Split(cmd.Example, "\n") {
+		i := strings.Index(l, "# ")
+		if i < 0 {
+			continue
+		}
+		if col >= 0 && i != col {
+			t.Errorf("comment at column %d, others at %d: %q", i, col, l)
+		}
+		col = i
+	}
+	if col < 0 {
+		t.Fatal("no commented example")
+	}
+}
+
+// Counts of one are singular: "1 worker", "1 request", "the first delivery".
+func TestOneIsSingular(t *testing.T) {
+	u := serveEndpoint(t, &endpoint{})
+	e := newCmdtest(t, sendOpts())
+	e.f.IO.SetStdoutTTY(true)
+	code, out, errOut := e.call("send", "room_login", "--to", u, "-n", "1", "--color", "never")
+	if code != ExitOK || !strings.Contains(errOut, ", 1 worker, no retries)") || !strings.Contains(out, "(1 request in ") || !strings.Contains(out, ", 1 worker)") {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	l := newCmdtest(t, cmdOpts{wall: true, env: map[string]string{EnvSecret: sendTestSecret}})
+	l.listen("--fail-first", "1")
+	for i := 0; i < 500 && !strings.Contains(l.errOut.String(), "answering 500"); i++ {
+		time.Sleep(10 * time.Millisecond) // the banner's notes follow the ready line
+	}
+	if s := l.errOut.String(); !strings.Contains(s, "answering 500 to the first delivery of each callback") || strings.Contains(s, "1 deliveries") {
+		t.Errorf("listen banner: %s", s)
+	}
+}
+
+// send --curl honours -o json: one object with the request and the command.
+func TestSendCurlJSON(t *testing.T) {
+	e := newCmdtest(t, sendOpts())
+	code, out, _ := e.call("send", "room_login", "--curl", "-o", "json", "--to", "http://127.0.0.1:9/zego")
+	var got struct {
+		Curl, URL, Body, Signature string
+	}
+	if code != ExitOK || json.Unmarshal([]byte(out), &got) != nil || !strings.HasPrefix(got.Curl, "curl -sS -X POST http://127.0.0.1:9/zego") ||
+		got.URL != "http://127.0.0.1:9/zego" || !strings.Contains(got.Body, got.Signature) || got.Signature == "" {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+}
+
+// Without --to, --dry-run and --curl target the path listen advertises.
+func TestSendDryRunHintMatchesListen(t *testing.T) {
+	l := newCmdtest(t, cmdOpts{wall: true, env: map[string]string{EnvSecret: sendTestSecret}}).listen()
+	banner := l.errOut.String()
+	i := strings.Index(banner, "listening on http://")
+	rest := banner[i+len("listening on http://"):]
+	path := rest[strings.IndexByte(rest, '/'):strings.IndexByte(rest, ' ')]
+	e := newCmdtest(t, sendOpts())
+	code, _, errOut := e.call("send", "room_login", "--dry-run")
+	if code != ExitOK || path != "/" || !strings.Contains(errOut, "the request targets http://127.0.0.1:8080"+path+", where `zegocb listen` receives") {
+		t.Fatalf("listen advertises %q; send says: %s", path, errOut)
 	}
 }

@@ -16,20 +16,26 @@ import (
 )
 
 // defaultListenURL is where a dry run or curl command points without --to: the
-// default address of `zegocb listen`.
-const defaultListenURL = "http://127.0.0.1:8080/callback"
+// default address of `zegocb listen`, with the path it advertises.
+const defaultListenURL = "http://127.0.0.1:8080/"
+
+// requestJSON is the -o json object of --dry-run and --curl: the signed
+// request (and for --curl the command too).
+func requestJSON(target string, b *built) map[string]any {
+	h := map[string]string{}
+	for k := range b.Header {
+		h[k] = b.Header.Get(k)
+	}
+	return map[string]any{
+		"method": "POST", "url": target, "headers": h, "body": string(b.Body),
+		"event": b.Spec.Name, "timestamp": b.Timestamp, "nonce": b.Nonce, "signature": b.Signature,
+	}
+}
 
 // printDryRun prints the signed request as HTTP text.
 func printDryRun(f *Factory, target string, b *built) error {
 	if f.JSON() {
-		h := map[string]string{}
-		for k := range b.Header {
-			h[k] = b.Header.Get(k)
-		}
-		return ui.WriteJSONLine(f.IO.Out, map[string]any{
-			"method": "POST", "url": target, "headers": h, "body": string(b.Body),
-			"event": b.Spec.Name, "timestamp": b.Timestamp, "nonce": b.Nonce, "signature": b.Signature,
-		})
+		return ui.WriteJSONLine(f.IO.Out, requestJSON(target, b))
 	}
 	var sb strings.Builder
 	u, _ := url.Parse(target)
@@ -63,6 +69,11 @@ func printCurl(f *Factory, target string, b *built, o *sendOptions) error {
 		}
 	}
 	sb.WriteString(" \\\n  --data-raw " + curlQuote(string(b.Body)) + "\n")
+	if f.JSON() {
+		j := requestJSON(target, b)
+		j["curl"] = sb.String()
+		return ui.WriteJSONLine(f.IO.Out, j)
+	}
 	_, err := io.WriteString(f.IO.Out, sb.String())
 	return err
 }

@@ -37,8 +37,8 @@ timestamp and nonce.
 
 Given a payload (FILE, or - or piped stdin: JSON, a form body or UrlEncoded
 JSON), stamp it with the current Unix time and a fresh 19-digit nonce, sign it
-and print it in the format it came in, ready for curl --data-binary. --keep
-re-signs the payload's own timestamp and nonce instead; --timestamp and --nonce
+and print it in the format it came in, ready for curl --data-binary.
+--keep-timestamp re-signs the payload's own timestamp and nonce instead; --timestamp and --nonce
 set them explicitly. The payload's event picks the field names (timestamp or
 Timestamp, ...); --event names the event when the payload has none. A payload
 over 64 MiB is refused (exit 2).
@@ -49,7 +49,7 @@ gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
 		Example: `  zegocb sign --timestamp 1470820198 --nonce 123412
   zegocb sign payload.json > signed.json
   zegocb events stream_create -o json | zegocb sign | curl -H 'Content-Type: application/json' --data-binary @- https://example.com/zego
-  zegocb sign --keep capture.json
+  zegocb sign --keep-timestamp capture.json
   zegocb sign --event room_login body.form`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -65,7 +65,7 @@ gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
 					return flagErrorf("--timestamp and --nonce go together when no payload is given")
 				}
 				if opts.Keep || opts.Event != "" {
-					return flagErrorf("--keep and --event apply to a payload: give FILE or -")
+					return flagErrorf("--keep-timestamp and --event apply to a payload: give FILE or -")
 				}
 			case opts.File == "":
 				if f.IO.IsStdinTTY() {
@@ -77,7 +77,7 @@ gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
 				return flagErrorf("--timestamp and --nonce cannot be empty")
 			}
 			if opts.Keep && (tsSet || nonceSet) {
-				return flagErrorf("--keep keeps the payload's own timestamp and nonce: drop --timestamp and --nonce, or --keep")
+				return flagErrorf("--keep-timestamp keeps the payload's own timestamp and nonce: drop --timestamp and --nonce, or --keep-timestamp")
 			}
 			if runF != nil {
 				return runF(opts)
@@ -88,7 +88,9 @@ gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Timestamp, "timestamp", "", "the timestamp to sign, as sent (Unix seconds)")
 	fl.StringVar(&opts.Nonce, "nonce", "", "the nonce to sign, as sent")
-	fl.BoolVar(&opts.Keep, "keep", false, "keep the payload's timestamp and nonce; only recompute the signature")
+	fl.BoolVar(&opts.Keep, "keep-timestamp", false, "keep the payload's timestamp (and its nonce); only recompute the signature")
+	fl.BoolVar(&opts.Keep, "keep", false, "the old name of --keep-timestamp")
+	_ = fl.MarkHidden("keep")
 	fl.StringVar(&opts.Event, "event", "", "catalog `EVENT` whose field names to use when the payload has no event field")
 	_ = cmd.RegisterFlagCompletionFunc("event", func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return completeEvents(f.Catalog, toComplete), cobra.ShellCompDirectiveNoFileComp
@@ -139,7 +141,7 @@ func runSign(opts *signOptions) error {
 	if opts.Keep {
 		for _, k := range []string{tsName, nonceName} {
 			if v, ok := p.Get(k); !ok || v.Text == "" {
-				return &InputError{Err: fmt.Errorf("%s: no %s to keep: drop --keep to stamp a fresh one", name, k)}
+				return &InputError{Err: fmt.Errorf("%s: no %s to keep: drop --keep-timestamp to stamp a fresh one", name, k)}
 			}
 		}
 	} else {

@@ -38,7 +38,7 @@ func TestNewSignCmd(t *testing.T) {
 		{name: "timestamp alone", args: []string{"--timestamp", "1"}, stdinTTY: true, wantErr: "--timestamp and --nonce go together"},
 		{name: "nonce alone, stdin piped", args: []string{"--nonce", "1"}, wantErr: "--timestamp and --nonce go together"},
 		{name: "empty nonce", args: []string{"--timestamp", "1", "--nonce", ""}, wantErr: "cannot be empty"},
-		{name: "keep with stamps", args: []string{"p.json", "--keep", "--timestamp", "1"}, wantErr: "--keep keeps the payload's own timestamp and nonce"},
+		{name: "keep with stamps", args: []string{"p.json", "--keep", "--timestamp", "1"}, wantErr: "--keep-timestamp keeps the payload's own timestamp and nonce"},
 		{name: "event without payload", args: []string{"--timestamp", "1", "--nonce", "2", "--event", "mix_start"}, wantErr: "apply to a payload"},
 		{name: "two files", args: []string{"a", "b"}, wantErr: "at most 1 argument"},
 	}
@@ -135,7 +135,7 @@ func TestSignPayloads(t *testing.T) {
 			format: callback.FormatJSON, wantTS: now, wantNonce: testNonce, tsKind: callback.KindString},
 		{name: "json-number-timestamp-stays-number", file: "room/room_create.json", keys: [3]string{"timestamp", "nonce", "signature"},
 			format: callback.FormatJSON, wantTS: now, wantNonce: testNonce, tsKind: callback.KindNumber},
-		{name: "json-keep", file: "stream/stream_create.json", args: []string{"--keep"}, keys: [3]string{"timestamp", "nonce", "signature"},
+		{name: "json-keep", file: "stream/stream_create.json", args: []string{"--keep-timestamp"}, keys: [3]string{"timestamp", "nonce", "signature"},
 			format: callback.FormatJSON, wantTS: "1687981272", wantNonce: testNonce, tsKind: callback.KindString},
 		{name: "json-explicit", file: "mix/mix_start.json", args: []string{"--timestamp", "1470820198", "--nonce", "123412"},
 			keys: [3]string{"timestamp", "nonce", "signature"}, format: callback.FormatJSON, wantTS: "1470820198", wantNonce: "123412"},
@@ -230,7 +230,7 @@ func TestSignErrors(t *testing.T) {
 		{"bad json names file and offset", []string{"sign", bad}, true, ExitUsage, []string{bad + ": byte 21: invalid JSON"}},
 		{"bad escape names file, offset and field", []string{"sign", badForm}, true, ExitUsage, []string{badForm + `: byte 22: field "nonce": invalid escape "%zz"`}},
 		{"missing file", []string{"sign", filepath.Join(dir, "nope.json")}, true, ExitUsage, []string{"nope.json: no such file"}},
-		{"keep without timestamp", []string{"sign", "--keep", noTS}, true, ExitUsage, []string{noTS + ": no timestamp to keep"}},
+		{"keep without timestamp", []string{"sign", "--keep-timestamp", noTS}, true, ExitUsage, []string{noTS + ": no timestamp to keep"}},
 		{"unknown --event", []string{"sign", "--event", "room_logn", noTS}, true, ExitUsage, []string{`did you mean room_login`}},
 		{"no secret", []string{"sign", "--timestamp", "1", "--nonce", "2"}, false, ExitUsage, []string{"no callback secret: set $ZEGO_CALLBACK_SECRET"}},
 		{"no secret with payload", []string{"sign", noTS}, false, ExitUsage, []string{"no callback secret"}},
@@ -333,5 +333,26 @@ func TestReadFileCappedStopsPastTheLimit(t *testing.T) {
 	}
 	if _, err := readFileCapped(filepath.Join(t.TempDir(), "missing")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("missing file: %v", err)
+	}
+}
+
+// sign and send share one name, --keep-timestamp; --keep stays a hidden
+// alias in both.
+func TestKeepTimestampIsOneName(t *testing.T) {
+	for _, cmd := range []string{"sign", "send"} {
+		e := newCmdtest(t, cmdOpts{})
+		code, out, _ := e.call(cmd, "--help")
+		if code != ExitOK || !strings.Contains(out, "--keep-timestamp") || strings.Contains(strings.ReplaceAll(out, "--keep-timestamp", ""), "--keep") {
+			t.Errorf("%s --help: exit %d\n%s", cmd, code, out)
+		}
+	}
+	e := newCmdtest(t, cmdOpts{})
+	got, err := parseOpts(e, newSendCmd, "--data", "x.json", "--keep")
+	if err != nil || !got.KeepTimestamp {
+		t.Fatalf("send --keep: %v %+v", err, got)
+	}
+	g, err := parseOpts(e, newSignCmd, "x.json", "--keep-timestamp")
+	if err != nil || !g.Keep {
+		t.Fatalf("sign --keep-timestamp: %v %+v", err, g)
 	}
 }

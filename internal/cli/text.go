@@ -30,13 +30,8 @@ func joinWords(items []string, conj string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
 }
 
-// Truncation marks. clip ends a cut text in one of them: markCut for new
-// output; markCutASCII only where listen's and verify's lines have always
-// shown "..." (their goldens pin those bytes).
-const (
-	markCut      = "…"
-	markCutASCII = "..."
-)
+// markCut is zegocb's one truncation mark: every cut text ends in it.
+const markCut = "…"
 
 // clip cuts s to at most n bytes, mark included, never inside a UTF-8
 // character. A text that fits is returned as it is.

@@ -158,6 +158,9 @@ func runVerify(cmd *cobra.Command, opts *verifyOptions) error {
 		rr = newVerifyTTYRenderer(w, opts.IO.Styles(), f.Global.Quiet)
 	default:
 		rr = &verifyPipeRenderer{w: w, quiet: f.Global.Quiet}
+		if opts.IO.ColorEnabled() {
+			rr.(*verifyPipeRenderer).styles = opts.IO.Styles()
+		}
 	}
 	sum, runErr := verify.Run(cmd.Context(), vo, inputs, rr.row)
 	if runErr == nil {

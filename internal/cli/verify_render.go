@@ -51,7 +51,7 @@ func eventCell(r *verify.Result) string {
 	if r.Event == "" {
 		return "-"
 	}
-	return ui.SafeText(clip(r.Event, 60, markCutASCII))
+	return ui.SafeText(clip(r.Event, 60, markCut))
 }
 
 // verifyPipeRenderer: headerless tab-separated rows, stable for scripts.
@@ -61,6 +61,9 @@ var tsvCell = strings.NewReplacer("\t", " ", "\r", " ", "\n", " ")
 type verifyPipeRenderer struct {
 	w     *bufio.Writer
 	quiet bool
+	// styles colour the verdict when colour is forced (--color always,
+	// CLICOLOR_FORCE); nil or colourless: plain bytes.
+	styles *ui.Styles
 }
 
 func (p *verifyPipeRenderer) row(r *verify.Result) error {
@@ -76,7 +79,11 @@ func (p *verifyPipeRenderer) row(r *verify.Result) error {
 	w.WriteByte('\t')
 	w.WriteString(eventCell(r))
 	w.WriteByte('\t')
-	w.WriteString(r.Verdict.String())
+	if p.styles != nil {
+		w.WriteString(p.styles.Verdict(r.Verdict.String()))
+	} else {
+		w.WriteString(r.Verdict.String())
+	}
 	w.WriteByte('\t')
 	for i, s := range r.Reasons {
 		if i > 0 {
@@ -97,7 +104,7 @@ func writeCell(w *bufio.Writer, s string) {
 }
 
 func (p *verifyPipeRenderer) summary(s verify.Summary) error {
-	_, err := p.w.WriteString(summaryLine(s, nil) + "\n")
+	_, err := p.w.WriteString(summaryLine(s, p.styles) + "\n")
 	return err
 }
 

@@ -3,6 +3,7 @@ package probe
 import (
 	"encoding/xml"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -39,7 +40,12 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Error     *junitFailure `xml:"error,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitFailure struct {
@@ -51,11 +57,14 @@ type junitFailure struct {
 func seconds(d interface{ Seconds() float64 }) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
 // JUnit renders r as a JUnit XML report: one testsuite, one testcase per
-// row; FAIL rows carry a <failure>, WARN and INFO rows say so in
-// <system-out>. An unreachable endpoint is one testcase with an <error>.
+// row; FAIL rows carry a <failure>, SKIP rows (not judged) a <skipped>,
+// WARN and INFO rows say so in <system-out>; the run's notes are properties. An unreachable endpoint is one testcase with an <error>.
 func JUnit(r *Result) []byte {
 	s := junitSuite{Name: "zegocb probe", Time: seconds(r.Elapsed)}
 	s.Props = []junitProp{{Name: "url", Value: r.URL}}
+	for i, n := range r.Notes {
+		s.Props = append(s.Props, junitProp{Name: "note" + strconv.Itoa(i+1), Value: n})
+	}
 	if r.Unreachable {
 		s.Cases = append(s.Cases, junitCase{
 			Name: "endpoint reachable", Classname: "zegocb.probe", Time: "0.000",
@@ -74,6 +83,9 @@ func JUnit(r *Result) []byte {
 		case Fail:
 			c.Failure = &junitFailure{Message: row.Reason, Type: "FAIL", Text: text}
 			s.Failures++
+		case Skip:
+			c.Skipped = &junitSkipped{Message: row.Reason}
+			s.Skipped++
 		default:
 			c.SystemOut = text
 		}

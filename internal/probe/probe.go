@@ -30,6 +30,9 @@ const (
 	Warn Verdict = "WARN"
 	Fail Verdict = "FAIL"
 	Info Verdict = "INFO"
+	// Skip: the check was not judged (its baseline, a correctly signed
+	// delivery of the same event and format, was refused); Reason says why.
+	Skip Verdict = "SKIP"
 )
 
 // Expectation says what a correct endpoint does with a check's request.
@@ -53,6 +56,11 @@ type Row struct {
 	Latency time.Duration // of the judged answer
 	Body    []byte        // the judged answer's body (first 64 KiB)
 	Err     error         // transport error, when Status is 0
+	// Format is the wire form the check sent.
+	Format callback.Format
+	// Baseline: the row is a correctly signed delivery of its event in its
+	// format, the row other checks of that event and format depend on.
+	Baseline bool
 }
 
 // Config configures a probe run.
@@ -83,11 +91,14 @@ type Result struct {
 	Unreachable bool
 	Err         string
 	Elapsed     time.Duration
+	// Notes say, one line each, what the run's pattern of answers shows
+	// (the endpoint rejected valid callbacks; it parses only JSON; ...).
+	Notes []string
 }
 
 // Counts tallies the rows by verdict.
 func (r *Result) Counts() map[Verdict]int {
-	c := map[Verdict]int{Pass: 0, Warn: 0, Fail: 0, Info: 0}
+	c := map[Verdict]int{Pass: 0, Warn: 0, Fail: 0, Info: 0, Skip: 0}
 	for _, row := range r.Rows {
 		c[row.Verdict]++
 	}
@@ -122,9 +133,19 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res := &Result{URL: cfg.URL}
 	start := cfg.Now()
+	judged := map[string]Row{} // baseline rows by id
 	for i, c := range p.checks {
-		row := c.run(ctx)
+		var row Row
+		if base, ok := judged[c.dep]; ok && base.Verdict == Fail {
+			row = Row{Verdict: Skip, Reason: notJudged(base)}
+		} else {
+			row = c.run(ctx)
+		}
 		row.ID, row.Event, row.Check, row.Expect = c.id, c.event, c.check, c.expect
+		row.Format, row.Baseline = c.format, c.dep == ""
+		if row.Baseline {
+			judged[c.id] = row
+		}
 		if ctx.Err() != nil {
 			res.Elapsed = cfg.Now().Sub(start)
 			return res, ctx.Err()
@@ -141,13 +162,28 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	res.Elapsed = cfg.Now().Sub(start)
+	analyze(res, p.rep.Name, cfg.Catalog)
 	return res, nil
 }
 
 type check struct {
 	id, event, check string
 	expect           Expectation
-	run              func(ctx context.Context) Row
+	format           callback.Format
+	// dep is the id of the baseline check this one depends on: when that
+	// one failed, this one is not judged. "": the check is a baseline.
+	dep string
+	run func(ctx context.Context) Row
+}
+
+// formats are the wire forms every event is checked in, in order.
+var formats = []struct {
+	f     callback.Format
+	label string
+}{
+	{callback.FormatJSON, "signed JSON"},
+	{callback.FormatForm, "signed form"},
+	{callback.FormatURLEncodedJSON, "signed UrlEncoded JSON"},
 }
 
 type prober struct {
@@ -198,24 +234,29 @@ func newProber(cfg *Config) (*prober, error) {
 		}
 	}
 	for _, e := range events {
-		p.checks = append(p.checks,
-			check{id: e.Name + "/json", event: e.Name, check: "signed JSON", expect: Accept, run: p.signed(e, callback.FormatJSON)},
-			check{id: e.Name + "/form", event: e.Name, check: "signed form", expect: Accept, run: p.signed(e, callback.FormatForm)},
-		)
+		for _, f := range formats {
+			p.checks = append(p.checks, check{id: e.Name + "/" + string(f.f), event: e.Name, check: f.label, expect: Accept, format: f.f, run: p.signed(e, f.f)})
+		}
 	}
+	// The protocol checks send the representative event as JSON: each
+	// depends on that event's JSON baseline.
 	r := p.rep.Name
-	p.checks = append(p.checks,
-		check{id: "security/forged-signature", event: r, check: "forged signature", expect: Reject, run: p.forged},
-		check{id: "security/missing-signature", event: r, check: "no signature field", expect: Reject, run: p.missing},
-		check{id: "security/other-secret", event: r, check: "signed with another secret", expect: Reject, run: p.otherSecret},
-		check{id: "delivery/redelivered", event: r, check: "same callback delivered twice", expect: Accept, run: p.redelivered},
-		check{id: "payload/numbers-for-strings", event: r, check: "numeric fields as JSON numbers", expect: Accept, run: p.numbers},
-		check{id: "payload/unknown-fields", event: r, check: "unknown extra fields", expect: Accept, run: p.unknownFields},
-		check{id: "timestamp/retry-age", event: r, check: "timestamp 70 s old", expect: Accept, run: p.retryAge},
-		check{id: "timestamp/stale", event: r, check: "timestamp 1 hour old", expect: Report, run: p.stale},
-		check{id: "replay/reused-nonce", event: r, check: "new body, reused nonce", expect: Report, run: p.reusedNonce},
-		check{id: "replay/changed-body", event: r, check: "changed body, valid signature", expect: Report, run: p.changedBody},
-	)
+	base := r + "/" + string(callback.FormatJSON)
+	for _, c := range []check{
+		{id: "security/forged-signature", check: "forged signature", expect: Reject, run: p.forged},
+		{id: "security/missing-signature", check: "no signature field", expect: Reject, run: p.missing},
+		{id: "security/other-secret", check: "signed with another secret", expect: Reject, run: p.otherSecret},
+		{id: "delivery/redelivered", check: "same callback delivered twice", expect: Accept, run: p.redelivered},
+		{id: "payload/numbers-for-strings", check: "numeric fields as JSON numbers", expect: Accept, run: p.numbers},
+		{id: "payload/unknown-fields", check: "unknown extra fields", expect: Accept, run: p.unknownFields},
+		{id: "timestamp/retry-age", check: "timestamp 70 s old", expect: Accept, run: p.retryAge},
+		{id: "timestamp/stale", check: "timestamp 1 hour old", expect: Report, run: p.stale},
+		{id: "replay/reused-nonce", check: "new body, reused nonce", expect: Report, run: p.reusedNonce},
+		{id: "replay/changed-body", check: "changed body, valid signature", expect: Report, run: p.changedBody},
+	} {
+		c.event, c.format, c.dep = r, callback.FormatJSON, base
+		p.checks = append(p.checks, c)
+	}
 	return p, nil
 }
 
@@ -277,7 +318,7 @@ func judgeAccept(e *callback.Event, a deliver.Attempt) (Verdict, string) {
 	case a.Status >= 300 && a.Status < 400:
 		return Fail, fmt.Sprintf("answered a redirect (%d to %s): ZEGO counts non-2xx as failure; configure the final URL", a.Status, a.Header.Get("Location"))
 	case a.Status == 401 || a.Status == 403:
-		return Fail, fmt.Sprintf("rejected a correctly signed callback (%d %s): does the endpoint use the same CallbackSecret?", a.Status, excerpt(a.Body, 40))
+		return Fail, fmt.Sprintf("rejected a correctly signed callback (%d %s)", a.Status, excerpt(a.Body, 40))
 	}
 	return Fail, fmt.Sprintf("answered %d %s: ZEGO retries 5 times, then drops the callback", a.Status, excerpt(a.Body, 40))
 }

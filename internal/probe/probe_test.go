@@ -43,7 +43,7 @@ func TestCorrectEndpointPassesEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids, _ := Plan(cfg(srv.URL))
-	if len(res.Rows) != len(ids) || seen != len(ids) || len(ids) != 2*len(callback.Default().Events())+10 {
+	if len(res.Rows) != len(ids) || seen != len(ids) || len(ids) != 3*len(callback.Default().Events())+10 {
 		t.Fatalf("%d rows, %d planned, %d reported", len(res.Rows), len(ids), seen)
 	}
 	for _, r := range res.Rows {
@@ -196,5 +196,186 @@ func TestExcerptKeepsCharactersWhole(t *testing.T) {
 		if err != nil || !utf8.ValidString(got) || !strings.HasSuffix(got, "…") {
 			t.Errorf("excerpt(%q, 10) = %q (%v)", s, got, err)
 		}
+	}
+}
+
+// gate wraps a correct endpoint (listen's handler): refuse answers 401
+// ("refused") to the requests it picks, before the signature is checked.
+func gate(t *testing.T, refuse func(body []byte, ctype string) bool) string {
+	t.Helper()
+	h := listen.NewHandler(listen.Config{Secret: secret}, nil)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if refuse(b, r.Header.Get("Content-Type")) {
+			http.Error(w, "refused", http.StatusUnauthorized)
+			return
+		}
+		r.Body = io.NopCloser(strings.NewReader(string(b)))
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func runEvents(t *testing.T, url string, events ...string) (*Result, map[string]Row) {
+	t.Helper()
+	c := cfg(url)
+	c.Events = events
+	res, err := Run(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, rows(res)
+}
+
+// The endpoint refuses even a fresh, correctly signed callback: no
+// protocol check is judged, and the run says the endpoint refused valid
+// callbacks (the repro of issue 13: listen --status 401).
+func TestRefusedBaselineJudgesNothing(t *testing.T) {
+	url := gate(t, func([]byte, string) bool { return true })
+	res, m := runEvents(t, url, "stream_create")
+	for _, r := range res.Rows {
+		switch {
+		case r.Baseline:
+			if r.Verdict != Fail || !strings.Contains(r.Reason, "nothing correctly signed passed in this run; does the endpoint use the same CallbackSecret?") {
+				t.Errorf("%s: %s %s", r.ID, r.Verdict, r.Reason)
+			}
+		case r.Verdict != Skip || r.Status != 0 || !strings.Contains(r.Reason, "not judged: the endpoint refused the correctly signed stream_create/json (answered 401)"):
+			t.Errorf("%s: %s %q (status %d)", r.ID, r.Verdict, r.Reason, r.Status)
+		}
+	}
+	for _, bad := range []string{"a window this short drops it", "must have judged the content"} {
+		for _, r := range res.Rows {
+			if strings.Contains(r.Reason, bad) {
+				t.Errorf("%s still says %q", r.ID, bad)
+			}
+		}
+	}
+	if c := res.Counts(); c[Skip] != 10 || c[Pass] != 0 || c[Fail] != 3 {
+		t.Errorf("counts %v", c)
+	}
+	if len(res.Notes) == 0 || !strings.Contains(res.Notes[0], "the endpoint rejected valid callbacks: all 3 correctly signed deliveries were refused, so 10 checks that depend on them were not judged") {
+		t.Errorf("notes %q", res.Notes)
+	}
+	if m["security/forged-signature"].Verdict == Pass {
+		t.Error("a refusal of a forged signature passed without a baseline")
+	}
+}
+
+// A format whose baseline failed judges nothing in that format: the
+// protocol checks are JSON, so a refused JSON baseline skips them even
+// though form passes; the one-line reason names the format.
+func TestRefusedJSONBaselineSkipsJSONChecks(t *testing.T) {
+	url := gate(t, func(b []byte, ct string) bool { return strings.HasPrefix(ct, "application/json") })
+	res, m := runEvents(t, url, "stream_create")
+	if r := m["stream_create/form"]; r.Verdict != Pass {
+		t.Fatalf("form: %+v", r)
+	}
+	if r := m["stream_create/json"]; r.Verdict != Fail || !strings.Contains(r.Reason, "the same stream_create passed as form, so the endpoint does not parse JSON bodies") || strings.Contains(r.Reason, "CallbackSecret") {
+		t.Errorf("json: %s", r.Reason)
+	}
+	if r := m["timestamp/retry-age"]; r.Verdict != Skip {
+		t.Errorf("retry-age: %+v", r)
+	}
+	if len(res.Notes) == 0 || !strings.Contains(res.Notes[0], "stream_create/json was refused, so the 10 protocol checks that use it were not judged") {
+		t.Errorf("notes %q", res.Notes)
+	}
+}
+
+// The hint for a refused correctly signed callback reads the run's pattern.
+func TestRefusalPatterns(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		refuse func(b []byte, ct string) bool
+		events []string
+		row    string
+		want   string
+		note   string
+	}{
+		{
+			name: "snake-case only", events: []string{"stream_create", "room_login", "transcode_start", "censor_audio_v2_result"},
+			refuse: func(b []byte, ct string) bool {
+				p, err := callback.Parse(b, ct)
+				if err != nil {
+					return true
+				}
+				_, ok := p.Get("signature")
+				return !ok
+			},
+			row:  "transcode_start/json",
+			want: "every PascalCase (Timestamp/Nonce/Signature) event was refused and every snake_case (timestamp/nonce/signature) one accepted: the endpoint probably reads only snake_case (timestamp/nonce/signature) fields",
+			note: "PascalCase (Timestamp/Nonce/Signature) events were refused",
+		},
+		{
+			name: "allow-list", events: []string{"stream_create", "room_login", "stream_close"},
+			refuse: func(b []byte, ct string) bool { return strings.Contains(string(b), "room_login") },
+			row:    "room_login/form",
+			want:   "other events signed the same way were accepted (stream_create, stream_close): the endpoint probably allows only a list of events",
+			note:   "the endpoint probably allows only a list of events",
+		},
+		{
+			name: "JSON only", events: []string{"stream_create", "record"},
+			refuse: func(b []byte, ct string) bool { return !strings.HasPrefix(string(b), "{") },
+			row:    "record/form",
+			want:   "the same record passed as JSON, so the endpoint does not parse form bodies",
+			note:   "JSON bodies passed, form ones were refused",
+		},
+		{
+			name: "no URL-decoding", events: []string{"stream_create"},
+			refuse: func(b []byte, ct string) bool { return strings.HasPrefix(string(b), "%7B") },
+			row:    "stream_create/urlencoded-json",
+			want:   "the same stream_create passed as JSON, so the endpoint does not URL-decode the body",
+			note:   "JSON bodies passed, UrlEncoded JSON ones were refused",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, m := runEvents(t, gate(t, tc.refuse), tc.events...)
+			r := m[tc.row]
+			if r.Verdict != Fail || !strings.Contains(r.Reason, tc.want) {
+				t.Errorf("%s: %s %q\nwant %q", tc.row, r.Verdict, r.Reason, tc.want)
+			}
+			for _, row := range res.Rows {
+				if strings.Contains(row.Reason, "CallbackSecret") {
+					t.Errorf("%s suggests the secret though signed callbacks passed: %s", row.ID, row.Reason)
+				}
+				if row.Verdict == Skip {
+					t.Errorf("%s not judged though its baseline passed", row.ID)
+				}
+			}
+			if !strings.Contains(strings.Join(res.Notes, "\n"), tc.note) {
+				t.Errorf("notes %q lack %q", res.Notes, tc.note)
+			}
+		})
+	}
+}
+
+// A check not judged is a JUnit <skipped>, counted in the suite's skipped;
+// the run's notes are properties.
+func TestJUnitSkipped(t *testing.T) {
+	res := &Result{URL: "http://x", Notes: []string{"the endpoint rejected valid callbacks"}, Rows: []Row{
+		{ID: "a/json", Check: "signed JSON", Verdict: Fail, Reason: "rejected", Baseline: true},
+		{ID: "security/forged-signature", Check: "forged", Verdict: Skip, Reason: "not judged: x"},
+	}}
+	var doc struct {
+		Suites []struct {
+			Skipped int `xml:"skipped,attr"`
+			Props   []struct {
+				Name  string `xml:"name,attr"`
+				Value string `xml:"value,attr"`
+			} `xml:"properties>property"`
+			Cases []struct {
+				Skipped *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"skipped"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(JUnit(res), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Suites[0]
+	if s.Skipped != 1 || s.Cases[1].Skipped == nil || s.Cases[1].Skipped.Message != "not judged: x" || s.Cases[0].Skipped != nil ||
+		len(s.Props) != 2 || s.Props[1].Name != "note1" || s.Props[1].Value != res.Notes[0] {
+		t.Fatalf("%+v", doc)
 	}
 }

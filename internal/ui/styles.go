@@ -46,6 +46,8 @@ func (s *Styles) Verdict(v string) string {
 		return s.Fail.Render(v)
 	case "INFO", "info":
 		return s.Info.Render(v)
+	case "SKIP", "skip":
+		return s.Faint.Render(v)
 	}
 	return v
 }

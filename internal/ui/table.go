@@ -13,6 +13,7 @@ import (
 type Table struct {
 	w       io.Writer
 	tty     bool
+	color   bool // colour forced on a pipe: cells keep their styling
 	styles  *Styles
 	headers []string
 	rows    [][]string
@@ -27,7 +28,7 @@ const minWrapWidth = 20
 
 // NewTable returns a table for s.Out.
 func (s *IOStreams) NewTable(headers ...string) *Table {
-	return &Table{w: s.Out, tty: s.stdoutTTY, styles: s.Styles(), headers: headers, MaxWidth: s.width}
+	return &Table{w: s.Out, tty: s.stdoutTTY, color: s.ColorEnabled(), styles: s.Styles(), headers: headers, MaxWidth: s.width}
 }
 
 // AddRow adds a row. Cells may carry styling; widths ignore it.
@@ -42,7 +43,10 @@ func (t *Table) Render() error {
 				if i > 0 {
 					b.WriteByte('\t')
 				}
-				b.WriteString(strings.ReplaceAll(ansi.Strip(c), "\t", " "))
+				if !t.color {
+					c = ansi.Strip(c)
+				}
+				b.WriteString(strings.ReplaceAll(c, "\t", " "))
 			}
 			b.WriteByte('\n')
 		}

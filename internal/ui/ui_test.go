@@ -50,6 +50,16 @@ func TestTablePipeIsTabSeparated(t *testing.T) {
 	if err := tb.Render(); err != nil {
 		t.Fatal(err)
 	}
+	if got := out.String(); got != "\x1b[1;32mPASS\x1b[0m\tx y\n" {
+		t.Fatalf("piped table, colour forced = %q", got)
+	}
+	// Not forced: plain tab-separated cells.
+	s, _, out, _ = Test()
+	tb = s.NewTable("A", "B")
+	tb.AddRow(s.Styles().Pass.Render("PASS"), "x\ty")
+	if err := tb.Render(); err != nil {
+		t.Fatal(err)
+	}
 	if got := out.String(); got != "PASS\tx y\n" {
 		t.Fatalf("piped table = %q", got)
 	}
