@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -42,7 +43,7 @@ func sample(t testing.TB, event, room, secret string, seed uint64) *callback.Pay
 			p.Set("room_id", callback.String(room))
 		}
 	}
-	spec.Stamp(p, secret, "1772366400", "7254119327986670314")
+	spec.Stamp(p, secret, "1772366400", fmt.Sprintf("72541193279866%05d", seed))
 	return p
 }
 

@@ -62,7 +62,7 @@ func (s *source) readLine() (line []byte, newline bool, err error) {
 		s.long = append(s.long[:0], b...)
 		for err == bufio.ErrBufferFull {
 			if len(s.long) > s.max+1 {
-				return nil, false, s.tooLong(len(s.long))
+				return nil, false, s.tooLong(len(s.long), false)
 			}
 			b, err = s.br.ReadSlice('\n')
 			s.long = append(s.long, b...)
@@ -83,14 +83,16 @@ func (s *source) readLine() (line []byte, newline bool, err error) {
 		b = b[:len(b)-1]
 	}
 	if len(b) > s.max {
-		return nil, false, s.tooLong(len(b))
+		return nil, false, s.tooLong(len(b), true)
 	}
 	return b, newline, nil
 }
 
-func (s *source) tooLong(n int) error {
+// tooLong reports line s.line+1 as over the limit: n bytes long, or more
+// when the line was not read to its end.
+func (s *source) tooLong(n int, whole bool) error {
 	more := ""
-	if n > s.max+1 {
+	if !whole {
 		more = "over "
 	}
 	return &InputError{File: s.name, Line: s.line + 1, Msg: fmt.Sprintf("line is %s%s, over the %s payload limit", more, sizeText(n), sizeText(s.max))}
