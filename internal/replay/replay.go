@@ -16,13 +16,17 @@
 package replay
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -103,8 +107,12 @@ type Options struct {
 	// MaxSize is the payload limit in bytes (DefaultMaxSize when 0).
 	MaxSize int
 
-	// Client sends the requests; nil: a keep-alive client tuned for
-	// Concurrency.
+	// TLS configures https URLs (nil: the system's roots).
+	TLS *tls.Config
+	// Client, when set, sends every request (for a wire dump, say). When
+	// nil each worker speaks HTTP/1.1 over its own kept-alive connection,
+	// the fast path, or through a shared net/http Transport when a proxy
+	// applies to URL. Neither follows redirects: a redirect is an answer.
 	Client *http.Client
 	// Now and Nonce make re-stamping deterministic in tests.
 	Now   func() time.Time
@@ -603,13 +611,33 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	client := o.Client
-	if client == nil && !o.DryRun {
-		tr := newTransport(o.Concurrency, o.Timeout)
-		defer tr.CloseIdleConnections()
-		client = &http.Client{Transport: tr}
+	u, err := url.Parse(o.URL)
+	if err != nil && !o.DryRun {
+		return &OptionError{Msg: "URL " + strconv.Quote(o.URL) + ": " + err.Error()}
 	}
-	jobs := make(chan *job)
+	// senderFor returns a worker's way of sending and what to do when it
+	// stops: its own connection (the fast path), or o.Client, or a
+	// net/http Transport shared by all workers when a proxy applies.
+	var shared *http.Transport
+	senderFor := func() (sender, func()) {
+		switch {
+		case o.DryRun:
+			return sender{}, func() {}
+		case o.Client != nil:
+			return sender{client: o.Client}, func() {}
+		}
+		if c := newConn(u, o.Timeout, o.TLS); c != nil {
+			return sender{send: c.send}, c.close
+		}
+		return sender{client: &http.Client{Transport: shared, CheckRedirect: noRedirect}}, func() {}
+	}
+	if o.Client == nil && !o.DryRun {
+		shared = newTransport(o.Concurrency, o.Timeout, o.TLS)
+		defer shared.CloseIdleConnections()
+	}
+	// A little buffer lets the reader run ahead of the workers (fewer
+	// hand-offs); every buffered job is already due.
+	jobs := make(chan *job, o.Concurrency)
 	var (
 		mu      sync.Mutex // serialises emit and the summary
 		emitErr error
@@ -632,7 +660,9 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			wk := &worker{r: r, client: client, start: start, headers: map[string]http.Header{}}
+			snd, done := senderFor()
+			defer done()
+			wk := &worker{r: r, sender: snd, start: start, headers: map[string]http.Header{}}
 			for j := range jobs {
 				res := wk.deliver(ctx, j)
 				report(res)
@@ -645,6 +675,7 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 	}
 
 	seq := 0
+	keep := interner{}
 	var first time.Time
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
@@ -676,13 +707,15 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 		}
 		bp := bodyPool.Get().(*[]byte)
 		*bp = append((*bp)[:0], e.body...)
+		// The entry's strings point into the reader's buffers: the job
+		// keeps copies (common values shared).
 		j := &job{
-			Delivery:    Delivery{Seq: seq, File: e.file, Line: e.line, Event: eventName(e), Mode: s.mode},
-			room:        e.room,
+			Delivery:    Delivery{Seq: seq, File: e.file, Line: e.line, Event: keep.get(eventName(e)), Mode: s.mode},
+			room:        strings.Clone(e.room),
 			reason:      s.reason,
 			spec:        e.spec,
-			method:      e.method,
-			contentType: contentTypeOf(e),
+			method:      keep.get(e.method),
+			contentType: keep.get(contentTypeOf(e)),
 			received:    e.received,
 			scheduled:   due,
 			buf:         bp,
@@ -702,6 +735,21 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 		return emitErr
 	}
 	return scanErr
+}
+
+// interner keeps one copy of each of a few recurring strings (methods,
+// content types, unknown event names); past its size it just copies.
+type interner map[string]string
+
+func (in interner) get(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	v := strings.Clone(s)
+	if len(in) < 64 {
+		in[v] = v
+	}
+	return v
 }
 
 // eventName is the catalog's spelling when known, else the name as sent.
@@ -724,10 +772,16 @@ func contentTypeOf(e *entry) string {
 	return callback.Detect(e.body, "").ContentType()
 }
 
+// sender is how a worker sends: send (deliver.Options.Send) or client.
+type sender struct {
+	send   func(context.Context, *deliver.Request) (int, http.Header, []byte, error)
+	client *http.Client
+}
+
 // worker delivers jobs one at a time.
 type worker struct {
-	r       *run
-	client  *http.Client
+	r *run
+	sender
 	start   time.Time
 	headers map[string]http.Header // per content type, built once
 }
@@ -766,6 +820,7 @@ func (w *worker) deliver(ctx context.Context, j *job) *Result {
 	}
 	dopts := deliver.Options{
 		Client:  w.client,
+		Send:    w.send,
 		Timeout: o.Timeout,
 		Scale:   o.RetryScale,
 		Judge:   judgeFor(j.spec, o.Strict),
@@ -776,9 +831,19 @@ func (w *worker) deliver(ctx context.Context, j *job) *Result {
 	}
 	if o.OnAttempt != nil {
 		d := j.Delivery
-		dopts.OnAttempt = func(a deliver.Attempt) { o.OnAttempt(&d, a) }
+		dopts.OnAttempt = func(a deliver.Attempt) {
+			if o.Secret != "" {
+				maskSecret(&a, o.Secret)
+			}
+			o.OnAttempt(&d, a)
+		}
 	}
 	dr, _ := deliver.Deliver(ctx, req, dopts) // its error is ctx's, seen by the caller
+	if o.Secret != "" {
+		for i := range dr.Attempts {
+			maskSecret(&dr.Attempts[i], o.Secret)
+		}
+	}
 	res.AttemptLog = dr.Attempts
 	res.Attempts = len(dr.Attempts)
 	last := dr.Last()
@@ -796,6 +861,24 @@ func (w *worker) deliver(ctx context.Context, j *job) *Result {
 		res.Outcome, res.Error = Unreachable, last.Reason
 	}
 	return res
+}
+
+// MaskedSecret replaces the secret wherever an endpoint echoed it.
+const MaskedSecret = "[masked]"
+
+// maskSecret replaces the secret in an answer's headers and body, so that
+// no excerpt or dump shows it.
+func maskSecret(a *deliver.Attempt, secret string) {
+	if bytes.Contains(a.Body, []byte(secret)) {
+		a.Body = bytes.ReplaceAll(a.Body, []byte(secret), []byte(MaskedSecret))
+	}
+	for k, vs := range a.Header {
+		for i, v := range vs {
+			if strings.Contains(v, secret) {
+				a.Header[k][i] = strings.ReplaceAll(v, secret, MaskedSecret)
+			}
+		}
+	}
 }
 
 // retryProfile is the retry schedule of spec's family. Every family
@@ -830,10 +913,13 @@ func excerpt(b []byte, max int) string {
 	return string(b[:cut])
 }
 
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
 // newTransport is a keep-alive transport with a connection per worker.
-func newTransport(concurrency int, timeout time.Duration) *http.Transport {
+func newTransport(concurrency int, timeout time.Duration, tlsConf *tls.Config) *http.Transport {
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
+		TLSClientConfig:       tlsConf,
 		DialContext:           (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
 		TLSHandshakeTimeout:   timeout,
 		MaxIdleConns:          concurrency + 16,
