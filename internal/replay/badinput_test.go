@@ -126,3 +126,33 @@ func TestNotErrors(t *testing.T) {
 		t.Fatalf("re-stamping an unknown event: %v", err)
 	}
 }
+
+// Validation runs in parallel batches; the error reported is still the
+// first in the input, and the lines before it are counted.
+func TestFirstErrorWins(t *testing.T) {
+	good := record(t, signedJSON(t, "stream_create", "room-a", testSecret, 1), "application/json", t0, 200)
+	bad := strings.Replace(good, `{"v":1,`, `{"v":7,`, 1)
+	var b strings.Builder
+	for i := 1; i <= 3000; i++ {
+		switch i {
+		case 1700:
+			b.WriteString(bad)
+		case 2900:
+			b.WriteString("{broken\n")
+		default:
+			b.WriteString(good)
+		}
+	}
+	path := writeFile(t, "cap.jsonl", b.String())
+	ep := newEndpoint(t)
+	for try := 0; try < 5; try++ {
+		_, sum, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret}, files(path)...)
+		var ie *InputError
+		if !errors.As(err, &ie) || ie.Line != 1700 || sum.Plan.Payloads < 1700 {
+			t.Fatalf("error %v, %d payloads read", err, sum.Plan.Payloads)
+		}
+	}
+	if len(ep.got()) != 0 {
+		t.Fatal("requests sent")
+	}
+}

@@ -424,10 +424,6 @@ type selected struct {
 // for each selected payload, in order. It returns the number of payloads
 // read.
 func (r *run) scan(ctx context.Context, pass int, fn func(s *selected) error) (int, error) {
-	if pass == 0 {
-		r.sizes = make([]int64, len(r.files))
-		r.spool = make([]*os.File, len(r.files))
-	}
 	d := &decoder{cat: r.opts.Catalog}
 	var e entry
 	payloads := 0
@@ -545,48 +541,6 @@ func (r *run) decideMode(e *entry) (Mode, string, error) {
 		return ModeExact, ReasonUnknownEvent, nil
 	}
 	return ModeRestamp, reasonNotVerifyHead + " (" + string(res.Reason) + ")", nil
-}
-
-// validate is the first pass: every payload is decoded and every selected
-// one classified, so that the run stops before the first request when the
-// input is unusable.
-func (r *run) validate(ctx context.Context) (Plan, error) {
-	plan := Plan{Reasons: map[string]int{}}
-	for i := range r.files {
-		plan.Files = append(plan.Files, r.name(i))
-	}
-	var first, last time.Time
-	n, err := r.scan(ctx, 0, func(s *selected) error {
-		plan.Selected++
-		if s.mode == ModeRestamp {
-			plan.Restamped++
-		} else {
-			plan.ByteExact++
-		}
-		plan.Reasons[s.reason]++
-		if s.e.record {
-			if first.IsZero() {
-				first = s.e.received
-			}
-			last = s.e.received
-		}
-		return nil
-	})
-	plan.Payloads = n
-	if err != nil {
-		return plan, err
-	}
-	if !first.IsZero() && last.After(first) {
-		plan.Span = last.Sub(first)
-	}
-	if plan.Selected == 0 {
-		e := &EmptySelectionError{Selection: r.opts.Select.describe(), Payloads: n, Files: plan.Files}
-		if (!r.opts.Select.Since.IsZero() || !r.opts.Select.Until.IsZero() || r.opts.Select.Failed) && e.Selection != "" {
-			e.Hint = "--since, --until and --failed look at capture records (listen --save) only"
-		}
-		return plan, e
-	}
-	return plan, nil
 }
 
 // job is one selected callback on its way to a worker.
