@@ -99,10 +99,11 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	Now   func() time.Time
 	// Send, when set, makes each attempt instead of Client, for a caller
-	// that keeps its own connections (replay's workers). ctx carries the
-	// attempt's Timeout. It returns the answer's status (0 when there was
-	// none), headers and at most MaxBodyKeep bytes of its body; an error
-	// with a status means the body was cut short.
+	// that keeps its own connections (replay's workers). It applies
+	// Timeout itself (a net.Error whose Timeout() is true when it runs
+	// out) and ends when ctx does. It returns the answer's status (0 when
+	// there was none), headers and at most MaxBodyKeep bytes of its body;
+	// an error with a status means the body was cut short.
 	Send func(ctx context.Context, req *Request) (status int, header http.Header, body []byte, err error)
 }
 
@@ -177,7 +178,7 @@ func attempt(ctx context.Context, req Request, opts *Options) Attempt {
 		method = http.MethodPost
 	}
 	actx := ctx
-	if opts.Timeout > 0 {
+	if opts.Timeout > 0 && opts.Send == nil {
 		var cancel context.CancelFunc
 		actx, cancel = context.WithTimeout(ctx, opts.Timeout)
 		defer cancel()

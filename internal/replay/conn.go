@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/zegocb/zegocb/internal/deliver"
@@ -32,10 +33,49 @@ type conn struct {
 	tlsConf *tls.Config // nil for http
 	timeout time.Duration
 
-	c      net.Conn
-	br     *bufio.Reader
-	buf    []byte // request head and body
-	reused bool
+	c        net.Conn
+	br       *bufio.Reader
+	buf      []byte // request head and body
+	reused   bool
+	deadline time.Time // the connection's deadline, moved on by a tenth of timeout at a time
+
+	// watched is the context whose end interrupts the connection (the
+	// run's, for every request of a worker: one registration, not one per
+	// request); live is the connection it interrupts.
+	watched       context.Context
+	unwatch       func() bool
+	mu            sync.Mutex
+	live          net.Conn
+	watchedLocked context.Context // watched, for interrupt (under mu)
+}
+
+// interrupt makes the connection's blocked write or read return at once,
+// when ctx is still the one watched (a context left behind can end late).
+func (t *conn) interrupt(ctx context.Context) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.live != nil && t.watchedLocked == ctx {
+		t.live.SetDeadline(time.Unix(1, 0))
+	}
+}
+
+func (t *conn) setLive(c net.Conn) {
+	t.mu.Lock()
+	t.live = c
+	t.mu.Unlock()
+}
+
+func (t *conn) watch(ctx context.Context) {
+	if t.watched == ctx {
+		return
+	}
+	if t.unwatch != nil {
+		t.unwatch()
+	}
+	t.mu.Lock()
+	t.watchedLocked = ctx
+	t.mu.Unlock()
+	t.watched, t.unwatch = ctx, context.AfterFunc(ctx, func() { t.interrupt(ctx) })
 }
 
 // newConn returns a connection for u, or nil when the fast path does not
@@ -74,6 +114,16 @@ func (t *conn) close() {
 	if t.c != nil {
 		t.c.Close()
 		t.c = nil
+		t.setLive(nil)
+	}
+}
+
+// stop closes the connection and stops watching the context.
+func (t *conn) stop() {
+	t.close()
+	if t.unwatch != nil {
+		t.unwatch()
+		t.unwatch, t.watched = nil, nil
 	}
 }
 
@@ -91,7 +141,8 @@ func (t *conn) dial(ctx context.Context) error {
 		}
 		c = tc
 	}
-	t.c, t.reused = c, false
+	t.c, t.reused, t.deadline = c, false, time.Time{}
+	t.setLive(c)
 	if t.br == nil {
 		t.br = bufio.NewReaderSize(c, 8<<10)
 	} else {
@@ -105,6 +156,10 @@ var errStale = errors.New("stale connection")
 
 // send is deliver.Options.Send: one attempt on the worker's connection.
 func (t *conn) send(ctx context.Context, req *deliver.Request) (int, http.Header, []byte, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, nil, nil, err
+	}
+	t.watch(ctx)
 	t.buf = t.appendRequest(t.buf[:0], req)
 	for try := 0; ; try++ {
 		status, h, body, err := t.once(ctx)
@@ -125,14 +180,17 @@ func (t *conn) once(ctx context.Context) (status int, h http.Header, body []byte
 		}
 	}
 	c := t.c
+	// Every request gets at least the timeout, and up to a tenth more: the
+	// deadline moves only when less than the timeout is left (one timer
+	// reset per tenth of the timeout, not one per request). A context
+	// deadline (tests) is set as it is.
 	if dl, ok := ctx.Deadline(); ok {
 		c.SetDeadline(dl)
-	} else {
-		c.SetDeadline(time.Time{})
+		t.deadline = time.Time{}
+	} else if now := time.Now(); t.timeout > 0 && now.Add(t.timeout).After(t.deadline) {
+		t.deadline = now.Add(t.timeout + t.timeout/10)
+		c.SetDeadline(t.deadline)
 	}
-	// Ctrl-C or the attempt's timeout unblocks the write and the reads.
-	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
 	reused := t.reused
 	t.reused = true
 	if _, err := c.Write(t.buf); err != nil {

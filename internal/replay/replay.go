@@ -581,7 +581,7 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 			return sender{client: o.Client}, func() {}
 		}
 		if c := newConn(u, o.Timeout, o.TLS); c != nil {
-			return sender{send: c.send}, c.close
+			return sender{send: c.send}, c.stop
 		}
 		return sender{client: &http.Client{Transport: shared, CheckRedirect: noRedirect}}, func() {}
 	}
