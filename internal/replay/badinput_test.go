@@ -156,3 +156,25 @@ func TestFirstErrorWins(t *testing.T) {
 		t.Fatal("requests sent")
 	}
 }
+
+func TestOptionErrors(t *testing.T) {
+	path := writeFile(t, "cap.jsonl", record(t, signedJSON(t, "stream_create", "", testSecret, 1), "application/json", t0, 200))
+	for _, c := range []struct {
+		opts   Options
+		inputs []Input
+		want   string
+	}{
+		{Options{}, files(path), "no URL to replay to"},
+		{Options{URL: "localhost:8080/zego"}, files(path), `URL "localhost:8080/zego": want an http:// or https:// URL with a host`},
+		{Options{URL: "ftp://example.test/"}, files(path), "want an http:// or https:// URL"},
+		{Options{URL: "http://127.0.0.1:1", Speed: -1}, files(path), "speed must be positive"},
+		{Options{URL: "http://127.0.0.1:1", Rate: -2}, files(path), "rate must be positive"},
+		{Options{URL: "http://127.0.0.1:1", Mode: ModeRestamp}, files(path), "re-stamping signs with the callback secret"},
+		{Options{URL: "http://127.0.0.1:1"}, nil, "nothing to replay"},
+	} {
+		_, _, err := replay(t, c.opts, c.inputs...)
+		if !isOptionError(err) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.opts, err, c.want)
+		}
+	}
+}

@@ -114,7 +114,9 @@ type Options struct {
 	// the fast path, or through a shared net/http Transport when a proxy
 	// applies to URL. Neither follows redirects: a redirect is an answer.
 	Client *http.Client
-	// Now and Nonce make re-stamping deterministic in tests.
+	// Now and Nonce are the time and nonce a re-stamped callback carries
+	// (time.Now and a fresh 19-digit nonce by default; tests fix them).
+	// Scheduling and latencies always use the real clock.
 	Now   func() time.Time
 	Nonce func() string
 	// TempDir holds the copy of a stream input ("" : os.TempDir()).
@@ -149,6 +151,8 @@ type Plan struct {
 	// Span is the received time of the last selected record minus the
 	// first's; with PreserveTiming the replay lasts about Span/Speed.
 	Span time.Duration
+	// Validation is how long the validation pass took.
+	Validation time.Duration
 }
 
 // Outcome is how a delivery ended.
@@ -201,7 +205,8 @@ type Result struct {
 // AnswerExcerpt is how much of an answer's body a Result keeps.
 const AnswerExcerpt = 200
 
-// Summary counts a run.
+// Summary counts a run. Elapsed and Throughput cover the deliveries, from
+// the first to the last (Plan.Validation is the pass before them).
 type Summary struct {
 	Plan
 	Done                         int // deliveries finished (every outcome)
@@ -295,9 +300,16 @@ func (o *Options) defaults() error {
 	if o.Nonce == nil {
 		o.Nonce = callback.NewNonce
 	}
+	if !o.DryRun {
+		if o.URL == "" {
+			return &OptionError{Msg: "no URL to replay to"}
+		}
+		u, err := url.Parse(o.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &OptionError{Msg: "URL " + strconv.Quote(o.URL) + ": want an http:// or https:// URL with a host"}
+		}
+	}
 	switch {
-	case o.URL == "" && !o.DryRun:
-		return &OptionError{Msg: "no URL to replay to"}
 	case o.Speed < 0:
 		return &OptionError{Msg: "speed must be positive"}
 	case o.Rate < 0:
@@ -329,7 +341,9 @@ func Run(ctx context.Context, opts Options, inputs []Input, emit func(*Result) e
 	r := &run{opts: &opts, files: files, emit: emit}
 	defer r.cleanup()
 
+	vstart := time.Now()
 	plan, err := r.validate(ctx)
+	plan.Validation = time.Since(vstart)
 	sum.Plan = plan
 	if err != nil {
 		return sum, err
@@ -565,10 +579,7 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	u, err := url.Parse(o.URL)
-	if err != nil && !o.DryRun {
-		return &OptionError{Msg: "URL " + strconv.Quote(o.URL) + ": " + err.Error()}
-	}
+	u, _ := url.Parse(o.URL) // checked by defaults
 	// senderFor returns a worker's way of sending and what to do when it
 	// stops: its own connection (the fast path), or o.Client, or a
 	// net/http Transport shared by all workers when a proxy applies.
@@ -597,7 +608,7 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 		emitErr error
 		wg      sync.WaitGroup
 	)
-	start := o.Now()
+	start := time.Now()
 	sum.lat = newHistogram()
 	report := func(res *Result) {
 		mu.Lock()
@@ -683,7 +694,7 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 	})
 	close(jobs)
 	wg.Wait()
-	sum.Elapsed = o.Now().Sub(start)
+	sum.Elapsed = time.Since(start)
 	sum.finish()
 	if emitErr != nil {
 		return emitErr
@@ -767,7 +778,7 @@ func (w *worker) deliver(ctx context.Context, j *job) *Result {
 	}
 	req := deliver.Request{Method: j.method, URL: o.URL, Header: w.header(j.contentType), Body: body}
 	res.Request = &req
-	res.Started = o.Now().Sub(w.start)
+	res.Started = time.Since(w.start)
 	if o.DryRun {
 		res.Outcome = DryRun
 		return res
@@ -778,7 +789,6 @@ func (w *worker) deliver(ctx context.Context, j *job) *Result {
 		Timeout: o.Timeout,
 		Scale:   o.RetryScale,
 		Judge:   judgeFor(j.spec, o.Strict),
-		Now:     o.Now,
 	}
 	if o.Retry {
 		dopts.Schedule = retryProfile(j.spec)
