@@ -16,6 +16,7 @@
 package replay
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -361,18 +362,15 @@ func Run(ctx context.Context, opts Options, inputs []Input, emit func(*Result) e
 type run struct {
 	opts  *Options
 	files []Input
-	sizes []int64 // bytes read from each file by validate; deliver reads no more
-	spool []*os.File
+	spool *os.File // the validated selection (spool.go)
 	emit  func(*Result) error
 }
 
 func (r *run) cleanup() {
-	for _, f := range r.spool {
-		if f != nil {
-			name := f.Name()
-			f.Close()
-			os.Remove(name)
-		}
+	if r.spool != nil {
+		name := r.spool.Name()
+		r.spool.Close()
+		os.Remove(name)
 	}
 }
 
@@ -383,35 +381,11 @@ func (r *run) name(i int) string {
 	return r.files[i].Path
 }
 
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
-// open returns file i for the first pass (pass 0) or the second (1).
-func (r *run) open(i, pass int) (io.Reader, func(), error) {
+// open returns file i to read, and how to close it.
+func (r *run) open(i int) (io.Reader, func(), error) {
 	in := r.files[i]
 	if in.Reader != nil {
-		if pass == 0 {
-			f, err := os.CreateTemp(r.opts.TempDir, "zegocb-replay-*.jsonl")
-			if err != nil {
-				return nil, nil, &InputError{File: in.Name, Msg: "cannot keep a copy of the stream to replay it: " + err.Error()}
-			}
-			r.spool[i] = f
-			return io.TeeReader(in.Reader, f), func() {}, nil
-		}
-		f := r.spool[i]
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return nil, nil, &InputError{File: in.Name, Msg: "cannot read back the copy of the stream: " + err.Error()}
-		}
-		return io.LimitReader(f, r.sizes[i]), func() {}, nil
+		return in.Reader, func() {}, nil
 	}
 	f, err := os.Open(in.Path)
 	if err != nil {
@@ -421,67 +395,14 @@ func (r *run) open(i, pass int) (io.Reader, func(), error) {
 		f.Close()
 		return nil, nil, &InputError{File: in.Path, Msg: "is a directory"}
 	}
-	if pass == 1 {
-		return io.LimitReader(f, r.sizes[i]), func() { f.Close() }, nil
-	}
 	return f, func() { f.Close() }, nil
 }
 
-// selected is what scan hands on for a payload the selection takes.
+// selected is a payload the selection takes, and how it is sent.
 type selected struct {
 	e      *entry
 	mode   Mode
 	reason string
-}
-
-// scan reads every file (pass 0: validating; 1: delivering) and calls fn
-// for each selected payload, in order. It returns the number of payloads
-// read.
-func (r *run) scan(ctx context.Context, pass int, fn func(s *selected) error) (int, error) {
-	d := &decoder{cat: r.opts.Catalog}
-	var e entry
-	payloads := 0
-	for i := range r.files {
-		src, closeFn, err := r.open(i, pass)
-		if err != nil {
-			return payloads, err
-		}
-		cr := &countingReader{r: src}
-		s := newSource(r.name(i), cr, r.opts.MaxSize)
-		err = func() error {
-			defer closeFn()
-			for n := 0; ; n++ {
-				if n&1023 == 0 && ctx.Err() != nil {
-					return ctx.Err()
-				}
-				it, err := s.next()
-				if err == io.EOF {
-					return nil
-				}
-				if err != nil {
-					return err
-				}
-				payloads++
-				sel, err := r.classify(d, s.name, it, &e)
-				if err != nil {
-					return err
-				}
-				if sel == nil {
-					continue
-				}
-				if err := fn(sel); err != nil {
-					return err
-				}
-			}
-		}()
-		if pass == 0 {
-			r.sizes[i] = cr.n
-		}
-		if err != nil {
-			return payloads, err
-		}
-	}
-	return payloads, nil
 }
 
 // classify decodes one payload and decides whether it is selected and how
@@ -572,8 +493,8 @@ type job struct {
 
 var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
-// deliverAll is the second pass: read again, wait for each callback's
-// slot, hand it to a worker.
+// deliverAll is the second pass: read the validated selection back from
+// the spool, wait for each callback's slot, hand it to a worker.
 func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 	o := r.opts
 	ctx, cancel := context.WithCancel(ctx)
@@ -644,54 +565,69 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 	var first time.Time
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
-	_, scanErr := r.scan(ctx, 1, func(s *selected) error {
-		e := s.e
-		due := time.Duration(0)
-		if o.PreserveTiming {
-			if first.IsZero() {
-				first = e.received
-			}
-			if gap := e.received.Sub(first); gap > 0 {
-				due = time.Duration(float64(gap) / o.Speed)
-			}
+	readErr := func() error {
+		if _, err := r.spool.Seek(0, io.SeekStart); err != nil {
+			return spoolErr(err)
 		}
-		if o.Rate > 0 {
-			if slot := time.Duration(float64(seq) / o.Rate * float64(time.Second)); slot > due {
-				due = slot
+		sr := &spoolReader{br: bufio.NewReaderSize(r.spool, 64<<10)}
+		var e spoolEntry
+		for {
+			if err := sr.next(&e); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
 			}
-		}
-		seq++
-		if wait := due - time.Since(start); due > 0 && wait > 0 {
-			timer.Reset(wait)
+			due := time.Duration(0)
+			if o.PreserveTiming {
+				if first.IsZero() {
+					first = e.received
+				}
+				if gap := e.received.Sub(first); gap > 0 {
+					due = time.Duration(float64(gap) / o.Speed)
+				}
+			}
+			if o.Rate > 0 {
+				if slot := time.Duration(float64(seq) / o.Rate * float64(time.Second)); slot > due {
+					due = slot
+				}
+			}
+			seq++
+			if wait := due - time.Since(start); due > 0 && wait > 0 {
+				timer.Reset(wait)
+				select {
+				case <-ctx.Done():
+					timer.Stop()
+					return ctx.Err()
+				case <-timer.C:
+				}
+			}
+			bp := bodyPool.Get().(*[]byte)
+			*bp = append((*bp)[:0], e.body...)
+			// The entry's bytes are the reader's: the job keeps copies
+			// (recurring values shared).
+			name := keep.get(unsafeString(e.event))
+			spec, _ := o.Catalog.Lookup(name)
+			if spec != nil {
+				name = spec.Name
+			}
+			j := &job{
+				Delivery:    Delivery{Seq: seq, File: r.name(e.file), Line: e.line, Event: name, Mode: e.mode},
+				room:        string(e.room),
+				reason:      keep.get(unsafeString(e.reason)),
+				spec:        spec,
+				method:      keep.get(unsafeString(e.method)),
+				contentType: keep.get(unsafeString(e.ctype)),
+				received:    e.received,
+				scheduled:   due,
+				buf:         bp,
+			}
 			select {
+			case jobs <- j:
 			case <-ctx.Done():
-				timer.Stop()
 				return ctx.Err()
-			case <-timer.C:
 			}
 		}
-		bp := bodyPool.Get().(*[]byte)
-		*bp = append((*bp)[:0], e.body...)
-		// The entry's strings point into the reader's buffers: the job
-		// keeps copies (common values shared).
-		j := &job{
-			Delivery:    Delivery{Seq: seq, File: e.file, Line: e.line, Event: keep.get(eventName(e)), Mode: s.mode},
-			room:        strings.Clone(e.room),
-			reason:      s.reason,
-			spec:        e.spec,
-			method:      keep.get(e.method),
-			contentType: keep.get(contentTypeOf(e)),
-			received:    e.received,
-			scheduled:   due,
-			buf:         bp,
-		}
-		select {
-		case jobs <- j:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	})
+	}()
 	close(jobs)
 	wg.Wait()
 	sum.Elapsed = time.Since(start)
@@ -699,7 +635,7 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 	if emitErr != nil {
 		return emitErr
 	}
-	return scanErr
+	return readErr
 }
 
 // interner keeps one copy of each of a few recurring strings (methods,
@@ -715,14 +651,6 @@ func (in interner) get(s string) string {
 		in[v] = v
 	}
 	return v
-}
-
-// eventName is the catalog's spelling when known, else the name as sent.
-func eventName(e *entry) string {
-	if e.spec != nil {
-		return e.spec.Name
-	}
-	return e.name
 }
 
 // contentTypeOf is the captured Content-Type, else the one the body's

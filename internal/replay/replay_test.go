@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -452,4 +453,32 @@ func TestHistogram(t *testing.T) {
 		}
 	}
 	_ = strconv.Itoa
+}
+
+// What is sent is what was validated: lines appended to the capture after
+// the validation pass (listen still saving) are not replayed, and the
+// temporary copy of the selection is gone when Run returns.
+func TestSendsWhatWasValidated(t *testing.T) {
+	good := record(t, signedJSON(t, "stream_create", "", testSecret, 1), "application/json", t0, 200)
+	path := writeFile(t, "cap.jsonl", good+good)
+	tmp := t.TempDir()
+	ep := newEndpoint(t)
+	res, sum, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, TempDir: tmp, OnPlan: func(p Plan) error {
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = f.WriteString(good + "{torn")
+		if entries, _ := os.ReadDir(tmp); len(entries) != 1 {
+			t.Errorf("temporary files while replaying: %v", entries)
+		}
+		return err
+	}}, files(path)...)
+	if err != nil || len(res) != 2 || sum.Delivered != 2 || len(ep.got()) != 2 {
+		t.Fatalf("%v: %d results, %+v", err, len(res), sum)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Fatalf("left behind: %v", entries)
+	}
 }

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"os"
@@ -17,14 +18,17 @@ import (
 // vbatch is a run of payloads from one file, classified by one worker.
 type vbatch struct {
 	file  string
+	index int // the file's index in run.files
 	buf   []byte
 	items []vitem
 	// err is a reading error that follows the items (a line over the
 	// limit, a read error): reported after them, in order.
 	err error
 
-	// Results, filled by the worker.
+	// Results, filled by the worker: the counts, and the selected
+	// callbacks encoded for the spool.
 	res  vresult
+	out  []byte
 	done chan struct{}
 }
 
@@ -57,8 +61,12 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 	for i := range r.files {
 		plan.Files = append(plan.Files, r.name(i))
 	}
-	r.sizes = make([]int64, len(r.files))
-	r.spool = make([]*os.File, len(r.files))
+	spool, err := os.CreateTemp(r.opts.TempDir, "zegocb-replay-*.spool")
+	if err != nil {
+		return plan, &InputError{File: os.TempDir(), Msg: "cannot create the temporary copy of the selection: " + describeOpenError(err)}
+	}
+	r.spool = spool
+	sw := bufio.NewWriterSize(spool, 256<<10)
 
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
@@ -70,7 +78,7 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 	get := func() *vbatch {
 		select {
 		case b := <-free:
-			b.file, b.buf, b.items, b.err, b.res = "", b.buf[:0], b.items[:0], nil, vresult{}
+			b.file, b.index, b.buf, b.items, b.err, b.res, b.out = "", 0, b.buf[:0], b.items[:0], nil, vresult{}, b.out[:0]
 			return b
 		default:
 			return &vbatch{buf: make([]byte, 0, vbatchBytes+4096), items: make([]vitem, 0, vbatchItems), done: make(chan struct{}, 1)}
@@ -94,17 +102,16 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 			}
 		}
 		for i := range r.files {
-			src, closeFn, err := r.open(i, 0)
+			src, closeFn, err := r.open(i)
 			if err != nil {
 				b := get()
-				b.file, b.err = r.name(i), err
+				b.file, b.index, b.err = r.name(i), i, err
 				send(b)
 				return
 			}
-			cr := &countingReader{r: src}
-			s := newSource(r.name(i), cr, r.opts.MaxSize)
+			s := newSource(r.name(i), src, r.opts.MaxSize)
 			b := get()
-			b.file = s.name
+			b.file, b.index = s.name, i
 			for {
 				it, err := s.next()
 				if err == io.EOF {
@@ -123,11 +130,10 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 						return
 					}
 					b = get()
-					b.file = s.name
+					b.file, b.index = s.name, i
 				}
 			}
 			closeFn()
-			r.sizes[i] = cr.n
 			stop := b.err != nil
 			if (len(b.items) > 0 || b.err != nil) && !send(b) || stop {
 				return
@@ -158,6 +164,11 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 			if total.err == nil && b.err != nil {
 				total.err = b.err
 			}
+			if total.err == nil {
+				if _, err := sw.Write(b.out); err != nil {
+					total.err = &InputError{File: spool.Name(), Msg: "cannot write the temporary copy of the selection: " + describeOpenError(err)}
+				}
+			}
 			if total.err != nil {
 				cancel() // stop reading: the input is unusable
 			}
@@ -175,6 +186,9 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 	}
 	if err := parent.Err(); err != nil {
 		return plan, err // interrupted while validating
+	}
+	if err := sw.Flush(); err != nil {
+		return plan, &InputError{File: spool.Name(), Msg: "cannot write the temporary copy of the selection: " + describeOpenError(err)}
 	}
 	if !total.first.IsZero() && total.last.After(total.first) {
 		plan.Span = total.last.Sub(total.first)
@@ -202,6 +216,7 @@ func (r *run) classifyBatch(d *decoder, e *entry, b *vbatch) {
 		if sel == nil {
 			continue
 		}
+		b.out = appendSpool(b.out, b.index, sel, contentTypeOf(e))
 		res.selected++
 		if sel.mode == ModeRestamp {
 			res.restamp++
