@@ -32,6 +32,10 @@ type item struct {
 	data []byte // valid until the next call of next
 	// torn: the last line of its source, with no newline after it.
 	torn bool
+	// off is where data starts in the source, for a line; whole marks a
+	// pretty-printed file read whole (data is its trimmed content).
+	off   int64
+	whole bool
 }
 
 // source streams the payloads of one input through a bounded buffer: one
@@ -42,6 +46,7 @@ type source struct {
 	br    *bufio.Reader
 	max   int
 	line  int
+	off   int64  // bytes consumed so far
 	long  []byte // a line longer than br's buffer
 	first bool
 	done  bool
@@ -69,6 +74,7 @@ func (s *source) readLine() (line []byte, newline bool, err error) {
 		}
 		b = s.long
 	}
+	s.off += int64(len(b))
 	switch {
 	case err == io.EOF && len(b) == 0:
 		return nil, false, io.EOF
@@ -101,6 +107,7 @@ func (s *source) tooLong(n int, whole bool) error {
 // next returns the next payload, or io.EOF.
 func (s *source) next() (item, error) {
 	for !s.done {
+		off := s.off
 		b, newline, err := s.readLine()
 		if err != nil {
 			return item{}, err
@@ -115,7 +122,7 @@ func (s *source) next() (item, error) {
 				return s.whole(b)
 			}
 		}
-		return item{line: s.line, data: b, torn: !newline}, nil
+		return item{line: s.line, data: b, torn: !newline, off: off}, nil
 	}
 	return item{}, io.EOF
 }
@@ -144,9 +151,9 @@ func (s *source) whole(first []byte) (item, error) {
 	trimmed := bytes.TrimSpace(buf)
 	if !callback.ValidJSON(unsafeString(trimmed)) && !continuesObject(trimmed) {
 		// A JSON-lines file whose first line is broken: say so for line 1.
-		return item{line: start, data: bytes.TrimSpace(first)}, nil
+		return item{line: start, data: bytes.TrimSpace(first), whole: true}, nil
 	}
-	return item{line: start, data: trimmed}, nil
+	return item{line: start, data: trimmed, whole: true}, nil
 }
 
 // opensObject reports whether b starts (after blanks) with "{".

@@ -570,12 +570,22 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 			return spoolErr(err)
 		}
 		sr := &spoolReader{br: bufio.NewReaderSize(r.spool, 64<<10)}
+		lines := &lineReader{r: r, d: &decoder{cat: o.Catalog}}
+		defer lines.close()
 		var e spoolEntry
 		for {
 			if err := sr.next(&e); err == io.EOF {
 				return nil
 			} else if err != nil {
 				return err
+			}
+			body := e.body
+			if !e.inline {
+				b, err := lines.body(&e)
+				if err != nil {
+					return err
+				}
+				body = b
 			}
 			due := time.Duration(0)
 			if o.PreserveTiming {
@@ -602,7 +612,7 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 				}
 			}
 			bp := bodyPool.Get().(*[]byte)
-			*bp = append((*bp)[:0], e.body...)
+			*bp = append((*bp)[:0], body...)
 			// The entry's bytes are the reader's: the job keeps copies
 			// (recurring values shared).
 			name := keep.get(unsafeString(e.event))

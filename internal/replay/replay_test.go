@@ -482,3 +482,20 @@ func TestSendsWhatWasValidated(t *testing.T) {
 		t.Fatalf("left behind: %v", entries)
 	}
 }
+
+// A capture rewritten between the passes is noticed, not half-sent.
+func TestFileRewrittenWhileReplaying(t *testing.T) {
+	good := record(t, signedJSON(t, "stream_create", "", testSecret, 1), "application/json", t0, 200)
+	path := writeFile(t, "cap.jsonl", good+good)
+	ep := newEndpoint(t)
+	_, _, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, OnPlan: func(Plan) error {
+		return os.WriteFile(path, []byte(strings.Repeat("x", len(good))+"\n"), 0o600)
+	}}, files(path)...)
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Line != 1 || ie.Msg != "the file changed while it was being replayed" {
+		t.Fatalf("error %v", err)
+	}
+	if len(ep.got()) != 0 {
+		t.Fatal("sent from a rewritten file")
+	}
+}

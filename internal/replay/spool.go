@@ -6,21 +6,27 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 )
 
-// The validation pass writes every selected callback, decoded, to a
-// temporary file: the spool. The delivery pass reads it back instead of
-// the input, so it decodes no JSON (half of replay's CPU went into
-// decoding every record twice), what is sent is exactly what was
-// validated (a capture still being appended to, or changed, between the
-// passes cannot slip anything in), and a stream (stdin) is read once. The
-// spool holds the selected bodies and a few fields each: about the size
-// of the selection. It is deleted when Run returns.
+// The validation pass writes what it decided for every selected callback
+// to a temporary file, the spool, which the delivery pass reads back: the
+// mode and why, the event, room, method, content type and received time,
+// and where the body is. So the delivery pass decodes no callback body,
+// checks no signature and matches no selection again (decoding every
+// record twice was most of replay's CPU); it only takes the body out of
+// each selected line, found by its offset. What is sent is what was
+// validated: lines a capture gains between the passes (listen still
+// saving) are not in the spool. Bodies that cannot be read again, from a
+// stream (stdin) or a pretty-printed file read whole, are kept in the spool
+// itself. It is deleted when Run returns.
 //
 // An entry: uvarint file index, uvarint line, mode byte, varint received
-// time (Unix ns; 0 for a body), then the strings reason, event (as sent),
-// room, method, content type and the body, each a uvarint length and the bytes.
+// time (Unix ns; 0 for a body), the strings reason, event (as sent), room,
+// method and content type (each a uvarint length and the bytes), then a
+// byte: 0 and the line's offset and length (uvarints), or 1 and the body
+// (a uvarint length and the bytes).
 
 // spoolEntry is one selected callback as the delivery pass reads it. Its
 // strings and body are only valid until the next read.
@@ -34,11 +40,16 @@ type spoolEntry struct {
 	room     []byte
 	method   []byte
 	ctype    []byte
-	body     []byte
+	// The body: inline, or at off (n bytes) in the file.
+	inline bool
+	body   []byte
+	off    int64
+	n      int
 }
 
-// appendSpool encodes a selected callback.
-func appendSpool(dst []byte, file int, s *selected, ctype string) []byte {
+// appendSpool encodes a selected callback. inline keeps its body in the
+// spool; else the body is found again at it.off, it.data's length.
+func appendSpool(dst []byte, file int, it *item, inline bool, s *selected, ctype string) []byte {
 	e := s.e
 	dst = binary.AppendUvarint(dst, uint64(file))
 	dst = binary.AppendUvarint(dst, uint64(e.line))
@@ -52,6 +63,12 @@ func appendSpool(dst []byte, file int, s *selected, ctype string) []byte {
 		dst = binary.AppendUvarint(dst, uint64(len(f)))
 		dst = append(dst, f...)
 	}
+	if !inline {
+		dst = append(dst, 0)
+		dst = binary.AppendUvarint(dst, uint64(it.off))
+		return binary.AppendUvarint(dst, uint64(len(it.data)))
+	}
+	dst = append(dst, 1)
 	dst = binary.AppendUvarint(dst, uint64(len(e.body)))
 	return append(dst, e.body...)
 }
@@ -90,6 +107,25 @@ func (r *spoolReader) next(e *spoolEntry) error {
 	var spans [6][2]int
 	r.buf = r.buf[:0]
 	for i := range spans {
+		if i == 5 {
+			kind, err := r.br.ReadByte()
+			if err != nil {
+				return spoolErr(err)
+			}
+			if kind == 0 {
+				off, err := binary.ReadUvarint(r.br)
+				if err != nil {
+					return spoolErr(err)
+				}
+				n, err := binary.ReadUvarint(r.br)
+				if err != nil {
+					return spoolErr(err)
+				}
+				e.inline, e.off, e.n = false, int64(off), int(n)
+				break
+			}
+			e.inline = true
+		}
 		n, err := binary.ReadUvarint(r.br)
 		if err != nil {
 			return spoolErr(err)
@@ -109,7 +145,7 @@ func (r *spoolReader) next(e *spoolEntry) error {
 		}
 		spans[i] = [2]int{start, start + int(n)}
 	}
-	*e = spoolEntry{file: int(file), line: int(line), mode: Mode(mode)}
+	e.file, e.line, e.mode, e.received = int(file), int(line), Mode(mode), time.Time{}
 	if ns != 0 {
 		e.received = time.Unix(0, ns).UTC()
 	}
@@ -118,7 +154,10 @@ func (r *spoolReader) next(e *spoolEntry) error {
 	e.room = r.buf[spans[2][0]:spans[2][1]]
 	e.method = r.buf[spans[3][0]:spans[3][1]]
 	e.ctype = r.buf[spans[4][0]:spans[4][1]]
-	e.body = r.buf[spans[5][0]:spans[5][1]]
+	e.body = nil
+	if e.inline {
+		e.body = r.buf[spans[5][0]:spans[5][1]]
+	}
 	return nil
 }
 
@@ -127,4 +166,72 @@ func spoolErr(err error) error {
 		return errSpoolCorrupt
 	}
 	return fmt.Errorf("reading the temporary copy of the selection: %w", err)
+}
+
+// lineReader takes the bodies of the spool's entries out of the input
+// files, reading each file forward once.
+type lineReader struct {
+	r    *run
+	d    *decoder
+	file int // open file's index, -1 none
+	f    *os.File
+	br   *bufio.Reader
+	pos  int64
+	buf  []byte
+	e    entry
+}
+
+func (l *lineReader) close() {
+	if l.f != nil {
+		l.f.Close()
+		l.f = nil
+	}
+}
+
+// body returns the body of the callback on e's line: the line itself, or
+// the body of the capture record it holds. It is valid until the next call.
+func (l *lineReader) body(e *spoolEntry) ([]byte, error) {
+	name := l.r.name(e.file)
+	if l.f == nil || l.file != e.file || e.off < l.pos {
+		l.close()
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, &InputError{File: name, Msg: describeOpenError(err)}
+		}
+		l.f, l.file, l.pos = f, e.file, 0
+		if l.br == nil {
+			l.br = bufio.NewReaderSize(f, readBuf)
+		} else {
+			l.br.Reset(f)
+		}
+	}
+	if skip := e.off - l.pos; skip > 0 {
+		if skip > readBuf {
+			if _, err := l.f.Seek(e.off, io.SeekStart); err != nil {
+				return nil, &InputError{File: name, Line: e.line, Msg: "read error: " + err.Error()}
+			}
+			l.br.Reset(l.f)
+		} else if _, err := l.br.Discard(int(skip)); err != nil {
+			return nil, changed(name, e.line)
+		}
+		l.pos = e.off
+	}
+	if cap(l.buf) < e.n {
+		l.buf = make([]byte, e.n)
+	}
+	l.buf = l.buf[:e.n]
+	if _, err := io.ReadFull(l.br, l.buf); err != nil {
+		return nil, changed(name, e.line)
+	}
+	l.pos += int64(e.n)
+	// Validated already; decoding the frame again only takes the body out
+	// (and notices a file rewritten between the passes).
+	if err := l.d.frame(name, item{line: e.line, data: l.buf}, &l.e); err != nil {
+		return nil, changed(name, e.line)
+	}
+	return l.e.body, nil
+}
+
+func changed(name string, line int) error {
+	return &InputError{File: name, Line: line, Msg: "the file changed while it was being replayed"}
 }

@@ -33,9 +33,10 @@ type vbatch struct {
 }
 
 type vitem struct {
-	line       int
-	start, end int
-	torn       bool
+	line        int
+	start, end  int
+	torn, whole bool
+	off         int64
 }
 
 // vresult is what a batch (or the whole input) adds up to.
@@ -123,7 +124,7 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 				}
 				start := len(b.buf)
 				b.buf = append(b.buf, it.data...)
-				b.items = append(b.items, vitem{line: it.line, start: start, end: len(b.buf), torn: it.torn})
+				b.items = append(b.items, vitem{line: it.line, start: start, end: len(b.buf), torn: it.torn, whole: it.whole, off: it.off})
 				if b.full() {
 					if !send(b) {
 						closeFn()
@@ -208,7 +209,8 @@ func (r *run) classifyBatch(d *decoder, e *entry, b *vbatch) {
 	res := &b.res
 	for _, it := range b.items {
 		res.payloads++
-		sel, err := r.classify(d, b.file, item{line: it.line, data: b.buf[it.start:it.end], torn: it.torn}, e)
+		in := item{line: it.line, data: b.buf[it.start:it.end], torn: it.torn, whole: it.whole, off: it.off}
+		sel, err := r.classify(d, b.file, in, e)
 		if err != nil {
 			res.err = err
 			return
@@ -216,7 +218,8 @@ func (r *run) classifyBatch(d *decoder, e *entry, b *vbatch) {
 		if sel == nil {
 			continue
 		}
-		b.out = appendSpool(b.out, b.index, sel, contentTypeOf(e))
+		inline := it.whole || r.files[b.index].Reader != nil // cannot be read again
+		b.out = appendSpool(b.out, b.index, &in, inline, sel, contentTypeOf(e))
 		res.selected++
 		if sel.mode == ModeRestamp {
 			res.restamp++
