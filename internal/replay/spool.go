@@ -22,7 +22,8 @@ import (
 // stream (stdin) or a pretty-printed file read whole, are kept in the spool
 // itself. It is deleted when Run returns.
 //
-// An entry: uvarint file index, uvarint line, mode byte, varint received
+// An entry: uvarint file index, uvarint line, mode byte (recordFlag set
+// for a capture record), varint received
 // time (Unix ns; 0 for a body), the strings reason, event (as sent), room,
 // method and content type (each a uvarint length and the bytes), then a
 // byte: 0 and the line's offset and length (uvarints), or 1 and the body
@@ -34,6 +35,7 @@ type spoolEntry struct {
 	file     int
 	line     int
 	mode     Mode
+	record   bool
 	received time.Time
 	reason   []byte
 	event    []byte
@@ -53,7 +55,11 @@ func appendSpool(dst []byte, file int, it *item, inline bool, s *selected, ctype
 	e := s.e
 	dst = binary.AppendUvarint(dst, uint64(file))
 	dst = binary.AppendUvarint(dst, uint64(e.line))
-	dst = append(dst, byte(s.mode))
+	flags := byte(s.mode)
+	if e.record {
+		flags |= recordFlag
+	}
+	dst = append(dst, flags)
 	var ns int64
 	if e.record {
 		ns = e.received.UnixNano()
@@ -72,6 +78,9 @@ func appendSpool(dst []byte, file int, it *item, inline bool, s *selected, ctype
 	dst = binary.AppendUvarint(dst, uint64(len(e.body)))
 	return append(dst, e.body...)
 }
+
+// recordFlag marks, in the mode byte, an entry that is a capture record.
+const recordFlag = 0x80
 
 // spoolReader reads entries back, reusing one buffer.
 type spoolReader struct {
@@ -145,7 +154,7 @@ func (r *spoolReader) next(e *spoolEntry) error {
 		}
 		spans[i] = [2]int{start, start + int(n)}
 	}
-	e.file, e.line, e.mode, e.received = int(file), int(line), Mode(mode), time.Time{}
+	e.file, e.line, e.mode, e.record, e.received = int(file), int(line), Mode(mode&^recordFlag), mode&recordFlag != 0, time.Time{}
 	if ns != 0 {
 		e.received = time.Unix(0, ns).UTC()
 	}
@@ -226,7 +235,7 @@ func (l *lineReader) body(e *spoolEntry) ([]byte, error) {
 	l.pos += int64(e.n)
 	// Validated already; decoding the frame again only takes the body out
 	// (and notices a file rewritten between the passes).
-	if err := l.d.frame(name, item{line: e.line, data: l.buf}, &l.e); err != nil {
+	if err := l.d.frame(name, item{line: e.line, data: l.buf}, &l.e); err != nil || l.e.record != e.record {
 		return nil, changed(name, e.line)
 	}
 	return l.e.body, nil
