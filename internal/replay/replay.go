@@ -6,11 +6,12 @@
 // keeping the original gaps, with a pool of workers, a rate cap and ZEGO's
 // retry schedule, and reports one Result per delivery and a Summary.
 //
-// Input is read twice, streaming through a bounded buffer both times:
-// first to validate everything and count the selection (nothing is sent
-// when the input is unusable), then to deliver. Memory stays flat however
-// long the capture is. Standard input is copied to a temporary file on
-// the first pass so it can be read again.
+// Input is streamed through bounded buffers, so memory stays flat however
+// long the capture is. A first pass, on every core, decodes and validates
+// everything and counts the selection (nothing is sent when the input is
+// unusable); it writes its decisions to a temporary spool (spool.go). The
+// delivery pass reads the spool and takes each selected body out of its
+// line again, by offset, without decoding anything else.
 //
 // It never prints; the `zegocb replay` command renders what Run reports.
 package replay
@@ -120,7 +121,9 @@ type Options struct {
 	// Scheduling and latencies always use the real clock.
 	Now   func() time.Time
 	Nonce func() string
-	// TempDir holds the copy of a stream input ("" : os.TempDir()).
+	// TempDir holds the spool, deleted when Run returns ("": os.TempDir()).
+	// It takes a few dozen bytes per selected callback, plus the bodies of
+	// a stream (stdin) or of a pretty-printed file.
 	TempDir string
 
 	// OnPlan, when set, is called once after validation, before the first
