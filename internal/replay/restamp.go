@@ -3,7 +3,6 @@ package replay
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -200,14 +199,3 @@ func valueSpanOf(p *callback.Payload, body []byte, key string) (span, bool) {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
-
-// checkRestampable reports why body cannot be re-stamped, or nil.
-func checkRestampable(spec *callback.Event, body []byte, contentType string) error {
-	if spec == nil {
-		return errors.New("the event is not in the catalog, so its signature fields are unknown")
-	}
-	if _, _, err := Restamp(spec, body, contentType, "x", time.Unix(0, 0), "0"); err != nil {
-		return fmt.Errorf("cannot re-stamp: %v", err)
-	}
-	return nil
-}
