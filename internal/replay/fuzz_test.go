@@ -36,6 +36,14 @@ func FuzzReadAndClassify(f *testing.F) {
 				}
 				break
 			}
+			// The delivery pass's shortcut agrees with the full decoder.
+			var fe entry
+			fd := &decoder{cat: cat}
+			if ferr := fd.frame("fuzz", it, &fe); ferr == nil && fe.record {
+				if got, ok := recordBody(nil, it.data); ok && !bytes.Equal(got, fe.body) {
+					t.Fatalf("recordBody %q, full decode %q", got, fe.body)
+				}
+			}
 			sel, err := r.classify(d, "fuzz", it, &e)
 			if err != nil {
 				ie, ok := err.(*InputError)

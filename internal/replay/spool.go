@@ -186,7 +186,8 @@ type lineReader struct {
 	f    *os.File
 	br   *bufio.Reader
 	pos  int64
-	buf  []byte
+	buf  []byte // the line
+	out  []byte // the body taken out of it
 	e    entry
 }
 
@@ -233,9 +234,18 @@ func (l *lineReader) body(e *spoolEntry) ([]byte, error) {
 		return nil, changed(name, e.line)
 	}
 	l.pos += int64(e.n)
-	// Validated already; decoding the frame again only takes the body out
-	// (and notices a file rewritten between the passes).
-	if err := l.d.frame(name, item{line: e.line, data: l.buf}, &l.e); err != nil || l.e.record != e.record {
+	// Validated already: a body line is the body, and a record's body is
+	// taken out without decoding the rest (recordBody); what that does not
+	// expect is decoded in full, which also notices a file rewritten
+	// between the passes.
+	if !e.record {
+		return l.buf, nil
+	}
+	if out, ok := recordBody(l.out[:0], l.buf); ok {
+		l.out = out
+		return out, nil
+	}
+	if err := l.d.frame(name, item{line: e.line, data: l.buf}, &l.e); err != nil || !l.e.record {
 		return nil, changed(name, e.line)
 	}
 	return l.e.body, nil
