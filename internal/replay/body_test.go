@@ -28,7 +28,7 @@ func TestRecordBodyMatchesFullDecode(t *testing.T) {
 		`{"v":1,"received_at":"2026-03-01T12:00:00Z","body":"kept","body_base64":null}`,
 		`{"v":1,"received_at":"2026-03-01T12:00:00Z","body":"kept","body_base64":""}`,
 		`{"v":1,"received_at":"2026-03-01T12:00:00Z","body":"\ud83d\ude00"}`, // declined: surrogates
-		`{"v":1,"received_at":"2026-03-01T12:00:00Z","b\u006fdy":"x"}`,        // declined: escaped key
+		`{"v":1,"received_at":"2026-03-01T12:00:00Z","b\u006fdy":"x"}`,       // declined: escaped key
 	)
 	d := &decoder{}
 	var e entry
