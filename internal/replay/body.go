@@ -114,29 +114,21 @@ func skipSpace(b []byte, i int) int {
 }
 
 // stringEnd returns the index of the quote closing the string that opens
-// at b[i], and whether it holds escapes; -1 when it is not closed.
+// at b[i], and whether it holds escapes; -1 when it is not closed. (A byte
+// loop: a callback body inside a record is short runs between escaped
+// quotes, where searching run by run costs more than it saves.)
 func stringEnd(b []byte, i int) (int, bool) {
 	esc := false
-	j := i + 1
-	for {
-		k := bytes.IndexByte(b[j:], '"')
-		if k < 0 {
-			return -1, esc
-		}
-		k += j
-		// The quote is escaped when an odd number of backslashes precede it.
-		n := 0
-		for p := k - 1; p > i && b[p] == '\\'; p-- {
-			n++
-		}
-		if bytes.IndexByte(b[j:k], '\\') >= 0 {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
 			esc = true
+			j++
+		case '"':
+			return j, esc
 		}
-		if n%2 == 0 {
-			return k, esc
-		}
-		j = k + 1
 	}
+	return -1, esc
 }
 
 // skipNested returns the index after the object or array that opens at
@@ -165,20 +157,20 @@ func skipNested(b []byte, i int) int {
 }
 
 // unescapeJSON appends the content of a JSON string (without its quotes)
-// to dst. ok is false for an escape it leaves to the full decoder
-// (surrogates) or a malformed one.
+// to dst, in runs between escapes. ok is false for an escape it leaves to
+// the full decoder (surrogates) or a malformed one.
 func unescapeJSON(dst, raw []byte) ([]byte, bool) {
-	for {
-		k := bytes.IndexByte(raw, '\\')
-		if k < 0 {
-			return append(dst, raw...), true
+	run := 0
+	for k := 0; k < len(raw); k++ {
+		if raw[k] != '\\' {
+			continue
 		}
-		dst = append(dst, raw[:k]...)
+		dst = append(dst, raw[run:k]...)
 		if k+1 >= len(raw) {
 			return dst, false
 		}
 		c := raw[k+1]
-		raw = raw[k+2:]
+		k += 2
 		switch c {
 		case '"', '\\', '/':
 			dst = append(dst, c)
@@ -193,11 +185,11 @@ func unescapeJSON(dst, raw []byte) ([]byte, bool) {
 		case 't':
 			dst = append(dst, '\t')
 		case 'u':
-			if len(raw) < 4 {
+			if len(raw)-k < 4 {
 				return dst, false
 			}
 			r := rune(0)
-			for _, h := range raw[:4] {
+			for _, h := range raw[k : k+4] {
 				v, ok := unhex(h)
 				if !ok {
 					return dst, false
@@ -208,11 +200,14 @@ func unescapeJSON(dst, raw []byte) ([]byte, bool) {
 				return dst, false // a surrogate: the full decoder knows the rules
 			}
 			dst = utf8.AppendRune(dst, r)
-			raw = raw[4:]
+			k += 4
 		default:
 			return dst, false
 		}
+		run = k
+		k-- // the loop's k++
 	}
+	return append(dst, raw[run:]...), true
 }
 
 func unhex(c byte) (byte, bool) {
