@@ -52,7 +52,7 @@ func Restamp(spec *callback.Event, body []byte, contentType, secret string, now 
 	} else {
 		st.Timestamp = strconv.FormatInt(now.Unix(), 10)
 	}
-	st.Signature = sign(secret, st.Timestamp, st.Nonce)
+	st.Signature = sign(secret, p, st.Timestamp, st.Nonce)
 
 	if p.Format == callback.FormatJSON || p.Format == callback.FormatForm {
 		spans := make([]span, 0, 3)
@@ -86,9 +86,13 @@ func Restamp(spec *callback.Event, body []byte, contentType, secret string, now 
 	return q.Encode(p.Format), st, nil
 }
 
-// schemeFor returns the signing function of spec's family.
-func schemeFor(*callback.Event) func(secret, timestamp, nonce string) string {
-	return signature.Sign
+// schemeFor returns the signing function of spec's family. It gets the
+// payload too: a scheme may sign other fields (Mini Game's MD5 covers the
+// AppId).
+func schemeFor(*callback.Event) func(secret string, p *callback.Payload, timestamp, nonce string) string {
+	return func(secret string, _ *callback.Payload, timestamp, nonce string) string {
+		return signature.Sign(secret, timestamp, nonce)
+	}
 }
 
 // span is the text of one value in a body, to be replaced by text.
