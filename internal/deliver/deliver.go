@@ -98,6 +98,13 @@ type Options struct {
 	// Sleep waits d or until ctx is done (tests may replace it).
 	Sleep func(ctx context.Context, d time.Duration) error
 	Now   func() time.Time
+	// Send, when set, makes each attempt instead of Client, for a caller
+	// that keeps its own connections (replay's workers). It applies
+	// Timeout itself (a net.Error whose Timeout() is true when it runs
+	// out) and ends when ctx does. It returns the answer's status (0 when
+	// there was none), headers and at most MaxBodyKeep bytes of its body;
+	// an error with a status means the body was cut short.
+	Send func(ctx context.Context, req *Request) (status int, header http.Header, body []byte, err error)
 }
 
 // Gap returns the scaled wait before retry i (0-based).
@@ -171,12 +178,26 @@ func attempt(ctx context.Context, req Request, opts *Options) Attempt {
 		method = http.MethodPost
 	}
 	actx := ctx
-	if opts.Timeout > 0 {
+	if opts.Timeout > 0 && opts.Send == nil {
 		var cancel context.CancelFunc
 		actx, cancel = context.WithTimeout(ctx, opts.Timeout)
 		defer cancel()
 	}
 	a := Attempt{Start: opts.Now()}
+	if opts.Send != nil {
+		status, header, body, err := opts.Send(actx, &req)
+		a.Latency = opts.Now().Sub(a.Start)
+		a.Status, a.Header, a.Body = status, header, body
+		switch {
+		case err != nil && status == 0:
+			a.Err, a.Verdict, a.Reason = err, Unreachable, DescribeError(err, opts.Timeout)
+		case err != nil:
+			a.Verdict, a.Reason = Rejected, "status "+strconv.Itoa(status)+", body cut short: "+DescribeError(err, opts.Timeout)
+		default:
+			a.Verdict, a.Reason = opts.Judge(status, body)
+		}
+		return a
+	}
 	hreq, err := http.NewRequestWithContext(actx, method, req.URL, bytes.NewReader(req.Body))
 	if err != nil {
 		a.Err, a.Verdict, a.Reason = err, Unreachable, err.Error()

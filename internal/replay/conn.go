@@ -1,0 +1,428 @@
+package replay
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/zegocb/zegocb/internal/deliver"
+)
+
+// conn is a worker's own HTTP/1.1 client: one kept-alive connection, used
+// by one goroutine, each request written with one write call and its
+// answer parsed in the same goroutine (deliver.Options.Send). It saves
+// what net/http's Client and Transport spend per request on connection
+// goroutines, hand-offs and request objects, which held replay to a
+// fraction of load mode's throughput (load mode has the same kind of fast
+// path). URLs a proxy applies to go through net/http instead.
+type conn struct {
+	u       *url.URL
+	addr    string
+	tlsConf *tls.Config // nil for http
+	timeout time.Duration
+
+	c        net.Conn
+	br       *bufio.Reader
+	buf      []byte // request head and body
+	reused   bool
+	deadline time.Time // the connection's deadline, moved on by a tenth of timeout at a time
+
+	// watched is the context whose end interrupts the connection (the
+	// run's, for every request of a worker: one registration, not one per
+	// request); live is the connection it interrupts.
+	watched       context.Context
+	unwatch       func() bool
+	mu            sync.Mutex
+	live          net.Conn
+	watchedLocked context.Context // watched, for interrupt (under mu)
+}
+
+// interrupt makes the connection's blocked write or read return at once,
+// when ctx is still the one watched (a context left behind can end late).
+func (t *conn) interrupt(ctx context.Context) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.live != nil && t.watchedLocked == ctx {
+		t.live.SetDeadline(time.Unix(1, 0))
+	}
+}
+
+func (t *conn) setLive(c net.Conn) {
+	t.mu.Lock()
+	t.live = c
+	t.mu.Unlock()
+}
+
+func (t *conn) watch(ctx context.Context) {
+	if t.watched == ctx {
+		return
+	}
+	if t.unwatch != nil {
+		t.unwatch()
+	}
+	t.mu.Lock()
+	t.watchedLocked = ctx
+	t.mu.Unlock()
+	t.watched, t.unwatch = ctx, context.AfterFunc(ctx, func() { t.interrupt(ctx) })
+}
+
+// newConn returns a connection for u, or nil when the fast path does not
+// apply (a proxy is configured for u, or the scheme is not http or https).
+func newConn(u *url.URL, timeout time.Duration, tlsConf *tls.Config) *conn {
+	if p, err := http.ProxyFromEnvironment(&http.Request{URL: u}); err != nil || p != nil {
+		return nil
+	}
+	host, port := u.Hostname(), u.Port()
+	t := &conn{u: u, timeout: timeout}
+	switch u.Scheme {
+	case "http":
+		if port == "" {
+			port = "80"
+		}
+	case "https":
+		if port == "" {
+			port = "443"
+		}
+		t.tlsConf = &tls.Config{}
+		if tlsConf != nil {
+			t.tlsConf = tlsConf.Clone()
+		}
+		if t.tlsConf.ServerName == "" {
+			t.tlsConf.ServerName = host
+		}
+		t.tlsConf.NextProtos = []string{"http/1.1"}
+	default:
+		return nil
+	}
+	t.addr = net.JoinHostPort(host, port)
+	return t
+}
+
+func (t *conn) close() {
+	if t.c != nil {
+		t.c.Close()
+		t.c = nil
+		t.setLive(nil)
+	}
+}
+
+// stop closes the connection and stops watching the context.
+func (t *conn) stop() {
+	t.close()
+	if t.unwatch != nil {
+		t.unwatch()
+		t.unwatch, t.watched = nil, nil
+	}
+}
+
+func (t *conn) dial(ctx context.Context) error {
+	d := net.Dialer{Timeout: t.timeout, KeepAlive: 30 * time.Second}
+	c, err := d.DialContext(ctx, "tcp", t.addr)
+	if err != nil {
+		return err
+	}
+	if t.tlsConf != nil {
+		tc := tls.Client(c, t.tlsConf)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			c.Close()
+			return err
+		}
+		c = tc
+	}
+	t.c, t.reused, t.deadline = c, false, time.Time{}
+	t.setLive(c)
+	if t.br == nil {
+		t.br = bufio.NewReaderSize(c, 8<<10)
+	} else {
+		t.br.Reset(c)
+	}
+	return nil
+}
+
+// errStale is a kept-alive connection the server closed before answering.
+var errStale = errors.New("stale connection")
+
+// send is deliver.Options.Send: one attempt on the worker's connection.
+func (t *conn) send(ctx context.Context, req *deliver.Request) (int, http.Header, []byte, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, nil, nil, err
+	}
+	t.watch(ctx)
+	t.buf = t.appendRequest(t.buf[:0], req)
+	for try := 0; ; try++ {
+		status, h, body, err := t.once(ctx)
+		if err == errStale && try == 0 && ctx.Err() == nil {
+			continue // the server had closed the idle connection: once more on a new one
+		}
+		if err == errStale {
+			err = io.ErrUnexpectedEOF
+		}
+		return status, h, body, err
+	}
+}
+
+func (t *conn) once(ctx context.Context) (status int, h http.Header, body []byte, err error) {
+	if t.c == nil {
+		if err := t.dial(ctx); err != nil {
+			return 0, nil, nil, err
+		}
+	}
+	c := t.c
+	// Every request gets at least the timeout, and up to a tenth more: the
+	// deadline moves only when less than the timeout is left (one timer
+	// reset per tenth of the timeout, not one per request). A context
+	// deadline (tests) is set as it is.
+	if dl, ok := ctx.Deadline(); ok {
+		c.SetDeadline(dl)
+		t.deadline = time.Time{}
+	} else if now := time.Now(); t.timeout > 0 && now.Add(t.timeout).After(t.deadline) {
+		t.deadline = now.Add(t.timeout + t.timeout/10)
+		c.SetDeadline(t.deadline)
+	}
+	reused := t.reused
+	t.reused = true
+	if _, err := c.Write(t.buf); err != nil {
+		t.close()
+		if reused && ctx.Err() == nil && !isTimeout(err) {
+			return 0, nil, nil, errStale
+		}
+		return 0, nil, nil, ctxErr(ctx, err)
+	}
+	status, h, body, keep, err := readResponse(t.br)
+	if err != nil {
+		t.close()
+		if reused && status == 0 && ctx.Err() == nil && (err == io.EOF || errors.Is(err, net.ErrClosed) || isReset(err)) {
+			return 0, nil, nil, errStale
+		}
+		return status, h, body, ctxErr(ctx, err)
+	}
+	if !keep {
+		t.close()
+	}
+	return status, h, body, nil
+}
+
+// ctxErr prefers the context's error (a timeout or Ctrl-C) to the
+// connection error it caused.
+func ctxErr(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	// The connection's deadline is the context's: it can fire first.
+	if dl, ok := ctx.Deadline(); ok && isTimeout(err) && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
+	}
+	return err
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func isReset(err error) bool { return strings.Contains(err.Error(), "connection reset") }
+
+// appendRequest writes req's head (request line, Host, headers,
+// Content-Length) and body.
+func (t *conn) appendRequest(dst []byte, req *deliver.Request) []byte {
+	method := req.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	dst = append(dst, method...)
+	dst = append(dst, ' ')
+	dst = append(dst, t.u.RequestURI()...)
+	dst = append(dst, " HTTP/1.1\r\nHost: "...)
+	if h := req.Header.Get("Host"); h != "" {
+		dst = appendHeaderValue(dst, h)
+	} else {
+		dst = append(dst, t.u.Host...)
+	}
+	dst = append(dst, "\r\n"...)
+	ua := false
+	for k, vs := range req.Header {
+		switch http.CanonicalHeaderKey(k) {
+		case "Host", "Content-Length", "Transfer-Encoding", "Connection":
+			continue
+		case "User-Agent":
+			ua = true
+		}
+		for _, v := range vs {
+			dst = appendHeaderValue(dst, k)
+			dst = append(dst, ": "...)
+			dst = appendHeaderValue(dst, v)
+			dst = append(dst, "\r\n"...)
+		}
+	}
+	if !ua {
+		dst = append(dst, "User-Agent: zegocb\r\n"...)
+	}
+	dst = append(dst, "Content-Length: "...)
+	dst = strconv.AppendInt(dst, int64(len(req.Body)), 10)
+	dst = append(dst, "\r\n\r\n"...)
+	return append(dst, req.Body...)
+}
+
+// appendHeaderValue writes v with line breaks replaced by spaces, as
+// net/http does, so that a value cannot start a header of its own.
+func appendHeaderValue(dst []byte, v string) []byte {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == '\r' || c == '\n' {
+			c = ' '
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// readResponse reads one answer (skipping 1xx ones): its status, headers
+// and up to deliver.MaxBodyKeep bytes of its body, the rest discarded.
+// keep says whether the connection can carry another request.
+func readResponse(br *bufio.Reader) (status int, h http.Header, body []byte, keep bool, err error) {
+	for {
+		line, err := readLine(br)
+		if err != nil {
+			return 0, nil, nil, false, err
+		}
+		if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
+			return 0, nil, nil, false, fmt.Errorf("malformed HTTP response %.40q", line)
+		}
+		status, err = strconv.Atoi(string(line[9:12]))
+		if err != nil || status < 100 {
+			return 0, nil, nil, false, fmt.Errorf("malformed status line %.40q", line)
+		}
+		keep = line[7] == '1'
+		h = make(http.Header, 4)
+		length, chunked := int64(-1), false
+		for {
+			l, err := readLine(br)
+			if err != nil {
+				return status, h, nil, false, err
+			}
+			if len(l) == 0 {
+				break
+			}
+			k, v, ok := bytes.Cut(l, []byte{':'})
+			if !ok {
+				continue
+			}
+			key := http.CanonicalHeaderKey(string(bytes.TrimSpace(k)))
+			val := string(bytes.TrimSpace(v))
+			h[key] = append(h[key], val)
+			switch key {
+			case "Content-Length":
+				if length, err = strconv.ParseInt(val, 10, 64); err != nil || length < 0 {
+					return status, h, nil, false, fmt.Errorf("malformed Content-Length %.20q", val)
+				}
+			case "Transfer-Encoding":
+				chunked = strings.Contains(strings.ToLower(val), "chunked")
+			case "Connection":
+				lv := strings.ToLower(val)
+				if strings.Contains(lv, "close") {
+					keep = false
+				} else if strings.Contains(lv, "keep-alive") {
+					keep = true
+				}
+			}
+		}
+		if status < 200 && status != 101 {
+			continue // 100 Continue and the like: the answer follows
+		}
+		var r io.Reader
+		switch {
+		case status == 204 || status == 304:
+			return status, h, nil, keep, nil
+		case chunked:
+			r = httputil.NewChunkedReader(br)
+		case length >= 0:
+			r = io.LimitReader(br, length)
+		default:
+			r, keep = br, false // until the server closes
+		}
+		body, err = readSome(r, deliver.MaxBodyKeep, length)
+		if err != nil {
+			return status, h, body, false, err
+		}
+		// Discard the rest, up to a bound; past it, drop the connection.
+		n, err := io.Copy(io.Discard, io.LimitReader(r, 4<<20))
+		if err != nil || n == 4<<20 {
+			keep = false
+		}
+		if chunked && err == nil && keep {
+			// the chunked reader stops before the trailers' final CRLF
+			for {
+				l, err := readLine(br)
+				if err != nil {
+					return status, h, body, false, nil
+				}
+				if len(l) == 0 {
+					break
+				}
+			}
+		}
+		return status, h, body, keep, nil
+	}
+}
+
+// readSome reads up to max bytes of r (all of it when shorter).
+func readSome(r io.Reader, max int, length int64) ([]byte, error) {
+	n := max
+	if length >= 0 && length < int64(max) {
+		n = int(length)
+	}
+	buf := make([]byte, 0, min(n, 512))
+	for len(buf) < max {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		m, err := r.Read(buf[len(buf):min(cap(buf), max)])
+		buf = buf[:len(buf)+m]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
+
+// readLine reads a CRLF- or LF-terminated line without its terminator.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	line, err := br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		long := append([]byte(nil), line...)
+		for err == bufio.ErrBufferFull && len(long) < 64<<10 {
+			line, err = br.ReadSlice('\n')
+			long = append(long, line...)
+		}
+		if err == bufio.ErrBufferFull {
+			return nil, errors.New("answer header line over 64 KiB")
+		}
+		line = long
+	}
+	if err != nil {
+		if err == io.EOF && len(line) > 0 {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	line = line[:len(line)-1]
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	return line, nil
+}

@@ -1,0 +1,440 @@
+package replay
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/capture"
+)
+
+// Extensions are the file name endings read when a directory is walked
+// (the same as verify's).
+var Extensions = []string{".json", ".jsonl", ".ndjson", ".txt", ".form", ".log"}
+
+// item is one payload as read: a line, or a whole pretty-printed file.
+type item struct {
+	line int
+	data []byte // valid until the next call of next
+	// torn: the last line of its source, with no newline after it.
+	torn bool
+	// off is where data starts in the source, for a line; whole marks a
+	// pretty-printed file read whole (data is its trimmed content).
+	off   int64
+	whole bool
+}
+
+// source streams the payloads of one input through a bounded buffer: one
+// per line, or one for a file that holds a single pretty-printed JSON
+// object. Nothing is retained from one payload to the next.
+type source struct {
+	name  string
+	br    *bufio.Reader
+	max   int
+	line  int
+	off   int64  // bytes consumed so far
+	long  []byte // a line longer than br's buffer
+	first bool
+	done  bool
+}
+
+const readBuf = 64 << 10
+
+func newSource(name string, r io.Reader, max int) *source {
+	return &source{name: name, br: bufio.NewReaderSize(r, readBuf), max: max, first: true}
+}
+
+// readLine returns the next line without its "\n" (and without a "\r"
+// before it). newline is false for a last line that has none. err is
+// io.EOF at the end, or a read error.
+func (s *source) readLine() (line []byte, newline bool, err error) {
+	b, err := s.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		s.long = append(s.long[:0], b...)
+		for err == bufio.ErrBufferFull {
+			if len(s.long) > s.max+1 {
+				return nil, false, s.tooLong(len(s.long), false)
+			}
+			b, err = s.br.ReadSlice('\n')
+			s.long = append(s.long, b...)
+		}
+		b = s.long
+	}
+	s.off += int64(len(b))
+	switch {
+	case err == io.EOF && len(b) == 0:
+		return nil, false, io.EOF
+	case err != nil && err != io.EOF:
+		return nil, false, &InputError{File: s.name, Line: s.line + 1, Msg: "read error: " + err.Error()}
+	}
+	newline = err == nil
+	if newline {
+		b = b[:len(b)-1]
+	}
+	if len(b) > 0 && b[len(b)-1] == '\r' {
+		b = b[:len(b)-1]
+	}
+	if len(b) > s.max {
+		return nil, false, s.tooLong(len(b), true)
+	}
+	return b, newline, nil
+}
+
+// tooLong reports line s.line+1 as over the limit: n bytes long, or more
+// when the line was not read to its end.
+func (s *source) tooLong(n int, whole bool) error {
+	more := ""
+	if !whole {
+		more = "over "
+	}
+	return &InputError{File: s.name, Line: s.line + 1, Msg: fmt.Sprintf("line is %s%s, over the %s payload limit", more, sizeText(n), sizeText(s.max))}
+}
+
+// next returns the next payload, or io.EOF.
+func (s *source) next() (item, error) {
+	for !s.done {
+		off := s.off
+		b, newline, err := s.readLine()
+		if err != nil {
+			return item{}, err
+		}
+		s.line++
+		if isBlank(b) {
+			continue
+		}
+		if s.first {
+			s.first = false
+			if newline && opensObject(b) && !callback.ValidJSON(unsafeString(b)) {
+				return s.whole(b)
+			}
+		}
+		return item{line: s.line, data: b, torn: !newline, off: off}, nil
+	}
+	return item{}, io.EOF
+}
+
+// whole reads a file whose first line opens a JSON object it does not
+// close: a pretty-printed callback (like testdata/payloads/*). It is one
+// payload, read whole (up to the payload limit).
+func (s *source) whole(first []byte) (item, error) {
+	start := s.line
+	buf := append(append([]byte(nil), first...), '\n')
+	for {
+		b, err := s.br.ReadSlice('\n')
+		buf = append(buf, b...)
+		s.line += bytes.Count(b, []byte{'\n'})
+		if len(buf) > s.max {
+			return item{}, &InputError{File: s.name, Line: start, Msg: fmt.Sprintf("the JSON object that starts here runs over the %s payload limit", sizeText(s.max))}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil && err != bufio.ErrBufferFull {
+			return item{}, &InputError{File: s.name, Line: s.line + 1, Msg: "read error: " + err.Error()}
+		}
+	}
+	s.done = true
+	trimmed := bytes.TrimSpace(buf)
+	if !callback.ValidJSON(unsafeString(trimmed)) && !continuesObject(trimmed) {
+		// A JSON-lines file whose first line is broken: say so for line 1.
+		return item{line: start, data: bytes.TrimSpace(first), whole: true}, nil
+	}
+	return item{line: start, data: trimmed, whole: true}, nil
+}
+
+// opensObject reports whether b starts (after blanks) with "{".
+func opensObject(b []byte) bool {
+	for _, c := range b {
+		if !isSpace(c) {
+			return c == '{'
+		}
+	}
+	return false
+}
+
+// continuesObject reports whether b's first line (which opens an object it
+// does not close) is followed by a line that goes on with that object: the
+// next non-blank line starts with a key or the closing brace.
+func continuesObject(b []byte) bool {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return false
+	}
+	rest := bytes.TrimLeft(b[i+1:], " \t\r\n")
+	return len(rest) > 0 && (rest[0] == '"' || rest[0] == '}')
+}
+
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if !isSpace(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+func sizeText(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// expand turns the inputs into the files to read, in order: a directory
+// becomes its files with a known extension, in lexical order.
+func expand(inputs []Input) ([]Input, error) {
+	var out []Input
+	for _, in := range inputs {
+		if in.Reader != nil {
+			if in.Name == "" {
+				in.Name = "stdin"
+			}
+			out = append(out, in)
+			continue
+		}
+		st, err := os.Stat(in.Path)
+		if err != nil {
+			return nil, &InputError{File: in.Path, Msg: describeOpenError(err)}
+		}
+		if !st.IsDir() {
+			out = append(out, in)
+			continue
+		}
+		var files []string
+		err = filepath.WalkDir(in.Path, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return &InputError{File: p, Msg: describeOpenError(err)}
+			}
+			if !d.IsDir() && hasExtension(d.Name()) {
+				files = append(files, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(files) == 0 {
+			return nil, &InputError{File: in.Path, Msg: "directory holds no " + strings.Join(Extensions, ", ") + " files"}
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			out = append(out, Input{Path: f})
+		}
+	}
+	return out, nil
+}
+
+func hasExtension(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	for _, e := range Extensions {
+		if ext == e {
+			return true
+		}
+	}
+	return false
+}
+
+func describeOpenError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or directory"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	}
+	return err.Error()
+}
+
+// entry is one payload decoded: a capture record's frame and body, or a
+// callback body on its own. Its byte slices and payload point into the
+// reader's buffers and the decoder's scratch: valid until the next payload.
+type entry struct {
+	file string
+	line int
+
+	record       bool
+	body         []byte
+	contentType  string
+	method       string
+	received     time.Time
+	answered     bool
+	answerStatus int
+
+	// Filled by decoder.payload.
+	p    *callback.Payload
+	spec *callback.Event
+	name string
+	room string
+}
+
+// decoder turns payloads into entries, reusing its scratch space.
+type decoder struct {
+	cat                  *callback.Catalog
+	outer, inner         callback.Payload
+	oscratch, iscratch   []byte
+	outerParsed, isOuter bool
+}
+
+// frame decodes the structure of one payload: is it a capture record (and
+// of a version this reader knows), what body does it hold. Errors are
+// *InputError naming file and line.
+func (d *decoder) frame(file string, it item, e *entry) error {
+	*e = entry{file: file, line: it.line, body: it.data, method: "POST"}
+	d.outerParsed, d.isOuter = false, false
+	if firstByte(it.data) != '{' {
+		return nil // a form or UrlEncoded body: checked when parsed
+	}
+	if err := callback.ParseJSONScratch(&d.outer, unsafeString(it.data), &d.oscratch); err != nil {
+		if it.torn {
+			if off, ok := tornAt(it.data, err); ok {
+				msg := "torn last line: byte " + strconv.Itoa(off) + ": the input ends in the middle of a JSON object with no final newline (what a killed `listen --save` leaves)"
+				if it.line > 1 {
+					msg += "; delete this line to replay the ones before it"
+				}
+				return &InputError{File: file, Line: it.line, Msg: msg}
+			}
+		}
+		return &InputError{File: file, Line: it.line, Msg: err.Error()}
+	}
+	d.outerParsed = true
+	o := &d.outer
+	if !capture.IsRecordKeys(func(k string) bool { _, ok := o.Get(k); return ok }) {
+		d.isOuter = true // the line is a callback body
+		return nil
+	}
+	e.record = true
+	if v, ok := o.Get("v"); ok {
+		if v.Kind != callback.KindNumber || !callback.IsInteger(v.Text) {
+			return &InputError{File: file, Line: it.line, Msg: fmt.Sprintf("capture record: v is %.20s, want a version number", v.Raw)}
+		}
+		if n, err := strconv.Atoi(v.Text); err != nil || n != capture.Version {
+			return &InputError{File: file, Line: it.line, Msg: fmt.Sprintf("unknown capture-record version %s: this zegocb reads version %d (a newer zegocb wrote this file?)", v.Text, capture.Version)}
+		}
+	}
+	ess, err := capture.EssentialsFrom(func(k string) (string, string, bool) {
+		v, ok := o.Get(k)
+		return v.Raw, v.Text, ok
+	})
+	if err != nil {
+		return &InputError{File: file, Line: it.line, Msg: "capture record: " + err.Error()}
+	}
+	e.body, e.contentType, e.received = ess.Body, ess.ContentType, ess.ReceivedAt
+	if v, ok := o.Get("method"); ok && v.Kind == callback.KindString && v.Text != "" {
+		e.method = v.Text
+	}
+	if v, ok := o.Get("answer"); ok && v.Kind == callback.KindObject {
+		if st := gjson.Get(v.Raw, "status"); st.Type == gjson.Number {
+			e.answered, e.answerStatus = true, int(st.Int())
+		}
+	}
+	return nil
+}
+
+// payload parses e's body as a callback and identifies its event and room.
+// A body that is not a callback is an error.
+func (d *decoder) payload(e *entry) error {
+	var err error
+	switch {
+	case d.isOuter:
+		e.p = &d.outer
+	case len(e.body) > 0 && callback.Detect(e.body, e.contentType) == callback.FormatJSON:
+		err = callback.ParseJSONScratch(&d.inner, unsafeString(e.body), &d.iscratch)
+		e.p = &d.inner
+	default:
+		e.p, err = callback.Parse(e.body, e.contentType)
+	}
+	if err != nil {
+		e.p = nil
+		what := "not a callback body"
+		if e.record {
+			what = "the captured body is not a callback"
+		}
+		msg := err.Error()
+		if errors.Is(err, callback.ErrEmpty) {
+			msg = "empty body"
+		}
+		return &InputError{File: e.file, Line: e.line, Msg: what + ": " + msg}
+	}
+	e.name, e.spec = identify(d.cat, e.p)
+	e.room = roomOf(e.p)
+	return nil
+}
+
+// identify finds a payload's event name and catalog entry (nil when the
+// catalog does not know it).
+func identify(cat *callback.Catalog, p *callback.Payload) (string, *callback.Event) {
+	name := p.EventName()
+	if name == "" {
+		return "", nil
+	}
+	spec, _ := cat.Lookup(name)
+	return name, spec
+}
+
+// roomOf returns the room id of a payload: room_id, or RoomId in the
+// PascalCase families.
+func roomOf(p *callback.Payload) string {
+	if v, ok := p.Get("room_id"); ok {
+		return v.Text
+	}
+	if _, v, ok := p.GetFold("room_id"); ok {
+		return v.Text
+	}
+	if _, v, ok := p.GetFold("roomid"); ok {
+		return v.Text
+	}
+	return ""
+}
+
+// tornAt reports whether err, from parsing data, says that data stops in
+// the middle of a JSON object (the input ran out, possibly inside a UTF-8
+// sequence), and where.
+func tornAt(data []byte, err error) (int, bool) {
+	var pe *callback.ParseError
+	if firstByte(data) != '{' || !errors.As(err, &pe) || pe.Offset < 0 {
+		return 0, false
+	}
+	switch {
+	case strings.HasPrefix(pe.Msg, "invalid JSON: truncated JSON"):
+		return pe.Offset, true
+	case pe.Msg == "invalid UTF-8" && pe.Offset < len(data) && !utf8.FullRune(data[pe.Offset:]):
+		return pe.Offset, true
+	}
+	return 0, false
+}
+
+func firstByte(b []byte) byte {
+	for _, c := range b {
+		if !isSpace(c) {
+			return c
+		}
+	}
+	return 0
+}
