@@ -235,3 +235,34 @@ func TestCloudPlayerBesideDigitalHuman(t *testing.T) {
 		}
 	}
 }
+
+// Bodies of the three families are identified from the body alone, and an
+// undocumented number lists the documented ones in order.
+func TestDetectMediaFamilies(t *testing.T) {
+	c := Default()
+	for _, tc := range []struct {
+		body, want, problem, warning string
+	}{
+		{`{"app_id":1,"event_type":5,"task_id":"t"}`, "cloudrecording/record_completed", "", ""},
+		{`{"event_type":"102"}`, "cloudrecording/m3u8_address", "", `event_type is a JSON string ("102"); ZEGO sends a number`},
+		{`{"event_type":999}`, "", "event_type 999 is not a documented value (cloudrecording: 1, 2, 3, 4, 5, 6, 7, 102, 201, 202)", ""},
+		{`{"event_type":"five"}`, "", `event_type: is "five", want an integer event type`, ""},
+		{`{"EventType":10003,"UploadTaskId":"u"}`, "cloudplayer/upload_task_status", "", ""},
+		{`{"PlayerId":"p","EventType":3}`, "cloudplayer/player_status", "", ""},
+		{`{"EventType":10007}`, "", "EventType 10007 is not a documented value (digitalhuman, cloudplayer: 1, 2, 3, 4, 10001, 10002, 10003, 10004, 10005, 10006)", ""},
+		{`{"appid":1,"event":"cvt_finish","data":{}}`, "superboard/cvt_finish", "", ""},
+	} {
+		p, err := ParseJSON([]byte(tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := c.Detect(p)
+		got := ""
+		if d.Event != nil {
+			got = d.Event.Qualified
+		}
+		if got != tc.want || d.Problem != tc.problem || d.Warning != tc.warning {
+			t.Errorf("%s: detected %q problem %q warning %q; want %q %q %q", tc.body, got, d.Problem, d.Warning, tc.want, tc.problem, tc.warning)
+		}
+	}
+}
