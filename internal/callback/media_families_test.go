@@ -76,14 +76,16 @@ func TestMediaSampleProperties(t *testing.T) {
 				if pt := d.Get("PlayTime"); pt.Exists() && pt.Int()*1000 > ev {
 					fail("playing at %d s after the event at %d ms", pt.Int(), ev)
 				}
-				// ObjectId-style ids begin with their creation time.
-				for _, k := range []string{"PlayerId", "UploadTaskId"} {
-					if id := gjson.Get(body, k).Str; id != "" {
-						sec, err := strconv.ParseInt(id[:8], 16, 64)
-						if len(id) != 24 || err != nil || sec*1000 > ev {
-							fail("%s %q: want a 24-hex id created before the event", k, id)
-						}
+				// An upload task id is an ObjectId: it begins with its
+				// creation time, before the event.
+				if id := gjson.Get(body, "UploadTaskId").Str; id != "" {
+					sec, err := strconv.ParseInt(id[:8], 16, 64)
+					if len(id) != 24 || err != nil || sec*1000 > ev || sec*1000 < ms-86_400_000 {
+						fail("UploadTaskId %q: want a 24-hex id created in the day before the event", id)
 					}
+				}
+				if id := gjson.Get(body, "PlayerId").Str; id != "" && len(id) != 32 {
+					fail("PlayerId %q: want 32 hex digits", id)
 				}
 				if gjson.Get(body, "PlayerId").Exists() == gjson.Get(body, "UploadTaskId").Exists() {
 					fail("want exactly one of PlayerId (player events) and UploadTaskId (upload events)")

@@ -102,12 +102,13 @@ func (v Vars) addFamilyVars(r *rand.Rand) {
 func (v Vars) addMediaVars(r *rand.Rand) {
 	start, _ := strconv.ParseInt(v["start_ms"], 10, 64)
 	end, _ := strconv.ParseInt(v["end_ms"], 10, 64)
-	// Cloud Player ids look like the published UploadTaskId
+	// An upload task id looks like the published UploadTaskId
 	// "678f663727b2d80007000001": a 24-hex ObjectId whose first 8 digits
-	// are its creation time in seconds.
-	objectID := func(sec int64) string { return fmt.Sprintf("%08x", sec) + hexString(r, 16) }
-	v["player_id"] = objectID(start / 1000)
-	v["upload_task_id"] = objectID(start / 1000)
+	// are its creation time in seconds (the task was created at start).
+	// The PlayerId format is unpublished ("XXXXXX"): 32 hex digits, which
+	// claim no time.
+	v["player_id"] = hexString(r, 32)
+	v["upload_task_id"] = fmt.Sprintf("%08x", start/1000) + hexString(r, 16)
 	// Cloud Recording and Super Board ids are 16 URL-safe base64
 	// characters ("YZ4joOE4IwmFAAAT", "ZYV-AFTrF6qnfFGW").
 	v["record_task_id"] = base64ID(r, 16)
