@@ -29,12 +29,26 @@ var promised = map[string][]string{
 		"group_create", "group_destroy", "group_join", "group_exit",
 		"room_create", "room_destroy", "room_enter", "room_exit",
 	},
+	"cloudplayer": {
+		"player_create", "player_destroy", "player_status", "player_exception",
+		"upload_success", "upload_failed", "upload_task_status", "upload_cancel_failed",
+		"upload_exception", "upload_expired",
+	},
+	"cloudrecording": {
+		"file_upload_status", "abnormal_exit", "image_download_failed", "no_stream",
+		"record_completed", "stream_not_exist", "uploading_files", "m3u8_address",
+		"record_paused", "record_resumed",
+	},
+	"superboard": {"cvt_finish"},
 }
 
 // groups are the sections each family's events may belong to.
 var groups = map[string][]string{
-	"rtc": {"stream", "mix", "cdn", "room", "transcode", "moderation"},
-	"zim": {"user", "message", "call", "group", "room"},
+	"rtc":            {"stream", "mix", "cdn", "room", "transcode", "moderation"},
+	"zim":            {"user", "message", "call", "group", "room"},
+	"cloudplayer":    {"player", "upload"},
+	"cloudrecording": {"file", "task"},
+	"superboard":     {"file"},
 }
 
 // familyFacts are the per-family facts of zego-callbacks-more.md that the
@@ -242,7 +256,7 @@ func TestSamplesAreValidAndConsistent(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: sample JSON does not parse: %v", e.Name, err)
 			}
-			if reparsed.EventName() != e.Name {
+			if v, _ := reparsed.Get(e.RoleField(RoleEvent).Name); v.Text != e.RouteValue() {
 				t.Fatalf("%s: event name lost", e.Name)
 			}
 			get := func(k string) string { v, _ := p.Get(k); return v.Text }

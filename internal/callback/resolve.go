@@ -1,7 +1,10 @@
 package callback
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -104,6 +107,14 @@ func newCatalog(fams []*Family, evs []*Event) (*Catalog, error) {
 			if e.RoleField(RoleEvent).Name == t.field {
 				vals = append(vals, e.RouteValue())
 			}
+		}
+		if t.typ == RouteNumber { // in numeric order, once each (3 and 4 are two families')
+			slices.SortFunc(vals, func(a, b string) int {
+				x, _ := strconv.ParseInt(a, 10, 64)
+				y, _ := strconv.ParseInt(b, 10, 64)
+				return cmp.Compare(x, y)
+			})
+			vals = slices.Compact(vals)
 		}
 		t.documented = strings.Join(vals, ", ")
 		for _, r := range t.byValue {

@@ -93,6 +93,43 @@ func (v Vars) addFamilyVars(r *rand.Rand) {
 	g := fmt.Sprintf("%04x", r.Uint32N(0x10000))
 	v["group_id"] = "group-" + g
 	v["group_name"] = "Group " + g
+	v.addMediaVars(rand.New(rand.NewPCG(seedOf(v["nonce"]), seedOf(v["room_id"]))))
+}
+
+// addMediaVars draws the identities of Cloud Player, Cloud Recording and
+// Super Board from a generator of their own, so that variables added to
+// addFamilyVars for other families leave these unchanged (and the reverse).
+func (v Vars) addMediaVars(r *rand.Rand) {
+	start, _ := strconv.ParseInt(v["start_ms"], 10, 64)
+	end, _ := strconv.ParseInt(v["end_ms"], 10, 64)
+	// An upload task id looks like the published UploadTaskId
+	// "678f663727b2d80007000001": a 24-hex ObjectId whose first 8 digits
+	// are its creation time in seconds (the task was created at start).
+	// The PlayerId format is unpublished ("XXXXXX"): 32 hex digits, which
+	// claim no time.
+	v["player_id"] = hexString(r, 32)
+	v["upload_task_id"] = fmt.Sprintf("%08x", start/1000) + hexString(r, 16)
+	// Cloud Recording and Super Board ids are 16 URL-safe base64
+	// characters ("YZ4joOE4IwmFAAAT", "ZYV-AFTrF6qnfFGW").
+	v["record_task_id"] = base64ID(r, 16)
+	v["record_seq"] = strconv.Itoa(r.IntN(20))
+	// A recorded file begins at start_ms and lasts until end_ms; its name
+	// carries the begin time (UTC, to the millisecond) as in the example
+	// "..._VA_20211124113602084.mp4", its size ~1.2 Mbit/s.
+	v["record_duration_ms"] = strconv.FormatInt(end-start, 10)
+	v["record_file_size"] = strconv.FormatInt((end-start)*149, 10)
+	v["record_file_time"] = strings.Replace(time.UnixMilli(start).UTC().Format("20060102150405.000"), ".", "", 1)
+	v["board_file_id"] = base64ID(r, 16)
+	v["board_task_id"] = base64ID(r, 16)
+}
+
+func base64ID(r *rand.Rand, n int) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[r.IntN(len(alphabet))]
+	}
+	return string(b)
 }
 
 // seedOf folds a string into a PCG seed (FNV-1a).

@@ -7,6 +7,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -137,8 +138,7 @@ func writeEventList(opts *eventsOptions) error {
 	if err := t.Render(); err != nil {
 		return err
 	}
-	footer := fmt.Sprintf("Every event also requires %s; the %s families spell them %s.",
-		strings.Join(roleNames(events, false), ", "), joinWords(pascalFamilies(events), "and"), strings.Join(roleNames(events, true), ", "))
+	footer := spellingFooter(events)
 	if err := writeWrapped(s.Out, st.Faint, "\n"+footer, width); err != nil {
 		return err
 	}
@@ -148,32 +148,51 @@ func writeEventList(opts *eventsOptions) error {
 	return nil
 }
 
-// roleNames names the common fields as the lowercase (or PascalCase) families spell them.
-func roleNames(events []*callback.Event, pascal bool) []string {
+// spellingFooter says how the events spell the five common fields: the
+// lowercase spelling first, then each other spelling with the groups (RTC)
+// or product families (the others) that use it, in catalog order.
+func spellingFooter(events []*callback.Event) string {
+	type spelling struct {
+		names  string
+		labels []string
+	}
+	var order []*spelling
+	by := map[string]*spelling{}
 	for _, e := range events {
-		name := e.RoleField(callback.RoleEvent).Name
-		if (name != "event") == pascal {
-			out := make([]string, 0, len(commonRoles))
-			for _, r := range commonRoles {
-				out = append(out, e.RoleField(r).Name)
-			}
-			return out
+		names := make([]string, 0, len(commonRoles))
+		for _, r := range commonRoles {
+			names = append(names, e.RoleField(r).Name)
+		}
+		key := strings.Join(names, ", ")
+		sp := by[key]
+		if sp == nil {
+			sp = &spelling{names: key}
+			by[key] = sp
+			order = append(order, sp)
+		}
+		label := e.Family
+		if e.Product != nil && e.Product.Name != "rtc" {
+			label = e.Product.Name
+		}
+		if !slices.Contains(sp.labels, label) {
+			sp.labels = append(sp.labels, label)
 		}
 	}
-	return nil
-}
-
-func pascalFamilies(events []*callback.Event) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, e := range events {
-		if e.RoleField(callback.RoleEvent).Name != "event" && !seen[e.Family] {
-			seen[e.Family] = true
-			out = append(out, e.Family)
+	common := strings.Join([]string{"event", "appid", "timestamp", "nonce", "signature"}, ", ")
+	var b strings.Builder
+	b.WriteString("Every event also requires " + common)
+	for _, sp := range order {
+		if sp.names == common {
+			continue
 		}
+		sort.Strings(sp.labels)
+		verb := "families spell"
+		if len(sp.labels) == 1 {
+			verb = "family spells"
+		}
+		fmt.Fprintf(&b, "; the %s %s them %s", joinWords(sp.labels, "and"), verb, sp.names)
 	}
-	sort.Strings(out)
-	return out
+	return b.String() + "."
 }
 
 // writeWrapped prints text wrapped to width (unwrapped when width is 0), styled line by line.
