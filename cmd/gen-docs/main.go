@@ -15,6 +15,9 @@
 //	go run ./cmd/gen-docs -man manpages    # man pages only (release archives)
 package main
 
+// The catalog's generated Go comes first: docs/events.md is written from it,
+// and go generate ./... would otherwise reach cmd/ before internal/callback.
+//go:generate go generate ../../internal/callback
 //go:generate go run . -out ../../docs
 
 import (
