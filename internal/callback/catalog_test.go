@@ -4,7 +4,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,12 +28,24 @@ var promised = map[string][]string{
 		"group_create", "group_destroy", "group_join", "group_exit",
 		"room_create", "room_destroy", "room_enter", "room_exit",
 	},
+	"aiagent": {
+		"ASRResult", "LLMResult", "Exception", "Interrupted", "UserSpeakAction",
+		"AgentInstanceStatus", "UserAudioData", "AgentInstanceCreated", "AgentInstanceDeleted",
+		"AgentInstanceMetaInfo", "AgentSpeakAction",
+	},
+	"digitalhuman": {"stream_task_status", "drive_status"},
+	"asr":          {"ASRResult", "TranslationResult", "Exception"},
+	"minigame":     {"game_start", "game_settlement"},
 }
 
 // groups are the sections each family's events may belong to.
 var groups = map[string][]string{
-	"rtc": {"stream", "mix", "cdn", "room", "transcode", "moderation"},
-	"zim": {"user", "message", "call", "group", "room"},
+	"rtc":          {"stream", "mix", "cdn", "room", "transcode", "moderation"},
+	"zim":          {"user", "message", "call", "group", "room"},
+	"aiagent":      {"conversation", "instance"},
+	"digitalhuman": {"task"},
+	"asr":          {"result", "task"},
+	"minigame":     {"game"},
 }
 
 // familyFacts are the per-family facts of zego-callbacks-more.md that the
@@ -230,7 +241,7 @@ func TestSamplesAreValidAndConsistent(t *testing.T) {
 	for seed := uint64(0); seed < 20; seed++ {
 		for _, e := range Default().Events() {
 			p := e.Sample(SampleOptions{Now: now, Rand: rand.New(rand.NewPCG(seed, 7))})
-			e.Stamp(p, "sample-secret", strconv.FormatInt(now.Unix(), 10), NewNonce())
+			e.Stamp(p, "sample-secret", e.Timestamp(now), NewNonce())
 			if probs := e.Check(p); len(probs) > 0 {
 				t.Fatalf("%s sample has problems: %v\n%s", e.Name, probs, p.JSON())
 			}
@@ -242,8 +253,8 @@ func TestSamplesAreValidAndConsistent(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: sample JSON does not parse: %v", e.Name, err)
 			}
-			if reparsed.EventName() != e.Name {
-				t.Fatalf("%s: event name lost", e.Name)
+			if d := Default().Detect(reparsed); d.Event != e {
+				t.Fatalf("%s: re-parsed sample detected as %v (%s)", e.Qualified, d.Event, d.Problem)
 			}
 			get := func(k string) string { v, _ := p.Get(k); return v.Text }
 			same := func(a, b string) {
@@ -276,7 +287,7 @@ func TestSamplesAreValidAndConsistent(t *testing.T) {
 func TestFormSamplesRoundTrip(t *testing.T) {
 	for _, e := range Default().Events() {
 		p := e.Sample(SampleOptions{})
-		e.Stamp(p, "k", "1700000000", "123")
+		e.Stamp(p, "k", e.Timestamp(time.Unix(1700000000, 0)), "123")
 		q, err := ParseForm(p.Form())
 		if err != nil {
 			t.Fatalf("%s: %v", e.Name, err)

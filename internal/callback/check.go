@@ -130,8 +130,8 @@ func (e *Event) Check(p *Payload) []Problem {
 		}
 	}
 	if ev := e.RoleField(RoleEvent); ev != nil {
-		if v, ok := p.Get(ev.Name); ok && v.Kind == KindString && v.Text != e.Name {
-			add(ev.Name, Error, "is %q, want %q", v.Text, e.Name)
+		if v, ok := p.Get(ev.Name); ok && v.Kind == KindString && v.Text != e.RouteValue() {
+			add(ev.Name, Error, "is %q, want %q", v.Text, e.RouteValue())
 		}
 	}
 	return probs
