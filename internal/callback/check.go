@@ -130,7 +130,8 @@ func (e *Event) Check(p *Payload) []Problem {
 		}
 	}
 	if ev := e.RoleField(RoleEvent); ev != nil {
-		if v, ok := p.Get(ev.Name); ok && v.Kind == KindString && v.Text != e.RouteValue() {
+		if v, ok := p.Get(ev.Name); ok && v.Kind == KindString && v.Text != e.RouteValue() &&
+			(e.Route == "" || IsInteger(v.Text)) { // a non-number was reported above
 			add(ev.Name, Error, "is %q, want %q", v.Text, e.RouteValue())
 		}
 	}

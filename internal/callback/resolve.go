@@ -2,6 +2,8 @@ package callback
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -104,6 +106,14 @@ func newCatalog(fams []*Family, evs []*Event) (*Catalog, error) {
 			if e.RoleField(RoleEvent).Name == t.field {
 				vals = append(vals, e.RouteValue())
 			}
+		}
+		if t.typ == RouteNumber { // "1, 2, 3, 4, 10001": in order, once each
+			slices.SortFunc(vals, func(a, b string) int {
+				x, _ := strconv.Atoi(a)
+				y, _ := strconv.Atoi(b)
+				return x - y
+			})
+			vals = slices.Compact(vals)
 		}
 		t.documented = strings.Join(vals, ", ")
 		for _, r := range t.byValue {
