@@ -641,7 +641,7 @@ var generatedEvents = [...]Event{
 			{Name: "offline_time", Type: "int", Wire: "number", Description: "Time the user went offline, Unix seconds (action 2).", Unit: "s"},
 		},
 	},
-	{family: "aiagent", Name: "ASRResult", Title: "User speech recognised (ASR result)", Summary: "The agent's ASR recognised text the user said in a dialogue round.", Group: "conversation", Doc: "https://github.com/ZEGOCLOUD/docs_all/blob/7fdebd415add0099ed467ae48a0c7a55bd3abd87/core_products/aiagent/en/server/callbacks/receiving-callback.mdx",
+	{family: "aiagent", Name: "ASRResult", Title: "User speech recognised (ASR result)", Summary: "The agent's ASR recognised text the user said in a dialogue round.", Group: "dialogue", Doc: "https://github.com/ZEGOCLOUD/docs_all/blob/7fdebd415add0099ed467ae48a0c7a55bd3abd87/core_products/aiagent/en/server/callbacks/receiving-callback.mdx",
 		Markers: []string{"AgentInstanceId"},
 		Notes:   []string{"Sent only when the instance was created with CallbackConfig.ASRResult = 1 (default 0).", "The en example omits AgentUserId, RoomId and Sequence; the zh example has them, so they are optional here.", "Cloud real-time ASR (asr/ASRResult) sends the same Event name: an AI Agent body carries AgentInstanceId, an ASR body TaskId."},
 		Fields: []Field{
@@ -693,7 +693,7 @@ var generatedEvents = [...]Event{
 			{Name: "Data", Type: "object", Wire: "", Description: "Event details: Code Int, why the instance was deleted: 0 DeleteAgentInstance was called, 1201 RTC general error, 1202 the creating user has been out of the RTC room over 120 s (or AdvancedConfig.MaxIdleTime), 1203 kicked from the RTC room, 1204 failed to join the RTC room, 1205 disconnected from the RTC room, 1206 failed to publish its stream; DeletedTimestamp Int64 (Unix time in milliseconds of the deletion); LatencyData Object of averages over the instance's life: LLMTTFT Int (ms to the LLM's first non-empty token), LLMTPS Float64 (LLM tokens per second), TTSAudioFirstFrameTime Int (ms from the first LLM token to the first non-silent TTS frame), TotalCost Int (ms of server latency per turn).", Required: true, Sample: "{\"Code\":0,\"DeletedTimestamp\":${end_ms},\"LatencyData\":{\"LLMTTFT\":613,\"LLMTPS\":11.493,\"TTSAudioFirstFrameTime\":783,\"TotalCost\":1693}}"},
 		},
 	},
-	{family: "aiagent", Name: "AgentInstanceMetaInfo", Title: "MetaInfo attached to agent speech", Summary: "The agent's broadcast voice carried MetaInfo (for example an action cue) in a round.", Group: "conversation", Doc: "https://github.com/ZEGOCLOUD/docs_all/blob/7fdebd415add0099ed467ae48a0c7a55bd3abd87/core_products/aiagent/en/server/callbacks/receiving-callback.mdx",
+	{family: "aiagent", Name: "AgentInstanceMetaInfo", Title: "MetaInfo attached to agent speech", Summary: "The agent's broadcast voice carried MetaInfo (for example an action cue) in a round.", Group: "dialogue", Doc: "https://github.com/ZEGOCLOUD/docs_all/blob/7fdebd415add0099ed467ae48a0c7a55bd3abd87/core_products/aiagent/en/server/callbacks/receiving-callback.mdx",
 		Notes: []string{"Always sent when the LLM output carries MetaInfo: no CallbackConfig flag is documented for it."},
 		Fields: []Field{
 			{Name: "AppId", Type: "int", Wire: "number", Description: "AppID of the project ZEGO assigned (a JSON number).", Role: "appid", Required: true, Sample: "${appid}"},
@@ -762,7 +762,7 @@ var generatedEvents = [...]Event{
 			{Name: "Data", Type: "object", Wire: "", Description: "Event details: Code Number, the exception code: 1001 AI Agent general error (see Message); 1004 server VAD heard voice but ASR found no valid text; 1101 IM general error; 1201 RTC general error; 1202 the creating user has been out of the RTC room over 120 s (or AdvancedConfig.MaxIdleTime); 1203 agent instance removed from the RTC room; 1204 agent instance failed to log into the RTC room; 1205 agent instance disconnected from the RTC room; 1206 agent instance failed to publish its stream; 1207 agent instance failed to play a stream; 1208 RTC failed to send a room message; 2101 ASR general error; 2201 LLM general error; 2202 LLM parameter error; 2203 LLM authentication failed (LLM.ApiKey); 2204 LLM concurrency limit reached; 2205 LLM account overdue; 2206 LLM content review failed; 2301 TTS general error; 2302 TTS parameter error; 2303 TTS authentication failed (TTS.Params.app); 2304 TTS concurrency limit reached; 2305 TTS account overdue; Message String (description of the exception); Round Int: dialogue round, increases each time the user starts speaking (ordered, not necessarily incremental).", Required: true, Sample: "{\"Code\":2201,\"Message\":\"LLM general error: upstream returned 502\",\"Round\":${round}}"},
 		},
 	},
-	{family: "aiagent", Name: "Interrupted", Title: "Agent interrupted", Summary: "The agent's speech was interrupted, by the user speaking or by a server API call.", Group: "conversation", Doc: "https://github.com/ZEGOCLOUD/docs_all/blob/7fdebd415add0099ed467ae48a0c7a55bd3abd87/core_products/aiagent/en/server/callbacks/receiving-callback.mdx",
+	{family: "aiagent", Name: "Interrupted", Title: "Agent interrupted", Summary: "The agent's speech was interrupted, by the user speaking or by a server API call.", Group: "dialogue", Doc: "https://github.com/ZEGOCLOUD/docs_all/blob/7fdebd415add0099ed467ae48a0c7a55bd3abd87/core_products/aiagent/en/server/callbacks/receiving-callback.mdx",
 		Notes: []string{"Sent only when the instance was created with CallbackConfig.Interrupted = 1 (default 0).", "The en example has a double comma after AgentUserId (invalid JSON); the zh example is valid.", "Neither example carries Data.PlayedText."},
 		Fields: []Field{
 			{Name: "AppId", Type: "int", Wire: "number", Description: "AppID of the project ZEGO assigned (a JSON number).", Role: "appid", Required: true, Sample: "${appid}"},
@@ -779,7 +779,7 @@ var generatedEvents = [...]Event{
 			{Name: "Data", Type: "object", Wire: "", Description: "Event details: Round Number (the round in which the interruption happened); Reason Number: 1 user speaking, 2 the server called SendAgentInstanceLLM, 3 the server called SendAgentInstanceTTS, 4 the server called InterruptAgentInstance; PlayedText String (the text the agent had already played when interrupted).", Required: true, Sample: "{\"Round\":${round},\"Reason\":1,\"PlayedText\":\"It is sunny and 24 degrees\"}"},
 		},
 	},
-	{family: "aiagent", Name: "LLMResult", Title: "LLM output sentence", Summary: "The agent's LLM produced text for a dialogue round (one callback per sentence).", Group: "conversation", Doc: "https://github.com/ZEGOCLOUD/docs_all/blob/7fdebd415add0099ed467ae48a0c7a55bd3abd87/core_products/aiagent/en/server/callbacks/receiving-callback.mdx",
+	{family: "aiagent", Name: "LLMResult", Title: "LLM output sentence", Summary: "The agent's LLM produced text for a dialogue round (one callback per sentence).", Group: "dialogue", Doc: "https://github.com/ZEGOCLOUD/docs_all/blob/7fdebd415add0099ed467ae48a0c7a55bd3abd87/core_products/aiagent/en/server/callbacks/receiving-callback.mdx",
 		Notes: []string{"Sent only when the instance was created with CallbackConfig.LLMResult = 1 (default 0).", "The en example omits AgentUserId, RoomId and Sequence; the zh example has them, so they are optional here."},
 		Fields: []Field{
 			{Name: "AppId", Type: "int", Wire: "number", Description: "AppID of the project ZEGO assigned (a JSON number).", Role: "appid", Required: true, Sample: "${appid}"},
@@ -796,7 +796,7 @@ var generatedEvents = [...]Event{
 			{Name: "Data", Type: "object", Wire: "", Description: "Event details: Round Number: dialogue round, increases each time the user starts speaking (ordered, not necessarily incremental) (the round the LLM result belongs to); Text String (LLM output text).", Required: true, Sample: "{\"Round\":${round},\"Text\":\"It is sunny and 24 degrees, a good day for a walk.\"}"},
 		},
 	},
-	{family: "aiagent", Name: "UserAudioData", Title: "User speech audio", Summary: "The first 1-1.5 s of the user's speech in a round, as base64 PCM.", Group: "conversation", Doc: "https://github.com/ZEGOCLOUD/docs_all/blob/7fdebd415add0099ed467ae48a0c7a55bd3abd87/core_products/aiagent/en/server/callbacks/receiving-callback.mdx",
+	{family: "aiagent", Name: "UserAudioData", Title: "User speech audio", Summary: "The first 1-1.5 s of the user's speech in a round, as base64 PCM.", Group: "dialogue", Doc: "https://github.com/ZEGOCLOUD/docs_all/blob/7fdebd415add0099ed467ae48a0c7a55bd3abd87/core_products/aiagent/en/server/callbacks/receiving-callback.mdx",
 		Notes: []string{"Sent only when the instance was created with CallbackConfig.UserAudioData = 1 (default 0).", "Not sent when the user's speech lasts less than 1 s.", "The sample's Audio is a few bytes of silence; a real callback carries 1-1.5 s of 16 kHz PCM (tens of kilobytes of base64)."},
 		Fields: []Field{
 			{Name: "AppId", Type: "int", Wire: "number", Description: "AppID of the project ZEGO assigned (a JSON number).", Role: "appid", Required: true, Sample: "${appid}"},
@@ -813,7 +813,7 @@ var generatedEvents = [...]Event{
 			{Name: "Data", Type: "object", Wire: "", Description: "Event details: UserId String (user ID); Round Int (round ID); SampleRate Int (audio sample rate, default 16000); Format String (audio format, default \"pcm\"); Audio String (base64 audio: the first 1-1.5 s of the round).", Required: true, Sample: "{\"UserId\":\"${user_id}\",\"Round\":${round},\"SampleRate\":16000,\"Format\":\"pcm\",\"Audio\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}"},
 		},
 	},
-	{family: "aiagent", Name: "UserSpeakAction", Title: "User started or stopped speaking", Summary: "A user in the room started (SPEAK_BEGIN) or stopped (SPEAK_END) speaking to the agent.", Group: "conversation", Doc: "https://github.com/ZEGOCLOUD/docs_all/blob/7fdebd415add0099ed467ae48a0c7a55bd3abd87/core_products/aiagent/en/server/callbacks/receiving-callback.mdx",
+	{family: "aiagent", Name: "UserSpeakAction", Title: "User started or stopped speaking", Summary: "A user in the room started (SPEAK_BEGIN) or stopped (SPEAK_END) speaking to the agent.", Group: "dialogue", Doc: "https://github.com/ZEGOCLOUD/docs_all/blob/7fdebd415add0099ed467ae48a0c7a55bd3abd87/core_products/aiagent/en/server/callbacks/receiving-callback.mdx",
 		Notes: []string{"Sent only when the instance was created with CallbackConfig.UserSpeakAction = 1 (default 0).", "The en example has a double comma after AgentUserId (invalid JSON); the zh example is valid."},
 		Fields: []Field{
 			{Name: "AppId", Type: "int", Wire: "number", Description: "AppID of the project ZEGO assigned (a JSON number).", Role: "appid", Required: true, Sample: "${appid}"},

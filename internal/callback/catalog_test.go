@@ -42,7 +42,7 @@ var promised = map[string][]string{
 var groups = map[string][]string{
 	"rtc":          {"stream", "mix", "cdn", "room", "transcode", "moderation"},
 	"zim":          {"user", "message", "call", "group", "room"},
-	"aiagent":      {"conversation", "instance"},
+	"aiagent":      {"dialogue", "instance"},
 	"digitalhuman": {"task"},
 	"asr":          {"result", "task"},
 	"minigame":     {"game"},
