@@ -4,7 +4,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +28,14 @@ var promised = map[string][]string{
 		"group_create", "group_destroy", "group_join", "group_exit",
 		"room_create", "room_destroy", "room_enter", "room_exit",
 	},
+	"aiagent": {
+		"ASRResult", "LLMResult", "Exception", "Interrupted", "UserSpeakAction",
+		"AgentInstanceStatus", "UserAudioData", "AgentInstanceCreated", "AgentInstanceDeleted",
+		"AgentInstanceMetaInfo", "AgentSpeakAction",
+	},
+	"digitalhuman": {"stream_task_status", "drive_status"},
+	"asr":          {"ASRResult", "TranslationResult", "Exception"},
+	"minigame":     {"game_start", "game_settlement"},
 	"cloudplayer": {
 		"player_create", "player_destroy", "player_status", "player_exception",
 		"upload_success", "upload_failed", "upload_task_status", "upload_cancel_failed",
@@ -46,6 +53,10 @@ var promised = map[string][]string{
 var groups = map[string][]string{
 	"rtc":            {"stream", "mix", "cdn", "room", "transcode", "moderation"},
 	"zim":            {"user", "message", "call", "group", "room"},
+	"aiagent":        {"dialogue", "instance"},
+	"digitalhuman":   {"task"},
+	"asr":            {"result", "task"},
+	"minigame":       {"game"},
 	"cloudplayer":    {"player", "upload"},
 	"cloudrecording": {"file", "task"},
 	"superboard":     {"file"},
@@ -244,7 +255,7 @@ func TestSamplesAreValidAndConsistent(t *testing.T) {
 	for seed := uint64(0); seed < 20; seed++ {
 		for _, e := range Default().Events() {
 			p := e.Sample(SampleOptions{Now: now, Rand: rand.New(rand.NewPCG(seed, 7))})
-			e.Stamp(p, "sample-secret", strconv.FormatInt(now.Unix(), 10), NewNonce())
+			e.Stamp(p, "sample-secret", e.Timestamp(now), NewNonce())
 			if probs := e.Check(p); len(probs) > 0 {
 				t.Fatalf("%s sample has problems: %v\n%s", e.Name, probs, p.JSON())
 			}
@@ -290,7 +301,7 @@ func TestSamplesAreValidAndConsistent(t *testing.T) {
 func TestFormSamplesRoundTrip(t *testing.T) {
 	for _, e := range Default().Events() {
 		p := e.Sample(SampleOptions{})
-		e.Stamp(p, "k", "1700000000", "123")
+		e.Stamp(p, "k", e.Timestamp(time.Unix(1700000000, 0)), "123")
 		q, err := ParseForm(p.Form())
 		if err != nil {
 			t.Fatalf("%s: %v", e.Name, err)
@@ -319,11 +330,12 @@ func errorsOnly(ps []Problem) []Problem {
 // "timestamp" (transcode pages) are replaced with a real one first.
 func TestDocumentedExamples(t *testing.T) {
 	files, err := filepath.Glob("../../testdata/payloads/*/*.json")
-	if err != nil || len(files) < 20+18 {
+	if err != nil || len(files) < 20+18+17 {
 		t.Fatalf("fixtures: %v (%d files)", err, len(files))
 	}
 	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
+		// aiagent/ASRResult.json and asr/ASRResult.json: name both.
+		t.Run(filepath.Base(filepath.Dir(file))+"/"+filepath.Base(file), func(t *testing.T) {
 			b, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)

@@ -93,6 +93,14 @@ func (v Vars) addFamilyVars(r *rand.Rand) {
 	g := fmt.Sprintf("%04x", r.Uint32N(0x10000))
 	v["group_id"] = "group-" + g
 	v["group_name"] = "Group " + g
+	// AI Agent, ASR, Digital Human and Mini Game.
+	v["agent_user_id"] = fmt.Sprintf("agent-%04x", r.Uint32N(0x10000))
+	v["round"] = strconv.Itoa(100_000_000 + r.IntN(900_000_000))
+	v["sequence"] = strconv.Itoa(1_000_000_000 + r.IntN(1_000_000_000))
+	v["uuid"] = uuid(r)
+	v["uuid2"] = uuid(r)
+	v["report_id"] = digits(r, 19)
+	v["round_id"] = digits(r, 19)
 	v.addMediaVars(rand.New(rand.NewPCG(seedOf(v["nonce"]), seedOf(v["room_id"]))))
 }
 
@@ -130,6 +138,12 @@ func base64ID(r *rand.Rand, n int) string {
 		b[i] = alphabet[r.IntN(len(alphabet))]
 	}
 	return string(b)
+}
+
+// uuid draws a version-4 UUID (Digital Human task and drive ids).
+func uuid(r *rand.Rand) string {
+	h := hexString(r, 32)
+	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-" + string("89ab"[r.IntN(4)]) + h[17:20] + "-" + h[20:32]
 }
 
 // seedOf folds a string into a PCG seed (FNV-1a).

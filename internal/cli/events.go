@@ -5,7 +5,6 @@ package cli
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -130,7 +129,7 @@ func eventSample(opts *eventsOptions, e *callback.Event) (*callback.Payload, err
 	so := opts.F.SampleOptions()
 	p := e.Sample(so)
 	if opts.Signed {
-		e.Stamp(p, secret, strconv.FormatInt(so.Now.Unix(), 10), opts.F.Nonce())
+		e.Stamp(p, secret, e.Timestamp(so.Now), opts.F.Nonce())
 	}
 	return p, nil
 }

@@ -53,8 +53,10 @@ func (ep *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p, err := callback.Parse(b, r.Header.Get("Content-Type"))
 	ok := false
 	if err == nil {
-		in := callback.SignatureInput(nil, p, ep.secret)
-		ok = signature.Verify(ep.secret, in.Timestamp, in.Nonce, in.Signature)
+		// The family's field names and scheme, from the body alone.
+		d := callback.Default().Detect(p)
+		in := d.SignatureInput(p, ep.secret)
+		ok = signature.VerifyWith(in.Scheme, ep.secret, in.AppID, in.Timestamp, in.Nonce, in.Signature)
 	}
 	ep.mu.Lock()
 	ep.bodies = append(ep.bodies, string(b))

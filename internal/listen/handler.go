@@ -346,14 +346,17 @@ func (h *Handler) judge(ev *Event) {
 		return
 	}
 	ev.Payload = p
+	// The family and event from the body alone (Mini Game routes on
+	// ReportType and signs with MD5 over SignatureNonce).
+	d := h.cfg.Catalog.Detect(p)
 	ev.Name = p.EventName()
-	if spec, ok := h.cfg.Catalog.Lookup(ev.Name); ok {
-		ev.Spec = spec
+	if d.Event != nil {
+		ev.Spec, ev.Name = d.Event, d.Event.Name
 		if !h.cfg.SkipCheck {
-			ev.Problems = spec.Check(p)
+			ev.Problems = d.Event.Check(p)
 		}
 	}
-	in := callback.SignatureInput(ev.Spec, p, h.cfg.Secret)
+	in := d.SignatureInput(p, h.cfg.Secret)
 	if h.cfg.Secret == "" {
 		ev.Sig = SigUnchecked
 	} else {

@@ -355,7 +355,7 @@ func TestPublishedPayloadsVerify(t *testing.T) {
 	}
 	cat := callback.Default()
 	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
+		t.Run(filepath.Base(filepath.Dir(file))+"/"+filepath.Base(file), func(t *testing.T) {
 			b, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)
