@@ -405,6 +405,9 @@ func (o *listenOptions) printSummary(st listenStats, capFile *listen.CaptureFile
 		plural(st.failures, "failure answer", "failure answers"),
 		plural(st.redeliveries, "redelivery", "redeliveries"),
 	}
+	if st.replays > 0 {
+		parts = append(parts, plural(st.replays, "possible replay (same nonce, different body)", "possible replays (same nonce, different body)"))
+	}
 	if st.rejected > 0 {
 		parts = append(parts, plural(st.rejected, "rejected request", "rejected requests"))
 	}

@@ -187,6 +187,9 @@ func (r *listenRenderer) styleStatus(status int) string {
 }
 
 func (r *listenRenderer) appendDelivery(b []byte, ev *listen.Event) []byte {
+	if ev.Replay {
+		return r.put(b, r.s.Fail, "same nonce, different body: possible replay")
+	}
 	if ev.Delivery <= 1 {
 		return append(b, "delivery 1"...)
 	}

@@ -42,6 +42,9 @@ func summaryLine(s verify.Summary, st *ui.Styles) string {
 	if s.Redeliveries > 0 {
 		line += ", " + plural(s.Redeliveries, "re-delivery", "re-deliveries")
 	}
+	if s.Replays > 0 {
+		line += ", " + plural(s.Replays, "possible replay", "possible replays")
+	}
 	return line
 }
 
