@@ -106,7 +106,7 @@ func runVerify(cmd *cobra.Command, opts *verifyOptions) error {
 	if opts.MaxAge < 0 {
 		return flagErrorf("invalid --max-age %s: must be positive", opts.MaxAge)
 	}
-	secret, _, err := f.Secret()
+	secret, source, err := f.Secret()
 	if err != nil {
 		return err
 	}
@@ -139,6 +139,7 @@ func runVerify(cmd *cobra.Command, opts *verifyOptions) error {
 	vo := verify.Options{
 		Catalog:          f.Catalog,
 		Secret:           secret,
+		SecretName:       f.SecretName(source),
 		OtherSecrets:     f.OtherSecrets(),
 		RequireSignature: opts.RequireSignature,
 		AllowUnknown:     opts.AllowUnknown,

@@ -30,6 +30,7 @@ const DefaultMaxBody = 1 << 20
 type Config struct {
 	Catalog      *callback.Catalog
 	Secret       string // empty: signatures are not checked ("unchecked")
+	SecretName   string // where Secret came from, for diagnoses ("$ZEGO_CALLBACK_SECRET", ...)
 	OtherSecrets []signature.NamedSecret
 	Path         string // when set, other paths get 404
 	MaxBody      int64  // 0: DefaultMaxBody
@@ -364,7 +365,7 @@ func (h *Handler) judge(ev *Event) {
 	if h.cfg.Secret == "" {
 		ev.Sig = SigUnchecked
 	} else {
-		in.OtherSecrets = h.cfg.OtherSecrets
+		in.OtherSecrets, in.SecretName = h.cfg.OtherSecrets, h.cfg.SecretName
 		ev.SigResult = signature.Check(in)
 		ev.Sig = SigBad
 		if ev.SigResult.OK() {

@@ -109,6 +109,9 @@ type Input struct {
 	// OtherSecrets are further secrets to try for the diagnosis only (for
 	// example the console's ServerSecret when Secret is the CallbackSecret).
 	OtherSecrets []NamedSecret
+	// SecretName says where Secret came from ("$ZEGO_CALLBACK_SECRET",
+	// "--secret-file PATH", ...), for the diagnosis; "" when unknown.
+	SecretName string
 }
 
 // NamedSecret is a secret with the name a user knows it by.
@@ -153,10 +156,10 @@ func diagnose(in Input) Result {
 	}
 	ts, nonce := in.Timestamp, in.Nonce
 	if trimmed := strings.TrimRight(in.Secret, " \t\r\n"); trimmed != in.Secret && Verify(trimmed, ts, nonce, lower) {
-		return Result{SecretWhitespace, "matches once trailing whitespace is removed from the configured secret: the secret file probably ends in a blank line or spaces"}
+		return Result{SecretWhitespace, "matches once trailing whitespace is removed from " + in.secretName() + ": it ends in " + describeSpace(in.Secret[len(trimmed):])}
 	}
 	if trimmed := strings.TrimSpace(in.Secret); trimmed != in.Secret && Verify(trimmed, ts, nonce, lower) {
-		return Result{SecretWhitespace, "matches once surrounding whitespace is removed from the configured secret"}
+		return Result{SecretWhitespace, "matches once surrounding whitespace is removed from " + in.secretName()}
 	}
 	for _, suffix := range []string{"\n", "\r\n", " "} {
 		if Verify(in.Secret+suffix, ts, nonce, lower) {
@@ -181,6 +184,35 @@ func diagnose(in Input) Result {
 		}
 	}
 	return Result{Mismatch, "signature does not match: a different secret, or timestamp/nonce changed after signing"}
+}
+
+// secretName is "the configured secret", with its source when known.
+func (in *Input) secretName() string {
+	if in.SecretName == "" {
+		return "the configured secret"
+	}
+	return "the configured secret (" + in.SecretName + ")"
+}
+
+// describeSpace names trailing whitespace: "a newline", "a blank line",
+// "spaces", "whitespace".
+func describeSpace(s string) string {
+	switch strings.Trim(s, "\r") {
+	case "\n":
+		return "a newline"
+	case "\n\n":
+		return "a blank line"
+	}
+	if strings.Trim(s, " ") == "" {
+		if len(s) == 1 {
+			return "a space"
+		}
+		return "spaces"
+	}
+	if s == "\t" {
+		return "a tab"
+	}
+	return "whitespace"
 }
 
 func isHex(s string) bool {

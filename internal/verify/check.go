@@ -199,7 +199,7 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 			st.errs = append(st.errs, "signature unchecked: no callback secret configured (--require-signature)")
 		}
 	} else {
-		in.OtherSecrets = c.opts.OtherSecrets
+		in.OtherSecrets, in.SecretName = c.opts.OtherSecrets, c.opts.SecretName
 		res := signature.Check(in)
 		switch res.Reason {
 		case signature.OK:

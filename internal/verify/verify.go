@@ -41,6 +41,9 @@ type Options struct {
 	Catalog *callback.Catalog
 	// Secret is the callback secret; "" leaves signatures unchecked.
 	Secret string
+	// SecretName says where Secret came from, for diagnoses
+	// ("$ZEGO_CALLBACK_SECRET", "--secret-file PATH", ...).
+	SecretName string
 	// OtherSecrets are tried only to explain a mismatch.
 	OtherSecrets []signature.NamedSecret
 	// RequireSignature fails payloads whose signature cannot be checked
