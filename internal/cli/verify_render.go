@@ -45,7 +45,21 @@ func summaryLine(s verify.Summary, st *ui.Styles) string {
 	if s.Replays > 0 {
 		line += ", " + plural(s.Replays, "possible replay", "possible replays")
 	}
+	if s.Unchecked > 0 && s.Passed+s.Warned > 0 {
+		// "5 passed" must not read as five good signatures. Last, so that
+		// the line still starts "N passed, M failed, K warned" for scripts.
+		line += " (" + uncheckedText(s) + ")"
+	}
 	return line
+}
+
+// uncheckedText says how many signatures went unchecked: all of them, or
+// how many.
+func uncheckedText(s verify.Summary) string {
+	if s.Unchecked == s.Total()-s.Unreadable {
+		return "signatures not checked: no secret"
+	}
+	return plural(s.Unchecked, "signature", "signatures") + " not checked: no secret"
 }
 
 // eventCell is the event name as sent (unknown ones come from the file):

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/zegocb/zegocb/internal/verify"
 	"os"
 	"path/filepath"
 	"strings"
@@ -284,6 +285,23 @@ func TestVerifyEscapesEventNames(t *testing.T) {
 		}
 		if !tty && strings.Count(row, "\t") != 3 {
 			t.Errorf("piped row has %d tabs, want 3: %q", strings.Count(row, "\t"), row)
+		}
+	}
+}
+
+// Without a secret the summary says the passes did not check signatures.
+func TestVerifySummaryCountsUncheckedSignatures(t *testing.T) {
+	for _, tc := range []struct {
+		sum  verify.Summary
+		want string
+	}{
+		{verify.Summary{Passed: 5, Unchecked: 5}, "5 passed, 0 failed, 0 warned (signatures not checked: no secret)"},
+		{verify.Summary{Passed: 4, Failed: 2, Unreadable: 1, Unchecked: 4}, "4 passed, 2 failed, 0 warned, 1 unreadable (4 signatures not checked: no secret)"},
+		{verify.Summary{Failed: 5, Unchecked: 5}, "0 passed, 5 failed, 0 warned"}, // --require-signature: the rows say it
+		{verify.Summary{Passed: 5}, "5 passed, 0 failed, 0 warned"},
+	} {
+		if got := summaryLine(tc.sum, nil); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.sum, got, tc.want)
 		}
 	}
 }

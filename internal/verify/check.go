@@ -195,8 +195,11 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		r.body = p.Digest(c.seed) // a retry repeats the content; a replay may not
 	}
 	if c.opts.Secret == "" {
+		r.SignatureReason = signature.MissingSecret
 		if c.opts.RequireSignature {
 			st.errs = append(st.errs, "signature unchecked: no callback secret configured (--require-signature)")
+		} else if in.HasSignature && in.Signature != "" { // an absent or empty one is an error already
+			st.notes = append(st.notes, "signature not checked: no callback secret")
 		}
 	} else {
 		in.OtherSecrets, in.SecretName = c.opts.OtherSecrets, c.opts.SecretName

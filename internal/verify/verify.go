@@ -151,6 +151,9 @@ type Summary struct {
 	Unreadable             int
 	Redeliveries           int
 	Replays                int
+	// Unchecked counts readable payloads whose signature was not checked
+	// (no secret configured).
+	Unchecked int
 }
 
 // Total is the number of payloads reported.
@@ -167,6 +170,8 @@ func (s *Summary) add(r *Result) {
 	}
 	if r.Unreadable {
 		s.Unreadable++
+	} else if r.Signature == SigUnchecked {
+		s.Unchecked++
 	}
 	switch {
 	case r.Replay:
