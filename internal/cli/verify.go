@@ -140,6 +140,7 @@ func runVerify(cmd *cobra.Command, opts *verifyOptions) error {
 		Catalog:          f.Catalog,
 		Secret:           secret,
 		SecretName:       f.SecretName(source),
+		Explain:          f.Global.Verbose,
 		OtherSecrets:     f.OtherSecrets(),
 		RequireSignature: opts.RequireSignature,
 		AllowUnknown:     opts.AllowUnknown,

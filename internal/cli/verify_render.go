@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/zegocb/zegocb/internal/signature"
 	"github.com/zegocb/zegocb/internal/ui"
 	"github.com/zegocb/zegocb/internal/verify"
 )
@@ -268,4 +269,19 @@ func (j *verifyJSONRenderer) summary(s verify.Summary) error {
 		j.enc = json.NewEncoder(j.w)
 	}
 	return j.enc.Encode(&v)
+}
+
+// explainMismatch is what -v adds to a signature mismatch (listen): the
+// signature expected with the configured secret, the one received, and the
+// sorted string hashed with the secret masked. in carries the secret; it
+// is never shown.
+func explainMismatch(in signature.Input) []string {
+	if !in.HasTimestamp || !in.HasNonce || in.Secret == "" {
+		return nil
+	}
+	want, sorted := signature.Explain(in)
+	return []string{
+		"expected signature " + want + " with the configured secret, got " + strconv.Quote(ui.SafeText(clip(in.Signature, 64, markCut))),
+		"hashed: sha1 of " + ui.SafeText(sorted) + " (sorted; the secret masked)",
+	}
 }

@@ -294,3 +294,28 @@ func hashMatches(s, sig string) bool {
 	hex.Encode(got[:], sum[:])
 	return subtle.ConstantTimeCompare(got[:], []byte(sig)) == 1
 }
+
+// SecretMask stands for the secret in Explain's sorted string.
+const SecretMask = "<secret>"
+
+// Explain returns what a mismatch under -v shows: the signature expected for
+// in's secret, timestamp and nonce, and the sorted string that was hashed,
+// each piece quoted except the secret, which is masked as SecretMask (the
+// secret itself is never part of the result).
+func Explain(in Input) (expected, sorted string) {
+	type piece struct {
+		s      string
+		secret bool
+	}
+	p := []piece{{in.Secret, true}, {in.Timestamp, false}, {in.Nonce, false}}
+	sort.SliceStable(p, func(i, j int) bool { return p[i].s < p[j].s })
+	parts := make([]string, len(p))
+	for i, x := range p {
+		if x.secret || x.s == in.Secret { // a nonce equal to the secret would show it
+			parts[i] = SecretMask
+		} else {
+			parts[i] = strconv.Quote(x.s)
+		}
+	}
+	return Sign(in.Secret, in.Timestamp, in.Nonce), strings.Join(parts, " + ")
+}

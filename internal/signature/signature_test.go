@@ -136,3 +136,26 @@ func BenchmarkVerify(b *testing.B) {
 		Verify("4f9a1c2e7b3d5a6f8e0c1b2a3d4e5f60", "1687981272", "7254119327986670314", "93f85e1f97731ae615483292e1d2a425ac43803a")
 	}
 }
+
+// Explain shows the expected digest and the sorted string with the secret
+// masked, never the secret.
+func TestExplainMasksTheSecret(t *testing.T) {
+	for _, tc := range []struct {
+		secret, ts, nonce, sorted string
+	}{
+		{"zz-secret", "1470820198", "123412", `"123412" + "1470820198" + <secret>`},
+		{"0-secret", "1470820198", "123412", `<secret> + "123412" + "1470820198"`},
+		{"15-secret", "1470820198", "2", `"1470820198" + <secret> + "2"`},
+	} {
+		want, sorted := Explain(Input{Secret: tc.secret, Timestamp: tc.ts, Nonce: tc.nonce})
+		if want != Sign(tc.secret, tc.ts, tc.nonce) {
+			t.Errorf("%s: expected %s, want the signature", tc.secret, want)
+		}
+		if sorted != tc.sorted {
+			t.Errorf("%s: sorted %s, want %s", tc.secret, sorted, tc.sorted)
+		}
+		if strings.Contains(sorted, tc.secret) {
+			t.Errorf("%s: the secret is shown", tc.secret)
+		}
+	}
+}

@@ -215,6 +215,19 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		default:
 			r.Signature, r.SignatureReason = SigBad, res.Reason
 			st.errs = append(st.errs, "signature: "+res.Detail)
+			if c.opts.Explain {
+				want, sorted := signature.Explain(in)
+				src := ""
+				if c.opts.SecretName != "" {
+					src = " (" + c.opts.SecretName + ")"
+				}
+				got := in.Signature
+				if len(got) > 64 {
+					got = got[:64] + "…"
+				}
+				st.notes = append(st.notes, "expected signature "+want+" with the configured secret"+src+", got "+strconv.Quote(got),
+					"hashed: sha1 of "+sorted+" (sorted; the secret masked)")
+			}
 		}
 	}
 

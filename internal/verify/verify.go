@@ -44,6 +44,10 @@ type Options struct {
 	// SecretName says where Secret came from, for diagnoses
 	// ("$ZEGO_CALLBACK_SECRET", "--secret-file PATH", ...).
 	SecretName string
+	// Explain adds, to a signature mismatch, the signature expected with
+	// the configured secret and the sorted string hashed, the secret masked
+	// (-v).
+	Explain bool
 	// OtherSecrets are tried only to explain a mismatch.
 	OtherSecrets []signature.NamedSecret
 	// RequireSignature fails payloads whose signature cannot be checked
