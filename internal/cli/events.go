@@ -41,12 +41,7 @@ piped), and no EVENT prints the catalog as one JSON object per event.`,
   zegocb events mix_start --signed -o json > mix_start.json
   zegocb events -o json | jq -r 'select(.family == "room") | .name'`,
 		Args: maxArgs(1),
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			return completeEvents(f.Catalog, toComplete), cobra.ShellCompDirectiveNoFileComp
-		},
+		ValidArgsFunction: completeEventArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.bind(f, cmd)
 			if len(args) == 1 {

@@ -76,6 +76,7 @@ could not be reached at all.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.To, "to", "", "endpoint `URL` (default: the built-in receiver, as a self-test)")
 	fl.StringSliceVar(&opts.Events, "events", nil, "probe only these events (comma-separated `a,b`; the first carries the protocol checks)")
+	_ = cmd.RegisterFlagCompletionFunc("events", completeEventList(f))
 	opts.endpointFlags.register(cmd)
 	fl.StringVar(&opts.JUnit, "junit", "", "also write a JUnit XML report to `FILE`")
 	return cmd

@@ -90,9 +90,7 @@ gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
 	fl.StringVar(&opts.Nonce, "nonce", "", "the nonce to sign, as sent")
 	fl.BoolVar(&opts.Keep, "keep", false, "keep the payload's timestamp and nonce; only recompute the signature")
 	fl.StringVar(&opts.Event, "event", "", "catalog `EVENT` whose field names to use when the payload has no event field")
-	_ = cmd.RegisterFlagCompletionFunc("event", func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		return completeEvents(f.Catalog, toComplete), cobra.ShellCompDirectiveNoFileComp
-	})
+	_ = cmd.RegisterFlagCompletionFunc("event", completeEventArg(f))
 	return cmd
 }
 
