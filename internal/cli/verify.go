@@ -157,7 +157,7 @@ func runVerify(cmd *cobra.Command, opts *verifyOptions) error {
 	case f.JSON():
 		rr = &verifyJSONRenderer{w: w, quiet: f.Global.Quiet}
 	case opts.IO.IsStdoutTTY():
-		rr = newVerifyTTYRenderer(w, opts.IO.Styles(), f.Global.Quiet)
+		rr = newVerifyTTYRenderer(w, opts.IO.Styles(), f.Global.Quiet, opts.IO.Width())
 	default:
 		rr = &verifyPipeRenderer{w: w, quiet: f.Global.Quiet}
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/zegocb/zegocb/internal/signature"
 	"github.com/zegocb/zegocb/internal/ui"
 	"github.com/zegocb/zegocb/internal/verify"
@@ -125,6 +126,7 @@ type verifyTTYRenderer struct {
 	w       *bufio.Writer
 	s       *ui.Styles
 	quiet   bool
+	width   int // the terminal's width; 0: unknown, nothing wraps
 	pending [][4]string
 	widths  [3]int
 	started bool
@@ -132,16 +134,21 @@ type verifyTTYRenderer struct {
 
 const ttyLookahead = 200
 
-func newVerifyTTYRenderer(w *bufio.Writer, s *ui.Styles, quiet bool) *verifyTTYRenderer {
-	return &verifyTTYRenderer{w: w, s: s, quiet: quiet, widths: [3]int{len("LOCATION"), len("EVENT"), len("VERDICT")}}
+// reasonMinWidth is the narrowest the reason column wraps to, however wide
+// the other columns are.
+const reasonMinWidth = 24
+
+func newVerifyTTYRenderer(w *bufio.Writer, s *ui.Styles, quiet bool, width int) *verifyTTYRenderer {
+	return &verifyTTYRenderer{w: w, s: s, quiet: quiet, width: width, widths: [3]int{len("LOCATION"), len("EVENT"), len("VERDICT")}}
 }
 
 func (t *verifyTTYRenderer) row(r *verify.Result) error {
 	if t.quiet && r.Verdict == verify.Pass {
 		return nil
 	}
-	cells := [4]string{r.Location(), eventCell(r), r.Verdict.String(), strings.Join(r.Reasons, "; ")}
-	cells[3] = tsvCell.Replace(cells[3])
+	// The reasons are kept one a line until written (see reason).
+	cells := [4]string{r.Location(), eventCell(r), r.Verdict.String(), tsvCell.Replace(strings.Join(r.Reasons, "\x00"))}
+	cells[3] = strings.ReplaceAll(cells[3], "\x00", "\n")
 	if !t.started {
 		t.pending = append(t.pending, cells)
 		for i := 0; i < 3; i++ {
@@ -186,6 +193,8 @@ func (t *verifyTTYRenderer) line(c [4]string, header bool) {
 			t.w.WriteString(t.s.Event.Render(cell))
 		case i == 2:
 			t.w.WriteString(t.s.Verdict(cell))
+		case i == 3:
+			t.reason(cell)
 		default:
 			t.w.WriteString(cell)
 		}
@@ -194,6 +203,27 @@ func (t *verifyTTYRenderer) line(c [4]string, header bool) {
 		}
 	}
 	t.w.WriteByte('\n')
+}
+
+// reason writes the reason cell (its reasons one a line): on one line,
+// separated by "; ", when it fits the terminal or its width is unknown;
+// else each reason from a new line, wrapped inside the column, every
+// continuation line starting under the column.
+func (t *verifyTTYRenderer) reason(cell string) {
+	indent := t.widths[0] + t.widths[1] + t.widths[2] + 3*2
+	text := strings.ReplaceAll(cell, "\n", "; ")
+	if t.width <= 0 || indent+ansi.StringWidth(text) <= t.width {
+		t.w.WriteString(text)
+		return
+	}
+	wrapped := ansi.Wrap(cell, max(t.width-indent, reasonMinWidth), "")
+	for i, l := range strings.Split(wrapped, "\n") {
+		if i > 0 {
+			t.w.WriteByte('\n')
+			t.w.WriteString(strings.Repeat(" ", indent))
+		}
+		t.w.WriteString(strings.TrimRight(l, " "))
+	}
 }
 
 func (t *verifyTTYRenderer) summary(s verify.Summary) error {

@@ -38,6 +38,10 @@ func TestVerifyGolden(t *testing.T) {
 		{name: "bad-signature", run: cmdOpts{env: withSecret}, args: []string{v + "bad_signature.jsonl"}, exit: 1, modes: []string{"pipe", "tty", "json"}},
 		{name: "quiet", run: cmdOpts{env: withSecret}, args: []string{"-q", v + "good.jsonl", v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe", "tty", "json"}},
 		{name: "wrong-types", run: cmdOpts{env: withSecret}, args: []string{v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe"}},
+		// The reason column wraps inside itself to the terminal's width.
+		{name: "wrong-types-80", run: cmdOpts{env: withSecret, width: 80}, args: []string{v + "wrong_types.jsonl"}, exit: 1, modes: []string{"tty"}},
+		{name: "wrong-types-100", run: cmdOpts{env: withSecret, width: 100}, args: []string{v + "wrong_types.jsonl"}, exit: 1, modes: []string{"tty"}},
+		{name: "bad-signature-80", run: cmdOpts{env: withSecret, width: 80}, args: []string{"-v", v + "bad_signature.jsonl"}, exit: 1, modes: []string{"tty"}},
 		{name: "strict", run: cmdOpts{env: withSecret}, args: []string{"--strict", v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe"}},
 		{name: "missing-fields", run: cmdOpts{env: withSecret}, args: []string{v + "missing_fields.jsonl"}, exit: 1, modes: []string{"pipe"}},
 		{name: "unknown-event", run: cmdOpts{env: withSecret}, args: []string{v + "unknown_event.jsonl"}, exit: 1, modes: []string{"pipe"}},
