@@ -40,7 +40,7 @@ piped), and no EVENT prints the catalog as one JSON object per event.`,
   zegocb events stream_close
   zegocb events mix_start --signed -o json > mix_start.json
   zegocb events -o json | jq -r 'select(.family == "room") | .name'`,
-		Args: maxArgs(1),
+		Args:              maxArgs(1),
 		ValidArgsFunction: completeEventArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.bind(f, cmd)
