@@ -195,6 +195,7 @@ func writeFileAtomic(path string, b []byte) error {
 }
 
 type probeJSON struct {
+	V               int            `json:"v"` // jsonVersion
 	URL             string         `json:"url"`
 	BuiltinReceiver bool           `json:"builtin_receiver"`
 	Unreachable     bool           `json:"unreachable"`
@@ -220,7 +221,7 @@ func renderProbe(f *Factory, res *probe.Result, builtin bool) error {
 	counts := res.Counts()
 	if f.JSON() {
 		out := probeJSON{
-			URL: res.URL, BuiltinReceiver: builtin, Unreachable: res.Unreachable, Error: res.Err, ElapsedMS: millis(res.Elapsed),
+			V: jsonVersion, URL: res.URL, BuiltinReceiver: builtin, Unreachable: res.Unreachable, Error: res.Err, ElapsedMS: millis(res.Elapsed),
 			Summary: map[string]int{"pass": counts[probe.Pass], "warn": counts[probe.Warn], "fail": counts[probe.Fail], "info": counts[probe.Info]},
 			Rows:    []probeRowJSON{},
 		}

@@ -62,3 +62,47 @@ func TestReplayAcrossListenProbeVerify(t *testing.T) {
 		t.Errorf("--strict: a replay does not FAIL:\n%s", vout)
 	}
 }
+
+// verify reads `listen -o json` lines: it checks the payload each holds,
+// with the age measured from received_at, and re-deliveries among them.
+func TestVerifyReadsListenJSONLines(t *testing.T) {
+	l := newCmdtest(t, cmdOpts{env: lsEnv, wall: true}).listen("-o", "json")
+	good := lsSigned(t, "stream_create", lsSecret)
+	bad := lsSigned(t, "room_login", "wrong-secret")
+	p, _ := callback.ParseJSON(lsSigned(t, "record", lsSecret))
+	lsPost(t, l.url("/"), "application/json", good)
+	lsPost(t, l.url("/"), "application/json", bad)
+	lsPost(t, l.url("/"), "application/x-www-form-urlencoded", p.Form())
+	lsPost(t, l.url("/"), "application/json", good) // a retry
+	lsPost(t, l.url("/"), "application/json", []byte("not a callback"))
+	l.stop()
+	lines := l.out.String()
+	if n := strings.Count(lines, "\n"); n != 5 {
+		t.Fatalf("%d listen lines:\n%s", n, lines)
+	}
+	v := newCmdtest(t, cmdOpts{env: lsEnv, stdin: lines})
+	code, out, errOut := v.call("verify", "-")
+	if code != ExitUsage { // the last line's body is unreadable
+		t.Fatalf("exit %d:\n%s\n%s", code, out, errOut)
+	}
+	rows := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	for i, want := range []string{
+		"stdin:1\tstream_create\tPASS\t",
+		"stdin:2\troom_login\tFAIL\tsignature: signature does not match",
+		"stdin:3\trecord\tPASS\t",
+		"stdin:4\tstream_create\tPASS\tnote: re-delivery of stdin:1",
+		"stdin:5\t-\tFAIL\tunreadable: captured body: neither JSON nor a form body",
+		"3 passed, 2 failed, 0 warned, 1 unreadable, 1 re-delivery",
+	} {
+		if i >= len(rows) || !strings.HasPrefix(rows[i], want) {
+			t.Errorf("row %d: want %q:\n%s", i+1, want, out)
+		}
+	}
+	// --max-age measures from received_at: these were received just now,
+	// though their timestamps are old.
+	v = newCmdtest(t, cmdOpts{env: lsEnv, stdin: lines, wall: true})
+	_, out, _ = v.call("verify", "--max-age", "1h", "-")
+	if !strings.Contains(out, "(relative to received_at)") {
+		t.Errorf("--max-age does not use received_at:\n%s", out)
+	}
+}

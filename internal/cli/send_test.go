@@ -410,7 +410,7 @@ func TestSendJSONOutput(t *testing.T) {
 	}
 	if res.Event != "mix_stop" || res.Outcome != "delivered" || !res.Delivered || len(res.Attempts) != 2 ||
 		res.Attempts[0].Status != 500 || res.Attempts[0].Body != "boom\n" || res.Attempts[1].OffsetMS != 2003 ||
-		res.Nonce != testNonce || res.Signature != signature.Sign(sendTestSecret, res.Timestamp, res.Nonce) {
+		res.Nonce != testNonce || res.SignatureHex != signature.Sign(sendTestSecret, res.Timestamp, res.Nonce) {
 		t.Fatalf("%+v", res)
 	}
 }

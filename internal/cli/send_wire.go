@@ -19,6 +19,19 @@ import (
 // default address of `zegocb listen`.
 const defaultListenURL = "http://127.0.0.1:8080/callback"
 
+// sendRequestJSON is send --dry-run -o json: the request that would be sent.
+type sendRequestJSON struct {
+	V            int               `json:"v"` // jsonVersion
+	Method       string            `json:"method"`
+	URL          string            `json:"url"`
+	Headers      map[string]string `json:"headers"`
+	Body         string            `json:"body"`
+	Event        string            `json:"event"`
+	Timestamp    string            `json:"timestamp"`
+	Nonce        string            `json:"nonce"`
+	SignatureHex string            `json:"signature_hex"` // the signature field's value
+}
+
 // printDryRun prints the signed request as HTTP text.
 func printDryRun(f *Factory, target string, b *built) error {
 	if f.JSON() {
@@ -26,9 +39,9 @@ func printDryRun(f *Factory, target string, b *built) error {
 		for k := range b.Header {
 			h[k] = b.Header.Get(k)
 		}
-		return ui.WriteJSONLine(f.IO.Out, map[string]any{
-			"method": "POST", "url": target, "headers": h, "body": string(b.Body),
-			"event": b.Spec.Name, "timestamp": b.Timestamp, "nonce": b.Nonce, "signature": b.Signature,
+		return ui.WriteJSONLine(f.IO.Out, sendRequestJSON{
+			V: jsonVersion, Method: "POST", URL: target, Headers: h, Body: string(b.Body),
+			Event: b.Spec.Name, Timestamp: b.Timestamp, Nonce: b.Nonce, SignatureHex: b.Signature,
 		})
 	}
 	var sb strings.Builder

@@ -239,27 +239,37 @@ func (t *verifyTTYRenderer) summary(s verify.Summary) error {
 	return err
 }
 
-// verifyJSON is the -o json row schema, documented in docs/verify.md.
+// verifyJSON is the -o json row schema, documented in docs/json.md.
 type verifyJSON struct {
+	V               int      `json:"v"` // jsonVersion
 	File            string   `json:"file"`
 	Line            int      `json:"line"`
 	Event           string   `json:"event"`
 	Verdict         string   `json:"verdict"`
 	Signature       string   `json:"signature"`
-	SignatureReason string   `json:"signature_reason,omitempty"`
+	SignatureReason string   `json:"signature_reason"`
 	Reasons         []string `json:"reasons"`
 	Unreadable      bool     `json:"unreadable"`
 	RedeliveryOf    *string  `json:"redelivery_of"`
+	Replay          bool     `json:"replay"`
 }
 
+// verifySummaryJSON is verify's last -o json line.
 type verifySummaryJSON struct {
-	Summary struct {
-		Passed       int `json:"passed"`
-		Failed       int `json:"failed"`
-		Warned       int `json:"warned"`
-		Unreadable   int `json:"unreadable"`
-		Redeliveries int `json:"redeliveries"`
-	} `json:"summary"`
+	V       int              `json:"v"` // jsonVersion
+	Summary verifyCountsJSON `json:"summary"`
+}
+
+// verifyCountsJSON counts verify's rows by verdict (the names probe's
+// summary uses too) and the rest.
+type verifyCountsJSON struct {
+	Pass         int `json:"pass"`
+	Warn         int `json:"warn"`
+	Fail         int `json:"fail"`
+	Unreadable   int `json:"unreadable"`
+	Unchecked    int `json:"unchecked"` // readable rows whose signature was not checked (no secret)
+	Redeliveries int `json:"redeliveries"`
+	Replays      int `json:"replays"`
 }
 
 type verifyJSONRenderer struct {
@@ -277,6 +287,7 @@ func (j *verifyJSONRenderer) row(r *verify.Result) error {
 		j.enc.SetEscapeHTML(false)
 	}
 	v := verifyJSON{
+		V: jsonVersion, Replay: r.Replay,
 		File: r.File, Line: r.Line, Event: r.Event, Verdict: r.Verdict.String(),
 		Signature: string(r.Signature), SignatureReason: string(r.SignatureReason),
 		Reasons: r.Reasons, Unreadable: r.Unreadable,
@@ -292,9 +303,10 @@ func (j *verifyJSONRenderer) row(r *verify.Result) error {
 }
 
 func (j *verifyJSONRenderer) summary(s verify.Summary) error {
-	var v verifySummaryJSON
-	v.Summary.Passed, v.Summary.Failed, v.Summary.Warned = s.Passed, s.Failed, s.Warned
-	v.Summary.Unreadable, v.Summary.Redeliveries = s.Unreadable, s.Redeliveries
+	v := verifySummaryJSON{V: jsonVersion, Summary: verifyCountsJSON{
+		Pass: s.Passed, Warn: s.Warned, Fail: s.Failed, Unreadable: s.Unreadable, Unchecked: s.Unchecked,
+		Redeliveries: s.Redeliveries, Replays: s.Replays,
+	}}
 	if j.enc == nil {
 		j.enc = json.NewEncoder(j.w)
 	}

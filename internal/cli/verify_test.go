@@ -154,7 +154,7 @@ func checkVerifyStreamShape(t *testing.T, mode, out string) {
 		}
 	}
 	var sum struct {
-		Summary *struct{ Passed, Failed, Warned, Unreadable, Redeliveries int }
+		Summary *verifyCountsJSON
 	}
 	if err := json.Unmarshal([]byte(last), &sum); err != nil || sum.Summary == nil {
 		t.Errorf("last line is not the summary: %s", last)

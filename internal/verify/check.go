@@ -105,6 +105,18 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		}
 		received, body = rec.ReceivedAt, rec.Body
 		p, err = c.parse(&st.inner, body, rec.ContentType) // body points into st.outer
+	} else if err == nil && isListenLine(p) {
+		// A `listen -o json` callback line: check the payload it holds.
+		isRecord = true
+		var ctype string
+		var lerr error
+		received, body, ctype, lerr = listenLine(p)
+		if lerr != nil {
+			r.Unreadable = true
+			st.errs = append(st.errs, "unreadable: listen -o json line: "+lerr.Error())
+			return
+		}
+		p, err = c.parse(&st.inner, body, ctype) // body points into st.outer
 	}
 	if err != nil {
 		r.Unreadable = true
@@ -206,7 +218,7 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		res := signature.Check(in)
 		switch res.Reason {
 		case signature.OK:
-			r.Signature = SigOK
+			r.Signature, r.SignatureReason = SigOK, signature.OK
 		case signature.MissingSignature, signature.MissingTimestamp, signature.MissingNonce:
 			r.Signature, r.SignatureReason = SigMissing, res.Reason
 			if ev == nil { // for a known event the schema check already said which field is missing or empty
@@ -239,6 +251,36 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		}
 		c.checkAge(st, in.Timestamp, ref, refName)
 	}
+}
+
+// isListenLine reports whether p is a `zegocb listen -o json` callback
+// line: kind "callback", a received_at time and the payload.
+func isListenLine(p *callback.Payload) bool {
+	if _, ok := p.Get("received_at"); !ok {
+		return false // a callback body, nearly always: one look-up
+	}
+	kind, ok := p.Get("kind")
+	_, hasPayload := p.Get("payload")
+	return ok && kind.Text == "callback" && hasPayload
+}
+
+// listenLine takes from a listen -o json line what verify checks: when it
+// was received and the body: the payload as JSON, or, when listen could not
+// parse it, the raw body with its content type.
+func listenLine(p *callback.Payload) (time.Time, []byte, string, error) {
+	at, _ := p.Get("received_at")
+	t, err := time.Parse(time.RFC3339Nano, at.Text)
+	if at.Kind != callback.KindString || err != nil {
+		return time.Time{}, nil, "", errors.New("received_at is not an RFC 3339 time")
+	}
+	if v, _ := p.Get("payload"); v.Kind == callback.KindObject {
+		return t, unsafe.Slice(unsafe.StringData(v.Raw), len(v.Raw)), "application/json", nil
+	}
+	if v, ok := p.Get("body"); ok && v.Kind == callback.KindString {
+		ct, _ := p.Get("content_type")
+		return t, []byte(v.Text), ct.Text, nil
+	}
+	return time.Time{}, nil, "", errors.New("no payload and no body")
 }
 
 // parse parses body with the callback codec. JSON bodies, the bulk of any

@@ -118,8 +118,10 @@ type Result struct {
 	Line    int
 	Event   string // "" when unknown
 	Verdict Verdict
-	// Signature is the signature check's status; SignatureReason the
-	// machine-readable reason when it is not ok.
+	// Signature is the signature check's status; SignatureReason its
+	// machine-readable reason: signature.OK, a mismatch's reason,
+	// signature.MissingSecret when no secret is configured, "" when the
+	// payload was unreadable.
 	Signature       SigStatus
 	SignatureReason signature.Reason
 	// Reasons are one-line findings, errors first ("warning: " and "note: "
