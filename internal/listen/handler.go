@@ -110,9 +110,9 @@ type Event struct {
 	// (same nonce and signature seen before).
 	Delivery int
 	// Replay is set when an earlier delivery had the same nonce and
-	// signature but a different body (other fields or values, compared
-	// through callback.Payload.Digest): not a retry (ZEGO re-sends the
-	// same bytes) but a possible replay or tampering.
+	// signature but a different body (compared by a 64-bit digest): not a
+	// retry (ZEGO re-sends the same bytes) but a possible replay or
+	// tampering.
 	Replay    bool
 	SincePrev time.Duration // gap since the previous delivery of the same callback
 	// Drift is SincePrev minus the gap ZEGO's schedule predicts for this retry.
@@ -377,7 +377,7 @@ func (h *Handler) judge(ev *Event) {
 	} else {
 		ev.Key = in.Nonce + "\x00" + in.Signature
 		var same bool
-		ev.Delivery, ev.SincePrev, same = h.seen.record(ev.Key, ev.Received, p.Digest(h.seed))
+		ev.Delivery, ev.SincePrev, same = h.seen.record(ev.Key, ev.Received, maphash.Bytes(h.seed, ev.Body))
 		ev.Replay = !same
 		if ev.Delivery > 1 && !ev.Replay {
 			ev.Drift = ev.SincePrev - ScheduleGap(ev.Delivery-1)
@@ -431,7 +431,7 @@ type deliveries struct {
 type sighting struct {
 	count int
 	last  time.Time
-	body  uint64 // digest of the first delivery's payload
+	body  uint64 // digest of the first delivery's body
 }
 
 func newDeliveries(max int) *deliveries {

@@ -132,13 +132,13 @@ type Result struct {
 	// RedeliveryOf is "file:line" of an earlier payload with the same nonce
 	// and signature, or "".
 	RedeliveryOf string
-	// Replay is set, with RedeliveryOf, when that earlier payload's fields
-	// or values differ (callback.Payload.Digest): not a retry (ZEGO re-sends identical bytes) but a possible
+	// Replay is set, with RedeliveryOf, when that earlier payload's body
+	// differs (compared by a 64-bit digest): not a retry (ZEGO re-sends identical bytes) but a possible
 	// replay or tampering.
 	Replay bool
 
 	key    uint64 // dedup hash of nonce+signature
-	body   uint64 // digest of the payload's content, compared for payloads with the same key
+	body   uint64 // digest of the body, compared for payloads with the same key
 	hasKey bool
 }
 
@@ -270,7 +270,7 @@ func Run(ctx context.Context, opts Options, inputs []Input, emit func(*Result) e
 // a failure, placed among r's reasons by rank (errors, warnings, notes).
 func (r *Result) replay(first string, strict bool) {
 	r.Replay = true
-	msg := "same nonce and signature as " + first + " but a different body: possible replay or tampering (a retry repeats every field and value)"
+	msg := "same nonce and signature as " + first + " but a different body: possible replay or tampering (a retry repeats the body byte for byte)"
 	rank := func(s string) int {
 		switch {
 		case strings.HasPrefix(s, "warning: "):

@@ -508,7 +508,7 @@ func TestReplayWithDifferentBody(t *testing.T) {
 	// A replay's finding sits between errors and notes.
 	r := Result{Verdict: Fail, Reasons: []string{"e1", "warning: w1", "note: n1"}}
 	r.replay("f:1", false)
-	if r.Verdict != Fail || r.Reasons[2] != "warning: same nonce and signature as f:1 but a different body: possible replay or tampering (a retry repeats every field and value)" || r.Reasons[3] != "note: n1" {
+	if r.Verdict != Fail || r.Reasons[2] != "warning: same nonce and signature as f:1 but a different body: possible replay or tampering (a retry repeats the body byte for byte)" || r.Reasons[3] != "note: n1" {
 		t.Fatalf("order: %q", r.Reasons)
 	}
 	r = Result{Verdict: Warn, Reasons: []string{"e1", "warning: w1"}}
