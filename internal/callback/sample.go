@@ -64,8 +64,13 @@ func NewVars(o SampleOptions) Vars {
 		"hex32":           hexString(r, 32),
 		"digits19":        digits(r, 19),
 		"file_id":         digits(r, 19),
-		"duration":        strconv.FormatFloat(float64(60+r.IntN(3600))+float64(r.IntN(1000))/1000, 'f', -1, 64),
+		// A recording's length: from start to end, as begin_time and
+		// end_time say (to the millisecond; they are whole seconds).
+		"duration": strconv.FormatFloat(float64(end.Sub(start).Milliseconds())/1000, 'f', -1, 64),
 	}
+	// Two draws that once made a duration unrelated to start and end: still
+	// drawn, so that a fixed seed gives every other value as before.
+	_, _ = r.IntN(3600), r.IntN(1000)
 	v.addFamilyVars(rand.New(rand.NewPCG(seedOf(v["digits19"]), seedOf(v["hex32"]))))
 	return v
 }

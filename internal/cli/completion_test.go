@@ -42,3 +42,49 @@ func TestVersionJSON(t *testing.T) {
 		t.Errorf("version info %+v", got)
 	}
 }
+
+// Event names complete wherever an event is taken, through cobra's hidden
+// __complete command (what the shell scripts call).
+func TestCompleteEventNames(t *testing.T) {
+	for _, tc := range []struct {
+		args      []string
+		want      []string // completions, in order (descriptions dropped)
+		directive string
+	}{
+		{[]string{"send", "str"}, []string{"stream_close", "stream_create", "stream_task_status", "stream_not_exist"}, ":4"},
+		{[]string{"send", "zim/room_c"}, []string{"zim/room_create"}, ":4"},
+		{[]string{"send", "rtc/room_c"}, []string{"rtc/room_close", "rtc/room_create"}, ":4"},
+		{[]string{"send", "mix_start", ""}, nil, ":4"}, // one EVENT only
+		{[]string{"events", "room_l"}, []string{"room_login", "room_logout"}, ":4"},
+		{[]string{"sign", "--event", "mix"}, []string{"mix_start", "mix_stop"}, ":4"},
+		{[]string{"probe", "--events", "rec"}, []string{"record", "record_completed", "record_paused", "record_resumed"}, ":6"},
+		{[]string{"probe", "--events", "stream_create,stream_c"}, []string{"stream_create,stream_close"}, ":6"},
+		{[]string{"probe", "--events=room_login,room_lo"}, []string{"room_login,room_logout"}, ":6"},
+	} {
+		c := newCmdtest(t, cmdOpts{})
+		code, out, errOut := c.call(append([]string{"__complete"}, tc.args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, errOut)
+		}
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		var got []string
+		for _, l := range lines[:len(lines)-1] {
+			name, desc, _ := strings.Cut(l, "\t")
+			if desc == "" {
+				t.Errorf("%v: %q has no description", tc.args, l)
+			}
+			got = append(got, name)
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") || lines[len(lines)-1] != tc.directive {
+			t.Errorf("%v: got %q %s, want %q %s", tc.args, got, lines[len(lines)-1], tc.want, tc.directive)
+		}
+	}
+	// Every event in the catalog completes.
+	c := newCmdtest(t, cmdOpts{})
+	_, out, _ := c.call("__complete", "send", "")
+	for _, name := range c.f.Catalog.Names() {
+		if !strings.Contains(out, name+"\t") {
+			t.Errorf("send does not complete %s", name)
+		}
+	}
+}

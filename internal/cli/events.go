@@ -39,13 +39,8 @@ piped), and no EVENT prints the catalog as one JSON object per event.`,
   zegocb events stream_close
   zegocb events mix_start --signed -o json > mix_start.json
   zegocb events -o json | jq -r 'select(.family == "room") | .name'`,
-		Args: maxArgs(1),
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			return completeEvents(f.Catalog, toComplete), cobra.ShellCompDirectiveNoFileComp
-		},
+		Args:              maxArgs(1),
+		ValidArgsFunction: completeEventArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.bind(f, cmd)
 			if len(args) == 1 {
@@ -68,8 +63,12 @@ piped), and no EVENT prints the catalog as one JSON object per event.`,
 func completeEvents(c *callback.Catalog, prefix string) []cobra.Completion {
 	var out []cobra.Completion
 	for _, e := range c.Events() {
-		if strings.HasPrefix(e.Name, prefix) {
-			out = append(out, cobra.CompletionWithDesc(e.Name, e.Title))
+		switch {
+		case strings.HasPrefix(e.Ref, prefix):
+			out = append(out, cobra.CompletionWithDesc(e.Ref, e.Title))
+		case prefix != "" && strings.HasPrefix(e.Qualified, prefix):
+			// "zim/ro" or "rtc/str": the qualified names of the family.
+			out = append(out, cobra.CompletionWithDesc(e.Qualified, e.Title))
 		}
 	}
 	return out

@@ -7,6 +7,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -45,7 +46,8 @@ type Factory struct {
 
 	Global GlobalOptions
 
-	stdinFor string // what stdin was claimed for (claimStdin)
+	stdinFor     string   // what stdin was claimed for (claimStdin)
+	secretWarned []string // the secret's warnings said this run (warnSecretOnce)
 }
 
 // GlobalOptions are the root's persistent flags.
@@ -107,13 +109,17 @@ const (
 
 // Secret resolves the callback secret: --secret (warns), then --secret-file,
 // then $ZEGO_CALLBACK_SECRET. One trailing newline is trimmed from a file;
-// other surrounding whitespace is kept and warned about, since ZEGO's
-// console secrets have none.
+// other surrounding whitespace, from any source, is kept and warned about
+// (once a run), since ZEGO's console secrets have none.
 func (f *Factory) Secret() (string, SecretSource, error) {
 	switch {
 	case f.Global.SecretFlag != "":
-		f.Warnf("--secret leaks into shell history and `ps`; prefer --secret-file or $%s", EnvSecret)
-		return f.Global.SecretFlag, SecretFlag, nil
+		f.warnSecretOnce("--secret leaks into shell history and `ps`; prefer --secret-file or $%s", EnvSecret)
+		s := f.Global.SecretFlag
+		if strings.TrimSpace(s) != s {
+			f.warnSecretOnce("the secret given with --secret has leading or trailing whitespace; ZEGO secrets have none (it is used as given)")
+		}
+		return s, SecretFlag, nil
 	case f.Global.SecretFile != "":
 		var (
 			b   []byte
@@ -131,20 +137,58 @@ func (f *Factory) Secret() (string, SecretSource, error) {
 			return "", SecretNone, inputErrorf("--secret-file: %v", err)
 		}
 		s := string(b)
+		trimmed := strings.HasSuffix(s, "\n")
 		s = strings.TrimSuffix(s, "\n")
-		s = strings.TrimSuffix(s, "\r")
+		if trimmed {
+			s = strings.TrimSuffix(s, "\r")
+		}
 		if s == "" {
 			return "", SecretNone, inputErrorf("--secret-file %s is empty", f.Global.SecretFile)
 		}
 		if strings.TrimSpace(s) != s {
-			f.Warnf("the secret in %s has leading or trailing whitespace after its final newline was trimmed; ZEGO secrets have none", f.Global.SecretFile)
+			if trimmed {
+				f.warnSecretOnce("the secret in %s has leading or trailing whitespace after its final newline was trimmed; ZEGO secrets have none (it is used as it is)", f.Global.SecretFile)
+			} else {
+				f.warnSecretOnce("the secret in %s has leading or trailing whitespace; ZEGO secrets have none (it is used as it is)", f.Global.SecretFile)
+			}
 		}
 		return s, SecretFile, nil
 	}
 	if s := f.Getenv(EnvSecret); s != "" {
+		if strings.TrimSpace(s) != s {
+			f.warnSecretOnce("$%s has leading or trailing whitespace (a newline or spaces); ZEGO secrets have none (it is used as it is)", EnvSecret)
+		}
 		return s, SecretEnv, nil
 	}
 	return "", SecretNone, nil
+}
+
+// warnSecretOnce is Warnf, said once a run however often the secret is
+// resolved.
+func (f *Factory) warnSecretOnce(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	for _, w := range f.secretWarned {
+		if w == msg {
+			return
+		}
+	}
+	f.secretWarned = append(f.secretWarned, msg)
+	f.Warnf("%s", msg)
+}
+
+// SecretName names where the secret from src comes from, for diagnoses:
+// "$ZEGO_CALLBACK_SECRET", "--secret-file PATH" or "--secret" ("" for none).
+func (f *Factory) SecretName(src SecretSource) string {
+	switch src {
+	case SecretFile:
+		if f.Global.SecretFile == "-" {
+			return "--secret-file - (stdin)"
+		}
+		return "--secret-file " + f.Global.SecretFile
+	case SecretNone:
+		return ""
+	}
+	return string(src)
 }
 
 // RequireSecret is Secret, failing with a how-to when none is configured.

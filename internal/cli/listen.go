@@ -264,6 +264,7 @@ func runListen(opts *listenOptions) error {
 	cfg := listen.Config{
 		Catalog:       f.Catalog,
 		Secret:        secret,
+		SecretName:    f.SecretName(source),
 		OtherSecrets:  f.OtherSecrets(),
 		Path:          opts.Path,
 		MaxBody:       opts.maxBody,
@@ -357,11 +358,7 @@ func (o *listenOptions) printReady(addr string, source SecretSource, checking bo
 	}
 	sig := s.Warn.Render("NOT checked") + ": no secret configured"
 	if checking {
-		src := string(source)
-		if source == SecretFile {
-			src += " " + f.Global.SecretFile
-		}
-		sig = "checking with " + src
+		sig = "checking with " + f.SecretName(source)
 	}
 	if host, _, _ := net.SplitHostPort(addr); !isLoopback(host) {
 		f.Warnf("listening on %s, which other machines can reach; use --addr 127.0.0.1:PORT to stay local", addr)
@@ -408,6 +405,9 @@ func (o *listenOptions) printSummary(st listenStats, capFile *listen.CaptureFile
 		plural(st.badSig, "bad signature", "bad signatures"),
 		plural(st.failures, "failure answer", "failure answers"),
 		plural(st.redeliveries, "redelivery", "redeliveries"),
+	}
+	if st.replays > 0 {
+		parts = append(parts, plural(st.replays, "possible replay (same nonce, different body)", "possible replays (same nonce, different body)"))
 	}
 	if st.rejected > 0 {
 		parts = append(parts, plural(st.rejected, "rejected request", "rejected requests"))

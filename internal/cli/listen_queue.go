@@ -15,8 +15,8 @@ import (
 
 // listenStats are counted by the printer goroutine.
 type listenStats struct {
-	events, badSig, failures, redeliveries, saved, saveErrors, rejected int
-	late                                                                int // not printed: answered after the grace period
+	events, badSig, failures, redeliveries, replays, saved, saveErrors, rejected int
+	late                                                                         int // not printed: answered after the grace period
 }
 
 // listenOutput is the queue between the handler goroutines and the one
@@ -201,7 +201,10 @@ func (st *listenStats) count(it listenItem) {
 	if ev.Status < 200 || ev.Status > 299 {
 		st.failures++
 	}
-	if ev.Delivery > 1 {
+	switch {
+	case ev.Replay:
+		st.replays++
+	case ev.Delivery > 1:
 		st.redeliveries++
 	}
 	if ev.Saved {

@@ -187,6 +187,9 @@ func (r *listenRenderer) styleStatus(status int) string {
 }
 
 func (r *listenRenderer) appendDelivery(b []byte, ev *listen.Event) []byte {
+	if ev.Replay {
+		return r.put(b, r.s.Fail, "same nonce, different body: possible replay")
+	}
 	if ev.Delivery <= 1 {
 		return append(b, "delivery 1"...)
 	}
@@ -271,6 +274,11 @@ func (r *listenRenderer) details(w *bufio.Writer, ev *listen.Event) {
 	}
 	if ev.Sig == listen.SigBad {
 		line(r.paint(s.Fail, "signature:"), ev.SigResult.Detail)
+		if r.verbose && ev.Payload != nil {
+			for _, l := range explainMismatch(callback.SignatureInput(ev.Spec, ev.Payload, r.secret)) {
+				line(r.paint(s.Faint, ">"), l)
+			}
+		}
 	}
 	if ev.Simulated != "" {
 		line(r.paint(s.Warn, "simulated:"), ev.Simulated)

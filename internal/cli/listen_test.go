@@ -99,8 +99,8 @@ func TestListenSignedJSONAndForm(t *testing.T) {
 	}
 	for i, want := range []struct{ event, format string }{{"stream_close", "json"}, {"room_login", "form"}} {
 		r := rows[i]
-		if r["kind"] != "callback" || r["event"] != want.event || r["format"] != want.format || r["sig"] != "ok" || r["sig_reason"] != "ok" ||
-			r["status"] != 200.0 || r["delivery"] != 1.0 || r["seq"] != float64(i+1) || r["path"] != "/zego" || r["known"] != true {
+		if r["kind"] != "callback" || r["event"] != want.event || r["format"] != want.format || r["signature"] != "ok" || r["signature_reason"] != "ok" ||
+			r["answer"].(map[string]any)["status"] != 200.0 || r["delivery"] != 1.0 || r["seq"] != float64(i+1) || r["path"] != "/zego" || r["known"] != true {
 			t.Errorf("event %d: %v", i, r)
 		}
 		for _, k := range []string{"received_at", "latency_ms", "remote_addr", "problems", "payload"} {

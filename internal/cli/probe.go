@@ -90,6 +90,7 @@ that cannot be written), 3 the endpoint could not be reached at all.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.To, "to", "", "endpoint `URL` (default: the built-in receiver, as a self-test)")
 	fl.StringSliceVar(&opts.Events, "events", nil, "probe only these events (comma-separated `a,b`; the first carries the protocol checks)")
+	_ = cmd.RegisterFlagCompletionFunc("events", completeEventList(f))
 	opts.endpointFlags.register(cmd)
 	fl.StringVar(&opts.JUnit, "junit", "", "also write a JUnit XML report to `FILE`")
 	return cmd
@@ -256,6 +257,7 @@ func writeFileAtomic(path string, b []byte) error {
 }
 
 type probeJSON struct {
+	V               int            `json:"v"` // jsonVersion
 	URL             string         `json:"url"`
 	BuiltinReceiver bool           `json:"builtin_receiver"`
 	Unreachable     bool           `json:"unreachable"`
@@ -282,7 +284,7 @@ func renderProbe(f *Factory, res *probe.Result, builtin bool) error {
 	counts := res.Counts()
 	if f.JSON() {
 		out := probeJSON{
-			URL: res.URL, BuiltinReceiver: builtin, Unreachable: res.Unreachable, Error: res.Err, ElapsedMS: millis(res.Elapsed),
+			V: jsonVersion, URL: res.URL, BuiltinReceiver: builtin, Unreachable: res.Unreachable, Error: res.Err, ElapsedMS: millis(res.Elapsed),
 			Summary: map[string]int{"pass": counts[probe.Pass], "warn": counts[probe.Warn], "fail": counts[probe.Fail], "info": counts[probe.Info], "skip": counts[probe.Skip]},
 			Notes:   res.Notes,
 			Rows:    []probeRowJSON{},

@@ -21,6 +21,7 @@ func Main(ctx context.Context, args []string, io *ui.IOStreams) int {
 
 func run(ctx context.Context, args []string, f *Factory) int {
 	f.IO.In = interruptible(ctx, f.IO.In)
+	f.secretWarned = nil
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)

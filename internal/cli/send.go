@@ -91,7 +91,8 @@ could not be reached at all.`,
   zegocb send mix_start --to $URL --form --form-arrays brackets
   zegocb send room_login --curl                          # print a signed curl command
   zegocb send stream_create --to $URL -n 5000 -c 32      # load test`,
-		Args: maxArgs(1),
+		Args:              maxArgs(1),
+		ValidArgsFunction: completeEventArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Event = args[0]

@@ -140,6 +140,7 @@ func progressBar(s *ui.Styles, done, total int64, elapsed, limit time.Duration) 
 }
 
 type loadJSON struct {
+	V            int              `json:"v"` // jsonVersion
 	Event        string           `json:"event"`
 	URL          string           `json:"url"`
 	Requests     int64            `json:"requests"`
@@ -165,7 +166,7 @@ func renderLoad(o *sendOptions, target, event string, rep *load.Report, expect s
 	f := o.F
 	if f.JSON() {
 		out := loadJSON{
-			Event: event, URL: target, Requests: rep.Requests, Concurrency: rep.Concurrency, Rate: o.Rate,
+			V: jsonVersion, Event: event, URL: target, Requests: rep.Requests, Concurrency: rep.Concurrency, Rate: o.Rate,
 			ElapsedMS: millis(rep.Elapsed), Throughput: round1(rep.Throughput), OK: rep.OK(), Failed: rep.Failed(),
 			StatusCounts: map[string]int64{}, Errors: rep.Errors, BodyMismatch: rep.BodyMismatch,
 			LatencyMS: map[string]any{

@@ -50,6 +50,7 @@ func attemptLine(s *ui.Styles, a deliver.Attempt, total int) string {
 
 // sendJSON is the -o json result of a single delivery.
 type sendJSON struct {
+	V               int               `json:"v"` // jsonVersion
 	Event           string            `json:"event"`
 	URL             string            `json:"url"`
 	BuiltinReceiver bool              `json:"builtin_receiver"`
@@ -58,7 +59,7 @@ type sendJSON struct {
 	RequestBytes    int               `json:"request_bytes"`
 	Timestamp       string            `json:"timestamp"`
 	Nonce           string            `json:"nonce"`
-	Signature       string            `json:"signature"`
+	SignatureHex    string            `json:"signature_hex"` // the signature field's value
 	Outcome         string            `json:"outcome"`
 	Delivered       bool              `json:"delivered"`
 	Attempts        []attemptJSON     `json:"attempts"`
@@ -88,14 +89,17 @@ func newAttemptJSON(a deliver.Attempt) attemptJSON {
 	return j
 }
 
+// receiverJSONRow is what the built-in receiver made of one request: the
+// same names as listen's callback lines.
 type receiverJSONRow struct {
-	Seq       int      `json:"seq"`
-	Event     string   `json:"event"`
-	Signature string   `json:"signature"`
-	Delivery  int      `json:"delivery"`
-	Status    int      `json:"status"`
-	Answer    string   `json:"answer"`
-	Problems  []string `json:"problems"`
+	Seq             int           `json:"seq"`
+	Event           string        `json:"event"`
+	Signature       string        `json:"signature"`
+	SignatureReason string        `json:"signature_reason"`
+	Delivery        int           `json:"delivery"`
+	Replay          bool          `json:"replay"`
+	Answer          answerJSON    `json:"answer"`
+	Problems        []problemJSON `json:"problems"`
 }
 
 func sendOutcome(res *deliver.Result, interrupted bool) string {
@@ -118,19 +122,18 @@ func (o *sendOptions) renderResult(target string, b *built, res *deliver.Result,
 	f := o.F
 	if f.JSON() {
 		out := sendJSON{
-			Event: b.Spec.Name, URL: target, BuiltinReceiver: builtin, Format: string(b.Format),
+			V: jsonVersion, Event: b.Spec.Name, URL: target, BuiltinReceiver: builtin, Format: string(b.Format),
 			ContentType: b.Header.Get("Content-Type"), RequestBytes: len(b.Body),
-			Timestamp: b.Timestamp, Nonce: b.Nonce, Signature: b.Signature,
+			Timestamp: b.Timestamp, Nonce: b.Nonce, SignatureHex: b.Signature,
 			Outcome: sendOutcome(res, interrupted), Delivered: res.Delivered, Attempts: []attemptJSON{},
 		}
 		for _, a := range res.Attempts {
 			out.Attempts = append(out.Attempts, newAttemptJSON(a))
 		}
 		for _, ev := range seen {
-			r := receiverJSONRow{Seq: ev.Seq, Event: ev.Name, Signature: string(ev.Sig), Delivery: ev.Delivery, Status: ev.Status, Answer: ev.Answer, Problems: []string{}}
-			for _, p := range ev.Problems {
-				r.Problems = append(r.Problems, p.String())
-			}
+			r := receiverJSONRow{Seq: ev.Seq, Event: ev.Name, Signature: string(ev.Sig), Delivery: ev.Delivery, Replay: ev.Replay,
+				Answer: answerJSON{Status: ev.Status, Body: ev.Answer}, Problems: problemsJSON(ev.Problems)}
+			r.SignatureReason = signatureReason(&ev)
 			out.Receiver = append(out.Receiver, r)
 		}
 		return ui.WriteJSONLine(f.IO.Out, out)

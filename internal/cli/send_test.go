@@ -412,7 +412,7 @@ func TestSendJSONOutput(t *testing.T) {
 	}
 	if res.Event != "mix_stop" || res.Outcome != "delivered" || !res.Delivered || len(res.Attempts) != 2 ||
 		res.Attempts[0].Status != 500 || res.Attempts[0].Body != "boom\n" || res.Attempts[1].OffsetMS != 2003 ||
-		res.Nonce != testNonce || res.Signature != signature.Sign(sendTestSecret, res.Timestamp, res.Nonce) {
+		res.Nonce != testNonce || res.SignatureHex != signature.Sign(sendTestSecret, res.Timestamp, res.Nonce) {
 		t.Fatalf("%+v", res)
 	}
 }
@@ -780,7 +780,8 @@ func TestSendCurlJSON(t *testing.T) {
 	e := newCmdtest(t, sendOpts())
 	code, out, _ := e.call("send", "room_login", "--curl", "-o", "json", "--to", "http://127.0.0.1:9/zego")
 	var got struct {
-		Curl, URL, Body, Signature string
+		Curl, URL, Body string
+		Signature       string `json:"signature_hex"`
 	}
 	if code != ExitOK || json.Unmarshal([]byte(out), &got) != nil || !strings.HasPrefix(got.Curl, "curl -sS -X POST http://127.0.0.1:9/zego") ||
 		got.URL != "http://127.0.0.1:9/zego" || !strings.Contains(got.Body, got.Signature) || got.Signature == "" {

@@ -21,15 +21,30 @@ const defaultListenURL = "http://127.0.0.1:8080/"
 
 // requestJSON is the -o json object of --dry-run and --curl: the signed
 // request (and for --curl the command too).
-func requestJSON(target string, b *built) map[string]any {
+func requestJSON(target string, b *built) sendRequestJSON {
 	h := map[string]string{}
 	for k := range b.Header {
 		h[k] = b.Header.Get(k)
 	}
-	return map[string]any{
-		"method": "POST", "url": target, "headers": h, "body": string(b.Body),
-		"event": b.Spec.Name, "timestamp": b.Timestamp, "nonce": b.Nonce, "signature": b.Signature,
+	return sendRequestJSON{
+		V: jsonVersion, Method: "POST", URL: target, Headers: h, Body: string(b.Body),
+		Event: b.Spec.Name, Timestamp: b.Timestamp, Nonce: b.Nonce, SignatureHex: b.Signature,
 	}
+}
+
+// sendRequestJSON is send --dry-run -o json: the request that would be sent;
+// send --curl -o json adds the command.
+type sendRequestJSON struct {
+	V            int               `json:"v"` // jsonVersion
+	Method       string            `json:"method"`
+	URL          string            `json:"url"`
+	Headers      map[string]string `json:"headers"`
+	Body         string            `json:"body"`
+	Event        string            `json:"event"`
+	Timestamp    string            `json:"timestamp"`
+	Nonce        string            `json:"nonce"`
+	SignatureHex string            `json:"signature_hex"`  // the signature field's value
+	Curl         string            `json:"curl,omitempty"` // --curl only
 }
 
 // printDryRun prints the signed request as HTTP text.
@@ -71,7 +86,7 @@ func printCurl(f *Factory, target string, b *built, o *sendOptions) error {
 	sb.WriteString(" \\\n  --data-raw " + curlQuote(string(b.Body)) + "\n")
 	if f.JSON() {
 		j := requestJSON(target, b)
-		j["curl"] = sb.String()
+		j.Curl = sb.String()
 		return ui.WriteJSONLine(f.IO.Out, j)
 	}
 	_, err := io.WriteString(f.IO.Out, sb.String())

@@ -92,20 +92,19 @@ gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
 	fl.BoolVar(&opts.Keep, "keep", false, "the old name of --keep-timestamp")
 	_ = fl.MarkHidden("keep")
 	fl.StringVar(&opts.Event, "event", "", "catalog `EVENT` whose field names to use when the payload has no event field")
-	_ = cmd.RegisterFlagCompletionFunc("event", func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		return completeEvents(f.Catalog, toComplete), cobra.ShellCompDirectiveNoFileComp
-	})
+	_ = cmd.RegisterFlagCompletionFunc("event", completeEventArg(f))
 	return cmd
 }
 
 // signResult is sign's -o json output.
 type signResult struct {
-	Event     string `json:"event,omitempty"`
-	Format    string `json:"format,omitempty"`
-	Timestamp string `json:"timestamp"`
-	Nonce     string `json:"nonce"`
-	Signature string `json:"signature"`
-	Body      string `json:"body,omitempty"`
+	V            int    `json:"v"` // jsonVersion
+	Event        string `json:"event,omitempty"`
+	Format       string `json:"format,omitempty"`
+	Timestamp    string `json:"timestamp"`
+	Nonce        string `json:"nonce"`
+	SignatureHex string `json:"signature_hex"` // the signature field's value
+	Body         string `json:"body,omitempty"`
 }
 
 func runSign(opts *signOptions) error {
@@ -170,8 +169,8 @@ func runSign(opts *signOptions) error {
 
 	if opts.F.JSON() {
 		return ui.WriteJSONLine(opts.IO.Out, signResult{
-			Event: p.EventName(), Format: string(p.Format),
-			Timestamp: ts.Text, Nonce: nonce.Text, Signature: sig, Body: string(out),
+			V: jsonVersion, Event: p.EventName(), Format: string(p.Format),
+			Timestamp: ts.Text, Nonce: nonce.Text, SignatureHex: sig, Body: string(out),
 		})
 	}
 	if opts.IO.IsStdoutTTY() {
@@ -201,7 +200,7 @@ func signInputs(opts *signOptions) error {
 	}
 	sig := signature.Sign(secret, opts.Timestamp, opts.Nonce)
 	if opts.F.JSON() {
-		return ui.WriteJSONLine(opts.IO.Out, signResult{Timestamp: opts.Timestamp, Nonce: opts.Nonce, Signature: sig})
+		return ui.WriteJSONLine(opts.IO.Out, signResult{V: jsonVersion, Timestamp: opts.Timestamp, Nonce: opts.Nonce, SignatureHex: sig})
 	}
 	_, err = fmt.Fprintln(opts.IO.Out, sig)
 	return err

@@ -93,7 +93,7 @@ func TestSignVectors(t *testing.T) {
 	ct := newCmdtest(t, cmdOpts{width: 100})
 	ct.env[EnvSecret] = "secret"
 	ct.run("sign", "--timestamp", "1470820198", "--nonce", "123412", "-o", "json")
-	if got, want := ct.out.String(), `{"timestamp":"1470820198","nonce":"123412","signature":"5bd59fd62953a8059fb7eaba95720f66d19e4517"}`+"\n"; got != want {
+	if got, want := ct.out.String(), `{"v":2,"timestamp":"1470820198","nonce":"123412","signature_hex":"5bd59fd62953a8059fb7eaba95720f66d19e4517"}`+"\n"; got != want {
 		t.Errorf("-o json: got %s want %s", got, want)
 	}
 }
@@ -206,7 +206,7 @@ func TestSignPayloadJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Event != "stream_close" || got.Format != "json" || got.Nonce != testNonce ||
-		!signature.Verify("secret", got.Timestamp, got.Nonce, got.Signature) {
+		!signature.Verify("secret", got.Timestamp, got.Nonce, got.SignatureHex) {
 		t.Errorf("result %+v", got)
 	}
 	verifySigned(t, []byte(got.Body), "secret", "timestamp", "nonce", "signature")

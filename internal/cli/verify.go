@@ -35,23 +35,29 @@ func newVerifyCmd(f *Factory, runF func(*verifyOptions) error) *cobra.Command {
 		Long: `Verify reads captured callbacks and checks every payload: its signature (with
 the configured callback secret), its fields against the event catalog (required
 fields, types, documented values), optionally its timestamp's age, and whether it
-repeats an earlier payload's nonce and signature (a re-delivery: noted, not a failure).
+repeats an earlier payload's nonce and signature: with the same content a re-delivery
+(noted, not a failure), with other content a possible replay or tampering (WARN, FAIL
+with --strict).
 
 Inputs, any number and mixed:
   FILE   a raw JSON body, a pretty-printed JSON object, a form body, or a JSON-lines
-         file of bodies or of capture records (what 'zegocb listen --save' writes)
+         file of bodies, of capture records (what 'zegocb listen --save' writes) or of
+         'zegocb listen -o json' lines
   DIR    every *.json, *.jsonl, *.ndjson, *.txt, *.form, *.log file under it, sorted
   -      standard input (also the default when stdin is not a terminal)
 
 Each payload gets a row: file:line, event, verdict (PASS, WARN or FAIL) and the
-reasons. Piped, rows are tab-separated with no header; a closing line
-"N passed, M failed, K warned" follows. -q prints only the rows that did not pass.
--o json prints one JSON object per payload and a final {"summary":...} line
-(schema in docs/verify.md).
+reasons; on a terminal the reasons wrap inside their column. Piped, rows are
+tab-separated with no header; a closing line "N passed, M failed, K warned"
+follows. -q prints only the rows that did not pass. -o json prints one JSON
+object per payload and a final {"v":2,"summary":...} line (schema in docs/json.md).
 
-Without a secret, signatures are reported as "unchecked" (a hint says so on
-stderr); --require-signature makes that a failure. ZEGO_SERVER_SECRET, when set,
-is used only to explain a signature made with the other console secret.
+Without a secret, signatures are not checked: a hint says so on stderr, each row
+notes it and the closing line ends "(signatures not checked: no secret)";
+--require-signature makes that a failure. With -v a signature mismatch also shows
+the signature expected with the configured secret and the sorted string hashed,
+the secret masked. ZEGO_SERVER_SECRET, when set, is used only to explain a
+signature made with the other console secret.
 
 --max-age measures a timestamp's age from the capture's received_at when the
 payload is a capture record, else from now. A timestamp more than a minute in the
@@ -106,7 +112,7 @@ func runVerify(cmd *cobra.Command, opts *verifyOptions) error {
 	if opts.MaxAge < 0 {
 		return flagErrorf("invalid --max-age %s: must be positive", opts.MaxAge)
 	}
-	secret, _, err := f.Secret()
+	secret, source, err := f.Secret()
 	if err != nil {
 		return err
 	}
@@ -139,6 +145,8 @@ func runVerify(cmd *cobra.Command, opts *verifyOptions) error {
 	vo := verify.Options{
 		Catalog:          f.Catalog,
 		Secret:           secret,
+		SecretName:       f.SecretName(source),
+		Explain:          f.Global.Verbose,
 		OtherSecrets:     f.OtherSecrets(),
 		RequireSignature: opts.RequireSignature,
 		AllowUnknown:     opts.AllowUnknown,
@@ -155,7 +163,7 @@ func runVerify(cmd *cobra.Command, opts *verifyOptions) error {
 	case f.JSON():
 		rr = &verifyJSONRenderer{w: w, quiet: f.Global.Quiet}
 	case opts.IO.IsStdoutTTY():
-		rr = newVerifyTTYRenderer(w, opts.IO.Styles(), f.Global.Quiet)
+		rr = newVerifyTTYRenderer(w, opts.IO.Styles(), f.Global.Quiet, opts.IO.Width())
 	default:
 		rr = &verifyPipeRenderer{w: w, quiet: f.Global.Quiet}
 		if opts.IO.ColorEnabled() {

@@ -220,9 +220,11 @@ func generateFixtures() map[string]string {
 	_, d4 := g.payload("transcode_start", fixtureTS)
 	files["dir/a.json"] = string(prettyIndent(d1.JSON()))
 	files["dir/b.jsonl"] = lines(string(d2.JSON()), string(d3.JSON()))
+	// d3 again, byte for byte (a re-delivery across files), and as a form
+	// body (the same nonce and signature in another body: a possible replay).
 	files["dir/c.form"] = string(d3.Form())
 	files["dir/notes.md"] = "not read: only .json .jsonl .ndjson .txt .form .log files are\n"
-	files["dir/sub/d.ndjson"] = lines(string(d4.JSON()))
+	files["dir/sub/d.ndjson"] = lines(string(d4.JSON()), string(d3.JSON()))
 	return files
 }
 

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/zegocb/zegocb/internal/signature"
 	"github.com/zegocb/zegocb/internal/ui"
 	"github.com/zegocb/zegocb/internal/verify"
 )
@@ -42,7 +44,24 @@ func summaryLine(s verify.Summary, st *ui.Styles) string {
 	if s.Redeliveries > 0 {
 		line += ", " + plural(s.Redeliveries, "re-delivery", "re-deliveries")
 	}
+	if s.Replays > 0 {
+		line += ", " + plural(s.Replays, "possible replay", "possible replays")
+	}
+	if s.Unchecked > 0 && s.Passed+s.Warned > 0 {
+		// "5 passed" must not read as five good signatures. Last, so that
+		// the line still starts "N passed, M failed, K warned" for scripts.
+		line += " (" + uncheckedText(s) + ")"
+	}
 	return line
+}
+
+// uncheckedText says how many signatures went unchecked: all of them, or
+// how many.
+func uncheckedText(s verify.Summary) string {
+	if s.Unchecked == s.Total()-s.Unreadable {
+		return "signatures not checked: no secret"
+	}
+	return plural(s.Unchecked, "signature", "signatures") + " not checked: no secret"
 }
 
 // eventCell is the event name as sent (unknown ones come from the file):
@@ -114,6 +133,7 @@ type verifyTTYRenderer struct {
 	w       *bufio.Writer
 	s       *ui.Styles
 	quiet   bool
+	width   int // the terminal's width; 0: unknown, nothing wraps
 	pending [][4]string
 	widths  [3]int
 	started bool
@@ -121,16 +141,21 @@ type verifyTTYRenderer struct {
 
 const ttyLookahead = 200
 
-func newVerifyTTYRenderer(w *bufio.Writer, s *ui.Styles, quiet bool) *verifyTTYRenderer {
-	return &verifyTTYRenderer{w: w, s: s, quiet: quiet, widths: [3]int{len("LOCATION"), len("EVENT"), len("VERDICT")}}
+// reasonMinWidth is the narrowest the reason column wraps to, however wide
+// the other columns are.
+const reasonMinWidth = 24
+
+func newVerifyTTYRenderer(w *bufio.Writer, s *ui.Styles, quiet bool, width int) *verifyTTYRenderer {
+	return &verifyTTYRenderer{w: w, s: s, quiet: quiet, width: width, widths: [3]int{len("LOCATION"), len("EVENT"), len("VERDICT")}}
 }
 
 func (t *verifyTTYRenderer) row(r *verify.Result) error {
 	if t.quiet && r.Verdict == verify.Pass {
 		return nil
 	}
-	cells := [4]string{r.Location(), eventCell(r), r.Verdict.String(), strings.Join(r.Reasons, "; ")}
-	cells[3] = tsvCell.Replace(cells[3])
+	// The reasons are kept one a line until written (see reason).
+	cells := [4]string{r.Location(), eventCell(r), r.Verdict.String(), tsvCell.Replace(strings.Join(r.Reasons, "\x00"))}
+	cells[3] = strings.ReplaceAll(cells[3], "\x00", "\n")
 	if !t.started {
 		t.pending = append(t.pending, cells)
 		for i := 0; i < 3; i++ {
@@ -175,6 +200,8 @@ func (t *verifyTTYRenderer) line(c [4]string, header bool) {
 			t.w.WriteString(t.s.Event.Render(cell))
 		case i == 2:
 			t.w.WriteString(t.s.Verdict(cell))
+		case i == 3:
+			t.reason(cell)
 		default:
 			t.w.WriteString(cell)
 		}
@@ -183,6 +210,27 @@ func (t *verifyTTYRenderer) line(c [4]string, header bool) {
 		}
 	}
 	t.w.WriteByte('\n')
+}
+
+// reason writes the reason cell (its reasons one a line): on one line,
+// separated by "; ", when it fits the terminal or its width is unknown;
+// else each reason from a new line, wrapped inside the column, every
+// continuation line starting under the column.
+func (t *verifyTTYRenderer) reason(cell string) {
+	indent := t.widths[0] + t.widths[1] + t.widths[2] + 3*2
+	text := strings.ReplaceAll(cell, "\n", "; ")
+	if t.width <= 0 || indent+ansi.StringWidth(text) <= t.width {
+		t.w.WriteString(text)
+		return
+	}
+	wrapped := ansi.Wrap(cell, max(t.width-indent, reasonMinWidth), "")
+	for i, l := range strings.Split(wrapped, "\n") {
+		if i > 0 {
+			t.w.WriteByte('\n')
+			t.w.WriteString(strings.Repeat(" ", indent))
+		}
+		t.w.WriteString(strings.TrimRight(l, " "))
+	}
 }
 
 func (t *verifyTTYRenderer) summary(s verify.Summary) error {
@@ -198,27 +246,37 @@ func (t *verifyTTYRenderer) summary(s verify.Summary) error {
 	return err
 }
 
-// verifyJSON is the -o json row schema, documented in docs/verify.md.
+// verifyJSON is the -o json row schema, documented in docs/json.md.
 type verifyJSON struct {
+	V               int      `json:"v"` // jsonVersion
 	File            string   `json:"file"`
 	Line            int      `json:"line"`
 	Event           string   `json:"event"`
 	Verdict         string   `json:"verdict"`
 	Signature       string   `json:"signature"`
-	SignatureReason string   `json:"signature_reason,omitempty"`
+	SignatureReason string   `json:"signature_reason"`
 	Reasons         []string `json:"reasons"`
 	Unreadable      bool     `json:"unreadable"`
 	RedeliveryOf    *string  `json:"redelivery_of"`
+	Replay          bool     `json:"replay"`
 }
 
+// verifySummaryJSON is verify's last -o json line.
 type verifySummaryJSON struct {
-	Summary struct {
-		Passed       int `json:"passed"`
-		Failed       int `json:"failed"`
-		Warned       int `json:"warned"`
-		Unreadable   int `json:"unreadable"`
-		Redeliveries int `json:"redeliveries"`
-	} `json:"summary"`
+	V       int              `json:"v"` // jsonVersion
+	Summary verifyCountsJSON `json:"summary"`
+}
+
+// verifyCountsJSON counts verify's rows by verdict (the names probe's
+// summary uses too) and the rest.
+type verifyCountsJSON struct {
+	Pass         int `json:"pass"`
+	Warn         int `json:"warn"`
+	Fail         int `json:"fail"`
+	Unreadable   int `json:"unreadable"`
+	Unchecked    int `json:"unchecked"` // readable rows whose signature was not checked (no secret)
+	Redeliveries int `json:"redeliveries"`
+	Replays      int `json:"replays"`
 }
 
 type verifyJSONRenderer struct {
@@ -236,6 +294,7 @@ func (j *verifyJSONRenderer) row(r *verify.Result) error {
 		j.enc.SetEscapeHTML(false)
 	}
 	v := verifyJSON{
+		V: jsonVersion, Replay: r.Replay,
 		File: r.File, Line: r.Line, Event: r.Event, Verdict: r.Verdict.String(),
 		Signature: string(r.Signature), SignatureReason: string(r.SignatureReason),
 		Reasons: r.Reasons, Unreadable: r.Unreadable,
@@ -251,11 +310,27 @@ func (j *verifyJSONRenderer) row(r *verify.Result) error {
 }
 
 func (j *verifyJSONRenderer) summary(s verify.Summary) error {
-	var v verifySummaryJSON
-	v.Summary.Passed, v.Summary.Failed, v.Summary.Warned = s.Passed, s.Failed, s.Warned
-	v.Summary.Unreadable, v.Summary.Redeliveries = s.Unreadable, s.Redeliveries
+	v := verifySummaryJSON{V: jsonVersion, Summary: verifyCountsJSON{
+		Pass: s.Passed, Warn: s.Warned, Fail: s.Failed, Unreadable: s.Unreadable, Unchecked: s.Unchecked,
+		Redeliveries: s.Redeliveries, Replays: s.Replays,
+	}}
 	if j.enc == nil {
 		j.enc = json.NewEncoder(j.w)
 	}
 	return j.enc.Encode(&v)
+}
+
+// explainMismatch is what -v adds to a signature mismatch (listen): the
+// signature expected with the configured secret, the one received, and the
+// sorted string hashed with the secret masked. in carries the secret; it
+// is never shown.
+func explainMismatch(in signature.Input) []string {
+	if !in.HasTimestamp || !in.HasNonce || in.Secret == "" {
+		return nil
+	}
+	want, sorted := signature.Explain(in)
+	return []string{
+		"expected signature " + want + " with the configured secret, got " + strconv.Quote(ui.SafeText(clip(in.Signature, 64, markCut))),
+		"hashed: sha1 of " + ui.SafeText(sorted) + " (sorted; the secret masked)",
+	}
 }

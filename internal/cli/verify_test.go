@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/zegocb/zegocb/internal/verify"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,6 +38,10 @@ func TestVerifyGolden(t *testing.T) {
 		{name: "bad-signature", run: cmdOpts{env: withSecret}, args: []string{v + "bad_signature.jsonl"}, exit: 1, modes: []string{"pipe", "tty", "json"}},
 		{name: "quiet", run: cmdOpts{env: withSecret}, args: []string{"-q", v + "good.jsonl", v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe", "tty", "json"}},
 		{name: "wrong-types", run: cmdOpts{env: withSecret}, args: []string{v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe"}},
+		// The reason column wraps inside itself to the terminal's width.
+		{name: "wrong-types-80", run: cmdOpts{env: withSecret, width: 80}, args: []string{v + "wrong_types.jsonl"}, exit: 1, modes: []string{"tty"}},
+		{name: "wrong-types-100", run: cmdOpts{env: withSecret, width: 100}, args: []string{v + "wrong_types.jsonl"}, exit: 1, modes: []string{"tty"}},
+		{name: "bad-signature-80", run: cmdOpts{env: withSecret, width: 80}, args: []string{"-v", v + "bad_signature.jsonl"}, exit: 1, modes: []string{"tty"}},
 		{name: "strict", run: cmdOpts{env: withSecret}, args: []string{"--strict", v + "wrong_types.jsonl"}, exit: 1, modes: []string{"pipe"}},
 		{name: "missing-fields", run: cmdOpts{env: withSecret}, args: []string{v + "missing_fields.jsonl"}, exit: 1, modes: []string{"pipe"}},
 		{name: "unknown-event", run: cmdOpts{env: withSecret}, args: []string{v + "unknown_event.jsonl"}, exit: 1, modes: []string{"pipe"}},
@@ -149,7 +154,7 @@ func checkVerifyStreamShape(t *testing.T, mode, out string) {
 		}
 	}
 	var sum struct {
-		Summary *struct{ Passed, Failed, Warned, Unreadable, Redeliveries int }
+		Summary *verifyCountsJSON
 	}
 	if err := json.Unmarshal([]byte(last), &sum); err != nil || sum.Summary == nil {
 		t.Errorf("last line is not the summary: %s", last)
@@ -284,6 +289,23 @@ func TestVerifyEscapesEventNames(t *testing.T) {
 		}
 		if !tty && strings.Count(row, "\t") != 3 {
 			t.Errorf("piped row has %d tabs, want 3: %q", strings.Count(row, "\t"), row)
+		}
+	}
+}
+
+// Without a secret the summary says the passes did not check signatures.
+func TestVerifySummaryCountsUncheckedSignatures(t *testing.T) {
+	for _, tc := range []struct {
+		sum  verify.Summary
+		want string
+	}{
+		{verify.Summary{Passed: 5, Unchecked: 5}, "5 passed, 0 failed, 0 warned (signatures not checked: no secret)"},
+		{verify.Summary{Passed: 4, Failed: 2, Unreadable: 1, Unchecked: 4}, "4 passed, 2 failed, 0 warned, 1 unreadable (4 signatures not checked: no secret)"},
+		{verify.Summary{Failed: 5, Unchecked: 5}, "0 passed, 5 failed, 0 warned"}, // --require-signature: the rows say it
+		{verify.Summary{Passed: 5}, "5 passed, 0 failed, 0 warned"},
+	} {
+		if got := summaryLine(tc.sum, nil); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.sum, got, tc.want)
 		}
 	}
 }

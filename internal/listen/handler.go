@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"hash/maphash"
 	"io"
 	"net/http"
 	"strconv"
@@ -29,6 +30,7 @@ const DefaultMaxBody = 1 << 20
 type Config struct {
 	Catalog      *callback.Catalog
 	Secret       string // empty: signatures are not checked ("unchecked")
+	SecretName   string // where Secret came from, for diagnoses ("$ZEGO_CALLBACK_SECRET", ...)
 	OtherSecrets []signature.NamedSecret
 	Path         string // when set, other paths get 404
 	MaxBody      int64  // 0: DefaultMaxBody
@@ -106,7 +108,12 @@ type Event struct {
 
 	// Delivery is 1 for a first delivery, k+1 for ZEGO's k-th retry
 	// (same nonce and signature seen before).
-	Delivery  int
+	Delivery int
+	// Replay is set when an earlier delivery had the same nonce and
+	// signature but a different body (compared by a 64-bit digest): not a
+	// retry (ZEGO re-sends the same bytes) but a possible replay or
+	// tampering.
+	Replay    bool
 	SincePrev time.Duration // gap since the previous delivery of the same callback
 	// Drift is SincePrev minus the gap ZEGO's schedule predicts for this retry.
 	Drift time.Duration
@@ -138,6 +145,7 @@ type Handler struct {
 	replySniffsPlain bool // net/http labels cfg.ReplyBody text/plain; charset=utf-8 itself
 
 	seq   atomic.Int64
+	seed  maphash.Seed // for body digests
 	seen  *deliveries
 	fails *deliveries // deliveries per Key, for FailFirst
 }
@@ -160,7 +168,7 @@ func NewHandler(cfg Config, emit func(Event)) *Handler {
 	if emit == nil {
 		emit = func(Event) {}
 	}
-	return &Handler{cfg: cfg, emit: emit, seen: newDeliveries(4096), fails: newDeliveries(4096),
+	return &Handler{cfg: cfg, emit: emit, seed: maphash.MakeSeed(), seen: newDeliveries(4096), fails: newDeliveries(4096),
 		replySniffsPlain: cfg.ReplyBody != "" && http.DetectContentType([]byte(cfg.ReplyBody)) == plainText[0]}
 }
 
@@ -191,7 +199,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	status, body := ev.Status, ev.Answer
 	if status >= 200 && status < 300 {
 		if n := h.cfg.FailFirst; n > 0 {
-			if k, _ := h.fails.record(ev.Key, ev.Received); k <= n {
+			if k, _, _ := h.fails.record(ev.Key, ev.Received, 0); k <= n {
 				status, body = http.StatusInternalServerError, "simulated failure "+strconv.Itoa(k)+" of "+strconv.Itoa(n)
 				ev.Simulated = "--fail-first " + strconv.Itoa(n) + ": failure " + strconv.Itoa(k) + " of " + strconv.Itoa(n)
 			}
@@ -360,7 +368,7 @@ func (h *Handler) judge(ev *Event) {
 	if h.cfg.Secret == "" {
 		ev.Sig = SigUnchecked
 	} else {
-		in.OtherSecrets = h.cfg.OtherSecrets
+		in.OtherSecrets, in.SecretName = h.cfg.OtherSecrets, h.cfg.SecretName
 		ev.SigResult = signature.Check(in)
 		ev.Sig = SigBad
 		if ev.SigResult.OK() {
@@ -371,8 +379,10 @@ func (h *Handler) judge(ev *Event) {
 		ev.Key = bodyKey(ev.Body)
 	} else {
 		ev.Key = in.Nonce + "\x00" + in.Signature
-		ev.Delivery, ev.SincePrev = h.seen.record(ev.Key, ev.Received)
-		if ev.Delivery > 1 {
+		var same bool
+		ev.Delivery, ev.SincePrev, same = h.seen.record(ev.Key, ev.Received, maphash.Bytes(h.seed, ev.Body))
+		ev.Replay = !same
+		if ev.Delivery > 1 && !ev.Replay {
 			ev.Drift = ev.SincePrev - ScheduleGap(ev.Delivery-1)
 		}
 	}
@@ -424,15 +434,17 @@ type deliveries struct {
 type sighting struct {
 	count int
 	last  time.Time
+	body  uint64 // digest of the first delivery's body
 }
 
 func newDeliveries(max int) *deliveries {
 	return &deliveries{max: max, cur: map[string]sighting{}, prev: map[string]sighting{}}
 }
 
-// record notes a delivery of key and returns its delivery number and the
-// gap since the previous one.
-func (d *deliveries) record(key string, at time.Time) (int, time.Duration) {
+// record notes a delivery of key whose body has digest body and returns
+// its delivery number, the gap since the previous one, and whether the body
+// is the first delivery's (always true for a first delivery).
+func (d *deliveries) record(key string, at time.Time, body uint64) (int, time.Duration, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	s, ok := d.cur[key]
@@ -440,8 +452,12 @@ func (d *deliveries) record(key string, at time.Time) (int, time.Duration) {
 		s, ok = d.prev[key]
 	}
 	var gap time.Duration
+	same := true
 	if ok {
 		gap = at.Sub(s.last)
+		same = s.body == body
+	} else {
+		s.body = body
 	}
 	s.count++
 	s.last = at
@@ -449,5 +465,5 @@ func (d *deliveries) record(key string, at time.Time) (int, time.Duration) {
 		d.prev, d.cur = d.cur, make(map[string]sighting, d.max)
 	}
 	d.cur[key] = s
-	return s.count, gap
+	return s.count, gap, same
 }

@@ -1,6 +1,7 @@
 package listen
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -135,7 +136,7 @@ func TestGarbageIs400(t *testing.T) {
 func TestDeliveriesBounded(t *testing.T) {
 	d := newDeliveries(10)
 	for i := 0; i < 1000; i++ {
-		d.record(string(rune('a'+i%26))+time.Duration(i).String(), time.Now())
+		d.record(string(rune('a'+i%26))+time.Duration(i).String(), time.Now(), 0)
 	}
 	if len(d.cur)+len(d.prev) > 20 {
 		t.Fatalf("memory not bounded: %d", len(d.cur)+len(d.prev))
@@ -190,5 +191,33 @@ func TestDelayAnswersLateAndStopsForAGoneClient(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("ServeHTTP still waiting an hour after the client left")
+	}
+}
+
+// A retry repeats the body byte for byte: the same nonce and signature with
+// a different body is a possible replay, not a retry, and stays one however
+// often it comes; the original's retries are still retries.
+func TestReplayWithDifferentBodyIsNotARetry(t *testing.T) {
+	srv, events := serve(t, Config{Secret: testSecret})
+	body := signed(t, "room_login")
+	tampered := bytes.Replace(body, []byte(`"room_id":"`), []byte(`"room_id":"evil-`), 1)
+	if bytes.Equal(body, tampered) {
+		t.Fatal("the sample has no room_id to change")
+	}
+	for i, tc := range []struct {
+		body     []byte
+		delivery int
+		replay   bool
+	}{{body, 1, false}, {tampered, 2, true}, {body, 3, false}, {tampered, 4, true}} {
+		if status, _ := post(t, srv.URL, "application/json", tc.body); status != 200 {
+			t.Fatalf("%d: status %d", i, status)
+		}
+		ev := <-events
+		if ev.Delivery != tc.delivery || ev.Replay != tc.replay {
+			t.Fatalf("%d: delivery %d replay %v, want %d %v", i, ev.Delivery, ev.Replay, tc.delivery, tc.replay)
+		}
+		if tc.replay && ev.Drift != 0 {
+			t.Fatalf("%d: a replay has no retry drift: %v", i, ev.Drift)
+		}
 	}
 }

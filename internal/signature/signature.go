@@ -182,6 +182,9 @@ type Input struct {
 	Family         string
 	TimestampField string
 	NonceField     string
+	// SecretName says where Secret came from ("$ZEGO_CALLBACK_SECRET",
+	// "--secret-file PATH", ...), for the diagnosis; "" when unknown.
+	SecretName string
 }
 
 // NamedSecret is a secret with the name a user knows it by.
@@ -250,10 +253,10 @@ func diagnose(in Input) Result {
 	}
 	ts, nonce := in.Timestamp, in.Nonce
 	if trimmed := strings.TrimRight(in.Secret, " \t\r\n"); trimmed != in.Secret && ok(trimmed, ts, nonce) {
-		return Result{SecretWhitespace, "matches once trailing whitespace is removed from the configured secret: the secret file probably ends in a blank line or spaces"}
+		return Result{SecretWhitespace, "matches once trailing whitespace is removed from " + in.secretName() + ": it ends in " + describeSpace(in.Secret[len(trimmed):])}
 	}
 	if trimmed := strings.TrimSpace(in.Secret); trimmed != in.Secret && ok(trimmed, ts, nonce) {
-		return Result{SecretWhitespace, "matches once surrounding whitespace is removed from the configured secret"}
+		return Result{SecretWhitespace, "matches once surrounding whitespace is removed from " + in.secretName()}
 	}
 	for _, suffix := range []string{"\n", "\r\n", " "} {
 		if ok(in.Secret+suffix, ts, nonce) {
@@ -374,6 +377,35 @@ func emptyFields(in Input, ok func(secret, ts, nonce string) bool) (Result, bool
 	return Result{}, false
 }
 
+// secretName is "the configured secret", with its source when known.
+func (in *Input) secretName() string {
+	if in.SecretName == "" {
+		return "the configured secret"
+	}
+	return "the configured secret (" + in.SecretName + ")"
+}
+
+// describeSpace names trailing whitespace: "a newline", "a blank line",
+// "spaces", "whitespace".
+func describeSpace(s string) string {
+	switch strings.Trim(s, "\r") {
+	case "\n":
+		return "a newline"
+	case "\n\n":
+		return "a blank line"
+	}
+	if strings.Trim(s, " ") == "" {
+		if len(s) == 1 {
+			return "a space"
+		}
+		return "spaces"
+	}
+	if s == "\t" {
+		return "a tab"
+	}
+	return "whitespace"
+}
+
 func isHex(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -452,4 +484,33 @@ func hashMatches(s, sig string) bool {
 	var got [40]byte
 	hex.Encode(got[:], sum[:])
 	return subtle.ConstantTimeCompare(got[:], []byte(sig)) == 1
+}
+
+// SecretMask stands for the secret in Explain's sorted string.
+const SecretMask = "<secret>"
+
+// Explain returns what a mismatch under -v shows: the signature expected for
+// in's secret, timestamp and nonce, and the sorted string that was hashed,
+// each piece quoted except the secret, which is masked as SecretMask (the
+// secret itself is never part of the result).
+func Explain(in Input) (expected, sorted string) {
+	type piece struct {
+		s      string
+		secret bool
+	}
+	p := []piece{{in.Secret, true}, {in.Timestamp, false}, {in.Nonce, false}}
+	if in.Scheme == MD5Fixed { // fixed order: AppId + nonce + secret + timestamp
+		p = []piece{{in.AppID, false}, {in.Nonce, false}, {in.Secret, true}, {in.Timestamp, false}}
+	} else {
+		sort.SliceStable(p, func(i, j int) bool { return p[i].s < p[j].s })
+	}
+	parts := make([]string, len(p))
+	for i, x := range p {
+		if x.secret || x.s == in.Secret { // a nonce equal to the secret would show it
+			parts[i] = SecretMask
+		} else {
+			parts[i] = strconv.Quote(x.s)
+		}
+	}
+	return SignWith(in.Scheme, in.Secret, in.AppID, in.Timestamp, in.Nonce), strings.Join(parts, " + ")
 }

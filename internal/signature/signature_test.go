@@ -209,3 +209,38 @@ func TestDiagnoseFamilyMistakes(t *testing.T) {
 		t.Fatal(r.Detail)
 	}
 }
+
+// Explain shows the expected digest and the sorted string with the secret
+// masked, never the secret.
+func TestExplainMasksTheSecret(t *testing.T) {
+	for _, tc := range []struct {
+		secret, ts, nonce, sorted string
+	}{
+		{"zz-secret", "1470820198", "123412", `"123412" + "1470820198" + <secret>`},
+		{"0-secret", "1470820198", "123412", `<secret> + "123412" + "1470820198"`},
+		{"15-secret", "1470820198", "2", `"1470820198" + <secret> + "2"`},
+	} {
+		want, sorted := Explain(Input{Secret: tc.secret, Timestamp: tc.ts, Nonce: tc.nonce})
+		if want != Sign(tc.secret, tc.ts, tc.nonce) {
+			t.Errorf("%s: expected %s, want the signature", tc.secret, want)
+		}
+		if sorted != tc.sorted {
+			t.Errorf("%s: sorted %s, want %s", tc.secret, sorted, tc.sorted)
+		}
+		if strings.Contains(sorted, tc.secret) {
+			t.Errorf("%s: the secret is shown", tc.secret)
+		}
+	}
+}
+
+// Under Mini Game's scheme Explain shows the fixed order it hashes.
+func TestExplainMD5FixedOrder(t *testing.T) {
+	in := Input{Scheme: MD5Fixed, Secret: "secret", AppID: "1234567890", Timestamp: "1234567890", Nonce: "15215528852396"}
+	want, sorted := Explain(in)
+	if want != md5Vector {
+		t.Errorf("expected %s, want %s", want, md5Vector)
+	}
+	if sorted != `"1234567890" + "15215528852396" + <secret> + "1234567890"` {
+		t.Errorf("order %s", sorted)
+	}
+}

@@ -94,7 +94,11 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 	p, err := c.parse(&st.outer, body, "")
 	isRecord := false
 	var received time.Time
-	if err == nil && capture.IsRecordKeys(func(k string) bool { _, ok := p.Get(k); return ok }) {
+	stamped := false // a received_at field: a capture record or a listen -o json line (one look-up for a plain body)
+	if err == nil {
+		_, stamped = p.Get("received_at")
+	}
+	if stamped && capture.IsRecordKeys(func(k string) bool { _, ok := p.Get(k); return ok }) {
 		// A capture record: check the body it holds, as received.
 		isRecord = true
 		rec, rerr := capture.EssentialsFrom(func(k string) (string, string, bool) {
@@ -108,6 +112,18 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		}
 		received, body = rec.ReceivedAt, rec.Body
 		p, err = c.parse(&st.inner, body, rec.ContentType) // body points into st.outer
+	} else if stamped && isListenLine(p) {
+		// A `listen -o json` callback line: check the payload it holds.
+		isRecord = true
+		var ctype string
+		var lerr error
+		received, body, ctype, lerr = listenLine(p)
+		if lerr != nil {
+			r.Unreadable = true
+			st.errs = append(st.errs, "unreadable: listen -o json line: "+lerr.Error())
+			return
+		}
+		p, err = c.parse(&st.inner, body, ctype) // body points into st.outer
 	}
 	if err != nil {
 		r.Unreadable = true
@@ -191,17 +207,21 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		h.WriteByte(0)
 		h.WriteString(in.Signature)
 		r.key, r.hasKey = h.Sum64(), true
+		r.body = maphash.Bytes(c.seed, body) // a retry repeats the body byte for byte; a replay may not
 	}
 	if c.opts.Secret == "" {
+		r.SignatureReason = signature.MissingSecret
 		if c.opts.RequireSignature {
 			st.errs = append(st.errs, "signature unchecked: no callback secret configured (--require-signature)")
+		} else if in.HasSignature && in.Signature != "" { // an absent or empty one is an error already
+			st.notes = append(st.notes, "signature not checked: no callback secret")
 		}
 	} else {
-		in.OtherSecrets = c.opts.OtherSecrets
+		in.OtherSecrets, in.SecretName = c.opts.OtherSecrets, c.opts.SecretName
 		res := signature.Check(in)
 		switch res.Reason {
 		case signature.OK:
-			r.Signature = SigOK
+			r.Signature, r.SignatureReason = SigOK, signature.OK
 		case signature.MissingSignature, signature.MissingTimestamp, signature.MissingNonce:
 			r.Signature, r.SignatureReason = SigMissing, res.Reason
 			if ev == nil { // for a known event the schema check already said which field is missing or empty
@@ -210,6 +230,19 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		default:
 			r.Signature, r.SignatureReason = SigBad, res.Reason
 			st.errs = append(st.errs, "signature: "+res.Detail)
+			if c.opts.Explain {
+				want, sorted := signature.Explain(in)
+				src := ""
+				if c.opts.SecretName != "" {
+					src = " (" + c.opts.SecretName + ")"
+				}
+				got := in.Signature
+				if len(got) > 64 {
+					got = got[:64] + "…"
+				}
+				st.notes = append(st.notes, "expected signature "+want+" with the configured secret"+src+", got "+strconv.Quote(got),
+					"hashed: sha1 of "+sorted+" (sorted; the secret masked)")
+			}
 		}
 	}
 
@@ -221,6 +254,33 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		}
 		c.checkAge(st, in.Timestamp, ref, refName)
 	}
+}
+
+// isListenLine reports whether p, which has a received_at field, is a
+// `zegocb listen -o json` callback line: kind "callback" and the payload.
+func isListenLine(p *callback.Payload) bool {
+	kind, ok := p.Get("kind")
+	_, hasPayload := p.Get("payload")
+	return ok && kind.Text == "callback" && hasPayload
+}
+
+// listenLine takes from a listen -o json line what verify checks: when it
+// was received and the body: the payload as JSON, or, when listen could not
+// parse it, the raw body with its content type.
+func listenLine(p *callback.Payload) (time.Time, []byte, string, error) {
+	at, _ := p.Get("received_at")
+	t, err := time.Parse(time.RFC3339Nano, at.Text)
+	if at.Kind != callback.KindString || err != nil {
+		return time.Time{}, nil, "", errors.New("received_at is not an RFC 3339 time")
+	}
+	if v, _ := p.Get("payload"); v.Kind == callback.KindObject {
+		return t, unsafe.Slice(unsafe.StringData(v.Raw), len(v.Raw)), "application/json", nil
+	}
+	if v, ok := p.Get("body"); ok && v.Kind == callback.KindString {
+		ct, _ := p.Get("content_type")
+		return t, []byte(v.Text), ct.Text, nil
+	}
+	return time.Time{}, nil, "", errors.New("no payload and no body")
 }
 
 // parse parses body with the callback codec. JSON bodies, the bulk of any

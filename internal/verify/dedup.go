@@ -4,7 +4,7 @@ import "strconv"
 
 // dedup remembers recent nonce+signature hashes in two rotating
 // generations of at most window entries each, so memory is bounded (about
-// 3.6 MB a generation for the default window) however long the input. A hash is found while it is in the current or the
+// 4.4 MB a generation for the default window) however long the input. A hash is found while it is in the current or the
 // previous generation: at least the last window distinct payloads, at most
 // the last 2*window.
 type dedup struct {
@@ -22,15 +22,16 @@ func newDedup(window int) *dedup {
 	return &dedup{window: window, cur: newHashTable(window), prev: newHashTable(1)}
 }
 
-// check records key at file:line and, when it was seen before, returns the
-// first location it was seen at.
-func (d *dedup) check(key uint64, file string, line int) (string, bool) {
-	if loc, ok := d.cur.get(key); ok {
-		return d.location(loc), true
+// check records key, with the digest of its body, at file:line and, when
+// it was seen before, returns the first location it was seen at and
+// whether that payload's body had the same digest.
+func (d *dedup) check(key, body uint64, file string, line int) (string, bool, bool) {
+	if e, ok := d.cur.get(key); ok {
+		return d.location(e.val), true, e.body == body
 	}
-	if loc, ok := d.prev.get(key); ok {
-		d.cur.put(key, loc) // keep it alive for another generation
-		return d.location(loc), true
+	if e, ok := d.prev.get(key); ok {
+		d.cur.put(key, e.val, e.body) // keep it alive for another generation
+		return d.location(e.val), true, e.body == body
 	}
 	if d.cur.n >= d.window {
 		old := d.prev
@@ -38,8 +39,8 @@ func (d *dedup) check(key uint64, file string, line int) (string, bool) {
 		old.reset() // reuse the oldest generation's memory
 		d.cur = old
 	}
-	d.cur.put(key, uint64(d.fileIndex(file))<<32|uint64(uint32(line)))
-	return "", false
+	d.cur.put(key, uint64(d.fileIndex(file))<<32|uint64(uint32(line)), body)
+	return "", false, true
 }
 
 // touch loads the slots keys will probe, with no dependency between the
@@ -87,7 +88,8 @@ type hashTable struct {
 	n       int
 }
 
-type entry struct{ key, val uint64 }
+// entry is a key, its first location and the digest of its first body.
+type entry struct{ key, val, body uint64 }
 
 func newHashTable(capacity int) *hashTable {
 	size := 16
@@ -108,25 +110,25 @@ func fingerprint(key uint64) uint64 {
 // the fingerprint (the high bits) does not repeat.
 func (t *hashTable) probe(key uint64) uint64 { return key & uint64(len(t.slots)-1) }
 
-func (t *hashTable) get(key uint64) (uint64, bool) {
+func (t *hashTable) get(key uint64) (entry, bool) {
 	fp := fingerprint(key)
 	mask := uint64(len(t.slots) - 1)
 	for i := t.probe(key); ; i = (i + 1) & mask {
 		s := t.slots[i]
 		if s == 0 {
-			return 0, false
+			return entry{}, false
 		}
 		if s>>32 == fp {
 			if e := &t.entries[uint32(s)-1]; e.key == key {
-				return e.val, true
+				return *e, true
 			}
 		}
 	}
 }
 
-// put adds key (which must not be in the table) with val. When the table
-// holds its capacity it grows, which callers avoid by rotating first.
-func (t *hashTable) put(key, val uint64) {
+// put adds key (which must not be in the table) with val and body. When
+// the table holds its capacity it grows, which callers avoid by rotating first.
+func (t *hashTable) put(key, val, body uint64) {
 	if 4*(t.n+1) > 3*len(t.slots) {
 		t.grow()
 	}
@@ -134,7 +136,7 @@ func (t *hashTable) put(key, val uint64) {
 	mask := uint64(len(t.slots) - 1)
 	for i := t.probe(key); ; i = (i + 1) & mask {
 		if t.slots[i] == 0 {
-			t.entries = append(t.entries, entry{key, val})
+			t.entries = append(t.entries, entry{key, val, body})
 			t.slots[i] = fp<<32 | uint64(len(t.entries))
 			t.n++
 			return
@@ -146,7 +148,7 @@ func (t *hashTable) grow() {
 	old := t.entries
 	*t = *newHashTable(2 * len(old))
 	for _, e := range old {
-		t.put(e.key, e.val)
+		t.put(e.key, e.val, e.body)
 	}
 }
 

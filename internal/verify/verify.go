@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,6 +41,13 @@ type Options struct {
 	Catalog *callback.Catalog
 	// Secret is the callback secret; "" leaves signatures unchecked.
 	Secret string
+	// SecretName says where Secret came from, for diagnoses
+	// ("$ZEGO_CALLBACK_SECRET", "--secret-file PATH", ...).
+	SecretName string
+	// Explain adds, to a signature mismatch, the signature expected with
+	// the configured secret and the sorted string hashed, the secret masked
+	// (-v).
+	Explain bool
 	// OtherSecrets are tried only to explain a mismatch.
 	OtherSecrets []signature.NamedSecret
 	// RequireSignature fails payloads whose signature cannot be checked
@@ -114,8 +123,10 @@ type Result struct {
 	// routing value ("" when the value alone decided).
 	Rule    string
 	Verdict Verdict
-	// Signature is the signature check's status; SignatureReason the
-	// machine-readable reason when it is not ok.
+	// Signature is the signature check's status; SignatureReason its
+	// machine-readable reason: signature.OK, a mismatch's reason,
+	// signature.MissingSecret when no secret is configured, "" when the
+	// payload was unreadable.
 	Signature       SigStatus
 	SignatureReason signature.Reason
 	// Reasons are one-line findings, errors first ("warning: " and "note: "
@@ -126,8 +137,13 @@ type Result struct {
 	// RedeliveryOf is "file:line" of an earlier payload with the same nonce
 	// and signature, or "".
 	RedeliveryOf string
+	// Replay is set, with RedeliveryOf, when that earlier payload's body
+	// differs (compared by a 64-bit digest): not a retry (ZEGO re-sends identical bytes) but a possible
+	// replay or tampering.
+	Replay bool
 
 	key    uint64 // dedup hash of nonce+signature
+	body   uint64 // digest of the body, compared for payloads with the same key
 	hasKey bool
 }
 
@@ -139,11 +155,16 @@ func (r *Result) Location() string {
 	return fmt.Sprintf("%s:%d", r.File, r.Line)
 }
 
-// Summary counts the results of a run. Failed includes Unreadable.
+// Summary counts the results of a run. Failed includes Unreadable;
+// Redeliveries excludes Replays.
 type Summary struct {
 	Passed, Failed, Warned int
 	Unreadable             int
 	Redeliveries           int
+	Replays                int
+	// Unchecked counts readable payloads whose signature was not checked
+	// (no secret configured).
+	Unchecked int
 }
 
 // Total is the number of payloads reported.
@@ -160,8 +181,13 @@ func (s *Summary) add(r *Result) {
 	}
 	if r.Unreadable {
 		s.Unreadable++
+	} else if r.Signature == SigUnchecked {
+		s.Unchecked++
 	}
-	if r.RedeliveryOf != "" {
+	switch {
+	case r.Replay:
+		s.Replays++
+	case r.RedeliveryOf != "":
 		s.Redeliveries++
 	}
 }
@@ -220,9 +246,13 @@ func Run(ctx context.Context, opts Options, inputs []Input, emit func(*Result) e
 			for i := range b.results {
 				r := &b.results[i]
 				if r.hasKey {
-					if first, dup := seen.check(r.key, r.File, r.Line); dup {
+					if first, dup, same := seen.check(r.key, r.body, r.File, r.Line); dup {
 						r.RedeliveryOf = first
-						r.Reasons = append(r.Reasons, "note: re-delivery of "+first+" (same nonce and signature)")
+						if same {
+							r.Reasons = append(r.Reasons, "note: re-delivery of "+first+" (same nonce and signature)")
+						} else {
+							r.replay(first, opts.Strict)
+						}
 					}
 				}
 				sum.add(r)
@@ -239,6 +269,38 @@ func Run(ctx context.Context, opts Options, inputs []Input, emit func(*Result) e
 		err = parent.Err() // cancelled before anything was emitted
 	}
 	return sum, err
+}
+
+// replay marks r as a possible replay of first: a warning, or with strict
+// a failure, placed among r's reasons by rank (errors, warnings, notes).
+func (r *Result) replay(first string, strict bool) {
+	r.Replay = true
+	msg := "same nonce and signature as " + first + " but a different body: possible replay or tampering (a retry repeats the body byte for byte)"
+	rank := func(s string) int {
+		switch {
+		case strings.HasPrefix(s, "warning: "):
+			return 1
+		case strings.HasPrefix(s, "note: "):
+			return 2
+		}
+		return 0
+	}
+	at := 1 // insert before the first reason of a later rank
+	if strict {
+		msg += " (--strict)"
+		at = 0
+		r.Verdict = Fail
+	} else {
+		msg = "warning: " + msg
+		if r.Verdict == Pass {
+			r.Verdict = Warn
+		}
+	}
+	i := 0
+	for i < len(r.Reasons) && rank(r.Reasons[i]) <= at {
+		i++
+	}
+	r.Reasons = slices.Insert(r.Reasons, i, msg)
 }
 
 func (o *Options) defaults() {

@@ -247,7 +247,7 @@ func TestCaptureRecordAgeFromReceivedAt(t *testing.T) {
 
 func TestDedupWindowRotates(t *testing.T) {
 	d := newDedup(2)
-	seen := func(k uint64, line int) string { s, _ := d.check(k, "f", line); return s }
+	seen := func(k uint64, line int) string { s, _, _ := d.check(k, 0, "f", line); return s }
 	seen(1, 1)
 	seen(2, 2)
 	seen(3, 3) // rotates: {1,2} become the previous generation
@@ -463,10 +463,10 @@ func TestHashTableAgainstMap(t *testing.T) {
 		}
 		if _, ok := ref[k]; !ok {
 			ref[k] = i
-			tab.put(k, i)
+			tab.put(k, i, 0)
 		}
-		if v, ok := tab.get(k); !ok || v != ref[k] {
-			t.Fatalf("get(%#x) = %d %v, want %d", k, v, ok, ref[k])
+		if e, ok := tab.get(k); !ok || e.val != ref[k] {
+			t.Fatalf("get(%#x) = %d %v, want %d", k, e.val, ok, ref[k])
 		}
 	}
 	if tab.n != len(ref) {
@@ -516,5 +516,46 @@ func TestVerifyDetectsFamilies(t *testing.T) {
 				t.Fatalf("%s: %v", r.Verdict, r.Reasons)
 			}
 		})
+	}
+}
+
+// The same nonce and signature with a different body is a possible replay
+// or tampering: WARN (FAIL with Strict), counted apart from re-deliveries,
+// which repeat the body byte for byte.
+func TestReplayWithDifferentBody(t *testing.T) {
+	body := signedLine(t, "room_login", 1772366400, "1")
+	tampered := strings.Replace(body, `"room_id":"`, `"room_id":"evil-`, 1)
+	if tampered == body {
+		t.Fatal("the sample has no room_id to change")
+	}
+	data := body + "\n" + body + "\n" + tampered + "\n"
+	for _, strict := range []bool{false, true} {
+		opts := testOptions()
+		opts.Strict = strict
+		res, sum := collect(t, opts, data)
+		if res[1].Verdict != Pass || res[1].Replay || res[1].RedeliveryOf != "in:1" || !strings.Contains(strings.Join(res[1].Reasons, ";"), "note: re-delivery of in:1") {
+			t.Fatalf("strict=%v: identical body: %+v", strict, res[1])
+		}
+		want, prefix := Warn, "warning: same nonce and signature as in:1 but a different body: possible replay"
+		if strict {
+			want, prefix = Fail, "same nonce and signature as in:1 but a different body: possible replay"
+		}
+		if r := res[2]; r.Verdict != want || !r.Replay || r.RedeliveryOf != "in:1" || len(r.Reasons) != 1 || !strings.HasPrefix(r.Reasons[0], prefix) {
+			t.Fatalf("strict=%v: different body: %+v", strict, r)
+		}
+		if sum.Redeliveries != 1 || sum.Replays != 1 {
+			t.Fatalf("strict=%v: summary %+v", strict, sum)
+		}
+	}
+	// A replay's finding sits between errors and notes.
+	r := Result{Verdict: Fail, Reasons: []string{"e1", "warning: w1", "note: n1"}}
+	r.replay("f:1", false)
+	if r.Verdict != Fail || r.Reasons[2] != "warning: same nonce and signature as f:1 but a different body: possible replay or tampering (a retry repeats the body byte for byte)" || r.Reasons[3] != "note: n1" {
+		t.Fatalf("order: %q", r.Reasons)
+	}
+	r = Result{Verdict: Warn, Reasons: []string{"e1", "warning: w1"}}
+	r.replay("f:1", true)
+	if r.Verdict != Fail || !strings.HasSuffix(r.Reasons[1], "(--strict)") || r.Reasons[2] != "warning: w1" {
+		t.Fatalf("strict order: %q", r.Reasons)
 	}
 }
