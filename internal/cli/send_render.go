@@ -40,6 +40,10 @@ func attemptLine(s *ui.Styles, a deliver.Attempt, total int) string {
 	}
 	line := fmt.Sprintf("%s  %s  %s  %s", n, s.Status(a.Status).Render(strconv.Itoa(a.Status)), latencyText(a.Latency), answerExcerpt(a.Body, 40))
 	switch a.Verdict {
+	case deliver.Accepted:
+		if a.Reason != "" { // a synchronous answer's decision
+			line += "  " + a.Reason
+		}
 	case deliver.AcceptedWithWarning:
 		line += "  " + s.Warn.Render("warn") + " " + a.Reason
 	case deliver.Rejected:
@@ -51,6 +55,7 @@ func attemptLine(s *ui.Styles, a deliver.Attempt, total int) string {
 // sendJSON is the -o json result of a single delivery.
 type sendJSON struct {
 	Event           string            `json:"event"`
+	Family          string            `json:"family"`
 	URL             string            `json:"url"`
 	BuiltinReceiver bool              `json:"builtin_receiver"`
 	Format          string            `json:"format"`
@@ -118,7 +123,7 @@ func (o *sendOptions) renderResult(target string, b *built, res *deliver.Result,
 	f := o.F
 	if f.JSON() {
 		out := sendJSON{
-			Event: b.Spec.Name, URL: target, BuiltinReceiver: builtin, Format: string(b.Format),
+			Event: b.Spec.Ref, Family: familyName(b.Spec), URL: target, BuiltinReceiver: builtin, Format: string(b.Format),
 			ContentType: b.Header.Get("Content-Type"), RequestBytes: len(b.Body),
 			Timestamp: b.Timestamp, Nonce: b.Nonce, Signature: b.Signature,
 			Outcome: sendOutcome(res, interrupted), Delivered: res.Delivered, Attempts: []attemptJSON{},
@@ -160,14 +165,11 @@ func (o *sendOptions) renderResult(target string, b *built, res *deliver.Result,
 	if !tty {
 		w, ws = f.IO.ErrOut, f.IO.ErrStyles()
 	}
-	total := len(deliver.ZEGOSchedule) + 1
-	if o.NoRetry {
-		total = 1
-	}
+	total := len(o.schedule(b.Spec)) + 1
 	if interrupted && !res.Delivered {
 		return nil // the error line says "interrupted after N attempts"
 	}
-	if line := resultLine(ws, b.Spec.Name, res, o.Strict, total); line != "" && !(f.Global.Quiet && !tty) {
+	if line := resultLine(ws, b.Spec.Ref, res, o.Strict || b.Spec.Answer().Sync != nil, total); line != "" && !(f.Global.Quiet && !tty) {
 		fmt.Fprintln(w, line)
 	}
 	return nil
@@ -211,10 +213,7 @@ func renderTimeline(io *ui.IOStreams, res *deliver.Result) error {
 			status = s.Status(a.Status).Render(strconv.Itoa(a.Status))
 			body = answerExcerpt(a.Body, 32)
 		}
-		note := a.Reason
-		if a.Verdict == deliver.Accepted {
-			note = ""
-		}
+		note := a.Reason // an accepted synchronous answer's decision, or why not accepted
 		t.AddRow(strconv.Itoa(a.N), offsetText(a.Offset), status, latencyText(a.Latency), body, s.Verdict(a.Verdict.String()), note)
 	}
 	return t.Render()
@@ -226,6 +225,8 @@ func resultLine(s *ui.Styles, event string, res *deliver.Result, strict bool, to
 	switch {
 	case res.Delivered && last.Verdict == deliver.AcceptedWithWarning:
 		return fmt.Sprintf("%s delivered %s with a warning: %s; --strict makes this a failure", s.Warn.Render("!"), s.Event.Render(event), last.Reason)
+	case res.Delivered && n == 1 && last.Reason != "":
+		return fmt.Sprintf("%s delivered %s: %d in %s, answer %s", s.Pass.Render("✓"), s.Event.Render(event), last.Status, latencyText(last.Latency), last.Reason)
 	case res.Delivered && n == 1:
 		return fmt.Sprintf("%s delivered %s: %d in %s, body %s", s.Pass.Render("✓"), s.Event.Render(event), last.Status, latencyText(last.Latency), answerExcerpt(last.Body, 40))
 	case res.Delivered:
