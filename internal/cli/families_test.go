@@ -284,3 +284,22 @@ func TestListenRetryLabelFollowsTheProfile(t *testing.T) {
 		}
 	}
 }
+
+// Load mode re-stamps and re-signs each request in the family's unit and
+// scheme: every request of every family verifies at the built-in receiver.
+func TestEveryFamilyLoadModeVerifies(t *testing.T) {
+	for _, evs := range familyEvents(t) {
+		e := evs[0]
+		ct := newCmdtest(t, cmdOpts{env: lsEnv, wall: true})
+		if code := ct.run("send", e.Qualified, "-n", "20", "-c", "2", "-o", "json"); code != ExitOK {
+			t.Fatalf("%s: exit %d: %s%s", e.Qualified, code, ct.out, ct.errOut)
+		}
+		var res struct {
+			OK     int `json:"ok"`
+			Failed int `json:"failed"`
+		}
+		if err := json.Unmarshal(ct.out.Bytes(), &res); err != nil || res.OK != 20 || res.Failed != 0 {
+			t.Errorf("%s: %+v (%v)", e.Qualified, res, err)
+		}
+	}
+}
