@@ -145,6 +145,12 @@ func runProbe(o *probeOptions) error {
 	}
 	client := endpointClient(tlsConf, secret)
 	defer client.CloseIdleConnections() // no kept-alive connection outlives the probe
+	for _, name := range o.Events {
+		name = strings.TrimSpace(name)
+		if e, alts := f.Catalog.Resolve(name); e != nil && len(alts) > 0 {
+			f.Hintf("%s", collisionHint(name, e, alts))
+		}
+	}
 	cfg := probe.Config{
 		URL: o.To, Catalog: f.Catalog, Secret: secret, Events: o.Events, Timeout: o.Timeout,
 		Header: header, Client: client, Now: f.Now, Nonce: f.Nonce, Rand: f.sampleRand(), AppID: f.AppID(),

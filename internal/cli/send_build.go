@@ -6,6 +6,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -95,6 +96,9 @@ func (o *sendOptions) buildPayload() (*callback.Event, *callback.Payload, error)
 			// data sent as rtc/room_create): EVENT decides, but say so.
 			f.Warnf("--data %s looks like %s (%s); sending it as %s, as EVENT says", o.Data, d.Event.Qualified, d.Rule, spec.Qualified)
 		}
+		if err := misspeltRoles(o.Data, spec, base); err != nil {
+			return nil, nil, err
+		}
 		if err := rewrittenTwice("--data "+o.Data, base, spec.RoleField(callback.RoleTimestamp).Name,
 			spec.RoleField(callback.RoleNonce).Name, spec.RoleField(callback.RoleSignature).Name); err != nil {
 			return nil, nil, err
@@ -150,6 +154,9 @@ func (o *sendOptions) build(secret string) (*built, error) {
 			return nil, inputErrorf("--keep-timestamp: --data %s has no %s field", o.Data, tsName)
 		}
 		b.Timestamp, b.fixedTimestamp = v.Text, true
+		if err := timestampUnitMatches(spec, tsName, v.Text); err != nil {
+			return nil, inputErrorf("--keep-timestamp: --data %s: %v", o.Data, err)
+		}
 	}
 	b.Nonce = ""
 	var sigSet *setOp
@@ -206,6 +213,48 @@ func (o *sendOptions) build(secret string) (*built, error) {
 	}
 	b.Header = h
 	return b, nil
+}
+
+// misspeltRoles refuses a body whose timestamp, nonce or signature field is
+// spelt in another casing than the event's family spells it (a PascalCase
+// event with snake_case signature fields): signing would add a second set.
+func misspeltRoles(data string, spec *callback.Event, p *callback.Payload) error {
+	for _, r := range []callback.Role{callback.RoleTimestamp, callback.RoleNonce, callback.RoleSignature} {
+		want := spec.RoleField(r).Name
+		if _, ok := p.Get(want); ok {
+			continue
+		}
+		if k, _, ok := p.GetFold(want); ok && k != want {
+			return inputErrorf("--data %s: field %q: %s spells it %q (its common fields are %s); rename it, or signing would add a second one",
+				data, k, spec.Ref, want, commonNames(spec))
+		}
+	}
+	return nil
+}
+
+// commonNames lists an event's common fields as its family spells them.
+func commonNames(spec *callback.Event) string {
+	names := make([]string, 0, len(commonRoles))
+	for _, r := range commonRoles {
+		names = append(names, spec.RoleField(r).Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// timestampUnitMatches refuses a kept timestamp in the other unit: 13
+// digits (milliseconds) for a seconds timestamp, 10 (seconds) for an ms one
+// (as the schema check does: only where the event's page states the unit).
+func timestampUnitMatches(spec *callback.Event, name, ts string) error {
+	if !callback.IsInteger(ts) {
+		return nil
+	}
+	switch unit := spec.RoleField(callback.RoleTimestamp).Unit; {
+	case unit == "s" && len(ts) >= 13:
+		return fmt.Errorf("%s is %s, %d digits: milliseconds, but %s signs Unix seconds", name, ts, len(ts), spec.Ref)
+	case unit == "ms" && len(ts) <= 10:
+		return fmt.Errorf("%s is %s, %d digits: seconds, but %s signs Unix milliseconds (13 digits)", name, ts, len(ts), spec.Ref)
+	}
+	return nil
 }
 
 // routingFields names the fields that name an event, for a message:

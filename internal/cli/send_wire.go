@@ -28,7 +28,7 @@ func requestJSON(target string, b *built) map[string]any {
 	}
 	return map[string]any{
 		"method": "POST", "url": target, "headers": h, "body": string(b.Body),
-		"event": b.Spec.Name, "timestamp": b.Timestamp, "nonce": b.Nonce, "signature": b.Signature,
+		"event": b.Spec.Ref, "timestamp": b.Timestamp, "nonce": b.Nonce, "signature": b.Signature,
 	}
 }
 

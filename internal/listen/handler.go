@@ -392,9 +392,49 @@ func (h *Handler) judge(ev *Event) {
 			ev.Drift = ev.SincePrev - RetryGap(ev.Spec, ev.Delivery-1)
 		}
 	}
-	if ev.Sig == SigBad && !h.cfg.AcceptInvalid {
+	var roleProblem string
+	if ev.Spec != nil && in.HasTimestamp {
+		roleProblem = signedFieldsProblem(ev.Spec, p, in.Timestamp)
+	}
+	switch {
+	case roleProblem != "":
+		// The signature inputs are not what the family signs: a 13-digit
+		// timestamp where seconds are signed, or a PascalCase event's
+		// signature fields spelt in snake case (even when the digest
+		// matches, ZEGO never sends these).
+		ev.Status, ev.Answer = http.StatusBadRequest, "bad request: "+roleProblem
+	case d.Problem != "" && !(d.Unknown && d.Value.Kind == callback.KindString):
+		// No routing field, one of the wrong JSON type, or an undocumented
+		// numeric event type: not a callback zegocb can route. (An unknown
+		// event name is accepted: ZEGO adds events.)
+		ev.Status, ev.Answer = http.StatusBadRequest, "bad request: "+d.Problem
+	case ev.Sig == SigBad && !h.cfg.AcceptInvalid:
 		ev.Status, ev.Answer = http.StatusUnauthorized, "invalid signature"
 	}
+}
+
+// signedFieldsProblem says, in one line, what is wrong with the signed
+// fields of a body of spec: its timestamp in the other unit than spec's page
+// states (13 digits for seconds, 10 for milliseconds), or its timestamp
+// field spelt in another casing than spec's family spells it. "" when
+// neither (the usual case costs a length comparison and one look-up).
+func signedFieldsProblem(spec *callback.Event, p *callback.Payload, ts string) string {
+	f := spec.RoleField(callback.RoleTimestamp)
+	if f.Unit != "" && ts != "" && ts[0] != '-' {
+		switch n := len(ts); {
+		case f.Unit == "s" && n == 13:
+			return f.Name + " is " + ts + ", 13 digits: milliseconds, but " + spec.Ref + " signs Unix seconds"
+		case f.Unit == "ms" && n == 10:
+			return f.Name + " is " + ts + ", 10 digits: seconds, but " + spec.Ref + " signs Unix milliseconds"
+		}
+	}
+	if _, ok := p.Get(f.Name); !ok {
+		if k, _, found := p.GetFold(f.Name); found {
+			return "found " + strconv.Quote(k) + ", but " + spec.Ref + " spells its signature fields " +
+				f.Name + ", " + spec.RoleField(callback.RoleNonce).Name + ", " + spec.RoleField(callback.RoleSignature).Name
+		}
+	}
+	return ""
 }
 
 // replyFor is the successful answer to spec: Replies' override, else a
