@@ -375,3 +375,20 @@ func slicesContainsFamily(evs []*callback.Event, f *callback.Family) bool {
 	}
 	return false
 }
+
+// A numeric event type is listed with its number beside its name; a named
+// event by the name that resolves back to it.
+func TestEventsListName(t *testing.T) {
+	for _, tc := range []struct {
+		e    callback.Event
+		want string
+	}{
+		{callback.Event{Name: "player_status", Ref: "player_status", Route: "3"}, "player_status (3)"},
+		{callback.Event{Name: "room_create", Ref: "zim/room_create"}, "zim/room_create"},
+		{callback.Event{Name: "user_action", Ref: "user_action"}, "user_action"},
+	} {
+		if got := listName(&tc.e); got != tc.want {
+			t.Errorf("listName(%s) = %q, want %q", tc.e.Name, got, tc.want)
+		}
+	}
+}

@@ -90,7 +90,7 @@ gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Timestamp, "timestamp", "", "the timestamp to sign, as sent (Unix seconds)")
+	fl.StringVar(&opts.Timestamp, "timestamp", "", "the timestamp to sign, as sent (Unix seconds; 13-digit milliseconds for the ms families)")
 	fl.StringVar(&opts.Nonce, "nonce", "", "the nonce to sign, as sent")
 	fl.BoolVar(&opts.Keep, "keep-timestamp", false, "keep the payload's timestamp (and its nonce); only recompute the signature")
 	fl.BoolVar(&opts.Keep, "keep", false, "the old name of --keep-timestamp")
