@@ -132,7 +132,7 @@ exits 2.`,
 	fl.StringArrayVar(&opts.ReplyArgs, "reply", nil, "answer body: `BODY` for every callback without a documented JSON answer (default \"1\"), or EVENT=BODY for one event or family (repeatable)")
 	fl.StringVar(&opts.Save, "save", "", "append every request as a JSON line to `FILE` before answering (see docs/capture-format.md)")
 	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay accepted callbacks to your app at `URL`, retrying on ZEGO's schedule when it fails")
-	fl.Float64Var(&opts.RetryScale, "retry-scale", 1, "multiply the forward retry schedule (2s 4s 8s 16s 32s) by `F`")
+	fl.Float64Var(&opts.RetryScale, "retry-scale", 1, "multiply the forward retry schedule (the event family's; RTC: 2s 4s 8s 16s 32s) by `F`")
 	fl.DurationVar(&opts.ForwardTimeout, "forward-timeout", 10*time.Second, "per-attempt timeout when forwarding")
 	fl.DurationVar(&opts.ReadHeaderTimeout, "read-header-timeout", listenReadHeaderTimeout, "cut off clients that take longer to send their headers")
 	fl.DurationVar(&opts.Grace, "shutdown-grace", listenGrace, "on Ctrl-C, how long in-flight requests may take to finish")

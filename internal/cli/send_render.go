@@ -169,7 +169,11 @@ func (o *sendOptions) renderResult(target string, b *built, res *deliver.Result,
 	if interrupted && !res.Delivered {
 		return nil // the error line says "interrupted after N attempts"
 	}
-	if line := resultLine(ws, b.Spec.Ref, res, o.Strict || b.Spec.Answer().Sync != nil, total); line != "" && !(f.Global.Quiet && !tty) {
+	once := "--no-retry: sent once"
+	if !o.NoRetry {
+		once = "ZEGO documents no retries of " + b.Spec.Ref + ": sent once"
+	}
+	if line := resultLine(ws, b.Spec.Ref, res, o.Strict || b.Spec.Answer().Sync != nil, total, once); line != "" && !(f.Global.Quiet && !tty) {
 		fmt.Fprintln(w, line)
 	}
 	return nil
@@ -219,7 +223,9 @@ func renderTimeline(io *ui.IOStreams, res *deliver.Result) error {
 	return t.Render()
 }
 
-func resultLine(s *ui.Styles, event string, res *deliver.Result, strict bool, total int) string {
+// resultLine is the verdict line; once says why a single attempt was all
+// (total 1).
+func resultLine(s *ui.Styles, event string, res *deliver.Result, strict bool, total int, once string) string {
 	last := res.Last()
 	n := len(res.Attempts)
 	switch {
@@ -236,7 +242,7 @@ func resultLine(s *ui.Styles, event string, res *deliver.Result, strict bool, to
 		if strict {
 			why = "did not answer as the catalog asks"
 		}
-		return fmt.Sprintf("%s %s not delivered: the endpoint %s (%s; --no-retry: sent once)", s.Fail.Render("✗"), s.Event.Render(event), why, lastAnswer(res))
+		return fmt.Sprintf("%s %s not delivered: the endpoint %s (%s; %s)", s.Fail.Render("✗"), s.Event.Render(event), why, lastAnswer(res), once)
 	case res.Answered():
 		why := "never answered 2xx"
 		if strict {
