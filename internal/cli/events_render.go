@@ -217,7 +217,7 @@ func writeEventList(opts *eventsOptions, fam *callback.Family) error {
 	}
 	footer := "Every event also requires the common fields, spelt as its family spells them: " + spellingsText(events) + "."
 	if hasCollision(events) {
-		footer += " A bare name that two families share means the RTC event; FAMILY/EVENT names the other."
+		footer += " A bare name that two families share means the RTC event (else the first family's listed); FAMILY/EVENT names the other."
 	}
 	if err := writeWrapped(s.Out, st.Faint, "\n"+footer, width); err != nil {
 		return err
