@@ -369,7 +369,7 @@ func writeEventTTY(opts *eventsOptions, e *callback.Event, p *callback.Payload) 
 		{"Family", familyText(e)},
 		{"Group", e.Group},
 		{"Docs", e.Doc},
-		{"Response", e.Answer().Describe(strconv.Quote)},
+		{"Response", e.Answer().Describe(answerQuote)},
 		{"Retries", e.RetryProfile().Describe()},
 	}
 	for _, r := range kv {
@@ -440,6 +440,14 @@ func nameText(c *callback.Catalog, e *callback.Event) string {
 		s += " (also the name of " + joinWords(others, "and") + ")"
 	}
 	return s
+}
+
+// answerQuote shows an answer body: a JSON answer as it is, a text quoted.
+func answerQuote(s string) string {
+	if strings.HasPrefix(s, "{") {
+		return s
+	}
+	return strconv.Quote(s)
 }
 
 // familyText is the event's product family in words: "zim: In-app Chat (ZIM)".

@@ -68,6 +68,8 @@ func TestEventsGolden(t *testing.T) {
 		{name: "mix_start.pipe", args: []string{"mix_start"}},
 		{name: "room_logout-80.tty", args: []string{"room_logout"}, tty: true, width: 80},
 		{name: "record.tty", args: []string{"record"}, tty: true},
+		{name: "before_send_msg.tty", args: []string{"zim/before_send_msg"}, tty: true},
+		{name: "zim-list.tty", args: []string{"--family", "zim"}, tty: true},
 		{name: "mix_start-json.tty", args: []string{"mix_start", "-o", "json"}, tty: true},
 		{name: "mix_start-json.pipe", args: []string{"mix_start", "-o", "json"}},
 		{name: "stream_create-appid.pipe", args: []string{"stream_create", "-o", "json"}, env: map[string]string{EnvAppID: "1234567890"}},

@@ -354,7 +354,7 @@ func judgeAccept(e *callback.Event, a deliver.Attempt) (Verdict, string) {
 		if answer.Sync != nil {
 			v := answer.Sync.Judge(a.Body, a.Latency)
 			if !v.OK {
-				return Fail, fmt.Sprintf("%d, but %s: %s is synchronous, ZEGO reads the answer (%s)", a.Status, strings.Join(v.Problems, "; "), e.Ref, answer.Describe(strconv.Quote))
+				return Fail, fmt.Sprintf("%d, but %s: %s is synchronous, ZEGO reads the answer (%s)", a.Status, strings.Join(v.Problems, "; "), e.Ref, answer.Describe(func(s string) string { return s }))
 			}
 			return Pass, fmt.Sprintf("accepted (%d, %s)", a.Status, v.Summary)
 		}
