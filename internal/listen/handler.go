@@ -454,9 +454,10 @@ func (h *Handler) replyFor(spec *callback.Event) string {
 // answer writes the answer and emits the event.
 func (h *Handler) answer(w http.ResponseWriter, ev *Event, status int, body string) {
 	ev.Status, ev.Answer = status, body
-	// Every answer is text/plain. net/http infers that itself for a body
-	// it would sniff as such (the default "1"), and touching w.Header()
-	// makes WriteHeader copy the header map: skip it when it is not needed.
+	// Every answer is text/plain but a JSON one (a synchronous callback's).
+	// net/http infers text/plain itself for a body it would sniff as such
+	// (the default "1"), and touching w.Header() makes WriteHeader copy the
+	// header map: skip it when it is not needed.
 	switch {
 	case len(body) > 1 && body[0] == '{' && body[len(body)-1] == '}':
 		w.Header()["Content-Type"] = jsonType // a synchronous callback's answer
