@@ -31,7 +31,9 @@ func eventsMarkdown(c *callback.Catalog) []byte {
 		"pages disagree. Each event ends with a sample built with a fixed time and seed;\n" +
 		"`zegocb events NAME` generates a fresh one and `--signed` signs it.\n\n" +
 		"Every event has a qualified name `FAMILY/EVENT` (`zim/room_create`). A bare name works\n" +
-		"where it is unambiguous; `room_create`, which RTC and ZIM both send, means the RTC event.\n" +
+		"where it is unambiguous; `room_create`, which RTC and ZIM both send, means the RTC event\n" +
+		"(`zegocb events`, `send`, `probe --events` and `listen --reply` say so on stderr, naming the other),\n" +
+		"and `zegocb events --family zim` lists one family.\n" +
 		"zegocb tells a body's family and event from the body alone: the routing field, then the\n" +
 		"distinguishing fields listed for events that share a routing value.\n\n")
 

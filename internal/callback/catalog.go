@@ -167,10 +167,6 @@ type Event struct {
 	Notes  []string `json:"notes,omitempty"`
 	Fields []Field  `json:"fields"`
 
-	// Family is the same as Group: the name the CLI has shown since before
-	// there were product families. New code uses Group, and Product for
-	// the product family.
-	Family string `json:"-"`
 	// Product is the event's product family; Qualified is "FAMILY/NAME".
 	Product   *Family `json:"-"`
 	Qualified string  `json:"-"`
@@ -258,7 +254,6 @@ func (e *Event) index() error {
 	if e.Name == "" {
 		return fmt.Errorf("event without a name")
 	}
-	e.Family = e.Group
 	e.roles = [5]*Field{}
 	e.byName = make(map[string]*Field, len(e.Fields))
 	for i := range e.Fields {

@@ -16,6 +16,7 @@ type eventsOptions struct {
 	cmdEnv
 
 	Event  string
+	Family string
 	Signed bool
 }
 
@@ -24,9 +25,14 @@ func newEventsCmd(f *Factory, runF func(*eventsOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "events [EVENT]",
 		Short: "List the callback events, or show one event's fields and a sample",
-		Long: `Without EVENT, list every callback zegocb knows: its name, family, meaning and
-required fields. On a terminal the common fields (event, appid, timestamp, nonce,
-signature) are left out of the list; piped, each row is tab-separated and complete.
+		Long: `Without EVENT, list every callback zegocb knows, family by family (rtc,
+zim, ...): its name, group, meaning and required fields. A name is the bare event
+name, or FAMILY/EVENT where another family's event has the same bare name (a
+colliding bare name means the RTC event); a numeric event type shows its number
+beside its name. --family lists one family. On a terminal the common fields
+(event, appid, timestamp, nonce, signature, as each family spells them) are left
+out of the list; piped, each row is tab-separated and complete: name, group,
+meaning, required fields, family.
 
 With EVENT, show its fields (type, how it is sent on the wire, whether it is
 required, unit, length limit, documented values and description) and a freshly
@@ -38,7 +44,9 @@ piped), and no EVENT prints the catalog as one JSON object per event.`,
 		Example: `  zegocb events
   zegocb events stream_close
   zegocb events mix_start --signed -o json > mix_start.json
-  zegocb events -o json | jq -r 'select(.family == "room") | .name'`,
+  zegocb events --family zim
+  zegocb events zim/room_create
+  zegocb events -o json | jq -r 'select(.family == "zim") | .qualified'`,
 		Args:              maxArgs(1),
 		ValidArgsFunction: completeEventArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -55,6 +63,7 @@ piped), and no EVENT prints the catalog as one JSON object per event.`,
 			return runEvents(opts)
 		},
 	}
+	cmd.Flags().StringVar(&opts.Family, "family", "", "list only this product `FAMILY` (rtc, zim, ...); with EVENT, the family to look the name up in")
 	cmd.Flags().BoolVar(&opts.Signed, "signed", false, "stamp the sample with a fresh timestamp and nonce and sign it with the configured secret")
 	return cmd
 }
@@ -82,6 +91,66 @@ func lookupEvent(c *callback.Catalog, name string) (*callback.Event, error) {
 	return nil, flagErrorf("unknown event %q: %s", name, eventHint(c, name))
 }
 
+// resolveEvent is lookupEvent for a name the user typed: a bare name that
+// several families share means the RTC event (else the first family's), and
+// one hint line on stderr names the others.
+func (f *Factory) resolveEvent(name string) (*callback.Event, error) {
+	e, alts := f.Catalog.Resolve(name)
+	if e == nil {
+		return lookupEvent(f.Catalog, name)
+	}
+	if len(alts) > 0 {
+		f.Hintf("%s", collisionHint(name, e, alts))
+	}
+	return e, nil
+}
+
+// collisionHint says what a colliding bare name means and names the others:
+// "room_create means rtc/room_create; also zim/room_create (In-app Chat
+// (ZIM)): name it FAMILY/EVENT".
+func collisionHint(name string, e *callback.Event, alts []*callback.Event) string {
+	others := make([]string, len(alts))
+	for i, a := range alts {
+		others[i] = a.Qualified
+		if a.Product != nil {
+			others[i] += " (" + a.Product.Title + ")"
+		}
+	}
+	return name + " means " + e.Qualified + "; for " + joinWords(others, "or") + ", use the qualified name"
+}
+
+// familyEvent resolves name within the family --family names (a bare name
+// or a number of a numeric event type), or anywhere when fam is "".
+func (f *Factory) familyEvent(fam, name string) (*callback.Event, error) {
+	if fam == "" {
+		return f.resolveEvent(name)
+	}
+	fm, err := f.lookupFamily(fam)
+	if err != nil {
+		return nil, err
+	}
+	if strings.Contains(name, "/") {
+		e, err := lookupEvent(f.Catalog, name)
+		if err == nil && e.Product != fm {
+			return nil, flagErrorf("%s is a %s event, not %s: drop --family or the family prefix", name, e.Product.Name, fm.Name)
+		}
+		return e, err
+	}
+	return lookupEvent(f.Catalog, fm.Name+"/"+name)
+}
+
+// lookupFamily finds a product family by name.
+func (f *Factory) lookupFamily(name string) (*callback.Family, error) {
+	if fm := f.Catalog.Family(name); fm != nil {
+		return fm, nil
+	}
+	var names []string
+	for _, fm := range f.Catalog.Families() {
+		names = append(names, fm.Name)
+	}
+	return nil, flagErrorf("unknown family %q: want one of %s", name, strings.Join(names, ", "))
+}
+
 // eventHint says which events an unknown name may have meant, or where the
 // list is: the one wording every command uses.
 func eventHint(c *callback.Catalog, name string) string {
@@ -93,12 +162,19 @@ func eventHint(c *callback.Catalog, name string) string {
 
 func runEvents(opts *eventsOptions) error {
 	if opts.Event == "" {
-		if opts.F.JSON() {
-			return writeCatalogJSON(opts)
+		var fam *callback.Family
+		if opts.Family != "" {
+			var err error
+			if fam, err = opts.F.lookupFamily(opts.Family); err != nil {
+				return err
+			}
 		}
-		return writeEventList(opts)
+		if opts.F.JSON() {
+			return writeCatalogJSON(opts, fam)
+		}
+		return writeEventList(opts, fam)
 	}
-	e, err := lookupEvent(opts.F.Catalog, opts.Event)
+	e, err := opts.F.familyEvent(opts.Family, opts.Event)
 	if err != nil {
 		return err
 	}

@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/tidwall/pretty"
@@ -32,22 +32,35 @@ func writeSampleJSON(s *ui.IOStreams, raw []byte) error {
 }
 
 // The -o json catalog: one object per event, every key always present.
+// name is the event's name within its family, ref the shortest name every
+// command resolves to it, qualified FAMILY/EVENT; family is the product
+// family (rtc, zim), group the section within it (room, stream, call).
 type catalogEventJSON struct {
-	Name     string              `json:"name"`
-	Title    string              `json:"title"`
-	Summary  string              `json:"summary"`
-	Family   string              `json:"family"`
-	Doc      string              `json:"doc"`
-	Response catalogResponseJSON `json:"response"`
-	Required []string            `json:"required"`
-	Notes    []string            `json:"notes"`
-	Fields   []catalogFieldJSON  `json:"fields"`
+	Name      string              `json:"name"`
+	Ref       string              `json:"ref"`
+	Qualified string              `json:"qualified"`
+	Route     string              `json:"route"`
+	Title     string              `json:"title"`
+	Summary   string              `json:"summary"`
+	Family    string              `json:"family"`
+	Group     string              `json:"group"`
+	Doc       string              `json:"doc"`
+	Response  catalogResponseJSON `json:"response"`
+	RetryS    []float64           `json:"retry_s"`
+	Required  []string            `json:"required"`
+	Notes     []string            `json:"notes"`
+	Fields    []catalogFieldJSON  `json:"fields"`
 }
 
+// catalogResponseJSON is what a receiver answers: a 2xx status, with body
+// for the legacy record convention, or with a synchronous JSON answer
+// (answer: the default, such as {"result":0}) within deadline_ms (0: none).
 type catalogResponseJSON struct {
-	Status   string `json:"status"`
-	Body     string `json:"body"`
-	BodyRule string `json:"body_rule"`
+	Status     string  `json:"status"`
+	Body       string  `json:"body"`
+	BodyRule   string  `json:"body_rule"`
+	Answer     string  `json:"answer"`
+	DeadlineMS float64 `json:"deadline_ms"`
 }
 
 type catalogFieldJSON struct {
@@ -63,12 +76,21 @@ type catalogFieldJSON struct {
 }
 
 func catalogEventToJSON(e *callback.Event) catalogEventJSON {
+	r := e.Answer()
 	out := catalogEventJSON{
-		Name: e.Name, Title: e.Title, Summary: e.Summary, Family: e.Family, Doc: e.Doc,
-		Response: catalogResponseJSON{Status: "2xx", Body: e.Response.Body, BodyRule: e.Response.BodyRule},
+		Name: e.Name, Ref: e.Ref, Qualified: e.Qualified, Route: e.Route, Title: e.Title, Summary: e.Summary,
+		Family: familyName(e), Group: e.Group, Doc: e.Doc,
+		Response: catalogResponseJSON{Status: "2xx", Body: r.Body, BodyRule: r.BodyRule},
+		RetryS:   []float64{},
 		Required: append([]string{}, e.Required()...),
 		Notes:    append([]string{}, e.Notes...),
 		Fields:   make([]catalogFieldJSON, 0, len(e.Fields)),
+	}
+	if r.Sync != nil {
+		out.Response.Answer, out.Response.DeadlineMS = r.Sync.Default, millis(time.Duration(r.Sync.Deadline))
+	}
+	for _, d := range e.RetryProfile().Durations() {
+		out.RetryS = append(out.RetryS, d.Seconds())
 	}
 	for _, f := range e.Fields {
 		out.Fields = append(out.Fields, catalogFieldJSON{
@@ -80,8 +102,23 @@ func catalogEventToJSON(e *callback.Event) catalogEventJSON {
 	return out
 }
 
-func writeCatalogJSON(opts *eventsOptions) error {
-	for _, e := range opts.F.Catalog.Events() {
+func familyName(e *callback.Event) string {
+	if e.Product == nil {
+		return ""
+	}
+	return e.Product.Name
+}
+
+// listed is the catalog's events, or one family's.
+func listed(c *callback.Catalog, fam *callback.Family) []*callback.Event {
+	if fam == nil {
+		return c.Events()
+	}
+	return c.FamilyEvents(fam)
+}
+
+func writeCatalogJSON(opts *eventsOptions, fam *callback.Family) error {
+	for _, e := range listed(opts.F.Catalog, fam) {
 		if err := ui.WriteJSONLine(opts.IO.Out, catalogEventToJSON(e)); err != nil {
 			return err
 		}
@@ -89,56 +126,99 @@ func writeCatalogJSON(opts *eventsOptions) error {
 	return nil
 }
 
+// listName is an event's name in the list: the name every command resolves
+// to it (FAMILY/EVENT when its bare name means another family's event),
+// with the number of a numeric event type beside it.
+func listName(e *callback.Event) string {
+	if e.Route != "" {
+		return e.Ref + " (" + e.Route + ")"
+	}
+	return e.Ref
+}
+
 // commonRoles are the fields every event carries, whatever their casing.
 var commonRoles = []callback.Role{callback.RoleEvent, callback.RoleAppID, callback.RoleTimestamp, callback.RoleNonce, callback.RoleSignature}
 
-func writeEventList(opts *eventsOptions) error {
+func writeEventList(opts *eventsOptions, fam *callback.Family) error {
 	s := opts.IO
-	events := opts.F.Catalog.Events()
+	c := opts.F.Catalog
+	events := listed(c, fam)
 	if !s.IsStdoutTTY() {
 		st := s.Styles() // colourless unless colour is forced
-		t := s.NewTable("NAME", "FAMILY", "MEANING", "REQUIRED")
+		t := s.NewTable("NAME", "GROUP", "MEANING", "REQUIRED", "FAMILY")
 		for _, e := range events {
-			t.AddRow(st.Event.Render(e.Name), e.Family, e.Title, strings.Join(e.Required(), ","))
+			t.AddRow(st.Event.Render(e.Ref), e.Group, e.Title, strings.Join(e.Required(), ","), familyName(e))
 		}
 		return t.Render()
 	}
 	st := s.Styles()
 	width := s.Width()
-	nameW, famW, titleW := 0, 0, 0
+	nameW, groupW, titleW := len("NAME"), len("GROUP"), 0
 	for _, e := range events {
-		nameW = max(nameW, len(e.Name))
-		famW = max(famW, len(e.Family))
+		nameW = max(nameW, ansi.StringWidth(listName(e)))
+		groupW = max(groupW, len(e.Group))
 		titleW = max(titleW, ansi.StringWidth(e.Title))
 	}
-	// Narrow terminals: drop the family column, then shorten the meaning,
-	// so the required fields keep room to wrap into.
+	// Narrow terminals: drop the group column, then shorten the meaning,
+	// so the required fields keep room to wrap into. Every family's table
+	// pads its columns to the same widths, so the families line up.
 	const requiredMin = 24
-	showFamily := width == 0 || width >= 100
+	showGroup := width == 0 || width >= 100
 	if width > 0 {
 		used := nameW + 2 + requiredMin + 2
-		if showFamily {
-			used += famW + 2
+		if showGroup {
+			used += groupW + 2
 		}
 		titleW = min(titleW, max(width-used, 16))
 	}
-	headers := []string{"NAME", "FAMILY", "MEANING", "REQUIRED FIELDS"}
-	if !showFamily {
+	headers := []string{"NAME", "GROUP", "MEANING", "REQUIRED FIELDS"}
+	if !showGroup {
 		headers = []string{"NAME", "MEANING", "REQUIRED FIELDS"}
 	}
-	t := s.NewTable(headers...)
-	for _, e := range events {
-		row := []string{st.Event.Render(e.Name)}
-		if showFamily {
-			row = append(row, e.Family)
+	pad := func(text string, w int) string {
+		return text + strings.Repeat(" ", max(w-ansi.StringWidth(text), 0))
+	}
+	first := true
+	for _, f := range c.Families() {
+		if fam != nil && f != fam {
+			continue
 		}
-		row = append(row, ansi.Truncate(e.Title, titleW, "…"), strings.Join(e.OwnRequired(), ", "))
-		t.AddRow(row...)
+		evs := c.FamilyEvents(f)
+		if len(evs) == 0 {
+			continue
+		}
+		if !first {
+			fmt.Fprintln(s.Out)
+		}
+		first = false
+		head := st.Bold.Render(f.Name) + "  " + f.Title + st.Faint.Render(" · "+plural(len(evs), "event", "events"))
+		if width > 0 {
+			head = ansi.Truncate(head, width, "…")
+		}
+		fmt.Fprintln(s.Out, head)
+		hs := append([]string{}, headers...)
+		hs[0] = pad(hs[0], nameW)
+		if showGroup {
+			hs[1] = pad(hs[1], groupW)
+		}
+		hs[len(hs)-2] = pad(hs[len(hs)-2], titleW)
+		t := s.NewTable(hs...)
+		for _, e := range evs {
+			row := []string{st.Event.Render(pad(listName(e), nameW))}
+			if showGroup {
+				row = append(row, pad(e.Group, groupW))
+			}
+			row = append(row, pad(ansi.Truncate(e.Title, titleW, "…"), titleW), strings.Join(e.OwnRequired(), ", "))
+			t.AddRow(row...)
+		}
+		if err := t.Render(); err != nil {
+			return err
+		}
 	}
-	if err := t.Render(); err != nil {
-		return err
+	footer := "Every event also requires the common fields, spelt as its family spells them: " + spellingsText(events) + "."
+	if hasCollision(events) {
+		footer += " A bare name that two families share means the RTC event (else the first family's listed); FAMILY/EVENT names the other."
 	}
-	footer := spellingFooter(events)
 	if err := writeWrapped(s.Out, st.Faint, "\n"+footer, width); err != nil {
 		return err
 	}
@@ -148,51 +228,60 @@ func writeEventList(opts *eventsOptions) error {
 	return nil
 }
 
-// spellingFooter says how the events spell the five common fields: the
-// lowercase spelling first, then each other spelling with the groups (RTC)
-// or product families (the others) that use it, in catalog order.
-func spellingFooter(events []*callback.Event) string {
-	type spelling struct {
-		names  string
-		labels []string
-	}
-	var order []*spelling
-	by := map[string]*spelling{}
+// spellingsText names each spelling of the common fields and who uses it,
+// in the families' order: "event, appid, timestamp, nonce, signature (rtc,
+// zim); Event, AppId, Timestamp, Nonce, Signature (rtc moderation)". A
+// family's first spelling names the family; its others, the groups using it.
+func spellingsText(events []*callback.Event) string {
+	var order []string
+	who := map[string][]string{}
+	seenFam := map[*callback.Family]bool{}
 	for _, e := range events {
-		names := make([]string, 0, len(commonRoles))
-		for _, r := range commonRoles {
-			names = append(names, e.RoleField(r).Name)
-		}
-		key := strings.Join(names, ", ")
-		sp := by[key]
-		if sp == nil {
-			sp = &spelling{names: key}
-			by[key] = sp
-			order = append(order, sp)
-		}
-		label := e.Family
-		if e.Product != nil && e.Product.Name != "rtc" {
-			label = e.Product.Name
-		}
-		if !slices.Contains(sp.labels, label) {
-			sp.labels = append(sp.labels, label)
-		}
-	}
-	common := strings.Join([]string{"event", "appid", "timestamp", "nonce", "signature"}, ", ")
-	var b strings.Builder
-	b.WriteString("Every event also requires " + common)
-	for _, sp := range order {
-		if sp.names == common {
+		f := e.Product
+		if f == nil || seenFam[f] {
 			continue
 		}
-		sort.Strings(sp.labels)
-		verb := "families spell"
-		if len(sp.labels) == 1 {
-			verb = "family spells"
+		seenFam[f] = true
+		first := true
+		for _, sp := range f.Spellings {
+			var groups []string
+			for _, o := range events {
+				if o.Product == f && o.RoleField(callback.RoleAppID).Name == sp.AppID && o.RoleField(callback.RoleEvent).Name == sp.Event &&
+					o.RoleField(callback.RoleNonce).Name == sp.Nonce && !slices.Contains(groups, o.Group) {
+					groups = append(groups, o.Group)
+				}
+			}
+			if len(groups) == 0 {
+				continue
+			}
+			key := strings.Join([]string{sp.Event, sp.AppID, sp.Timestamp, sp.Nonce, sp.Signature}, ", ")
+			if _, ok := who[key]; !ok {
+				order = append(order, key)
+			}
+			name := f.Name
+			if !first {
+				name += " " + strings.Join(groups, "/")
+			}
+			first = false
+			who[key] = append(who[key], name)
 		}
-		fmt.Fprintf(&b, "; the %s %s them %s", joinWords(sp.labels, "and"), verb, sp.names)
 	}
-	return b.String() + "."
+	parts := make([]string, 0, len(order))
+	for _, key := range order {
+		parts = append(parts, key+" ("+strings.Join(who[key], ", ")+")")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// hasCollision reports whether a listed event is named FAMILY/EVENT because
+// its bare name means another family's event.
+func hasCollision(events []*callback.Event) bool {
+	for _, e := range events {
+		if e.Ref != e.Name {
+			return true
+		}
+	}
+	return false
 }
 
 // writeWrapped prints text wrapped to width (unwrapped when width is 0), styled line by line.
@@ -270,15 +359,18 @@ func writeEventTTY(opts *eventsOptions, e *callback.Event, p *callback.Payload) 
 	st := s.Styles()
 	width := s.Width()
 	out := s.Out
-	fmt.Fprintf(out, "%s  %s\n", st.Event.Render(e.Name), st.Bold.Render(e.Title))
+	fmt.Fprintf(out, "%s  %s\n", st.Event.Render(e.Ref), st.Bold.Render(e.Title))
 	if err := writeWrapped(out, plainStyle{}, e.Summary, width); err != nil {
 		return err
 	}
 	fmt.Fprintln(out)
 	kv := []struct{ k, v string }{
-		{"Family", e.Family},
+		{"Name", nameText(opts.F.Catalog, e)},
+		{"Family", familyText(e)},
+		{"Group", e.Group},
 		{"Docs", e.Doc},
-		{"Response", e.Response.Describe(strconv.Quote)},
+		{"Response", e.Answer().Describe(answerQuote)},
+		{"Retries", e.RetryProfile().Describe()},
 	}
 	for _, r := range kv {
 		if err := writeHanging(out, fmt.Sprintf("%-9s ", r.k), r.v, width); err != nil {
@@ -323,6 +415,47 @@ func writeEventTTY(opts *eventsOptions, e *callback.Event, p *callback.Payload) 
 	fmt.Fprintln(out, st.Bold.Render(label))
 	_, err := out.Write(ui.PrettyJSON(p.JSON(), s.ColorEnabled()))
 	return err
+}
+
+// nameText is the names an event answers to: "zim/user_action or
+// user_action"; "zim/room_create (room_create alone means rtc/room_create)";
+// a numeric event type's field and number.
+func nameText(c *callback.Catalog, e *callback.Event) string {
+	s := e.Qualified
+	if e.Ref != e.Qualified {
+		s += " or " + e.Ref
+	}
+	if e.Route != "" {
+		s += " (" + e.RoleField(callback.RoleEvent).Name + " " + e.Route + ")"
+	}
+	d, alts := c.Resolve(e.Name)
+	switch {
+	case d != nil && d != e:
+		s += " (" + e.Name + " alone means " + d.Qualified + ")"
+	case len(alts) > 0:
+		others := make([]string, len(alts))
+		for i, a := range alts {
+			others[i] = a.Qualified
+		}
+		s += " (also the name of " + joinWords(others, "and") + ")"
+	}
+	return s
+}
+
+// answerQuote shows an answer body: a JSON answer as it is, a text quoted.
+func answerQuote(s string) string {
+	if strings.HasPrefix(s, "{") {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+// familyText is the event's product family in words: "zim: In-app Chat (ZIM)".
+func familyText(e *callback.Event) string {
+	if e.Product == nil {
+		return ""
+	}
+	return e.Product.Name + ": " + e.Product.Title
 }
 
 // writeEventPipe prints one tab-separated row per field (name, type, wire,

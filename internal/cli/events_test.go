@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/signature"
 )
@@ -66,6 +67,8 @@ func TestEventsGolden(t *testing.T) {
 		{name: "mix_start.pipe", args: []string{"mix_start"}},
 		{name: "room_logout-80.tty", args: []string{"room_logout"}, tty: true, width: 80},
 		{name: "record.tty", args: []string{"record"}, tty: true},
+		{name: "before_send_msg.tty", args: []string{"zim/before_send_msg"}, tty: true},
+		{name: "zim-list.tty", args: []string{"--family", "zim"}, tty: true},
 		{name: "mix_start-json.tty", args: []string{"mix_start", "-o", "json"}, tty: true},
 		{name: "mix_start-json.pipe", args: []string{"mix_start", "-o", "json"}},
 		{name: "stream_create-appid.pipe", args: []string{"stream_create", "-o", "json"}, env: map[string]string{EnvAppID: "1234567890"}},
@@ -121,7 +124,7 @@ func TestEventsListPipeIsComplete(t *testing.T) {
 	}
 	for i, e := range cat.Events() {
 		cols := strings.Split(lines[i], "\t")
-		if len(cols) != 4 || cols[0] != e.Name || cols[1] != e.Family || cols[3] != strings.Join(e.Required(), ",") {
+		if len(cols) != 5 || cols[0] != e.Ref || cols[1] != e.Group || cols[3] != strings.Join(e.Required(), ",") || cols[4] != e.Product.Name {
 			t.Errorf("row %q does not describe %s", lines[i], e.Name)
 		}
 	}
@@ -255,5 +258,138 @@ func TestEventsCompletion(t *testing.T) {
 	}
 	if strings.Contains(got, "mix_start") {
 		t.Errorf("completion ignores the prefix: %q", got)
+	}
+}
+
+// events groups by family: every family with events gets a heading, in
+// catalog order, and --family lists one family only.
+func TestEventsFamilies(t *testing.T) {
+	cat := callback.Default()
+	ct := newCmdtest(t, cmdOpts{tty: true, width: 100})
+	if code := ct.run("events", "--color", "never"); code != 0 {
+		t.Fatalf("exit %d: %s", code, ct.errOut)
+	}
+	out := ct.out.String()
+	last := -1
+	for _, f := range cat.Families() {
+		n := len(cat.FamilyEvents(f))
+		i := strings.Index(out, "\n"+f.Name+"  "+f.Title)
+		if f == cat.Families()[0] && strings.HasPrefix(out, f.Name+"  ") {
+			i = 0
+		}
+		if n == 0 {
+			if i >= 0 {
+				t.Errorf("heading for %s, which has no events", f.Name)
+			}
+			continue
+		}
+		if i < 0 || i < last {
+			t.Errorf("no heading for %s after the previous family's (at %d, previous %d)", f.Name, i, last)
+		}
+		last = i
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if w := ansi.StringWidth(line); w > 100 {
+			t.Errorf("line wider than 100 columns (%d): %q", w, line)
+		}
+	}
+	for _, f := range cat.Families() {
+		evs := cat.FamilyEvents(f)
+		if len(evs) == 0 {
+			continue
+		}
+		ct := newCmdtest(t, cmdOpts{width: 100})
+		if code := ct.run("events", "--family", f.Name); code != 0 {
+			t.Fatalf("--family %s: exit %d: %s", f.Name, code, ct.errOut)
+		}
+		rows := strings.Split(strings.TrimSuffix(ct.out.String(), "\n"), "\n")
+		if len(rows) != len(evs) {
+			t.Fatalf("--family %s: %d rows for %d events", f.Name, len(rows), len(evs))
+		}
+		for i, e := range evs {
+			cols := strings.Split(rows[i], "\t")
+			if cols[0] != e.Ref || cols[len(cols)-1] != f.Name {
+				t.Errorf("--family %s row %q is not %s", f.Name, rows[i], e.Qualified)
+			}
+			// The listed name resolves back to the event.
+			if got, _ := cat.Resolve(cols[0]); got != e {
+				t.Errorf("listed name %q resolves to %v, not %s", cols[0], got, e.Qualified)
+			}
+		}
+	}
+	ct = newCmdtest(t, cmdOpts{width: 100})
+	if code := ct.run("events", "--family", "nosuch"); code != 2 || !strings.Contains(ct.errOut.String(), "unknown family \"nosuch\": want one of rtc, zim") {
+		t.Errorf("--family nosuch: exit %d, stderr %q", code, ct.errOut)
+	}
+}
+
+// A bare name two families share means the RTC event, and stderr names the
+// other on one hint line; the qualified name and --family reach the other.
+func TestEventsCollidingName(t *testing.T) {
+	cat := callback.Default()
+	for _, e := range cat.Events() {
+		d, alts := cat.Resolve(e.Name)
+		if len(alts) == 0 {
+			continue
+		}
+		if d.Product != cat.Families()[0] && slicesContainsFamily(alts, cat.Families()[0]) {
+			t.Errorf("%s means %s, not the RTC event", e.Name, d.Qualified)
+		}
+		ct := newCmdtest(t, cmdOpts{width: 100})
+		if code := ct.run("events", e.Name, "-o", "json"); code != 0 {
+			t.Fatalf("%s: exit %d", e.Name, code)
+		}
+		p, _ := callback.Parse(bytes.TrimSpace(ct.out.Bytes()), "")
+		if got := cat.Detect(p); got.Event != d {
+			t.Errorf("events %s printed a %v sample, want %s", e.Name, got.Event, d.Qualified)
+		}
+		hint := strings.TrimSpace(ct.errOut.String())
+		if strings.Count(hint, "\n") != 0 || !strings.Contains(hint, e.Name+" means "+d.Qualified) {
+			t.Errorf("events %s: hint %q, want one line saying it means %s", e.Name, hint, d.Qualified)
+		}
+		for _, a := range alts {
+			if !strings.Contains(hint, a.Qualified) {
+				t.Errorf("events %s: hint %q does not name %s", e.Name, hint, a.Qualified)
+			}
+			for _, args := range [][]string{{a.Qualified}, {e.Name, "--family", a.Product.Name}} {
+				ct := newCmdtest(t, cmdOpts{width: 100})
+				if code := ct.run(append([]string{"events", "-o", "json"}, args...)...); code != 0 {
+					t.Fatalf("%v: exit %d: %s", args, code, ct.errOut)
+				}
+				p, _ := callback.Parse(bytes.TrimSpace(ct.out.Bytes()), "")
+				if got := cat.Detect(p); got.Event != a {
+					t.Errorf("events %v printed a %v sample, want %s", args, got.Event, a.Qualified)
+				}
+				if ct.errOut.Len() != 0 {
+					t.Errorf("events %v: stderr %q for an unambiguous name", args, ct.errOut)
+				}
+			}
+		}
+	}
+}
+
+func slicesContainsFamily(evs []*callback.Event, f *callback.Family) bool {
+	for _, e := range evs {
+		if e.Product == f {
+			return true
+		}
+	}
+	return false
+}
+
+// A numeric event type is listed with its number beside its name; a named
+// event by the name that resolves back to it.
+func TestEventsListName(t *testing.T) {
+	for _, tc := range []struct {
+		e    callback.Event
+		want string
+	}{
+		{callback.Event{Name: "player_status", Ref: "player_status", Route: "3"}, "player_status (3)"},
+		{callback.Event{Name: "room_create", Ref: "zim/room_create"}, "zim/room_create"},
+		{callback.Event{Name: "user_action", Ref: "user_action"}, "user_action"},
+	} {
+		if got := listName(&tc.e); got != tc.want {
+			t.Errorf("listName(%s) = %q, want %q", tc.e.Name, got, tc.want)
+		}
 	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/listen"
 )
 
@@ -46,8 +47,10 @@ type listenOptions struct {
 	FailFirst      int
 	Status         int
 	Delay          time.Duration
-	Reply          string
+	Reply          string // the default answer body (from --reply BODY; "1")
+	ReplyArgs      []string
 	ReplySet       bool
+	replies        map[*callback.Event]string // --reply EVENT=BODY
 	Save           string
 	ForwardTo      string
 	RetryScale     float64
@@ -67,9 +70,16 @@ func newListenCmd(f *Factory, runF func(*listenOptions) error) *cobra.Command {
 		Use:   "listen",
 		Short: "Receive callbacks locally: verify, label and pretty-print each one",
 		Long: `Run a local callback receiver. For each request zegocb parses the JSON or form
-body, verifies the signature when a secret is configured, looks the event up in
-the catalog, recognises ZEGO's re-deliveries (retry k of 5, and how far their
-timing is from the 2/4/8/16/32 s schedule) and answers 200 with body "1".
+body, tells its product family and event from the body alone (zim/room_create
+from rtc/room_create by their fields), verifies the signature with the family's
+scheme when a secret is configured, recognises ZEGO's re-deliveries (retry k of
+N, and how far their timing is from the family's schedule: 2/4/8/16/32 s for
+RTC) and answers 200 with body "1", or with the documented JSON answer of a
+synchronous callback: {"result":0} to ZIM before_send_msg, {"Code":200,...} to
+Mini Game. --reply BODY changes the "1"; --reply EVENT=BODY answers one event
+(or FAMILY: all its events) with BODY, for example
+  --reply 'before_send_msg={"result":3,"reason":"blocked by policy"}'
+simulates a receiver that blocks every message.
 
 On a terminal each event gets a header line and its body as pretty JSON, with
 JSON-in-string fields (stream_attr, extra_params, ...) expanded and enum values
@@ -95,6 +105,7 @@ exits 2.`,
   zegocb listen --addr 127.0.0.1:9000 --path /zego/callback --save captures.jsonl
   zegocb listen --fail-first 2          # watch a sender retry: 500, 500, then 200
   zegocb listen --forward-to http://127.0.0.1:3000/zego --retry-scale 0.1
+  zegocb listen --reply 'before_send_msg={"result":3,"reason":"spam"}'   # block ZIM messages
   zegocb listen -o json | jq .event`,
 		Args:        noArgs,
 		Annotations: map[string]string{annotStopIsSuccess: "true"},
@@ -118,10 +129,10 @@ exits 2.`,
 	fl.IntVar(&opts.FailFirst, "fail-first", 0, "answer 500 to the first `N` deliveries of each callback")
 	fl.IntVar(&opts.Status, "status", 0, "answer every callback with this HTTP status `CODE`")
 	fl.DurationVar(&opts.Delay, "delay", 0, "wait `D` before answering (a slow receiver)")
-	fl.StringVar(&opts.Reply, "reply", "1", "body of the answer")
+	fl.StringArrayVar(&opts.ReplyArgs, "reply", nil, "answer body: `BODY` for every callback without a documented JSON answer (default \"1\"), or EVENT=BODY for one event or family (repeatable)")
 	fl.StringVar(&opts.Save, "save", "", "append every request as a JSON line to `FILE` before answering (see docs/capture-format.md)")
 	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay accepted callbacks to your app at `URL`, retrying on ZEGO's schedule when it fails")
-	fl.Float64Var(&opts.RetryScale, "retry-scale", 1, "multiply the forward retry schedule (2s 4s 8s 16s 32s) by `F`")
+	fl.Float64Var(&opts.RetryScale, "retry-scale", 1, "multiply the forward retry schedule (the event family's; RTC: 2s 4s 8s 16s 32s) by `F`")
 	fl.DurationVar(&opts.ForwardTimeout, "forward-timeout", 10*time.Second, "per-attempt timeout when forwarding")
 	fl.DurationVar(&opts.ReadHeaderTimeout, "read-header-timeout", listenReadHeaderTimeout, "cut off clients that take longer to send their headers")
 	fl.DurationVar(&opts.Grace, "shutdown-grace", listenGrace, "on Ctrl-C, how long in-flight requests may take to finish")
@@ -140,6 +151,9 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 	n, err := parseSize(o.MaxBody)
 	if err != nil {
 		return flagErrorf("invalid --max-body %q: %v", o.MaxBody, err)
+	}
+	if o.Reply, o.replies, err = parseReplies(o.F, o.ReplyArgs); err != nil {
+		return err
 	}
 	o.maxBody = n
 	if o.FailFirst < 0 {
@@ -270,6 +284,7 @@ func runListen(opts *listenOptions) error {
 		MaxBody:       opts.maxBody,
 		AcceptInvalid: opts.AcceptInvalid,
 		ReplyBody:     reply,
+		Replies:       opts.replies,
 		Now:           f.Now,
 		SkipCheck:     f.Global.Quiet && !f.JSON(), // -q shows no schema problems
 		ReusePayloads: quiet != nil,                // -q renders each event in emit and keeps nothing

@@ -194,10 +194,7 @@ func (r *listenRenderer) appendDelivery(b []byte, ev *listen.Event) []byte {
 		return append(b, "delivery 1"...)
 	}
 	k := ev.Delivery - 1
-	label := "retry " + strconv.Itoa(k) + " of 5"
-	if k > 5 {
-		label = "retry " + strconv.Itoa(k) + " (ZEGO stops after 5)"
-	}
+	label := retryLabel(k, listen.RetriesOf(ev.Spec))
 	b = r.put(b, r.s.Warn, label)
 	b = appendDuration(append(b, " ("...), ev.SincePrev, durListen)
 	b = append(b, " after previous, "...)
@@ -205,6 +202,18 @@ func (r *listenRenderer) appendDelivery(b []byte, ev *listen.Event) []byte {
 		return append(appendDuration(b, -ev.Drift, durListen), " early)"...)
 	}
 	return append(appendDuration(b, ev.Drift, durListen), " late)"...)
+}
+
+// retryLabel names retry k of an event whose family retries n times:
+// "retry 2 of 5", "retry 3 (ZEGO stops after 2)".
+func retryLabel(k, n int) string {
+	switch {
+	case n == 0:
+		return "retry " + strconv.Itoa(k) + " (ZEGO documents no retries)"
+	case k > n:
+		return "retry " + strconv.Itoa(k) + " (ZEGO stops after " + strconv.Itoa(n) + ")"
+	}
+	return "retry " + strconv.Itoa(k) + " of " + strconv.Itoa(n)
 }
 
 // idFields are the ids a reader scans for, in order, with the fields that

@@ -35,10 +35,13 @@ func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
 		Long: `Probe sends your endpoint the callbacks a correct ZEGO receiver must handle,
 and judges each answer:
 
-  every catalog event, correctly signed, as JSON, as form and as
-  UrlEncoded JSON (the whole JSON body percent-encoded)
-      must be accepted: 2xx (record: body "1", else WARN); these are the
-      baselines the other checks depend on
+  each event of --events, correctly signed, as JSON, as form and as
+  UrlEncoded JSON (the whole JSON body percent-encoded), in its family's
+  casing, JSON types, timestamp unit and signature scheme
+      must be accepted: 2xx (record: body "1", else WARN; a synchronous
+      callback such as ZIM before_send_msg: its JSON answer, a documented
+      decision within the deadline, else FAIL); these are the baselines the
+      other checks depend on
   a forged signature, no signature, a signature made with another secret
       must be rejected: 401/403 is ideal, another 4xx passes, a 5xx is a
       WARN, and accepting one is a FAIL (anyone could fake callbacks)
@@ -49,6 +52,12 @@ and judges each answer:
   a new body under a used nonce; a changed body under a
   valid signature                                          INFO: ZEGO's signature covers
       only the timestamp and nonce, so only deduplication by nonce and HTTPS help
+
+--events takes event names (stream_create, zim/room_create), family names
+(zim: every ZIM event) and all (the whole catalog). By default probe sends one
+representative per product family (stream_create for RTC, the first event of
+each other family), which keeps a run to a few dozen requests; an endpoint
+that serves one product is best probed with --events FAMILY.
 
 The protocol checks use the first event of --events (default stream_create),
 sent as JSON. When that event's correctly signed JSON baseline is refused,
@@ -77,6 +86,8 @@ Exit status: 0 no FAIL, 1 at least one FAIL, 2 bad usage (or a --junit path
 that cannot be written), 3 the endpoint could not be reached at all.`,
 		Example: `  zegocb probe --to https://staging.example.com/zego/callback
   zegocb probe --to $URL --events stream_create,stream_close --junit probe.xml
+  zegocb probe --to $URL --events zim           # every ZIM event
+  zegocb probe --to $URL --events all           # every event of every family
   zegocb probe                                   # self-test against the built-in receiver`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -89,7 +100,7 @@ that cannot be written), 3 the endpoint could not be reached at all.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.To, "to", "", "endpoint `URL` (default: the built-in receiver, as a self-test)")
-	fl.StringSliceVar(&opts.Events, "events", nil, "probe only these events (comma-separated `a,b`; the first carries the protocol checks)")
+	fl.StringSliceVar(&opts.Events, "events", nil, "probe these events (comma-separated `a,b`: names, FAMILY/EVENT, family names, all; default one per family; the first carries the protocol checks)")
 	_ = cmd.RegisterFlagCompletionFunc("events", completeEventList(f))
 	opts.endpointFlags.register(cmd)
 	fl.StringVar(&opts.JUnit, "junit", "", "also write a JUnit XML report to `FILE`")
@@ -135,6 +146,12 @@ func runProbe(o *probeOptions) error {
 	}
 	client := endpointClient(tlsConf, secret)
 	defer client.CloseIdleConnections() // no kept-alive connection outlives the probe
+	for _, name := range o.Events {
+		name = strings.TrimSpace(name)
+		if e, alts := f.Catalog.Resolve(name); e != nil && len(alts) > 0 {
+			f.Hintf("%s", collisionHint(name, e, alts))
+		}
+	}
 	cfg := probe.Config{
 		URL: o.To, Catalog: f.Catalog, Secret: secret, Events: o.Events, Timeout: o.Timeout,
 		Header: header, Client: client, Now: f.Now, Nonce: f.Nonce, Rand: f.sampleRand(), AppID: f.AppID(),

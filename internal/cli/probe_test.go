@@ -14,6 +14,7 @@ import (
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/listen"
+	"github.com/zegocb/zegocb/internal/probe"
 )
 
 func TestProbeCmdParsesFlags(t *testing.T) {
@@ -38,7 +39,8 @@ func TestProbeBuiltinReceiverPassesEverything(t *testing.T) {
 	if err := json.Unmarshal(e.out.Bytes(), &res); err != nil {
 		t.Fatal(err)
 	}
-	n := 3*len(callback.Default().Events()) + 10
+	reps, _ := probe.Events(callback.Default(), nil)
+	n := 3*len(reps) + 10
 	if !res.BuiltinReceiver || len(res.Rows) != n || res.Summary["fail"] != 0 || res.Summary["warn"] != 0 || res.Summary["pass"]+res.Summary["info"] != n {
 		t.Fatalf("%+v", res.Summary)
 	}

@@ -53,16 +53,30 @@ func newSendCmd(f *Factory, runF func(*sendOptions) error) *cobra.Command {
 overrides, stamps a fresh timestamp and nonce, signs it with the callback
 secret and POSTs it to --to, exactly as ZEGO would.
 
-The answer is checked as ZEGO checks it: any 2xx is success. For record, the
-legacy docs also ask for the body "1"; another body is a warning (--strict
-makes it a failure). On a non-2xx answer, a timeout or a connection error,
-send retries on ZEGO's schedule: 2, 4, 8, 16 and 32 s after the previous
-attempt (6 attempts, 62 s), re-sending the same body, then gives up.
---retry-scale 0.01 keeps the shape and makes it 100 times faster.
+EVENT is a name from 'zegocb events': a bare name (stream_create), or
+FAMILY/EVENT (zim/room_create) where two product families share a bare name;
+a shared bare name means the RTC event, and stderr names the others. The
+sample follows the event's family: its field casing and JSON types, its
+timestamp (Unix seconds, or 13-digit milliseconds for the ms families) and
+its signature scheme (sorted SHA-1; Mini Game's MD5).
+
+The answer is checked as ZEGO checks it: any 2xx is success. A synchronous
+callback (ZIM before_send_msg, Mini Game) must answer JSON such as
+{"result":0} within its deadline: the answer is parsed and judged (its
+decision and any new_payload are shown; an undocumented value, a non-JSON
+body or an answer after the deadline is a failure). For record, the legacy
+docs also ask for the body "1"; another body is a warning (--strict makes it
+a failure). On a failed answer, a timeout or a connection error, send retries
+on the event family's schedule, re-sending the same body, then gives up: RTC,
+ZIM, AI Agent, Digital Human and ASR 2, 4, 8, 16 and 32 s after the previous
+attempt (6 attempts, 62 s); Cloud Player 2 immediate retries; Cloud Recording
+2 retries 5 s apart; Super Board 2 retries 15 s apart; before_send_msg one
+immediate retry ('zegocb events EVENT' shows each). --retry-scale 0.01 keeps
+the shape and makes it 100 times faster.
 
 Without --to, send starts a built-in receiver on 127.0.0.1 (a correct
-endpoint: it verifies the signature and answers 200 "1") and shows both sides
-of the round trip. With no secret configured it signs with an ephemeral one.
+endpoint: it verifies the signature and answers 200 "1", or the event's
+documented JSON answer) and shows both sides of the round trip. With no secret configured it signs with an ephemeral one.
 
 Load mode (-n, -c, --rate, --duration) sends N distinct callbacks (a fresh
 nonce and signature each) with C workers and reports throughput, status
@@ -70,7 +84,7 @@ counts and latency percentiles. Load mode makes no retries.
 
 Output: progress on stderr; the result on stdout (a timeline of attempts when
 there was more than one). -o json prints one result object:
-  {event, url, builtin_receiver, format, content_type, request_bytes,
+  {event, family, url, builtin_receiver, format, content_type, request_bytes,
    timestamp, nonce, signature, outcome, delivered, attempts: [{attempt,
    offset_ms, status, latency_ms, body, body_bytes, verdict, reason, error}],
    receiver: [{seq, event, signature, delivery, status, answer, problems}]}
@@ -108,7 +122,7 @@ could not be reached at all.`,
 	fl.StringVar(&opts.To, "to", "", "endpoint `URL` (default: a built-in receiver on 127.0.0.1)")
 	fl.StringArrayVar(&opts.Sets, "set", nil, "set a field: `field=value` (repeatable; typed as the catalog documents; field= sets it empty)")
 	fl.StringArrayVar(&opts.Unsets, "unset", nil, "remove a `field` (repeatable)")
-	fl.StringVar(&opts.Data, "data", "", "base payload from `FILE` (- for stdin): JSON, form or UrlEncoded JSON; its event field may name the EVENT")
+	fl.StringVar(&opts.Data, "data", "", "base payload from `FILE` (- for stdin): JSON, form or UrlEncoded JSON; its routing field names the EVENT, or must agree with it")
 	fl.StringVar(&opts.Encoding, "encoding", "", "body encoding `ENC`: json, form (x-www-form-urlencoded) or urlencoded-json (the whole JSON body percent-encoded); default json, or --data's form")
 	fl.BoolVar(&opts.Form, "form", false, "send as POST/FORM: short for --encoding form")
 	fl.StringVar(&opts.FormArrays, "form-arrays", "", "arrays in a form body as `STYLE`: repeat (k=a&k=b, as ZEGO sends them; the default) or brackets (k[]=a&k[]=b, for PHP's $_POST)")
@@ -120,7 +134,7 @@ could not be reached at all.`,
 	fl.BoolVar(&opts.Curl, "curl", false, "print an equivalent curl command instead of sending")
 	fl.BoolVar(&opts.Strict, "strict", false, "treat a 2xx with the wrong body (record: not \"1\") as a failure, and retry; refuse --set on a field the event does not have")
 	fl.BoolVar(&opts.NoRetry, "no-retry", false, "send once; do not replay ZEGO's retry schedule")
-	fl.Float64Var(&opts.RetryScale, "retry-scale", 1, "multiply ZEGO's retry gaps by `F` (0.01 turns 62 s into 0.62 s)")
+	fl.Float64Var(&opts.RetryScale, "retry-scale", 1, "multiply the family's retry gaps by `F` (0.01 turns RTC's 62 s into 0.62 s)")
 	fl.IntVarP(&opts.Requests, "requests", "n", 0, "load mode: send `N` distinct callbacks (no retries)")
 	fl.IntVarP(&opts.Concurrency, "concurrency", "c", 0, "load mode: `C` workers (default 1)")
 	fl.Float64Var(&opts.Rate, "rate", 0, "load mode: at most `R` requests per second in total")
@@ -238,15 +252,27 @@ func runSend(o *sendOptions) error {
 	return o.deliverOne(target, b, secret, tlsConf, rcv)
 }
 
-// judge is the catalog's response check.
-func (o *sendOptions) judge(spec *callback.Event) func(int, []byte) (deliver.Verdict, string) {
-	return func(status int, body []byte) (deliver.Verdict, string) {
-		if v, why := deliver.Judge2xx(status, body); v != deliver.Accepted {
+// judge is the catalog's response check: any 2xx; for a synchronous
+// callback (ZIM before_send_msg, Mini Game) a JSON answer whose decision is
+// documented, within the deadline; for record's legacy convention, the body
+// "1" (a warning, or with --strict a failure). An accepted synchronous
+// answer's reason is its summary (`result 0 (neutral: send)`).
+func (o *sendOptions) judge(spec *callback.Event) func(int, []byte, time.Duration) (deliver.Verdict, string) {
+	answer := spec.Answer()
+	return func(status int, body []byte, took time.Duration) (deliver.Verdict, string) {
+		if v, why := deliver.Judge2xx(status, body, took); v != deliver.Accepted {
 			return v, why
 		}
-		if !spec.Response.BodyOK(body) {
+		if answer.Sync != nil {
+			v := answer.Sync.Judge(body, took)
+			if !v.OK {
+				return deliver.Rejected, strings.Join(v.Problems, "; ")
+			}
+			return deliver.Accepted, v.Summary
+		}
+		if !answer.BodyOK(body) {
 			got := strings.TrimSpace(string(body))
-			why := fmt.Sprintf("body is %s, legacy %s docs ask for %q", strconv.Quote(clip(oneLine(got), 24+len(markCut), markCut)), spec.Name, spec.Response.Body)
+			why := fmt.Sprintf("body is %s, legacy %s docs ask for %q", strconv.Quote(clip(oneLine(got), 24+len(markCut), markCut)), spec.Ref, answer.Body)
 			if o.Strict {
 				return deliver.Rejected, why + " (--strict)"
 			}
@@ -256,19 +282,24 @@ func (o *sendOptions) judge(spec *callback.Event) func(int, []byte) (deliver.Ver
 	}
 }
 
+// schedule is the event's retry profile (none with --no-retry).
+func (o *sendOptions) schedule(spec *callback.Event) []time.Duration {
+	if o.NoRetry {
+		return nil
+	}
+	return spec.RetryProfile().Durations()
+}
+
 func (o *sendOptions) deliverOne(target string, b *built, secret string, tlsConf *tls.Config, rcv *builtinReceiver) error {
 	f := o.F
 	es := f.IO.ErrStyles()
-	schedule := deliver.ZEGOSchedule
-	if o.NoRetry {
-		schedule = nil
-	}
+	schedule := o.schedule(b.Spec)
 	total := len(schedule) + 1
 	to := " to " + target
 	if rcv != nil {
 		to = ""
 	}
-	f.Progressf("%s POST %s%s %s", es.Accent.Render("→"), es.Event.Render(b.Spec.Name), to, es.Faint.Render("("+formatLabel(b.Format)+", "+sizeText(len(b.Body))+", signed)"))
+	f.Progressf("%s POST %s%s %s", es.Accent.Render("→"), es.Event.Render(b.Spec.Ref), to, es.Faint.Render("("+formatLabel(b.Format)+", "+sizeText(len(b.Body))+", signed)"))
 	if f.Global.Verbose {
 		wireDumpRequest(f, target, b, secret)
 	}
@@ -302,7 +333,7 @@ func (o *sendOptions) deliverOne(target string, b *built, secret string, tlsConf
 		return err
 	}
 	if rcv != nil && res.Delivered && !f.JSON() {
-		f.Hintf("next: zegocb send %s --to https://your.app/zego/callback, or zegocb probe --to … to test your endpoint", b.Spec.Name)
+		f.Hintf("next: zegocb send %s --to https://your.app/zego/callback, or zegocb probe --to … to test your endpoint", b.Spec.Ref)
 	}
 	switch {
 	case derr != nil && !res.Delivered:
@@ -329,6 +360,10 @@ func (o *sendOptions) countdown(total int) func(context.Context, time.Duration) 
 			gap := latencyText(d)
 			if d >= time.Second && d%time.Second == 0 {
 				gap = strconv.Itoa(int(d/time.Second)) + "s"
+			}
+			if d == 0 {
+				f.Progressf("  attempt %d/%d at once (ZEGO's schedule)", next, total)
+				return nil
 			}
 			f.Progressf("  waiting %s before attempt %d/%d (ZEGO's schedule)", gap, next, total)
 			return deliver.Sleep(ctx, d)

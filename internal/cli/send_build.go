@@ -6,7 +6,9 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -45,30 +47,57 @@ func (o *sendOptions) buildPayload() (*callback.Event, *callback.Payload, error)
 			return nil, nil, inputErrorf("--data %s: %v", o.Data, err)
 		}
 	}
-	name := o.Event
-	if name == "" && base != nil {
-		k, v, ok := base.GetFold("event")
-		switch {
-		case !ok || v.Text == "":
-			return nil, nil, inputErrorf("--data %s has no event field; name the EVENT: zegocb send EVENT --data %s", o.Data, o.Data)
-		case v.Kind != callback.KindString:
-			return nil, nil, inputErrorf("--data %s: field %q is a JSON %s (%.40s), want an event name", o.Data, k, v.Kind, v.Raw)
-		}
-		name = v.Text
-		if _, ok := cat.Lookup(name); !ok {
-			return nil, nil, inputErrorf("--data %s: field %q is %q, not an event zegocb knows: %s", o.Data, k, name, eventHint(cat, name))
-		}
-	}
-	if name == "" {
+	if o.Event == "" && base == nil {
 		return nil, nil, flagErrorf("send needs an EVENT, e.g. `zegocb send stream_create`; `zegocb events` lists them")
 	}
-	spec, err := lookupEvent(cat, name)
-	if err != nil {
-		return nil, nil, err
+	var (
+		spec *callback.Event
+		alts []*callback.Event
+	)
+	if o.Event != "" {
+		if spec, alts = cat.Resolve(o.Event); spec == nil {
+			_, err := lookupEvent(cat, o.Event)
+			return nil, nil, err
+		}
+	}
+	if base == nil && len(alts) > 0 {
+		f.Hintf("%s", collisionHint(o.Event, spec, alts))
 	}
 	if base != nil {
-		if got := base.EventName(); o.Event != "" && got != "" && got != spec.Name {
-			return nil, nil, flagErrorf("--data %s holds event %q but EVENT is %q: drop EVENT, or use --set %s=%s", o.Data, got, spec.Name, spec.RoleField(callback.RoleEvent).Name, spec.Name)
+		// The body names its family and event: its routing field, then the
+		// fields that tell events sharing a routing value apart.
+		d := cat.Detect(base)
+		switch {
+		case spec == nil && d.Event == nil && d.Field == "":
+			return nil, nil, inputErrorf("--data %s has no event field (%s); name the EVENT: zegocb send EVENT --data %s", o.Data, routingFields(cat), o.Data)
+		case spec == nil && d.Event == nil && d.Unknown && d.Value.Kind == callback.KindString:
+			return nil, nil, inputErrorf("--data %s: field %q is %q, not an event zegocb knows: %s", o.Data, d.Field, d.Value.Text, eventHint(cat, d.Value.Text))
+		case d.Event == nil && d.Field != "" && !d.Unknown:
+			return nil, nil, inputErrorf("--data %s: field %q %s", o.Data, d.Field, strings.TrimPrefix(d.Problem, d.Field+": "))
+		case spec == nil && d.Event == nil:
+			return nil, nil, inputErrorf("--data %s: %s", o.Data, d.Problem)
+		case d.Event == nil && d.Field != "":
+			return nil, nil, flagErrorf("--data %s holds event %q but EVENT is %s: drop EVENT, or use --set %s=%s", o.Data, d.Value.Text, spec.Ref, spec.RoleField(callback.RoleEvent).Name, spec.RouteValue())
+		case spec == nil:
+			spec = d.Event
+			if d.Ambiguous {
+				f.Hintf("--data %s: %s (%s); name the EVENT to pick another", o.Data, d.Rule, detectedAlternatives(d))
+			}
+		case d.Event == nil || d.Event == spec:
+			if len(alts) > 0 && d.Event == nil {
+				f.Hintf("%s", collisionHint(o.Event, spec, alts))
+			}
+		case slices.Contains(alts, d.Event) && !d.Ambiguous:
+			spec = d.Event // a shared bare name, and the body's fields say which family's
+		case d.Event.RouteValue() != spec.RouteValue():
+			return nil, nil, flagErrorf("--data %s holds event %s but EVENT is %s: drop EVENT, or use --set %s=%s", o.Data, d.Event.Ref, spec.Ref, spec.RoleField(callback.RoleEvent).Name, spec.RouteValue())
+		default:
+			// Same routing value, another family's fields (zim/room_create
+			// data sent as rtc/room_create): EVENT decides, but say so.
+			f.Warnf("--data %s looks like %s (%s); sending it as %s, as EVENT says", o.Data, d.Event.Qualified, d.Rule, spec.Qualified)
+		}
+		if err := misspeltRoles(o.Data, spec, base); err != nil {
+			return nil, nil, err
 		}
 		if err := rewrittenTwice("--data "+o.Data, base, spec.RoleField(callback.RoleTimestamp).Name,
 			spec.RoleField(callback.RoleNonce).Name, spec.RoleField(callback.RoleSignature).Name); err != nil {
@@ -118,13 +147,16 @@ func (o *sendOptions) build(secret string) (*built, error) {
 	if o.FormArrays != "" && b.Format != callback.FormatForm {
 		return nil, flagErrorf("--form-arrays shapes form bodies; add --encoding form")
 	}
-	b.Timestamp = strconv.FormatInt(o.F.Now().Unix(), 10)
+	b.Timestamp = spec.Timestamp(o.F.Now()) // seconds, or 13-digit ms for the ms families
 	if o.KeepTimestamp {
 		v, ok := p.Get(tsName)
 		if !ok || v.Text == "" {
 			return nil, inputErrorf("--keep-timestamp: --data %s has no %s field", o.Data, tsName)
 		}
 		b.Timestamp, b.fixedTimestamp = v.Text, true
+		if err := timestampUnitMatches(spec, tsName, v.Text); err != nil {
+			return nil, inputErrorf("--keep-timestamp: --data %s: %v", o.Data, err)
+		}
 	}
 	b.Nonce = ""
 	var sigSet *setOp
@@ -183,12 +215,77 @@ func (o *sendOptions) build(secret string) (*built, error) {
 	return b, nil
 }
 
+// misspeltRoles refuses a body whose timestamp, nonce or signature field is
+// spelt in another casing than the event's family spells it (a PascalCase
+// event with snake_case signature fields): signing would add a second set.
+func misspeltRoles(data string, spec *callback.Event, p *callback.Payload) error {
+	for _, r := range []callback.Role{callback.RoleTimestamp, callback.RoleNonce, callback.RoleSignature} {
+		want := spec.RoleField(r).Name
+		if _, ok := p.Get(want); ok {
+			continue
+		}
+		if k, _, ok := p.GetFold(want); ok && k != want {
+			return inputErrorf("--data %s: field %q: %s spells it %q (its common fields are %s); rename it, or signing would add a second one",
+				data, k, spec.Ref, want, commonNames(spec))
+		}
+	}
+	return nil
+}
+
+// commonNames lists an event's common fields as its family spells them.
+func commonNames(spec *callback.Event) string {
+	names := make([]string, 0, len(commonRoles))
+	for _, r := range commonRoles {
+		names = append(names, spec.RoleField(r).Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// timestampUnitMatches refuses a kept timestamp in the other unit: 13
+// digits (milliseconds) for a seconds timestamp, 10 (seconds) for an ms one
+// (as the schema check does: only where the event's page states the unit).
+func timestampUnitMatches(spec *callback.Event, name, ts string) error {
+	if !callback.IsInteger(ts) {
+		return nil
+	}
+	switch unit := spec.RoleField(callback.RoleTimestamp).Unit; {
+	case unit == "s" && len(ts) >= 13:
+		return fmt.Errorf("%s is %s, %d digits: milliseconds, but %s signs Unix seconds", name, ts, len(ts), spec.Ref)
+	case unit == "ms" && len(ts) <= 10:
+		return fmt.Errorf("%s is %s, %d digits: seconds, but %s signs Unix milliseconds (13 digits)", name, ts, len(ts), spec.Ref)
+	}
+	return nil
+}
+
+// routingFields names the fields that name an event, for a message:
+// "event, Event, EventType, event_type or ReportType".
+func routingFields(c *callback.Catalog) string {
+	var names []string
+	for _, f := range c.Families() {
+		for _, r := range f.Routing {
+			if !slices.Contains(names, r.Field) {
+				names = append(names, r.Field)
+			}
+		}
+	}
+	return joinWords(names, "or")
+}
+
+// detectedAlternatives names the events a detection did not pick.
+func detectedAlternatives(d callback.Detection) string {
+	names := make([]string, len(d.Alternatives))
+	for i, a := range d.Alternatives {
+		names[i] = a.Qualified
+	}
+	return "also possible: " + strings.Join(names, ", ")
+}
+
 // unknownSet reports a --set of a field the event does not have (nor the
 // --data payload): a warning with the closest field names, or with
 // --strict a usage error.
 func (o *sendOptions) unknownSet(spec *callback.Event, s setOp) error {
-	msg := "--set " + s.key + "=" + s.value + ": " + spec.Name + " has no field " + strconv.Quote(s.key)
-	hint := "`zegocb events " + spec.Name + "` lists its fields"
+	msg := "--set " + s.key + "=" + s.value + ": " + spec.Ref + " has no field " + strconv.Quote(s.key)
+	hint := "`zegocb events " + spec.Ref + "` lists its fields"
 	if names := spec.SuggestField(s.key, 2); len(names) > 0 {
 		hint = "did you mean " + joinWords(names, "or") + "?"
 	}

@@ -21,6 +21,12 @@ import (
 	"github.com/zegocb/zegocb/internal/ui"
 )
 
+// appIDOf is the payload's AppID text (Mini Game's MD5 signs it).
+func appIDOf(spec *callback.Event, p *callback.Payload) string {
+	v, _ := p.Get(spec.RoleField(callback.RoleAppID).Name)
+	return v.Text
+}
+
 func runLoad(o *sendOptions, target string, b *built, secret string, tlsConf *tls.Config) error {
 	f := o.F
 	spec := b.Spec
@@ -42,7 +48,10 @@ func runLoad(o *sendOptions, target string, b *built, secret string, tlsConf *tl
 		NonceKey:         spec.RoleField(callback.RoleNonce).Name,
 		SignatureKey:     spec.RoleField(callback.RoleSignature).Name,
 		RefreshTimestamp: !b.fixedTimestamp,
+		Millis:           spec.TimestampUnit() == "ms",
 		Secret:           secret,
+		Scheme:           spec.Scheme(),
+		AppID:            appIDOf(spec, b.Payload),
 	})
 	if err != nil {
 		return inputErrorf("load mode: %v", err)
@@ -51,7 +60,7 @@ func runLoad(o *sendOptions, target string, b *built, secret string, tlsConf *tl
 	if conc == 0 {
 		conc = 1
 	}
-	expect := spec.Response.Body
+	expect := spec.Answer().Body
 	r, err := load.New(load.Config{
 		URL: target, Header: b.Header, Template: tpl,
 		Requests: o.Requests, Concurrency: conc, Rate: o.Rate, Duration: o.Duration,
@@ -65,7 +74,7 @@ func runLoad(o *sendOptions, target string, b *built, secret string, tlsConf *tl
 	if o.Requests > 0 {
 		plan = strconv.Itoa(o.Requests) + " ×"
 	}
-	f.Progressf("%s %s %s to %s (%s, %s, %s, no retries)", es.Accent.Render("→"), plan, es.Event.Render(spec.Name), target, formatLabel(b.Format), sizeText(len(b.Body)), plural(conc, "worker", "workers"))
+	f.Progressf("%s %s %s to %s (%s, %s, %s, no retries)", es.Accent.Render("→"), plan, es.Event.Render(spec.Ref), target, formatLabel(b.Format), sizeText(len(b.Body)), plural(conc, "worker", "workers"))
 
 	stop := make(chan struct{})
 	stopped := make(chan struct{})
@@ -93,7 +102,7 @@ func runLoad(o *sendOptions, target string, b *built, secret string, tlsConf *tl
 	close(stop)
 	<-stopped
 
-	if err := renderLoad(o, target, spec.Name, rep, expect); err != nil {
+	if err := renderLoad(o, target, spec.Ref, rep, expect); err != nil {
 		return err
 	}
 	switch {

@@ -40,6 +40,10 @@ func attemptLine(s *ui.Styles, a deliver.Attempt, total int) string {
 	}
 	line := fmt.Sprintf("%s  %s  %s  %s", n, s.Status(a.Status).Render(strconv.Itoa(a.Status)), latencyText(a.Latency), answerExcerpt(a.Body, 40))
 	switch a.Verdict {
+	case deliver.Accepted:
+		if a.Reason != "" { // a synchronous answer's decision
+			line += "  " + a.Reason
+		}
 	case deliver.AcceptedWithWarning:
 		line += "  " + s.Warn.Render("warn") + " " + a.Reason
 	case deliver.Rejected:
@@ -52,6 +56,7 @@ func attemptLine(s *ui.Styles, a deliver.Attempt, total int) string {
 type sendJSON struct {
 	V               int               `json:"v"` // jsonVersion
 	Event           string            `json:"event"`
+	Family          string            `json:"family"`
 	URL             string            `json:"url"`
 	BuiltinReceiver bool              `json:"builtin_receiver"`
 	Format          string            `json:"format"`
@@ -122,7 +127,7 @@ func (o *sendOptions) renderResult(target string, b *built, res *deliver.Result,
 	f := o.F
 	if f.JSON() {
 		out := sendJSON{
-			V: jsonVersion, Event: b.Spec.Name, URL: target, BuiltinReceiver: builtin, Format: string(b.Format),
+			V: jsonVersion, Event: b.Spec.Ref, Family: familyName(b.Spec), URL: target, BuiltinReceiver: builtin, Format: string(b.Format),
 			ContentType: b.Header.Get("Content-Type"), RequestBytes: len(b.Body),
 			Timestamp: b.Timestamp, Nonce: b.Nonce, SignatureHex: b.Signature,
 			Outcome: sendOutcome(res, interrupted), Delivered: res.Delivered, Attempts: []attemptJSON{},
@@ -163,14 +168,15 @@ func (o *sendOptions) renderResult(target string, b *built, res *deliver.Result,
 	if !tty {
 		w, ws = f.IO.ErrOut, f.IO.ErrStyles()
 	}
-	total := len(deliver.ZEGOSchedule) + 1
-	if o.NoRetry {
-		total = 1
-	}
+	total := len(o.schedule(b.Spec)) + 1
 	if interrupted && !res.Delivered {
 		return nil // the error line says "interrupted after N attempts"
 	}
-	if line := resultLine(ws, b.Spec.Name, res, o.Strict, total); line != "" && !(f.Global.Quiet && !tty) {
+	once := "--no-retry: sent once"
+	if !o.NoRetry {
+		once = "ZEGO documents no retries of " + b.Spec.Ref + ": sent once"
+	}
+	if line := resultLine(ws, b.Spec.Ref, res, o.Strict || b.Spec.Answer().Sync != nil, total, once); line != "" && !(f.Global.Quiet && !tty) {
 		fmt.Fprintln(w, line)
 	}
 	return nil
@@ -214,21 +220,22 @@ func renderTimeline(io *ui.IOStreams, res *deliver.Result) error {
 			status = s.Status(a.Status).Render(strconv.Itoa(a.Status))
 			body = answerExcerpt(a.Body, 32)
 		}
-		note := a.Reason
-		if a.Verdict == deliver.Accepted {
-			note = ""
-		}
+		note := a.Reason // an accepted synchronous answer's decision, or why not accepted
 		t.AddRow(strconv.Itoa(a.N), offsetText(a.Offset), status, latencyText(a.Latency), body, s.Verdict(a.Verdict.String()), note)
 	}
 	return t.Render()
 }
 
-func resultLine(s *ui.Styles, event string, res *deliver.Result, strict bool, total int) string {
+// resultLine is the verdict line; once says why a single attempt was all
+// (total 1).
+func resultLine(s *ui.Styles, event string, res *deliver.Result, strict bool, total int, once string) string {
 	last := res.Last()
 	n := len(res.Attempts)
 	switch {
 	case res.Delivered && last.Verdict == deliver.AcceptedWithWarning:
 		return fmt.Sprintf("%s delivered %s with a warning: %s; --strict makes this a failure", s.Warn.Render("!"), s.Event.Render(event), last.Reason)
+	case res.Delivered && n == 1 && last.Reason != "":
+		return fmt.Sprintf("%s delivered %s: %d in %s, answer %s", s.Pass.Render("✓"), s.Event.Render(event), last.Status, latencyText(last.Latency), last.Reason)
 	case res.Delivered && n == 1:
 		return fmt.Sprintf("%s delivered %s: %d in %s, body %s", s.Pass.Render("✓"), s.Event.Render(event), last.Status, latencyText(last.Latency), answerExcerpt(last.Body, 40))
 	case res.Delivered:
@@ -238,7 +245,7 @@ func resultLine(s *ui.Styles, event string, res *deliver.Result, strict bool, to
 		if strict {
 			why = "did not answer as the catalog asks"
 		}
-		return fmt.Sprintf("%s %s not delivered: the endpoint %s (%s; --no-retry: sent once)", s.Fail.Render("✗"), s.Event.Render(event), why, lastAnswer(res))
+		return fmt.Sprintf("%s %s not delivered: the endpoint %s (%s; %s)", s.Fail.Render("✗"), s.Event.Render(event), why, lastAnswer(res), once)
 	case res.Answered():
 		why := "never answered 2xx"
 		if strict {

@@ -52,9 +52,11 @@ func (ep *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b, _ := io.ReadAll(r.Body)
 	p, err := callback.Parse(b, r.Header.Get("Content-Type"))
 	ok := false
+	var spec *callback.Event
 	if err == nil {
 		// The family's field names and scheme, from the body alone.
 		d := callback.Default().Detect(p)
+		spec = d.Event
 		in := d.SignatureInput(p, ep.secret)
 		ok = signature.VerifyWith(in.Scheme, ep.secret, in.AppID, in.Timestamp, in.Nonce, in.Signature)
 	}
@@ -84,6 +86,9 @@ func (ep *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(ep.status)
 	}
 	body := ep.body
+	if body == "" && spec != nil && spec.Answer().Sync != nil {
+		body = spec.Answer().Sync.Default // the documented JSON answer
+	}
 	if body == "" {
 		body = "1"
 	}
@@ -287,7 +292,7 @@ func TestSendDataInfersEventAndKeepsTimestamp(t *testing.T) {
 	}
 
 	e = newCmdtest(t, sendOpts())
-	if code := e.run("send", "mix_start", "--data", file, "--to", u); code != ExitUsage || !strings.Contains(e.errOut.String(), `holds event "record" but EVENT is "mix_start"`) {
+	if code := e.run("send", "mix_start", "--data", file, "--to", u); code != ExitUsage || !strings.Contains(e.errOut.String(), `holds event record but EVENT is mix_start`) {
 		t.Errorf("exit %d: %s", code, e.errOut.String())
 	}
 	e = newCmdtest(t, sendOpts())

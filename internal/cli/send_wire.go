@@ -28,7 +28,7 @@ func requestJSON(target string, b *built) sendRequestJSON {
 	}
 	return sendRequestJSON{
 		V: jsonVersion, Method: "POST", URL: target, Headers: h, Body: string(b.Body),
-		Event: b.Spec.Name, Timestamp: b.Timestamp, Nonce: b.Nonce, SignatureHex: b.Signature,
+		Event: b.Spec.Ref, Timestamp: b.Timestamp, Nonce: b.Nonce, SignatureHex: b.Signature,
 	}
 }
 

@@ -33,15 +33,19 @@ func newSignCmd(f *Factory, runF func(*signOptions) error) *cobra.Command {
 		Short: "Compute a callback signature, or re-sign a payload for curl and Postman",
 		Long: `With --timestamp and --nonce, print the signature ZEGO would send for them:
 the lowercase hex SHA-1 of the sorted concatenation of callback secret,
-timestamp and nonce.
+timestamp and nonce (every family's scheme but Mini Game's, which signs the
+AppId too: give a payload).
 
 Given a payload (FILE, or - or piped stdin: JSON, a form body or UrlEncoded
-JSON), stamp it with the current Unix time and a fresh 19-digit nonce, sign it
-and print it in the format it came in, ready for curl --data-binary.
+JSON), stamp it with the current time and a fresh 19-digit nonce, sign it and
+print it in the format it came in, ready for curl --data-binary.
 --keep-timestamp re-signs the payload's own timestamp and nonce instead; --timestamp and --nonce
-set them explicitly. The payload's event picks the field names (timestamp or
-Timestamp, ...); --event names the event when the payload has none. A payload
-over 64 MiB is refused (exit 2).
+set them explicitly. The payload's family and event, told from its fields,
+pick the field names (timestamp or Timestamp, nonce or SignatureNonce, ...),
+the timestamp's unit (Unix seconds, or 13-digit milliseconds for the AI Agent,
+ASR and Digital Human families) and the signature scheme (sorted SHA-1, or
+Mini Game's MD5 of AppId + SignatureNonce + secret + Timestamp); --event names
+the event when the payload has none. A payload over 64 MiB is refused (exit 2).
 
 The payload is printed without a trailing newline when piped, so a redirect
 gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
@@ -86,7 +90,7 @@ gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Timestamp, "timestamp", "", "the timestamp to sign, as sent (Unix seconds)")
+	fl.StringVar(&opts.Timestamp, "timestamp", "", "the timestamp to sign, as sent (Unix seconds; 13-digit milliseconds for the ms families)")
 	fl.StringVar(&opts.Nonce, "nonce", "", "the nonce to sign, as sent")
 	fl.BoolVar(&opts.Keep, "keep-timestamp", false, "keep the payload's timestamp (and its nonce); only recompute the signature")
 	fl.BoolVar(&opts.Keep, "keep", false, "the old name of --keep-timestamp")
@@ -147,6 +151,9 @@ func runSign(opts *signOptions) error {
 		ts, nonce := opts.Timestamp, opts.Nonce
 		if ts == "" {
 			ts = strconv.FormatInt(opts.F.Now().Unix(), 10)
+			if e != nil {
+				ts = e.Timestamp(opts.F.Now()) // 13-digit ms for the ms families
+			}
 		}
 		if nonce == "" {
 			nonce = opts.F.Nonce()
@@ -159,17 +166,32 @@ func runSign(opts *signOptions) error {
 	}
 	ts, _ := p.Get(tsName)
 	nonce, _ := p.Get(nonceName)
-	if !callback.IsInteger(ts.Text) {
-		opts.F.Warnf("%s %q is not a whole number of seconds; ZEGO sends Unix seconds", tsName, ts.Text)
+	unit := "seconds"
+	if e != nil && e.TimestampUnit() == "ms" {
+		unit = "milliseconds"
 	}
-	sig := signature.Sign(secret, ts.Text, nonce.Text)
-	p.Set(sigName, callback.String(sig))
+	if !callback.IsInteger(ts.Text) {
+		opts.F.Warnf("%s %q is not a whole number of %s; ZEGO sends Unix %s", tsName, ts.Text, unit, unit)
+	}
+	var sig string
+	if e != nil {
+		e.Sign(p, secret) // the family's scheme (Mini Game: MD5 with the AppId)
+		v, _ := p.Get(sigName)
+		sig = v.Text
+	} else {
+		sig = signature.Sign(secret, ts.Text, nonce.Text)
+		p.Set(sigName, callback.String(sig))
+	}
+	evName := p.EventName()
+	if e != nil {
+		evName = e.Ref
+	}
 	compactNested(p)
 	out := p.Encode(p.Format)
 
 	if opts.F.JSON() {
 		return ui.WriteJSONLine(opts.IO.Out, signResult{
-			V: jsonVersion, Event: p.EventName(), Format: string(p.Format),
+			V: jsonVersion, Event: evName, Format: string(p.Format),
 			Timestamp: ts.Text, Nonce: nonce.Text, SignatureHex: sig, Body: string(out),
 		})
 	}
@@ -180,7 +202,7 @@ func runSign(opts *signOptions) error {
 		return err
 	}
 	if opts.IO.IsStderrTTY() {
-		what := p.EventName()
+		what := evName
 		if what == "" {
 			what = "payload"
 		}
@@ -206,28 +228,36 @@ func signInputs(opts *signOptions) error {
 	return err
 }
 
-// signEvent picks the catalog event whose field names sign uses: --event,
-// else the payload's own event; nil (generic names) when neither is known.
+// signEvent picks the catalog event whose field names, timestamp unit and
+// scheme sign uses: --event, else the event the payload's fields name; nil
+// (generic names, SHA-1) when neither is known.
 func signEvent(opts *signOptions, p *callback.Payload, name string) (*callback.Event, error) {
-	own := p.EventName()
+	d := opts.F.Catalog.Detect(p)
 	if opts.Event != "" {
-		e, err := lookupEvent(opts.F.Catalog, opts.Event)
+		e, err := opts.F.resolveEvent(opts.Event)
 		if err != nil {
 			return nil, err
 		}
-		if own != "" && own != e.Name {
-			opts.F.Warnf("%s: the payload says event %q; using %s's field names as --event asks", name, own, e.Name)
+		if d.Event != nil && d.Event != e {
+			opts.F.Warnf("%s: the payload says event %q; using %s's field names as --event asks", name, d.Event.Ref, e.Ref)
+		} else if d.Event == nil && d.Field != "" {
+			opts.F.Warnf("%s: the payload says event %q; using %s's field names as --event asks", name, d.Value.Text, e.Ref)
 		}
 		return e, nil
 	}
-	if own == "" {
+	switch {
+	case d.Event != nil:
+		if d.Ambiguous {
+			opts.F.Hintf("%s: %s (--event names another)", name, d.Rule)
+		}
+		return d.Event, nil
+	case d.Field == "":
 		opts.F.Warnf("%s: no event field; using the fields timestamp, nonce and signature (--event NAME uses an event's own names)", name)
-		return nil, nil
+	case d.Unknown && d.Value.Kind == callback.KindString:
+		opts.F.Warnf("%s: event %q is not in the catalog; using the fields timestamp, nonce and signature", name, d.Value.Text)
+	default:
+		opts.F.Warnf("%s: %s; using the fields timestamp, nonce and signature", name, d.Problem)
 	}
-	if e, ok := opts.F.Catalog.Lookup(own); ok {
-		return e, nil
-	}
-	opts.F.Warnf("%s: event %q is not in the catalog; using the fields timestamp, nonce and signature", name, own)
 	return nil, nil
 }
 

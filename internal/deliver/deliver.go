@@ -1,6 +1,6 @@
 // Package deliver POSTs a callback and, when the receiver fails, retries it
-// on ZEGO's schedule: 2s, 4s, 8s, 16s and 32s after the previous attempt,
-// then gives up. Each retry re-sends the same bytes, as ZEGO does. It never
+// on a schedule (the event family's retry profile; RTC's is 2s, 4s, 8s, 16s
+// and 32s after the previous attempt), then gives up. Each retry re-sends the same bytes, as ZEGO does. It never
 // prints: callers watch attempts through Options hooks.
 package deliver
 
@@ -17,7 +17,9 @@ import (
 	"time"
 )
 
-// ZEGOSchedule is the gap before each retry, from zego-callbacks.md §0.5.
+// ZEGOSchedule is RTC's gap before each retry (zego-callbacks.md §0.5), the
+// schedule of a callback whose family is unknown. A known event's is
+// callback.Event.RetryProfile().
 var ZEGOSchedule = []time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 32 * time.Second}
 
 // MaxBodyKeep is how much of each response body an Attempt keeps.
@@ -89,8 +91,9 @@ type Options struct {
 	Schedule []time.Duration // gaps before each retry; nil: no retries
 	Scale    float64         // multiplies every gap (0 means 1)
 	Timeout  time.Duration   // per attempt; 0: the client's own
-	// Judge decides the verdict of an answered attempt; nil: 2xx accepted.
-	Judge func(status int, body []byte) (Verdict, string)
+	// Judge decides the verdict of an answered attempt, given how long the
+	// answer took (a synchronous callback has a deadline); nil: 2xx accepted.
+	Judge func(status int, body []byte, took time.Duration) (Verdict, string)
 	// OnAttempt is called after every attempt.
 	OnAttempt func(Attempt)
 	// OnWait is called before waiting d for attempt next.
@@ -117,7 +120,7 @@ func (o *Options) Gap(i int) time.Duration {
 }
 
 // Judge2xx accepts any 2xx answer.
-func Judge2xx(status int, _ []byte) (Verdict, string) {
+func Judge2xx(status int, _ []byte, _ time.Duration) (Verdict, string) {
 	if status >= 200 && status < 300 {
 		return Accepted, strconv.Itoa(status)
 	}
@@ -194,7 +197,7 @@ func attempt(ctx context.Context, req Request, opts *Options) Attempt {
 		case err != nil:
 			a.Verdict, a.Reason = Rejected, "status "+strconv.Itoa(status)+", body cut short: "+DescribeError(err, opts.Timeout)
 		default:
-			a.Verdict, a.Reason = opts.Judge(status, body)
+			a.Verdict, a.Reason = opts.Judge(status, body, a.Latency)
 		}
 		return a
 	}
@@ -223,7 +226,7 @@ func attempt(ctx context.Context, req Request, opts *Options) Attempt {
 		a.Verdict, a.Reason = Rejected, "status "+strconv.Itoa(resp.StatusCode)+", body cut short: "+DescribeError(rerr, opts.Timeout)
 		return a
 	}
-	a.Verdict, a.Reason = opts.Judge(resp.StatusCode, body)
+	a.Verdict, a.Reason = opts.Judge(resp.StatusCode, body, a.Latency)
 	return a
 }
 

@@ -59,7 +59,7 @@ func TestFamiliesDetectedAndVerified(t *testing.T) {
 			if status != tc.status || got != tc.want || sigOK != (tc.reason == "") || (tc.reason != "" && ev.SigResult.Reason != tc.reason) {
 				t.Fatalf("status %d, event %s, signature %s %s %q; want %d %s %q", status, got, ev.Sig, ev.SigResult.Reason, ev.SigResult.Detail, tc.status, tc.want, tc.reason)
 			}
-			if ev.Name != ev.Spec.Name || len(ev.Problems) != 0 {
+			if ev.Name != ev.Spec.Ref || len(ev.Problems) != 0 {
 				t.Fatalf("name %q, problems %v", ev.Name, ev.Problems)
 			}
 		})

@@ -38,7 +38,7 @@ type ForwardOptions struct {
 	URL      string
 	Client   *http.Client    // nil: a client with no overall timeout
 	Timeout  time.Duration   // per attempt; 0: 10s
-	Schedule []time.Duration // nil: deliver.ZEGOSchedule; empty (non-nil): no retries
+	Schedule []time.Duration // nil: each event's retry profile (deliver.ZEGOSchedule when unknown); empty (non-nil): no retries
 	Scale    float64         // multiplies every gap (0 means 1)
 	// OnAttempt is called for every background attempt (N >= 2). The first
 	// attempt is reported in the Event's ForwardResult instead.
@@ -87,10 +87,13 @@ type ForwardStats struct {
 // Forwarder relays callbacks to the developer's app. Create it with
 // NewForwarder and Close it after the HTTP server has shut down.
 type Forwarder struct {
-	opts   ForwardOptions
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	opts ForwardOptions
+	// byEvent: no Schedule was given, so each callback is retried on its
+	// event's retry profile.
+	byEvent bool
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
 
 	mu     sync.Mutex
 	chains map[string]*chain
@@ -119,20 +122,25 @@ func NewForwarder(ctx context.Context, opts ForwardOptions) *Forwarder {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 10 * time.Second
 	}
-	if opts.Schedule == nil {
+	byEvent := opts.Schedule == nil
+	if byEvent {
 		opts.Schedule = deliver.ZEGOSchedule
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	return &Forwarder{opts: opts, ctx: ctx, cancel: cancel, chains: map[string]*chain{}, old: map[string]*chain{}}
+	return &Forwarder{opts: opts, byEvent: byEvent, ctx: ctx, cancel: cancel, chains: map[string]*chain{}, old: map[string]*chain{}}
 }
 
 // Forward relays ev (or answers a re-delivery from its chain) and returns
 // what to answer. It blocks for the first attempt only.
 func (f *Forwarder) Forward(ev *Event) *ForwardResult {
-	max := len(f.opts.Schedule) + 1
+	schedule := f.opts.Schedule
+	if f.byEvent && ev.Spec != nil {
+		schedule = ev.Spec.RetryProfile().Durations()
+	}
+	max := len(schedule) + 1
 	f.mu.Lock()
 	c := f.chains[ev.Key]
 	if c == nil {
@@ -159,7 +167,7 @@ func (f *Forwarder) Forward(ev *Event) *ForwardResult {
 	client.Transport = &numbering{base: transportOf(f.opts.Client)}
 	dopts := deliver.Options{
 		Client:   &client,
-		Schedule: f.opts.Schedule,
+		Schedule: schedule,
 		Scale:    f.opts.Scale,
 		Timeout:  f.opts.Timeout,
 		Sleep:    f.opts.Sleep,

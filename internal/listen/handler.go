@@ -37,9 +37,15 @@ type Config struct {
 	// AcceptInvalid answers 200 even when the signature is bad.
 	AcceptInvalid bool
 	// ReplyBody is the body of a successful answer (default "1", which
-	// satisfies the legacy record convention and is harmless elsewhere).
+	// satisfies the legacy record convention and is harmless elsewhere). A
+	// synchronous callback (ZIM before_send_msg, Mini Game) is answered with
+	// its documented JSON default ({"result":0}) instead, unless Replies
+	// names it.
 	ReplyBody string
-	Now       func() time.Time
+	// Replies overrides the successful answer per event: a test of "block
+	// this message" answers before_send_msg {"result":3,"reason":"..."}.
+	Replies map[*callback.Event]string
+	Now     func() time.Time
 	// SkipCheck leaves Event.Problems empty: the catalog schema check is
 	// not run (for callers that do not show problems, e.g. listen -q).
 	SkipCheck bool
@@ -100,7 +106,13 @@ type Event struct {
 	Payload  *callback.Payload // nil when the body did not parse
 	ParseErr error
 	Spec     *callback.Event // nil when the event is not in the catalog
-	Name     string          // event name as sent ("" if none)
+	// Name is the event's name: Spec.Ref (the name every command resolves
+	// to it: zim/room_create) when known, else the routing value as sent
+	// ("" if none).
+	Name string
+	// Family is the detected product family (also when the event is not
+	// in the catalog but the routing field names one family).
+	Family *callback.Family
 
 	Sig       SigStatus
 	SigResult signature.Result
@@ -354,15 +366,19 @@ func (h *Handler) judge(ev *Event) {
 		return
 	}
 	ev.Payload = p
-	// The family and event from the body alone (Mini Game routes on
-	// ReportType and signs with MD5 over SignatureNonce).
-	d := h.cfg.Catalog.Detect(p)
-	ev.Name = p.EventName()
-	if d.Event != nil {
-		ev.Spec, ev.Name = d.Event, d.Event.Name
+	// The body names its family and event: the routing field, then the
+	// fields that tell events sharing a routing value apart.
+	var d callback.Detection
+	h.cfg.Catalog.DetectInto(p, &d)
+	ev.Family = d.Family
+	if spec := d.Event; spec != nil {
+		ev.Spec, ev.Name = spec, spec.Ref
 		if !h.cfg.SkipCheck {
 			ev.Problems = d.Event.Check(p)
 		}
+		ev.Answer = h.replyFor(spec)
+	} else {
+		ev.Name = d.Value.Text
 	}
 	in := d.SignatureInput(p, h.cfg.Secret)
 	if h.cfg.Secret == "" {
@@ -383,21 +399,79 @@ func (h *Handler) judge(ev *Event) {
 		ev.Delivery, ev.SincePrev, same = h.seen.record(ev.Key, ev.Received, maphash.Bytes(h.seed, ev.Body))
 		ev.Replay = !same
 		if ev.Delivery > 1 && !ev.Replay {
-			ev.Drift = ev.SincePrev - ScheduleGap(ev.Delivery-1)
+			ev.Drift = ev.SincePrev - RetryGap(ev.Spec, ev.Delivery-1)
 		}
 	}
-	if ev.Sig == SigBad && !h.cfg.AcceptInvalid {
+	var roleProblem string
+	if ev.Spec != nil && in.HasTimestamp {
+		roleProblem = signedFieldsProblem(ev.Spec, p, in.Timestamp)
+	}
+	switch {
+	case roleProblem != "":
+		// The signature inputs are not what the family signs: a 13-digit
+		// timestamp where seconds are signed, or a PascalCase event's
+		// signature fields spelt in snake case (even when the digest
+		// matches, ZEGO never sends these).
+		ev.Status, ev.Answer = http.StatusBadRequest, "bad request: "+roleProblem
+	case d.Problem != "" && !(d.Unknown && d.Value.Kind == callback.KindString):
+		// No routing field, one of the wrong JSON type, or an undocumented
+		// numeric event type: not a callback zegocb can route. (An unknown
+		// event name is accepted: ZEGO adds events.)
+		ev.Status, ev.Answer = http.StatusBadRequest, "bad request: "+d.Problem
+	case ev.Sig == SigBad && !h.cfg.AcceptInvalid:
 		ev.Status, ev.Answer = http.StatusUnauthorized, "invalid signature"
 	}
+}
+
+// signedFieldsProblem says, in one line, what is wrong with the signed
+// fields of a body of spec: its timestamp in the other unit than spec's page
+// states (13 digits for seconds, 10 for milliseconds), or its timestamp
+// field spelt in another casing than spec's family spells it. "" when
+// neither (the usual case costs a length comparison and one look-up).
+func signedFieldsProblem(spec *callback.Event, p *callback.Payload, ts string) string {
+	f := spec.RoleField(callback.RoleTimestamp)
+	if f.Unit != "" && ts != "" && ts[0] != '-' {
+		switch n := len(ts); {
+		case f.Unit == "s" && n == 13:
+			return f.Name + " is " + ts + ", 13 digits: milliseconds, but " + spec.Ref + " signs Unix seconds"
+		case f.Unit == "ms" && n == 10:
+			return f.Name + " is " + ts + ", 10 digits: seconds, but " + spec.Ref + " signs Unix milliseconds"
+		}
+	}
+	if _, ok := p.Get(f.Name); !ok {
+		if k, _, found := p.GetFold(f.Name); found {
+			return "found " + strconv.Quote(k) + ", but " + spec.Ref + " spells its signature fields " +
+				f.Name + ", " + spec.RoleField(callback.RoleNonce).Name + ", " + spec.RoleField(callback.RoleSignature).Name
+		}
+	}
+	return ""
+}
+
+// replyFor is the successful answer to spec: Replies' override, else a
+// synchronous callback's documented JSON default, else ReplyBody.
+func (h *Handler) replyFor(spec *callback.Event) string {
+	if len(h.cfg.Replies) > 0 {
+		if b, ok := h.cfg.Replies[spec]; ok {
+			return b
+		}
+	}
+	if r := spec.Answer(); r.Sync != nil && r.Sync.Default != "" {
+		return r.Sync.Default
+	}
+	return h.cfg.ReplyBody
 }
 
 // answer writes the answer and emits the event.
 func (h *Handler) answer(w http.ResponseWriter, ev *Event, status int, body string) {
 	ev.Status, ev.Answer = status, body
-	// Every answer is text/plain. net/http infers that itself for a body
-	// it would sniff as such (the default "1"), and touching w.Header()
-	// makes WriteHeader copy the header map: skip it when it is not needed.
-	if body != h.cfg.ReplyBody || !h.replySniffsPlain {
+	// Every answer is text/plain but a JSON one (a synchronous callback's).
+	// net/http infers text/plain itself for a body it would sniff as such
+	// (the default "1"), and touching w.Header() makes WriteHeader copy the
+	// header map: skip it when it is not needed.
+	switch {
+	case len(body) > 1 && body[0] == '{' && body[len(body)-1] == '}':
+		w.Header()["Content-Type"] = jsonType // a synchronous callback's answer
+	case body != h.cfg.ReplyBody || !h.replySniffsPlain:
 		w.Header()["Content-Type"] = plainText
 	}
 	w.WriteHeader(status)
@@ -406,8 +480,12 @@ func (h *Handler) answer(w http.ResponseWriter, ev *Event, status int, body stri
 	h.emit(*ev)
 }
 
-// plainText is every answer's Content-Type, shared (net/http only reads it).
-var plainText = []string{"text/plain; charset=utf-8"}
+// plainText is every answer's Content-Type but JSON ones, shared (net/http
+// only reads it).
+var (
+	plainText = []string{"text/plain; charset=utf-8"}
+	jsonType  = []string{"application/json"}
+)
 
 // bodyKey identifies a callback that has no nonce and signature by its body.
 func bodyKey(body []byte) string {
@@ -415,12 +493,29 @@ func bodyKey(body []byte) string {
 	return "sha256:" + hex.EncodeToString(sum[:16])
 }
 
-// ScheduleGap is the gap ZEGO waits before retry k (1-based): 2s, 4s, ... 32s.
-func ScheduleGap(k int) time.Duration {
+// RetryGap is the gap ZEGO waits before retry k (1-based) of spec: its
+// retry profile's (RTC's 2s, 4s, ... 32s when spec is nil), the last gap
+// past the end, 0 when no retries are documented.
+func RetryGap(spec *callback.Event, k int) time.Duration {
 	if k < 1 {
 		return 0
 	}
-	return deliver.ZEGOSchedule[min(k, len(deliver.ZEGOSchedule))-1]
+	if spec == nil {
+		return deliver.ZEGOSchedule[min(k, len(deliver.ZEGOSchedule))-1]
+	}
+	ds := spec.RetryProfile().Delays
+	if len(ds) == 0 {
+		return 0
+	}
+	return time.Duration(ds[min(k, len(ds))-1])
+}
+
+// RetriesOf is how many retries ZEGO makes of spec (RTC's 5 when nil).
+func RetriesOf(spec *callback.Event) int {
+	if spec == nil {
+		return len(deliver.ZEGOSchedule)
+	}
+	return len(spec.RetryProfile().Delays)
 }
 
 // deliveries remembers the last sightings of callbacks, bounded in size.

@@ -22,7 +22,10 @@ type Template struct {
 
 	tsOff, tsLen int // timestamp value span; tsLen 0: the timestamp stays fixed
 	nonceOff     int // NonceLen bytes
-	sigOff       int // 40 bytes
+	sigOff       int // 40 bytes (32 for MD5)
+	millis       bool
+	scheme       signature.Scheme
+	appid        string
 
 	fixedTS    string // the template's own timestamp text
 	tsOffFixed int    // where it stands
@@ -35,9 +38,17 @@ type TemplateSpec struct {
 	Form bool
 	// Field names of the timestamp, nonce and signature (per event casing).
 	TimestampKey, NonceKey, SignatureKey string
-	// RefreshTimestamp rewrites the timestamp to the current second.
+	// RefreshTimestamp rewrites the timestamp to the current second (or
+	// millisecond, with Millis).
 	RefreshTimestamp bool
-	Secret           string
+	// Millis: the timestamp is Unix milliseconds (13 digits), as the AI
+	// Agent, ASR and Digital Human families send it.
+	Millis bool
+	Secret string
+	// Scheme signs the body (default sorted SHA-1); MD5Fixed (Mini Game)
+	// also signs AppID.
+	Scheme signature.Scheme
+	AppID  string
 }
 
 // NewTemplate finds the timestamp, nonce and signature values in spec.Body.
@@ -45,7 +56,11 @@ type TemplateSpec struct {
 // (as Event.Stamp makes them); the timestamp is refreshed only when it has
 // as many digits as the current Unix time.
 func NewTemplate(spec TemplateSpec) (*Template, error) {
-	t := &Template{body: spec.Body, secret: spec.Secret}
+	t := &Template{body: spec.Body, secret: spec.Secret, millis: spec.Millis, scheme: spec.Scheme, appid: spec.AppID}
+	sigLen := 40
+	if spec.Scheme == signature.MD5Fixed {
+		sigLen = 32
+	}
 	off, n, err := valueSpan(spec.Body, spec.NonceKey, spec.Form)
 	if err != nil {
 		return nil, err
@@ -58,8 +73,8 @@ func NewTemplate(spec TemplateSpec) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n != 40 {
-		return nil, fmt.Errorf("signature is %d characters, want 40", n)
+	if n != sigLen {
+		return nil, fmt.Errorf("signature is %d characters, want %d", n, sigLen)
 	}
 	t.sigOff = off
 	off, n, err = valueSpan(spec.Body, spec.TimestampKey, spec.Form)
@@ -68,7 +83,7 @@ func NewTemplate(spec TemplateSpec) (*Template, error) {
 	}
 	t.fixedTS = string(spec.Body[off : off+n])
 	t.tsOffFixed = off
-	if spec.RefreshTimestamp && n == len(strconv.FormatInt(time.Now().Unix(), 10)) && isDigits(spec.Body[off:off+n]) {
+	if spec.RefreshTimestamp && n == len(t.stamp(nil, time.Now())) && isDigits(spec.Body[off:off+n]) {
 		t.tsOff, t.tsLen = off, n
 	}
 	return t, nil
@@ -126,6 +141,15 @@ func valueSpan(body []byte, key string, form bool) (int, int, error) {
 	return start, end - start, nil
 }
 
+// stamp appends now as the template's timestamp text: Unix seconds, or
+// milliseconds.
+func (t *Template) stamp(b []byte, now time.Time) []byte {
+	if t.millis {
+		return strconv.AppendInt(b, now.UnixMilli(), 10)
+	}
+	return strconv.AppendInt(b, now.Unix(), 10)
+}
+
 // Len is the body length.
 func (t *Template) Len() int { return len(t.body) }
 
@@ -134,7 +158,8 @@ func (t *Template) Len() int { return len(t.body) }
 type Stamper struct {
 	t   *Template
 	rng *rand.Rand
-	// cached timestamp text for the current second
+	// cached timestamp text for the current second (rewritten every time
+	// for millisecond timestamps)
 	sec   int64
 	ts    [20]byte
 	tsLen int
@@ -167,9 +192,9 @@ func (s *Stamper) Into(b []byte, now time.Time) {
 	}
 	var tsb []byte
 	if t.tsLen > 0 {
-		if sec := now.Unix(); sec != s.sec {
+		if sec := now.Unix(); sec != s.sec || t.millis {
 			s.sec = sec
-			s.tsLen = len(strconv.AppendInt(s.ts[:0], sec, 10))
+			s.tsLen = len(t.stamp(s.ts[:0], now))
 		}
 		if s.tsLen == t.tsLen {
 			tsb = s.ts[:s.tsLen]
@@ -178,6 +203,10 @@ func (s *Stamper) Into(b []byte, now time.Time) {
 	}
 	if tsb == nil {
 		tsb = b[t.tsOffFixed : t.tsOffFixed+len(t.fixedTS)]
+	}
+	if t.scheme == signature.MD5Fixed {
+		copy(b[t.sigOff:t.sigOff+32], signature.SignMD5(t.secret, t.appid, string(tsb), string(nonce)))
+		return
 	}
 	signature.SignTo((*[40]byte)(b[t.sigOff:]), t.secret, string(tsb), string(nonce))
 }

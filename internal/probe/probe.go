@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -68,8 +69,11 @@ type Config struct {
 	URL     string
 	Catalog *callback.Catalog
 	Secret  string
-	// Events limits the per-event checks (nil: the whole catalog). The first
-	// one also carries the protocol checks.
+	// Events names the events of the per-event checks: event names
+	// (stream_create, zim/room_create), family names (zim: all its events)
+	// or "all" (the whole catalog). nil: one representative per family
+	// (stream_create for RTC, else the family's first event). The first
+	// event also carries the protocol checks.
 	Events  []string
 	Timeout time.Duration // per request (default 5s)
 	Header  http.Header   // extra headers on every request
@@ -162,7 +166,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	res.Elapsed = cfg.Now().Sub(start)
-	analyze(res, p.rep.Name, cfg.Catalog)
+	analyze(res, p.rep.Ref, cfg.Catalog)
 	return res, nil
 }
 
@@ -215,32 +219,20 @@ func newProber(cfg *Config) (*prober, error) {
 	if cfg.Secret == "" {
 		return nil, errors.New("probe: no secret")
 	}
-	var events []*callback.Event
-	if len(cfg.Events) == 0 {
-		events = cfg.Catalog.Events()
-	}
-	for _, name := range cfg.Events {
-		e, ok := cfg.Catalog.Lookup(strings.TrimSpace(name))
-		if !ok {
-			return nil, fmt.Errorf("%w %q", ErrUnknownEvent, name)
-		}
-		events = append(events, e)
+	events, err := Events(cfg.Catalog, cfg.Events)
+	if err != nil {
+		return nil, err
 	}
 	p := &prober{cfg: cfg, other: "other-" + strconv.FormatUint(cfg.Rand.Uint64(), 36)}
 	p.rep = events[0]
-	if len(cfg.Events) == 0 {
-		if e, ok := cfg.Catalog.Lookup("stream_create"); ok {
-			p.rep = e
-		}
-	}
 	for _, e := range events {
 		for _, f := range formats {
-			p.checks = append(p.checks, check{id: e.Name + "/" + string(f.f), event: e.Name, check: f.label, expect: Accept, format: f.f, run: p.signed(e, f.f)})
+			p.checks = append(p.checks, check{id: e.Ref + "/" + string(f.f), event: e.Ref, check: f.label, expect: Accept, format: f.f, run: p.signed(e, f.f)})
 		}
 	}
 	// The protocol checks send the representative event as JSON: each
 	// depends on that event's JSON baseline.
-	r := p.rep.Name
+	r := p.rep.Ref
 	base := r + "/" + string(callback.FormatJSON)
 	for _, c := range []check{
 		{id: "security/forged-signature", check: "forged signature", expect: Reject, run: p.forged},
@@ -260,11 +252,59 @@ func newProber(cfg *Config) (*prober, error) {
 	return p, nil
 }
 
-// sample builds a fresh payload of e, stamped at now-age with a fresh nonce.
+// Events resolves names as Config.Events says: event names, family names,
+// "all"; none: one representative per family with events (stream_create
+// for RTC, else its first event), in catalog order. Each event comes once.
+func Events(cat *callback.Catalog, names []string) ([]*callback.Event, error) {
+	var out []*callback.Event
+	add := func(evs ...*callback.Event) {
+		for _, e := range evs {
+			if !slices.Contains(out, e) {
+				out = append(out, e)
+			}
+		}
+	}
+	if len(names) == 0 {
+		for _, f := range cat.Families() {
+			evs := cat.FamilyEvents(f)
+			if len(evs) == 0 {
+				continue
+			}
+			rep := evs[0]
+			if e, ok := cat.Lookup(f.Name + "/stream_create"); ok {
+				rep = e
+			}
+			add(rep)
+		}
+	}
+	for _, name := range names {
+		name = strings.TrimSpace(name)
+		if e, _ := cat.Resolve(name); e != nil {
+			add(e)
+			continue
+		}
+		if f := cat.Family(name); f != nil && len(cat.FamilyEvents(f)) > 0 {
+			add(cat.FamilyEvents(f)...)
+			continue
+		}
+		if strings.EqualFold(name, "all") {
+			add(cat.Events()...)
+			continue
+		}
+		return nil, fmt.Errorf("%w %q", ErrUnknownEvent, name)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: no events to probe", ErrUnknownEvent)
+	}
+	return out, nil
+}
+
+// sample builds a fresh payload of e, stamped at now-age (in the family's
+// unit) with a fresh nonce, and signed with the family's scheme.
 func (p *prober) sample(e *callback.Event, age time.Duration) *callback.Payload {
 	now := p.cfg.Now()
 	pl := e.SampleFrom(callback.NewVars(callback.SampleOptions{Now: now, Rand: p.cfg.Rand, AppID: p.cfg.AppID}))
-	ts := strconv.FormatInt(now.Add(-age).Unix(), 10)
+	ts := e.Timestamp(now.Add(-age))
 	e.Stamp(pl, p.cfg.Secret, ts, p.cfg.Nonce())
 	return pl
 }
@@ -302,14 +342,24 @@ func excerpt(b []byte, n int) string {
 	return strconv.Quote(s)
 }
 
-// judgeAccept judges an answer to a callback a correct endpoint accepts.
+// judgeAccept judges an answer to a callback a correct endpoint accepts: a
+// 2xx, with the family's answer: a synchronous callback's JSON (a
+// documented decision, within the deadline), or record's legacy "1".
 func judgeAccept(e *callback.Event, a deliver.Attempt) (Verdict, string) {
+	answer := e.Answer()
 	switch {
 	case a.Status == 0:
 		return Fail, "no answer: " + a.Reason
 	case a.Status >= 200 && a.Status < 300:
-		if !e.Response.BodyOK(a.Body) {
-			return Warn, fmt.Sprintf("%d, but the body is %s: legacy docs for %s treat only %q as success", a.Status, excerpt(a.Body, 40), e.Name, e.Response.Body)
+		if answer.Sync != nil {
+			v := answer.Sync.Judge(a.Body, a.Latency)
+			if !v.OK {
+				return Fail, fmt.Sprintf("%d, but %s: %s is synchronous, ZEGO reads the answer (%s)", a.Status, strings.Join(v.Problems, "; "), e.Ref, answer.Describe(func(s string) string { return s }))
+			}
+			return Pass, fmt.Sprintf("accepted (%d, %s)", a.Status, v.Summary)
+		}
+		if !answer.BodyOK(a.Body) {
+			return Warn, fmt.Sprintf("%d, but the body is %s: legacy docs for %s treat only %q as success", a.Status, excerpt(a.Body, 40), e.Ref, answer.Body)
 		}
 		if len(a.Body) == 0 {
 			return Pass, fmt.Sprintf("accepted (%d)", a.Status)
@@ -320,7 +370,19 @@ func judgeAccept(e *callback.Event, a deliver.Attempt) (Verdict, string) {
 	case a.Status == 401 || a.Status == 403:
 		return Fail, fmt.Sprintf("rejected a correctly signed callback (%d %s)", a.Status, excerpt(a.Body, 40))
 	}
-	return Fail, fmt.Sprintf("answered %d %s: ZEGO retries 5 times, then drops the callback", a.Status, excerpt(a.Body, 40))
+	return Fail, fmt.Sprintf("answered %d %s: ZEGO %s, then drops the callback", a.Status, excerpt(a.Body, 40), retriesText(e))
+}
+
+// retriesText says how ZEGO retries e: "retries 5 times", "does not retry".
+func retriesText(e *callback.Event) string {
+	switch n := len(e.RetryProfile().Delays); n {
+	case 0:
+		return "documents no retries"
+	case 1:
+		return "retries once"
+	default:
+		return "retries " + strconv.Itoa(n) + " times"
+	}
 }
 
 // judgeReject judges an answer to a callback a correct endpoint refuses.

@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -43,7 +44,8 @@ func TestCorrectEndpointPassesEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids, _ := Plan(cfg(srv.URL))
-	if len(res.Rows) != len(ids) || seen != len(ids) || len(ids) != 3*len(callback.Default().Events())+10 {
+	reps, _ := Events(callback.Default(), nil)
+	if len(res.Rows) != len(ids) || seen != len(ids) || len(ids) != 3*len(reps)+10 {
 		t.Fatalf("%d rows, %d planned, %d reported", len(res.Rows), len(ids), seen)
 	}
 	for _, r := range res.Rows {
@@ -377,5 +379,100 @@ func TestJUnitSkipped(t *testing.T) {
 	if s.Skipped != 1 || s.Cases[1].Skipped == nil || s.Cases[1].Skipped.Message != "not judged: x" || s.Cases[0].Skipped != nil ||
 		len(s.Props) != 2 || s.Props[1].Name != "note1" || s.Props[1].Value != res.Notes[0] {
 		t.Fatalf("%+v", doc)
+	}
+}
+
+// By default probe sends one representative per family (every family with
+// events, in catalog order, RTC's being stream_create); "all" sends every
+// event, a family name that family's events.
+func TestEventsDefaultAllAndFamilies(t *testing.T) {
+	cat := callback.Default()
+	reps, err := Events(cat, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fams []*callback.Family
+	for _, f := range cat.Families() {
+		if len(cat.FamilyEvents(f)) > 0 {
+			fams = append(fams, f)
+		}
+	}
+	if len(reps) != len(fams) {
+		t.Fatalf("%d representatives for %d families with events", len(reps), len(fams))
+	}
+	for i, e := range reps {
+		if e.Product != fams[i] {
+			t.Errorf("representative %d is %s, want one of %s", i, e.Qualified, fams[i].Name)
+		}
+	}
+	if reps[0].Name != "stream_create" {
+		t.Errorf("RTC's representative is %s", reps[0].Qualified)
+	}
+	all, _ := Events(cat, []string{"all"})
+	if len(all) != len(cat.Events()) {
+		t.Errorf("all: %d events of %d", len(all), len(cat.Events()))
+	}
+	for _, f := range fams {
+		evs, err := Events(cat, []string{f.Name, cat.FamilyEvents(f)[0].Qualified})
+		if err != nil || len(evs) != len(cat.FamilyEvents(f)) {
+			t.Errorf("%s: %d events (%v), want %d, each once", f.Name, len(evs), err, len(cat.FamilyEvents(f)))
+		}
+	}
+	if _, err := Events(cat, []string{"nosuch"}); !errors.Is(err, ErrUnknownEvent) {
+		t.Errorf("nosuch: %v", err)
+	}
+}
+
+// Every family's events pass against listen's handler: the family's casing,
+// types, timestamp unit and scheme, and its answer (before_send_msg's JSON).
+func TestEveryEventOfEveryFamilyPasses(t *testing.T) {
+	srv := httptest.NewServer(listen.NewHandler(listen.Config{Secret: secret}, nil))
+	defer srv.Close()
+	c := cfg(srv.URL)
+	c.Events = []string{"all"}
+	res, err := Run(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Rows {
+		if r.Verdict == Fail || r.Verdict == Warn || r.Verdict == Skip {
+			t.Errorf("%s: %s %s", r.ID, r.Verdict, r.Reason)
+		}
+	}
+}
+
+// A synchronous callback's answer is judged: "1" to before_send_msg fails,
+// with what ZEGO expects; the documented JSON passes with its decision.
+func TestSyncAnswerJudged(t *testing.T) {
+	cat := callback.Default()
+	var sync *callback.Event
+	for _, e := range cat.Events() {
+		if e.Answer().Sync != nil {
+			sync = e
+			break
+		}
+	}
+	if sync == nil {
+		t.Skip("no synchronous event in the catalog")
+	}
+	for _, tc := range []struct {
+		body, want string
+		v          Verdict
+	}{
+		{"1", "is synchronous, ZEGO reads the answer", Fail},
+		{sync.Answer().Sync.Default, "accepted (200, ", Pass},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, tc.body) }))
+		c := cfg(srv.URL)
+		c.Events = []string{sync.Qualified}
+		res, err := Run(context.Background(), c)
+		srv.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := res.Rows[0]
+		if r.Verdict != tc.v || !strings.Contains(r.Reason, tc.want) {
+			t.Errorf("answer %q: %s %q, want %s containing %q", tc.body, r.Verdict, r.Reason, tc.v, tc.want)
+		}
 	}
 }

@@ -786,19 +786,37 @@ func maskSecret(a *deliver.Attempt, secret string) {
 	}
 }
 
-// retryProfile is the retry schedule of spec's family. Every family
-// documented so far retries as RTC does.
-func retryProfile(*callback.Event) []time.Duration { return deliver.ZEGOSchedule }
+// retryProfile is spec's retry schedule (its own, else its family's; RTC's
+// for an unknown event).
+func retryProfile(spec *callback.Event) []time.Duration {
+	if spec == nil {
+		return deliver.ZEGOSchedule
+	}
+	return spec.RetryProfile().Durations()
+}
 
-// judgeFor accepts 2xx answers; for an event whose docs ask for a body
+// judgeFor is the catalog's response check, as send makes it: any 2xx; for
+// a synchronous callback (ZIM before_send_msg, Mini Game) a documented JSON
+// decision within the deadline; for an event whose docs ask for a body
 // (record: `1`), another body is a warning, or with strict a failure.
-func judgeFor(spec *callback.Event, strict bool) func(int, []byte) (deliver.Verdict, string) {
-	return func(status int, body []byte) (deliver.Verdict, string) {
-		v, why := deliver.Judge2xx(status, body)
-		if v != deliver.Accepted || spec == nil || spec.Response.BodyOK(body) {
+func judgeFor(spec *callback.Event, strict bool) func(int, []byte, time.Duration) (deliver.Verdict, string) {
+	return func(status int, body []byte, took time.Duration) (deliver.Verdict, string) {
+		v, why := deliver.Judge2xx(status, body, took)
+		if v != deliver.Accepted || spec == nil {
 			return v, why
 		}
-		why = "answered " + strconv.Itoa(status) + " with body " + strconv.Quote(excerpt(body, 40)) + ", but the docs ask for " + strconv.Quote(spec.Response.Body)
+		answer := spec.Answer()
+		if answer.Sync != nil {
+			sv := answer.Sync.Judge(body, took)
+			if !sv.OK {
+				return deliver.Rejected, strings.Join(sv.Problems, "; ")
+			}
+			return deliver.Accepted, sv.Summary
+		}
+		if answer.BodyOK(body) {
+			return v, why
+		}
+		why = "answered " + strconv.Itoa(status) + " with body " + strconv.Quote(excerpt(body, 40)) + ", but the docs ask for " + strconv.Quote(answer.Body)
 		if strict {
 			return deliver.Rejected, why + " (strict)"
 		}
