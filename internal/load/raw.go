@@ -293,6 +293,14 @@ func readResponse(br *bufio.Reader, peek []byte) (status, n int, rest int64, kee
 		switch {
 		case status == 204 || status == 304:
 			return status, 0, 0, keep, nil
+		case !chunked && length >= 0:
+			// The usual answer: a short body of known length, read and
+			// dropped in the buffer (no reader to allocate, no copy loop).
+			n, rest, err = readKnown(br, peek, length)
+			if err != nil {
+				return status, n, rest, false, err
+			}
+			return status, n, rest, keep, nil
 		case chunked:
 			body = &chunkedReader{br: br}
 		case length >= 0:
@@ -318,6 +326,35 @@ func readResponse(br *bufio.Reader, peek []byte) (status, n int, rest int64, kee
 		}
 		return status, n, rest, keep, nil
 	}
+}
+
+// readKnown reads a body of length bytes: the first len(peek) into peek,
+// the rest discarded.
+func readKnown(br *bufio.Reader, peek []byte, length int64) (n int, rest int64, err error) {
+	if int64(len(peek)) > length {
+		peek = peek[:length]
+	}
+	n, err = io.ReadFull(br, peek)
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return n, 0, err
+	}
+	left := length - int64(n)
+	for left > 0 {
+		k := int(min(left, int64(br.Size())))
+		d, err := br.Discard(k)
+		rest += int64(d)
+		left -= int64(d)
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return n, rest, err
+		}
+	}
+	return n, rest, nil
 }
 
 // readLine reads a CRLF- or LF-terminated line without its terminator.
