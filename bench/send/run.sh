@@ -53,53 +53,79 @@ echo "zegocb    zegocb send $EVENT --to URL --duration $DURATION -c $C -o json -
 [ -n "$ZEGOCB_OLD" ] && echo "old       $ZEGOCB_OLD send $EVENT --to URL --duration $DURATION -c $C -o json -q"
 echo
 
+# Each run_* prints "REQ/S CPU": CPU is the load generator's own user+system
+# CPU time per completed request in microseconds (GNU time), steadier than
+# req/s on a busy machine, where the generator shares the cores with the
+# endpoint and with whatever else runs.
+timed() { # timed CMD...: runs CMD, its user+sys seconds go to $tmp/cpu
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f '%U %S' -o "$tmp/cpu" "$@"
+	else
+		"$@"
+		echo "0 0" >"$tmp/cpu"
+	fi
+}
+per_req() { awk -v n="$1" '{printf "%.2f", ($1 + $2) * 1e6 / n}' "$tmp/cpu"; }
 run_wrk() {
-	local line
-	line=$(wrk -t"$THREADS" -c"$C" -d"$DURATION" -s bench/send/post.lua "$URL" -- "$tmp/body.json" | grep '^RESULT')
+	local line req
+	line=$(timed wrk -t"$THREADS" -c"$C" -d"$DURATION" -s bench/send/post.lua "$URL" -- "$tmp/body.json" | grep '^RESULT')
 	if ! grep -q 'non2xx=0 connect=0 read=0 write=0 timeout=0' <<<"$line"; then echo "wrk: $line" >&2; fi
-	awk '{for(i=1;i<=NF;i++){split($i,a,"=");v[a[1]]=a[2]}} END {printf "%.1f", v["requests"]/(v["duration_us"]/1e6)}' <<<"$line"
+	req=$(grep -o 'requests=[0-9]*' <<<"$line" | cut -d= -f2)
+	echo "$(awk '{for(i=1;i<=NF;i++){split($i,a,"=");v[a[1]]=a[2]}} END {printf "%.1f", v["requests"]/(v["duration_us"]/1e6)}' <<<"$line") $(per_req "$req")"
 }
 run_hey() {
-	hey -z "$DURATION" -c "$C" -m POST -T application/json -D "$tmp/body.json" "$URL" |
-		awk '/Requests\/sec/ {print $2}'
+	local out
+	out=$(timed hey -z "$DURATION" -c "$C" -m POST -T application/json -D "$tmp/body.json" "$URL")
+	echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(per_req "$(awk '/responses/ {s += $2} END {print s}' <<<"$out")")"
 }
 run_zegocb() { # run_zegocb BINARY
-	"$1" send "$EVENT" --to "$URL" --duration "$DURATION" -c "$C" -o json -q |
-		grep -o '"throughput_rps":[0-9.]*' | cut -d: -f2
+	local out
+	out=$(timed "$1" send "$EVENT" --to "$URL" --duration "$DURATION" -c "$C" -o json -q)
+	echo "$(grep -o '"throughput_rps":[0-9.]*' <<<"$out" | cut -d: -f2) $(per_req "$(grep -o '"requests":[0-9]*' <<<"$out" | cut -d: -f2)")"
 }
 
-ws=() hs=() zs=() os=()
+ws=() hs=() zs=() os=() wc=() hc=() zc=() oc=()
 tools=(wrk hey zegocb)
 [ -n "$ZEGOCB_OLD" ] && tools+=(old)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 for r in $(seq "$ROUNDS"); do
 	# rotate the order each round, so no tool always runs first
 	n=${#tools[@]}
 	for k in $(seq 0 $((n - 1))); do
 		case ${tools[$(((k + r) % n))]} in
-		wrk) w=$(run_wrk) ;;
-		hey) h=$(run_hey) ;;
-		zegocb) z=$(run_zegocb "$tmp/zegocb") ;;
-		old) o=$(run_zegocb "$ZEGOCB_OLD") ;;
+		wrk) read -r w wcpu < <(run_wrk) ;;
+		hey) read -r h hcpu < <(run_hey) ;;
+		zegocb) read -r z zcpu < <(run_zegocb "$tmp/zegocb") ;;
+		old) read -r o ocpu < <(run_zegocb "$ZEGOCB_OLD") ;;
 		esac
 	done
-	ws+=("$w") hs+=("$h") zs+=("$z")
-	printf 'round %d   wrk %9.1f   hey %9.1f   zegocb %9.1f req/s   zegocb/wrk %.2f   zegocb/hey %.2f' \
-		"$r" "$w" "$h" "$z" "$(awk -v a="$z" -v b="$w" 'BEGIN {print a/b}')" "$(awk -v a="$z" -v b="$h" 'BEGIN {print a/b}')"
+	ws+=("$w") hs+=("$h") zs+=("$z") wc+=("$wcpu") hc+=("$hcpu") zc+=("$zcpu")
+	printf 'round %d  req/s: wrk %8.0f  hey %8.0f  zegocb %8.0f  zegocb/wrk %s  zegocb/hey %s' \
+		"$r" "$w" "$h" "$z" "$(ratio "$z" "$w")" "$(ratio "$z" "$h")"
 	if [ -n "$ZEGOCB_OLD" ]; then
-		os+=("$o")
-		printf '   old %9.1f  old/wrk %.2f' "$o" "$(awk -v a="$o" -v b="$w" 'BEGIN {print a/b}')"
+		os+=("$o") oc+=("$ocpu")
+		printf '  old %8.0f  old/wrk %s' "$o" "$(ratio "$o" "$w")"
 	fi
+	printf '   cpu us/req: wrk %s  hey %s  zegocb %s' "$wcpu" "$hcpu" "$zcpu"
+	[ -n "$ZEGOCB_OLD" ] && printf '  old %s' "$ocpu"
 	echo
 done
 
 mean() { printf '%s\n' "$@" | awk '{s+=$1} END {printf "%.1f", s/NR}'; }
-wm=$(mean "${ws[@]}")
-hm=$(mean "${hs[@]}")
-zm=$(mean "${zs[@]}")
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else printf "%.2f", (v[NR/2]+v[NR/2+1])/2}'; }
+wm=$(mean "${ws[@]}") hm=$(mean "${hs[@]}") zm=$(mean "${zs[@]}")
+# per-round ratios: each from tools run within seconds of each other
+zw=() zh=() ow=()
+for i in "${!ws[@]}"; do
+	zw+=("$(ratio "${zs[$i]}" "${ws[$i]}")") zh+=("$(ratio "${zs[$i]}" "${hs[$i]}")")
+	[ -n "$ZEGOCB_OLD" ] && ow+=("$(ratio "${os[$i]}" "${ws[$i]}")")
+done
 echo
-printf 'mean      wrk %9.1f   hey %9.1f   zegocb %9.1f req/s   zegocb/wrk %.2f (target >= 0.90)   zegocb/hey %.2f\n' \
-	"$wm" "$hm" "$zm" "$(awk -v a="$zm" -v b="$wm" 'BEGIN {print a/b}')" "$(awk -v a="$zm" -v b="$hm" 'BEGIN {print a/b}')"
+printf 'mean req/s  wrk %8.0f  hey %8.0f  zegocb %8.0f   zegocb/wrk %s (target >= 0.90), median of rounds %s   zegocb/hey %s, median %s\n' \
+	"$wm" "$hm" "$zm" "$(ratio "$zm" "$wm")" "$(median "${zw[@]}")" "$(ratio "$zm" "$hm")" "$(median "${zh[@]}")"
+printf 'median cpu us/req  wrk %s  hey %s  zegocb %s\n' "$(median "${wc[@]}")" "$(median "${hc[@]}")" "$(median "${zc[@]}")"
 if [ -n "$ZEGOCB_OLD" ]; then
 	om=$(mean "${os[@]}")
-	printf 'mean old  %9.1f req/s   old/wrk %.2f   new/old %.2f\n' "$om" "$(awk -v a="$om" -v b="$wm" 'BEGIN {print a/b}')" "$(awk -v a="$zm" -v b="$om" 'BEGIN {print a/b}')"
+	printf 'old: mean %8.0f req/s   old/wrk %s, median of rounds %s   new/old %s   median cpu us/req %s\n' \
+		"$om" "$(ratio "$om" "$wm")" "$(median "${ow[@]}")" "$(ratio "$zm" "$om")" "$(median "${oc[@]}")"
 fi
