@@ -52,6 +52,8 @@ type Config struct {
 // Runner runs one load test.
 type Runner struct {
 	cfg  Config
+	// goroutines keeps a run off the event loop (tests compare the paths).
+	goroutines bool
 	done []counter // completed requests, one counter per worker
 	seq  atomic.Int64
 }
@@ -202,22 +204,39 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 			}()
 		}
 	}
-	var wg sync.WaitGroup
 	for i := range workers {
-		w := &worker{done: &r.done[i].n, lat: make([]time.Duration, 0, per)}
-		workers[i] = w
-		wg.Add(1)
-		go func(i int, seed uint64) {
-			defer wg.Done()
-			st := cfg.Template.NewStamper(seed)
-			if useRaw {
-				r.workRaw(ctx, w, conns[i], st, start, deadline)
-				return
-			}
-			r.work(ctx, w, rt, base, st, start, deadline)
-		}(i, uint64(start.UnixNano())+uint64(i)*0x9e3779b97f4a7c15)
+		workers[i] = &worker{done: &r.done[i].n, lat: make([]time.Duration, 0, per)}
 	}
-	wg.Wait()
+	seed := func(i int) uint64 { return uint64(start.UnixNano()) + uint64(i)*0x9e3779b97f4a7c15 }
+	// Plain http:// without --rate, on Linux: one event loop for every
+	// connection (evloop_linux.go).
+	var el *evLoop
+	if useRaw && rawTLS == nil && cfg.Rate <= 0 && !r.goroutines {
+		el = newEvLoop(ctx, r, addr, cfg.Timeout)
+	}
+	if el != nil {
+		stampers := make([]*Stamper, len(workers))
+		for i := range stampers {
+			stampers[i] = cfg.Template.NewStamper(seed(i))
+		}
+		el.start, el.deadline = start, deadline
+		el.run(workers, stampers, head, cfg.Template.Len(), cfg.ExpectBody != "")
+	} else {
+		var wg sync.WaitGroup
+		for i, w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				st := cfg.Template.NewStamper(seed(i))
+				if useRaw {
+					r.workRaw(ctx, w, conns[i], st, start, deadline)
+					return
+				}
+				r.work(ctx, w, rt, base, st, start, deadline)
+			}()
+		}
+		wg.Wait()
+	}
 	close(stopRaw)
 	elapsed := time.Since(start)
 	rep := merge(workers, elapsed, cfg)

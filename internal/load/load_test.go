@@ -362,3 +362,16 @@ func TestReadResponseKnownLength(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRestamp is the per-request stamping of the fast path.
+func BenchmarkRestamp(b *testing.B) {
+	tpl := template(&testing.T{}, "stream_create", false)
+	st := tpl.NewStamper(1)
+	buf := make([]byte, tpl.Len())
+	now := time.Now()
+	st.Into(buf, now)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		st.Restamp(buf, now)
+	}
+}
