@@ -51,11 +51,11 @@ type Config struct {
 
 // Runner runs one load test.
 type Runner struct {
-	cfg  Config
+	cfg Config
 	// goroutines keeps a run off the event loop (tests compare the paths).
 	goroutines bool
-	done []counter // completed requests, one counter per worker
-	seq  atomic.Int64
+	done       []counter // completed requests, one counter per worker
+	seq        atomic.Int64
 }
 
 // counter is one worker's completed-request count, alone on its cache
