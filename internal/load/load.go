@@ -6,9 +6,12 @@
 //
 // Hot path: bodies are stamped in place from a Template (a fresh nonce,
 // the current second and the signature, no re-encoding), and each worker
-// speaks HTTP/1.1 over its own kept-alive connection in its own goroutine
-// (raw.go), one write per request. URLs behind a proxy, and tests that pass
-// a Transport, go through net/http instead.
+// speaks HTTP/1.1 over its own kept-alive connection, one write per
+// request. On Linux, plain http:// without a rate limit, one goroutine
+// drives every connection through an epoll set (evloop_linux.go);
+// otherwise (https://, --rate, other systems) each worker runs in its own
+// goroutine (raw.go). URLs behind a proxy, and tests that pass a
+// Transport, go through net/http instead.
 package load
 
 import (
