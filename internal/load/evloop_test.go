@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -221,5 +222,29 @@ func TestEventLoopServerGoesAway(t *testing.T) {
 	<-done
 	if err != nil || rep.Requests != 50 || rep.Status[200] == 0 || rep.Errors["connection refused"] == 0 || rep.Status[200]+rep.Errors["connection refused"]+rep.Errors["connection closed by the endpoint"]+rep.Errors["connection reset by peer"] != 50 {
 		t.Fatalf("err %v requests %d status %v errors %v", err, rep.Requests, rep.Status, rep.Errors)
+	}
+}
+
+// The loop dials the address the probe connection reached: IPv6 loopback
+// and a host name work as IPv4 does.
+func TestEventLoopAddresses(t *testing.T) {
+	for _, network := range []struct{ listen, host string }{{"[::1]:0", "[::1]"}, {"127.0.0.1:0", "localhost"}} {
+		ln, err := net.Listen("tcp", network.listen)
+		if err != nil {
+			t.Logf("%s: %v (skipped)", network.listen, err)
+			continue
+		}
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			io.WriteString(w, "1")
+		})}
+		go srv.Serve(ln)
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		r, _ := New(Config{URL: "http://" + network.host + ":" + port + "/", Template: template(t, "stream_create", false), Requests: 100, Concurrency: 8, ExpectBody: "1"})
+		rep, err := r.Run(context.Background())
+		srv.Close()
+		if err != nil || rep.Status[200] != 100 || rep.BodyMismatch != 0 {
+			t.Fatalf("%s: err %v status %v errors %v", network.host, err, rep.Status, rep.Errors)
+		}
 	}
 }
