@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Benchmark `zegocb verify` against a straightforward Python implementation of
-# ZEGO's published signature check (bench/verify/baseline.py), and show that
-# zegocb's peak memory does not grow with the input.
+# Benchmark `zegocb verify -q` against two Python implementations of ZEGO's
+# published signature check (bench/verify/baseline_lean.py: check and count;
+# bench/verify/baseline.py: also a row per line) and `wc -l` (the floor: read
+# the file once), side by side in one hyperfine run, and show that zegocb's
+# peak memory does not grow with the input.
 #
 #   bash bench/verify/run.sh            # 100k lines for speed; 10k/100k/1M for memory
 #   LINES=20000 MEM_SIZES="10000 100000" bash bench/verify/run.sh   # quicker
@@ -9,7 +11,7 @@
 # Needs go and python3; uses hyperfine when installed (apt-get install -y
 # hyperfine), else a bash `time` loop; /usr/bin/time (apt-get install -y time)
 # for peak RSS. Outputs go to bench/out/ (git-ignored). Target: zegocb at
-# least 10x faster than the baseline on 100k lines, peak memory flat.
+# least 10x faster than the lean baseline on 100k lines, peak memory flat.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -34,26 +36,41 @@ gen() { # gen N -> path
 DATA=$(gen "$LINES")
 echo "== input: $DATA, $LINES lines, $(($(stat -c %s "$DATA") / LINES)) bytes/line, $(($(stat -c %s "$DATA") / 1000000)) MB"
 
-# Both must agree that every payload verifies before being timed.
-"$OUT/zegocb" verify "$DATA" | tail -1
+# All three must agree that every payload verifies before being timed.
+"$OUT/zegocb" verify -q "$DATA"
 python3 bench/verify/baseline.py "$DATA" | tail -1
+python3 bench/verify/baseline_lean.py "$DATA"
 
 # The interpreter itself, not a version-manager shim (pyenv adds ~0.4 s a start).
 PYTHON=$(python3 -c "import sys; print(sys.executable)")
-ZEGOCB="$OUT/zegocb verify $DATA"
+ZEGOCB="$OUT/zegocb verify -q $DATA"
 PY="$PYTHON bench/verify/baseline.py $DATA"
+LEAN="$PYTHON bench/verify/baseline_lean.py $DATA"
+WC="wc -l $DATA"
 
 echo "== speed ($LINES lines, output to /dev/null)"
+echo "   zegocb:          $ZEGOCB"
+echo "   python-lean:     $LEAN"
+echo "   python-baseline: $PY"
+echo "   wc-l (floor):    $WC"
 if command -v hyperfine >/dev/null; then
-	hyperfine --warmup 1 --runs "$RUNS" --export-json "$OUT/hyperfine.json" \
-		-n zegocb "$ZEGOCB >/dev/null" -n python-baseline "$PY >/dev/null"
-	python3 - "$OUT/hyperfine.json" <<'EOF'
+	hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/hyperfine.json" \
+		-n zegocb "$ZEGOCB" -n python-lean "$LEAN" -n python-baseline "$PY" -n wc-l "$WC" \
+		--output=null
+	python3 - "$OUT/hyperfine.json" <<'PYEOF'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-z, p = r["zegocb"], r["python-baseline"]
-print(f"zegocb {z['mean']:.3f}s (median {z['median']:.3f}s), python {p['mean']:.3f}s (median {p['median']:.3f}s)")
-print(f"ratio (python / zegocb, mean): {p['mean'] / z['mean']:.1f}x   median: {p['median'] / z['median']:.1f}x")
-EOF
+z = r["zegocb"]
+print(f"{'':16} {'mean':>8} {'median':>8} {'min':>8}   {'mean/zegocb':>11} {'min/zegocb':>10}")
+for name in ("zegocb", "python-lean", "python-baseline", "wc-l"):
+    x = r[name]
+    print(f"{name:16} {x['mean']:8.3f} {x['median']:8.3f} {x['min']:8.3f}   "
+          f"{x['mean'] / z['mean']:10.2f}x {x['min'] / z['min']:9.2f}x")
+lean = r["python-lean"]
+ratio = lean["mean"] / z["mean"]
+print(f"zegocb verify -q vs lean baseline: {ratio:.1f}x mean, {lean['median'] / z['median']:.1f}x median, "
+      f"{lean['min'] / z['min']:.1f}x min (target >= 10x)")
+PYEOF
 else
 	best() { # best-of-RUNS wall time in seconds
 		local best=999999 t
@@ -64,9 +81,11 @@ else
 		echo "$best"
 	}
 	z=$(best "$ZEGOCB")
+	l=$(best "$LEAN")
 	p=$(best "$PY")
-	echo "zegocb best of $RUNS: ${z}s   python best of $RUNS: ${p}s"
-	python3 -c "print(f'ratio (python / zegocb): {$p / $z:.1f}x')"
+	w=$(best "$WC")
+	echo "best of $RUNS: zegocb ${z}s   python-lean ${l}s   python-baseline ${p}s   wc -l ${w}s"
+	python3 -c "print(f'lean / zegocb: {$l / $z:.1f}x (target >= 10x)   baseline / zegocb: {$p / $z:.1f}x   zegocb / wc -l: {$z / $w:.1f}x')"
 fi
 
 echo "== peak memory (max RSS) by input size"
@@ -76,7 +95,7 @@ if [ ! -x /usr/bin/time ]; then
 fi
 for n in $MEM_SIZES; do
 	f=$(gen "$n")
-	rss=$(/usr/bin/time -v "$OUT/zegocb" verify "$f" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {print $2}')
-	wall=$( { /usr/bin/time -f %e "$OUT/zegocb" verify "$f" >/dev/null; } 2>&1 )
+	rss=$( { /usr/bin/time -f %M "$OUT/zegocb" verify -q "$f" >/dev/null; } 2>&1 | tail -1)
+	wall=$( { /usr/bin/time -f %e "$OUT/zegocb" verify -q "$f" >/dev/null; } 2>&1 | tail -1)
 	printf "%9d lines  %5d MB input  max RSS %6d KB  wall %ss\n" "$n" $(($(stat -c %s "$f") / 1000000)) "$rss" "$wall"
 done

@@ -6,9 +6,12 @@
 //
 // Hot path: bodies are stamped in place from a Template (a fresh nonce,
 // the current second and the signature, no re-encoding), and each worker
-// speaks HTTP/1.1 over its own kept-alive connection in its own goroutine
-// (raw.go), one write per request. URLs behind a proxy, and tests that pass
-// a Transport, go through net/http instead.
+// speaks HTTP/1.1 over its own kept-alive connection, one write per
+// request. On Linux, plain http:// without a rate limit, one goroutine
+// drives every connection through an epoll set (evloop_linux.go);
+// otherwise (https://, --rate, other systems) each worker runs in its own
+// goroutine (raw.go). URLs behind a proxy, and tests that pass a
+// Transport, go through net/http instead.
 package load
 
 import (
@@ -20,7 +23,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -51,9 +54,18 @@ type Config struct {
 
 // Runner runs one load test.
 type Runner struct {
-	cfg  Config
-	done atomic.Int64
-	seq  atomic.Int64
+	cfg Config
+	// goroutines keeps a run off the event loop (tests compare the paths).
+	goroutines bool
+	done       []counter // completed requests, one counter per worker
+	seq        atomic.Int64
+}
+
+// counter is one worker's completed-request count, alone on its cache
+// line: a shared counter bounced between the cores on every request.
+type counter struct {
+	n atomic.Int64
+	_ [56]byte
 }
 
 // New validates cfg and returns a runner.
@@ -79,11 +91,17 @@ func New(cfg Config) (*Runner, error) {
 	if _, err := url.Parse(cfg.URL); err != nil {
 		return nil, err
 	}
-	return &Runner{cfg: cfg}, nil
+	return &Runner{cfg: cfg, done: make([]counter, cfg.Concurrency)}, nil
 }
 
 // Done is the number of requests completed so far (safe to call while running).
-func (r *Runner) Done() int64 { return r.done.Load() }
+func (r *Runner) Done() int64 {
+	var n int64
+	for i := range r.done {
+		n += r.done[i].n.Load()
+	}
+	return n
+}
 
 // Total is the planned request count (0 when the run is bounded by time).
 func (r *Runner) Total() int { return r.cfg.Requests }
@@ -109,6 +127,7 @@ func transport(concurrency int, timeout time.Duration, tlsConf *tls.Config) *htt
 
 // worker is one worker's private tallies, merged at the end.
 type worker struct {
+	done     *atomic.Int64 // its Runner.done counter
 	lat      []time.Duration
 	status   [600]int64
 	other    int64 // statuses outside 100-599
@@ -188,55 +207,78 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 			}()
 		}
 	}
-	var wg sync.WaitGroup
 	for i := range workers {
-		w := &worker{lat: make([]time.Duration, 0, per)}
-		workers[i] = w
-		wg.Add(1)
-		go func(i int, seed uint64) {
-			defer wg.Done()
-			st := cfg.Template.NewStamper(seed)
-			if useRaw {
-				r.workRaw(ctx, w, conns[i], st, start, deadline)
-				return
-			}
-			r.work(ctx, w, rt, base, st, start, deadline)
-		}(i, uint64(start.UnixNano())+uint64(i)*0x9e3779b97f4a7c15)
+		workers[i] = &worker{done: &r.done[i].n, lat: make([]time.Duration, 0, per)}
 	}
-	wg.Wait()
+	seed := func(i int) uint64 { return uint64(start.UnixNano()) + uint64(i)*0x9e3779b97f4a7c15 }
+	// Plain http:// without --rate, on Linux: one event loop for every
+	// connection (evloop_linux.go).
+	var el *evLoop
+	if useRaw && rawTLS == nil && cfg.Rate <= 0 && !r.goroutines {
+		el = newEvLoop(ctx, r, addr, cfg.Timeout)
+	}
+	if el != nil {
+		stampers := make([]*Stamper, len(workers))
+		for i := range stampers {
+			stampers[i] = cfg.Template.NewStamper(seed(i))
+		}
+		el.start, el.deadline = start, deadline
+		el.run(workers, stampers, head, cfg.Template.Len(), cfg.ExpectBody != "")
+	} else {
+		var wg sync.WaitGroup
+		for i, w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				st := cfg.Template.NewStamper(seed(i))
+				if useRaw {
+					r.workRaw(ctx, w, conns[i], st, start, deadline)
+					return
+				}
+				r.work(ctx, w, rt, base, st, start, deadline)
+			}()
+		}
+		wg.Wait()
+	}
 	close(stopRaw)
 	elapsed := time.Since(start)
 	rep := merge(workers, elapsed, cfg)
 	return rep, ctx.Err()
 }
 
-// next claims the next request slot, waiting for it under --rate. It
-// returns false when the run is over.
-func (r *Runner) next(ctx context.Context, start, deadline time.Time) bool {
+// next claims the next request slot, waiting for it under --rate. now is
+// a fresh reading of the clock (the end of the worker's previous request);
+// next reads the clock again only when it had to wait. It returns the
+// time the request starts at, and false when the run is over.
+func (r *Runner) next(ctx context.Context, start, deadline, now time.Time) (time.Time, bool) {
 	cfg := &r.cfg
-	k := r.seq.Add(1) - 1
+	var k int64
+	if cfg.Requests > 0 || cfg.Rate > 0 { // a run bounded by time alone needs no slot numbers
+		k = r.seq.Add(1) - 1
+	}
 	if cfg.Requests > 0 && k >= int64(cfg.Requests) {
-		return false
+		return now, false
 	}
 	if ctx.Err() != nil {
-		return false
+		return now, false
 	}
 	if cfg.Rate > 0 {
 		due := start.Add(time.Duration(float64(k) / cfg.Rate * float64(time.Second)))
-		if d := time.Until(due); d > 0 {
+		if d := due.Sub(now); d > 0 {
 			if !deadline.IsZero() && due.After(deadline) {
-				return false
+				return now, false
 			}
 			t := time.NewTimer(d)
 			select {
 			case <-ctx.Done():
 				t.Stop()
-				return false
+				return now, false
 			case <-t.C:
 			}
+			now = time.Now()
 		}
 	}
-	return deadline.IsZero() || time.Now().Before(deadline)
+	return now, deadline.IsZero() || now.Before(deadline)
 }
 
 // record tallies one answered request.
@@ -254,12 +296,12 @@ func (r *Runner) record(w *worker, status int, peek []byte, rest int64) {
 			}
 		}
 	}
-	r.done.Add(1)
+	w.done.Add(1)
 }
 
 func (r *Runner) fail(w *worker, err error) {
 	w.addErr(err, r.cfg.Timeout)
-	r.done.Add(1)
+	w.done.Add(1)
 }
 
 // workRaw is a worker on the fast path (see rawConn).
@@ -271,12 +313,19 @@ func (r *Runner) workRaw(ctx context.Context, w *worker, rc *rawConn, st *Stampe
 		peek = peekBuf[:]
 	}
 	body := rc.body()
-	restamp := func() { st.Into(body, time.Now()) }
-	for r.next(ctx, start, deadline) {
-		t0 := time.Now()
-		st.Into(body, t0)
+	restamp := func() { st.Restamp(body, time.Now()) }
+	st.Into(body, start) // the fixed part of the body, once
+	// One clock reading per request: the end of one is the start of the next.
+	now := time.Now()
+	for {
+		t0, ok := r.next(ctx, start, deadline, now)
+		if !ok {
+			return
+		}
+		st.Restamp(body, t0)
 		status, n, rest, err := rc.roundTrip(t0, peek, restamp)
-		w.lat = append(w.lat, time.Since(t0))
+		now = time.Now()
+		w.lat = append(w.lat, now.Sub(t0))
 		if err != nil {
 			if ctx.Err() != nil {
 				w.lat = w.lat[:len(w.lat)-1]
@@ -293,8 +342,11 @@ func (r *Runner) workRaw(ctx context.Context, w *worker, rc *rawConn, st *Stampe
 func (r *Runner) work(ctx context.Context, w *worker, rt http.RoundTripper, base *http.Request, st *Stamper, start, deadline time.Time) {
 	cfg := &r.cfg
 	var peekBuf [64]byte
-	for r.next(ctx, start, deadline) {
-		now := time.Now()
+	for {
+		now, ok := r.next(ctx, start, deadline, time.Now())
+		if !ok {
+			return
+		}
 		body := st.Body(now)
 		req := new(http.Request)
 		*req = *base
@@ -375,7 +427,7 @@ func merge(ws []*worker, elapsed time.Duration, cfg Config) *Report {
 			rep.FirstMismatchBody = w.first
 		}
 	}
-	sort.Slice(rep.Latencies, func(i, j int) bool { return rep.Latencies[i] < rep.Latencies[j] })
+	slices.Sort(rep.Latencies)
 	for _, k := range rep.Status {
 		rep.Requests += k
 	}

@@ -1,11 +1,13 @@
 package load
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -297,5 +299,79 @@ func TestRawConnDeadlineCoversTheTimeout(t *testing.T) {
 		if left := rc.deadline.Sub(now); left < timeout || left > timeout+timeout/10 {
 			t.Errorf("+%v: %v left for the request, want %v to %v", step, left, timeout, timeout+timeout/10)
 		}
+	}
+}
+
+// Restamp, which rewrites only the nonce, timestamp and signature of a
+// buffer Into filled, makes the same body Into would.
+func TestRestampMatchesInto(t *testing.T) {
+	tpl := template(t, "stream_create", false)
+	a, b := tpl.NewStamper(7), tpl.NewStamper(7)
+	reused := make([]byte, tpl.Len())
+	a.Into(reused, time.Unix(1800000000, 0))
+	b.Into(make([]byte, tpl.Len()), time.Unix(1800000000, 0)) // same random draws
+	for _, sec := range []int64{1800000001, 1800000001, 1900000000} {
+		now := time.Unix(sec, 0)
+		a.Restamp(reused, now)
+		fresh := b.Body(now)
+		if string(reused) != string(fresh) {
+			t.Fatalf("at %d: Restamp\n%s\nInto\n%s", sec, reused, fresh)
+		}
+		ts := gjson.GetBytes(reused, "timestamp").String()
+		if ts != strconv.FormatInt(sec, 10) || !signature.Verify(secret, ts, gjson.GetBytes(reused, "nonce").String(), gjson.GetBytes(reused, "signature").String()) {
+			t.Fatalf("at %d: bad stamp in %s", sec, reused)
+		}
+	}
+}
+
+// A response body of known length is read into peek and the rest is
+// counted and dropped, leaving the next response in the buffer.
+func TestReadResponseKnownLength(t *testing.T) {
+	for _, tc := range []struct {
+		body       string
+		peek, n    int
+		rest       int64
+		wantErr    bool
+		truncateBy int
+	}{
+		{body: "1", peek: 0, n: 0, rest: 1},
+		{body: "1", peek: 64, n: 1, rest: 0},
+		{body: strings.Repeat("x", 20000), peek: 64, n: 64, rest: 20000 - 64},
+		{body: strings.Repeat("x", 100), peek: 64, truncateBy: 10, wantErr: true},
+	} {
+		resp := "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.Itoa(len(tc.body)) + "\r\n\r\n" + tc.body
+		resp = resp[:len(resp)-tc.truncateBy]
+		next := "HTTP/1.1 204 No Content\r\n\r\n"
+		if tc.wantErr {
+			next = ""
+		}
+		br := bufio.NewReaderSize(strings.NewReader(resp+next), 4096)
+		peek := make([]byte, tc.peek)
+		status, n, rest, keep, err := readResponse(br, peek)
+		if tc.wantErr {
+			if err != io.ErrUnexpectedEOF || keep {
+				t.Fatalf("truncated body: err %v keep %v", err, keep)
+			}
+			continue
+		}
+		if err != nil || status != 200 || n != tc.n || rest != tc.rest || !keep || string(peek[:n]) != tc.body[:n] {
+			t.Fatalf("body %d bytes, peek %d: status %d n %d rest %d keep %v err %v", len(tc.body), tc.peek, status, n, rest, keep, err)
+		}
+		if status, _, _, _, err := readResponse(br, peek); status != 204 || err != nil {
+			t.Fatalf("next response: %d %v", status, err)
+		}
+	}
+}
+
+// BenchmarkRestamp is the per-request stamping of the fast path.
+func BenchmarkRestamp(b *testing.B) {
+	tpl := template(&testing.T{}, "stream_create", false)
+	st := tpl.NewStamper(1)
+	buf := make([]byte, tpl.Len())
+	now := time.Now()
+	st.Into(buf, now)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		st.Restamp(buf, now)
 	}
 }

@@ -244,47 +244,13 @@ func isReset(err error) bool {
 // connection can carry another request.
 func readResponse(br *bufio.Reader, peek []byte) (status, n int, rest int64, keep bool, err error) {
 	for {
-		line, err := readLine(br)
+		var (
+			length  int64
+			chunked bool
+		)
+		status, length, chunked, keep, err = readHead(br)
 		if err != nil {
-			return 0, 0, 0, false, err
-		}
-		if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
-			return 0, 0, 0, false, fmt.Errorf("malformed HTTP response %q", trimLine(line))
-		}
-		status, err = strconv.Atoi(string(line[9:12]))
-		if err != nil {
-			return 0, 0, 0, false, fmt.Errorf("malformed status line %q", trimLine(line))
-		}
-		keep = line[7] == '1'
-		length, chunked := int64(-1), false
-		for {
-			h, err := readLine(br)
-			if err != nil {
-				return status, 0, 0, false, err
-			}
-			if len(h) == 0 {
-				break
-			}
-			k, v, ok := bytes.Cut(h, []byte{':'})
-			if !ok {
-				continue
-			}
-			v = bytes.TrimSpace(v)
-			switch {
-			case asciiEqualFold(k, "content-length"):
-				if length, err = strconv.ParseInt(string(v), 10, 64); err != nil || length < 0 {
-					return status, 0, 0, false, fmt.Errorf("malformed Content-Length %q", v)
-				}
-			case asciiEqualFold(k, "transfer-encoding"):
-				chunked = bytes.Contains(bytes.ToLower(v), []byte("chunked"))
-			case asciiEqualFold(k, "connection"):
-				lv := bytes.ToLower(v)
-				if bytes.Contains(lv, []byte("close")) {
-					keep = false
-				} else if bytes.Contains(lv, []byte("keep-alive")) {
-					keep = true
-				}
-			}
+			return status, 0, 0, false, err
 		}
 		if status >= 100 && status < 200 && status != 101 {
 			continue
@@ -293,10 +259,16 @@ func readResponse(br *bufio.Reader, peek []byte) (status, n int, rest int64, kee
 		switch {
 		case status == 204 || status == 304:
 			return status, 0, 0, keep, nil
+		case !chunked && length >= 0:
+			// The usual answer: a short body of known length, read and
+			// dropped in the buffer (no reader to allocate, no copy loop).
+			n, rest, err = readKnown(br, peek, length)
+			if err != nil {
+				return status, n, rest, false, err
+			}
+			return status, n, rest, keep, nil
 		case chunked:
 			body = &chunkedReader{br: br}
-		case length >= 0:
-			body = io.LimitReader(br, length)
 		default:
 			body, keep = br, false // until the server closes
 		}
@@ -318,6 +290,82 @@ func readResponse(br *bufio.Reader, peek []byte) (status, n int, rest int64, kee
 		}
 		return status, n, rest, keep, nil
 	}
+}
+
+// readHead reads a response's status line and headers. length is -1 when
+// the answer has no Content-Length.
+func readHead(br *bufio.Reader) (status int, length int64, chunked, keep bool, err error) {
+	line, err := readLine(br)
+	if err != nil {
+		return 0, 0, false, false, err
+	}
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
+		return 0, 0, false, false, fmt.Errorf("malformed HTTP response %q", trimLine(line))
+	}
+	status, err = strconv.Atoi(string(line[9:12]))
+	if err != nil {
+		return 0, 0, false, false, fmt.Errorf("malformed status line %q", trimLine(line))
+	}
+	keep = line[7] == '1'
+	length = -1
+	for {
+		h, err := readLine(br)
+		if err != nil {
+			return status, 0, false, false, err
+		}
+		if len(h) == 0 {
+			return status, length, chunked, keep, nil
+		}
+		k, v, ok := bytes.Cut(h, []byte{':'})
+		if !ok {
+			continue
+		}
+		v = bytes.TrimSpace(v)
+		switch {
+		case asciiEqualFold(k, "content-length"):
+			if length, err = strconv.ParseInt(string(v), 10, 64); err != nil || length < 0 {
+				return status, 0, false, false, fmt.Errorf("malformed Content-Length %q", v)
+			}
+		case asciiEqualFold(k, "transfer-encoding"):
+			chunked = bytes.Contains(bytes.ToLower(v), []byte("chunked"))
+		case asciiEqualFold(k, "connection"):
+			lv := bytes.ToLower(v)
+			if bytes.Contains(lv, []byte("close")) {
+				keep = false
+			} else if bytes.Contains(lv, []byte("keep-alive")) {
+				keep = true
+			}
+		}
+	}
+}
+
+// readKnown reads a body of length bytes: the first len(peek) into peek,
+// the rest discarded.
+func readKnown(br *bufio.Reader, peek []byte, length int64) (n int, rest int64, err error) {
+	if int64(len(peek)) > length {
+		peek = peek[:length]
+	}
+	n, err = io.ReadFull(br, peek)
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return n, 0, err
+	}
+	left := length - int64(n)
+	for left > 0 {
+		k := int(min(left, int64(br.Size())))
+		d, err := br.Discard(k)
+		rest += int64(d)
+		left -= int64(d)
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return n, rest, err
+		}
+	}
+	return n, rest, nil
 }
 
 // readLine reads a CRLF- or LF-terminated line without its terminator.

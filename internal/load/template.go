@@ -181,8 +181,16 @@ func (s *Stamper) Body(now time.Time) []byte {
 
 // Into writes a new body into dst, which must be Len() bytes long.
 func (s *Stamper) Into(b []byte, now time.Time) {
+	copy(b, s.t.body)
+	s.Restamp(b, now)
+}
+
+// Restamp rewrites only the nonce, timestamp and signature of b, which
+// must hold a body an earlier Into or Restamp from the same template wrote
+// (the rest of the body never changes: a worker reusing one buffer skips
+// copying it again).
+func (s *Stamper) Restamp(b []byte, now time.Time) {
 	t := s.t
-	copy(b, t.body)
 	nonce := b[t.nonceOff : t.nonceOff+NonceLen]
 	x, y := s.rng.Uint64(), s.rng.Uint64()
 	nonce[0] = byte('1' + y%8) // stays below 2^63, as ZEGO's do
@@ -202,7 +210,9 @@ func (s *Stamper) Into(b []byte, now time.Time) {
 		}
 	}
 	if tsb == nil {
+		// the template's own timestamp (b may hold a refreshed one)
 		tsb = b[t.tsOffFixed : t.tsOffFixed+len(t.fixedTS)]
+		copy(tsb, t.fixedTS)
 	}
 	if t.scheme == signature.MD5Fixed {
 		copy(b[t.sigOff:t.sigOff+32], signature.SignMD5(t.secret, t.appid, string(tsb), string(nonce)))
