@@ -1,0 +1,505 @@
+// listen_layout.go fits listen's header line to the terminal's width: each
+// piece is measured once, the lowest-value pieces are dropped first, then
+// ids are shortened with an ellipsis in the middle; a line is never wider
+// than the width, so a terminal never wraps it mid-word.
+
+package cli
+
+import (
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/listen"
+	"github.com/zegocb/zegocb/internal/ui"
+)
+
+// listenDefaultWidth is the width lines fit when the terminal's is unknown
+// (output piped, no $COLUMNS).
+const listenDefaultWidth = 100
+
+// Widths of the header's fixed texts.
+const (
+	hdrIDMax   = 40 // an id is cut to this many columns at most
+	hdrIDMin   = 9  // ... and to no fewer before ids are dropped
+	hdrNameMax = 60 // an event name not in the catalog
+	hdrAnsMax  = 40 // our answer's body
+)
+
+// hdrLayout says which header pieces a line leaves out, lowest value first.
+type hdrLayout struct {
+	noFirst    bool // "delivery 1": most lines are first deliveries
+	noOKAnswer bool // the body of a 2xx answer (almost always "1")
+	noLatency  bool // "in 0.34ms"
+	noDrift    bool // "(88.9ms late)" of a retry
+	noTask     bool // task=
+	shortTime  bool // 10:00:00 without milliseconds
+	noAnswer   bool // the body of any answer
+	sameShort  bool // "same as #N" for "body identical to #N"
+	noSame     bool // "body identical to #N" of a retry
+	noReason   bool // the reason of a bad signature (the detail line says it)
+	idMax      int  // widest an id value may be (hdrIDMax when 0)
+	ids        int  // how many ids are shown (all when -1)
+}
+
+// hdrID is one key id: its label and its value, escaped.
+type hdrID struct {
+	label string
+	value string
+	width int // display width of value
+}
+
+// hdrFacts are one event's header pieces and their display widths.
+type hdrFacts struct {
+	ev *listen.Event
+
+	num                  [64]byte // seq, gap, drift and latency, formatted once
+	n                    int      // bytes of num used
+	seq, gap, drift, lat [2]uint8
+
+	name      string
+	nameWidth int
+	nameStyle uint8 // 0 event, 1 fail, 2 warn
+	notInCat  bool
+
+	ids  [4]hdrID
+	nIDs int
+	task int // index of task= in ids, -1 when absent
+
+	retry      bool
+	retryLabel string
+	driftLate  bool
+	same       int  // the delivery a retry's body is compared with, 0 for none
+	sameDiffer bool // ... and its body differs
+
+	answer      string // ev.Answer, escaped and cut
+	answerWidth int    // of the quoted answer
+}
+
+func (f *hdrFacts) numText(r [2]uint8) []byte { return f.num[r[0]:r[1]] }
+
+// putNum formats a number piece with fill into f.num and returns where it is.
+func (f *hdrFacts) putNum(fill func(b []byte) []byte) [2]uint8 {
+	b := fill(f.num[f.n:f.n:len(f.num)])
+	if f.n+len(b) > len(f.num) { // did not fit in place (cannot happen with the pieces below)
+		return [2]uint8{}
+	}
+	r := [2]uint8{uint8(f.n), uint8(f.n + len(b))}
+	f.n += len(b)
+	return r
+}
+
+// measure fills f from ev. same is the delivery a retry's body is compared
+// with (0: none known) and differ whether it differs from it.
+func (f *hdrFacts) measure(ev *listen.Event, same int, differ bool) {
+	f.ev = ev
+	f.seq = f.putNum(func(b []byte) []byte { return strconv.AppendInt(append(b, '#'), int64(ev.Seq), 10) })
+	switch {
+	case ev.Payload == nil:
+		f.name, f.nameStyle = "(unparseable body)", 1
+	case ev.Name == "":
+		f.name, f.nameStyle = "(no event field)", 2
+	case ev.Spec == nil: // a name from the network: escaped, so it cannot steer the terminal
+		f.name, f.notInCat = ui.SafeText(clip(ev.Name, hdrNameMax, markCut)), true
+	default:
+		f.name = ev.Name
+	}
+	f.nameWidth = textWidth(f.name)
+	f.task = -1
+	f.nIDs = 0
+	if p := ev.Payload; p != nil {
+		for _, k := range idFields {
+			for _, name := range k.fields {
+				if v, ok := p.Get(name); ok && v.Kind != callback.KindArray && v.Kind != callback.KindObject && v.Text != "" {
+					s := ui.SafeText(v.Text)
+					if k.label == "task" {
+						f.task = f.nIDs
+					}
+					f.ids[f.nIDs] = hdrID{label: k.label, value: s, width: textWidth(s)}
+					f.nIDs++
+					break
+				}
+			}
+		}
+	}
+	f.retry = ev.Delivery > 1
+	if f.retry {
+		k := ev.Delivery - 1
+		f.retryLabel = retryLabel(k)
+		f.gap = f.putNum(func(b []byte) []byte { return appendDuration(append(b, ", +"...), ev.SincePrev, durListen) })
+		d := ev.Drift
+		f.driftLate = d >= 0
+		if d < 0 {
+			d = -d
+		}
+		f.drift = f.putNum(func(b []byte) []byte { return appendDuration(append(b, " ("...), d, durListen) })
+		f.same, f.sameDiffer = same, differ
+	}
+	f.lat = f.putNum(func(b []byte) []byte { return appendDuration(append(b, " in "...), ev.Latency, durListen) })
+	f.answer, f.answerWidth = "", 0
+	if ev.Answer != "" {
+		f.answer = ui.SafeText(clip(ev.Answer, hdrAnsMax, markCut))
+		f.answerWidth = textWidth(f.answer) + 3 // ` "…"`; SafeText left nothing to quote but " and \
+		for i := 0; i < len(f.answer); i++ {
+			if f.answer[i] == '"' || f.answer[i] == '\\' {
+				f.answerWidth++
+			}
+		}
+	}
+}
+
+// sameText introduces the delivery a retry's body was compared with.
+func sameText(differ, short bool) string {
+	switch {
+	case differ && short:
+		return ", differs from #"
+	case differ:
+		return ", body differs from #"
+	case short:
+		return ", same as #"
+	}
+	return ", body identical to #"
+}
+
+// retryLabel is "retry 2 of 5", or past ZEGO's five "retry 6 (ZEGO stops after 5)".
+func retryLabel(k int) string {
+	if k > 5 {
+		return "retry " + strconv.Itoa(k) + " (ZEGO stops after 5)"
+	}
+	if k >= 1 && k <= 5 {
+		return [...]string{"retry 1 of 5", "retry 2 of 5", "retry 3 of 5", "retry 4 of 5", "retry 5 of 5"}[k-1]
+	}
+	return "retry " + strconv.Itoa(k) + " of 5"
+}
+
+// width is the display width of the line laid out as l.
+func (f *hdrFacts) width(l *hdrLayout) int {
+	ev := f.ev
+	w := 12 // 15:04:05.000
+	if l.shortTime {
+		w = 8
+	}
+	w += 2 + int(f.seq[1]-f.seq[0])
+	w += 2 + f.nameWidth
+	if f.notInCat {
+		w += len(" (not in catalog)")
+	}
+	first := true
+	for i := 0; i < f.nIDs && (l.ids < 0 || i < l.ids); i++ {
+		if i == f.task && l.noTask {
+			continue
+		}
+		if first {
+			w += 2
+			first = false
+		} else {
+			w++
+		}
+		w += len(f.ids[i].label) + 1 + min(f.ids[i].width, l.idCap())
+	}
+	w += len("  sig ")
+	switch ev.Sig {
+	case listen.SigOK:
+		w += 2
+	case listen.SigBad:
+		w += 3
+		if !l.noReason {
+			w += 3 + len(ev.SigResult.Reason)
+		}
+	default:
+		w += len("unchecked")
+	}
+	if f.retry {
+		w += 2 + len(f.retryLabel) + int(f.gap[1]-f.gap[0])
+		if !l.noDrift {
+			w += int(f.drift[1]-f.drift[0]) + len(" late)")
+		}
+		if f.same > 0 && !l.noSame {
+			w += len(sameText(f.sameDiffer, l.sameShort)) + digits(f.same)
+		}
+	} else if !l.noFirst {
+		w += len("  delivery 1")
+	}
+	w += len("  → ") - 2 + digits(ev.Status) // → is one column
+	if f.answer != "" && !l.noAnswer && !(l.noOKAnswer && ok2xx(ev.Status)) {
+		w += f.answerWidth
+	}
+	if !l.noLatency {
+		w += int(f.lat[1] - f.lat[0])
+	}
+	return w
+}
+
+func (l *hdrLayout) idCap() int {
+	if l.idMax <= 0 {
+		return hdrIDMax
+	}
+	return l.idMax
+}
+
+func ok2xx(status int) bool { return status >= 200 && status <= 299 }
+
+func digits(n int) int {
+	d := 1
+	if n < 0 {
+		d++
+		n = -n
+	}
+	for n >= 10 {
+		n /= 10
+		d++
+	}
+	return d
+}
+
+// fit returns the fullest layout of f that is at most width columns wide
+// (width <= 0: no limit). When even the barest does not fit, it returns
+// the barest, and the caller cuts the line.
+func (f *hdrFacts) fit(width int) hdrLayout {
+	l := hdrLayout{ids: -1}
+	if width <= 0 || f.width(&l) <= width {
+		return l
+	}
+	for _, drop := range []func(){
+		func() { l.noFirst = true },
+		func() { l.noOKAnswer = true },
+		func() { l.noLatency = true },
+		func() { l.noDrift = true },
+		func() { l.noTask = true },
+	} {
+		drop()
+		if f.width(&l) <= width {
+			return l
+		}
+	}
+	// Then shorten ids, down to a floor, before each of the next drops. A
+	// re-delivery identical to one shown gives up its ids (that one shows
+	// them) before the reference to it.
+	identical := f.same > 0 && !f.sameDiffer
+	for _, step := range []struct {
+		floor int
+		drop  func()
+	}{
+		{20, func() { l.noAnswer = true }},
+		{14, func() { l.sameShort = true }},
+		{14, func() {
+			if identical {
+				l.ids = 0
+			}
+		}},
+		{12, func() { l.shortTime = true }},
+		{12, func() { l.noReason = true }},
+		{hdrIDMin, func() { l.noSame = true }},
+		{hdrIDMin, nil},
+	} {
+		if l.fitIDs(f, width, step.floor) {
+			return l.restore(f, width)
+		}
+		if step.drop != nil {
+			l.idMax = 0
+			step.drop()
+		}
+	}
+	// Drop ids from the last (user) to the first (room), at their shortest.
+	l.idMax = hdrIDMin
+	if l.ids == 0 {
+		return l
+	}
+	for l.ids = f.nIDs - 1; l.ids > 0; l.ids-- {
+		if f.width(&l) <= width {
+			return l
+		}
+	}
+	return l
+}
+
+// restore puts back, most useful first, what fit dropped that still fits:
+// giving up a retry's ids can leave room for what was dropped before.
+func (l hdrLayout) restore(f *hdrFacts, width int) hdrLayout {
+	for _, flag := range []*bool{&l.noSame, &l.sameShort, &l.shortTime, &l.noReason, &l.noAnswer, &l.noDrift, &l.noLatency, &l.noOKAnswer} {
+		if *flag {
+			*flag = false
+			if f.width(&l) > width {
+				*flag = true
+			}
+		}
+	}
+	return l
+}
+
+// fitIDs caps the ids' width at the largest value that makes the line fit,
+// no less than floor, and reports whether it fits (else the cap is floor).
+func (l *hdrLayout) fitIDs(f *hdrFacts, width, floor int) bool {
+	l.idMax = 0
+	if f.width(l) <= width {
+		return true
+	}
+	for c := hdrIDMax - 1; c >= floor; c-- {
+		l.idMax = c
+		if f.width(l) <= width {
+			return true
+		}
+	}
+	return false
+}
+
+// textWidth is the display width of s (its byte length when ASCII).
+func textWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
+// appendShortID appends s (width w) cut to at most max columns with an
+// ellipsis in the middle, which keeps both ends: ids often share a prefix
+// ("room-", "stream-") and differ at the end.
+func appendShortID(b []byte, s string, w, max int) []byte {
+	if w <= max {
+		return append(b, s...)
+	}
+	keep := max - 1 // the ellipsis takes one column
+	tail := keep / 2
+	head := keep - tail
+	if w == len(s) { // ASCII
+		return append(append(append(b, s[:head]...), markCut...), s[len(s)-tail:]...)
+	}
+	runes := []rune(s)
+	hw, hi := 0, 0
+	for hi < len(runes) {
+		rw := ansi.StringWidth(string(runes[hi]))
+		if hw+rw > head {
+			break
+		}
+		hw += rw
+		hi++
+	}
+	tw, ti := 0, len(runes)
+	for ti > hi {
+		rw := ansi.StringWidth(string(runes[ti-1]))
+		if tw+rw > tail {
+			break
+		}
+		tw += rw
+		ti--
+	}
+	return append(append(append(b, string(runes[:hi])...), markCut...), string(runes[ti:])...)
+}
+
+// appendHeaderLine appends ev's header line laid out to fit width (no limit
+// when width <= 0), newline included. same and differ describe a retry's
+// body (see hdrFacts.measure).
+func (r *listenRenderer) appendHeaderLine(b []byte, ev *listen.Event, width, same int, differ bool) []byte {
+	var f hdrFacts
+	f.measure(ev, same, differ)
+	l := f.fit(width)
+	start := len(b)
+	s := r.s
+	put := func(b []byte, st lipgloss.Style, text string) []byte { return r.put(b, st, text) }
+	if r.color {
+		t := ev.Received.Format("15:04:05.000")
+		if l.shortTime {
+			t = t[:8]
+		}
+		b = put(b, s.Faint, t)
+		b = append(b, "  "...)
+		b = put(b, s.Faint, string(f.numText(f.seq)))
+	} else {
+		b = ev.Received.AppendFormat(b, "15:04:05.000")
+		if l.shortTime {
+			b = b[:len(b)-4]
+		}
+		b = append(append(b, "  "...), f.numText(f.seq)...)
+	}
+	b = append(b, "  "...)
+	switch f.nameStyle {
+	case 1:
+		b = put(b, s.Fail, f.name)
+	case 2:
+		b = put(b, s.Warn, f.name)
+	default:
+		b = put(b, s.Event, f.name)
+	}
+	if f.notInCat {
+		b = put(append(b, ' '), s.Warn, "(not in catalog)")
+	}
+	first := true
+	for i := 0; i < f.nIDs && (l.ids < 0 || i < l.ids); i++ {
+		if i == f.task && l.noTask {
+			continue
+		}
+		if first {
+			b = append(b, "  "...)
+			first = false
+		} else {
+			b = append(b, ' ')
+		}
+		id := &f.ids[i]
+		if r.color {
+			b = put(b, s.Key, id.label+"=")
+		} else {
+			b = append(append(b, id.label...), '=')
+		}
+		b = appendShortID(b, id.value, id.width, l.idCap())
+	}
+	b = append(b, "  sig "...)
+	switch ev.Sig {
+	case listen.SigOK:
+		b = put(b, s.Pass, "ok")
+	case listen.SigBad:
+		b = put(b, s.Fail, "bad")
+		if !l.noReason {
+			b = append(append(append(b, " ("...), ev.SigResult.Reason...), ')')
+		}
+	default:
+		b = put(b, s.Faint, "unchecked")
+	}
+	if f.retry {
+		b = put(append(b, "  "...), s.Warn, f.retryLabel)
+		b = append(b, f.numText(f.gap)...)
+		if !l.noDrift {
+			b = append(b, f.numText(f.drift)...)
+			if f.driftLate {
+				b = append(b, " late)"...)
+			} else {
+				b = append(b, " early)"...)
+			}
+		}
+		if f.same > 0 && !l.noSame {
+			b = strconv.AppendInt(append(b, sameText(f.sameDiffer, l.sameShort)...), int64(f.same), 10)
+		}
+	} else if !l.noFirst {
+		b = append(b, "  delivery 1"...)
+	}
+	b = append(b, "  → "...)
+	if r.color {
+		b = put(b, s.Status(ev.Status), strconv.Itoa(ev.Status))
+	} else {
+		b = strconv.AppendInt(b, int64(ev.Status), 10)
+	}
+	if f.answer != "" && !l.noAnswer && !(l.noOKAnswer && ok2xx(ev.Status)) {
+		b = strconv.AppendQuote(append(b, ' '), f.answer)
+	}
+	if !l.noLatency {
+		b = append(b, f.numText(f.lat)...)
+	}
+	if width > 0 && f.width(&l) > width { // even the barest layout is too wide: cut it
+		line := ansi.Truncate(string(b[start:]), width, markCut)
+		b = append(b[:start], line...)
+	}
+	return append(b, '\n')
+}
+
+// fitLine cuts a line of text (styled or not) to width columns, ending it
+// in an ellipsis; width <= 0 or a line that fits leaves it as it is.
+func fitLine(line string, width int) string {
+	if width <= 0 || len(line) <= width || ansi.StringWidth(line) <= width {
+		return line
+	}
+	return ansi.Truncate(line, width, markCut)
+}
