@@ -36,7 +36,7 @@ type hdrLayout struct {
 	noLatency  bool // "in 0.34ms"
 	noDrift    bool // "(88.9ms late)" of a retry
 	noTask     bool // task=
-	shortTime  bool // 10:00:00 without milliseconds
+	shortTime  bool // 10:00:00 without milliseconds (below 100 columns)
 	noAnswer   bool // the body of any answer
 	sameShort  bool // "same as #N" for "body identical to #N"
 	noSame     bool // "body identical to #N" of a retry
@@ -50,6 +50,18 @@ type hdrID struct {
 	label string
 	value string
 	width int // display width of value
+}
+
+// shortWidth is the width of the id cut to max columns: max, or a column
+// less when a wide character would straddle the cut.
+func (id *hdrID) shortWidth(max int) int {
+	if id.width <= max {
+		return id.width
+	}
+	if id.width == len(id.value) { // ASCII
+		return max
+	}
+	return ansi.StringWidth(string(appendShortID(nil, id.value, id.width, max)))
 }
 
 // hdrFacts are one event's header pieces and their display widths.
@@ -198,7 +210,7 @@ func (f *hdrFacts) width(l *hdrLayout) int {
 		} else {
 			w++
 		}
-		w += len(f.ids[i].label) + 1 + min(f.ids[i].width, l.idCap())
+		w += len(f.ids[i].label) + 1 + f.ids[i].shortWidth(l.idCap())
 	}
 	w += len("  sig ")
 	switch ev.Sig {
@@ -259,7 +271,9 @@ func digits(n int) int {
 // (width <= 0: no limit). When even the barest does not fit, it returns
 // the barest, and the caller cuts the line.
 func (f *hdrFacts) fit(width int) hdrLayout {
-	l := hdrLayout{ids: -1}
+	// Below 100 columns every line's time is to the second, so that the
+	// time column does not change from line to line.
+	l := hdrLayout{ids: -1, shortTime: width > 0 && width < 100}
 	if width <= 0 || f.width(&l) <= width {
 		return l
 	}
@@ -290,9 +304,8 @@ func (f *hdrFacts) fit(width int) hdrLayout {
 				l.ids = 0
 			}
 		}},
-		{12, func() { l.shortTime = true }},
 		{12, func() { l.noReason = true }},
-		{hdrIDMin, func() { l.noSame = true }},
+		{hdrIDMin, func() { l.noSame = !f.sameDiffer }}, // a changed body is worth more than the ids
 		{hdrIDMin, nil},
 	} {
 		if l.fitIDs(f, width, step.floor) {
@@ -310,16 +323,26 @@ func (f *hdrFacts) fit(width int) hdrLayout {
 	}
 	for l.ids = f.nIDs - 1; l.ids > 0; l.ids-- {
 		if f.width(&l) <= width {
-			return l
+			return l.restore(f, width)
 		}
 	}
-	return l
+	if f.width(&l) > width {
+		l.noSame = true // even a changed body's note, rather than cut the answer
+	}
+	return l.restore(f, width)
 }
 
 // restore puts back, most useful first, what fit dropped that still fits:
 // giving up a retry's ids can leave room for what was dropped before.
 func (l hdrLayout) restore(f *hdrFacts, width int) hdrLayout {
-	for _, flag := range []*bool{&l.noSame, &l.sameShort, &l.shortTime, &l.noReason, &l.noAnswer, &l.noDrift, &l.noLatency, &l.noOKAnswer} {
+	for l.ids >= 0 && l.ids < f.nIDs {
+		l.ids++
+		if f.width(&l) > width {
+			l.ids--
+			break
+		}
+	}
+	for _, flag := range []*bool{&l.noSame, &l.sameShort, &l.noReason, &l.noAnswer, &l.noDrift, &l.noLatency, &l.noOKAnswer} {
 		if *flag {
 			*flag = false
 			if f.width(&l) > width {
@@ -493,6 +516,15 @@ func (r *listenRenderer) appendHeaderLine(b []byte, ev *listen.Event, width, sam
 		b = append(b[:start], line...)
 	}
 	return append(b, '\n')
+}
+
+// clockLayout is the time format of listen's lines at width: to the
+// millisecond from 100 columns (and when the width is unknown), else to the second.
+func clockLayout(width int) string {
+	if width > 0 && width < 100 {
+		return "15:04:05"
+	}
+	return "15:04:05.000"
 }
 
 // fitLine cuts a line of text (styled or not) to width columns, ending it

@@ -314,7 +314,7 @@ func (r *listenRenderer) forwardLineText(fa *listen.ForwardAttempt) string {
 	s := r.s
 	a := fa.Attempt
 	parts := []string{
-		r.paint(s.Faint, a.Start.Format("15:04:05.000")),
+		r.paint(s.Faint, a.Start.Format(clockLayout(r.width))),
 		r.paint(s.Faint, "#"+strconv.Itoa(fa.Seq)),
 		r.paint(s.Event, ui.SafeText(orText(fa.Event, "(no event)"))),
 		r.paint(s.Accent, "forward") + " attempt " + strconv.Itoa(a.N) + " of " + strconv.Itoa(fa.Max) + " (+" + durText(a.Offset) + "): " + r.attemptOutcome(a),
@@ -349,7 +349,7 @@ func (r *listenRenderer) rejectLineText(rj *listenReject) string {
 		why = "body over --max-body"
 	}
 	parts := []string{
-		r.paint(s.Faint, rj.at.Format("15:04:05.000")),
+		r.paint(s.Faint, rj.at.Format(clockLayout(r.width))),
 		r.paint(s.Faint, "rejected"),
 		ui.SafeText(clip(rj.method, 16, markCut) + " " + clip(rj.path, 200, markCut)), // from the network
 		"→ " + r.paint(s.Fail, strconv.Itoa(rj.status)) + " (" + why + ")",
