@@ -49,7 +49,8 @@ type hdrLayout struct {
 type hdrID struct {
 	label string
 	value string
-	width int // display width of value
+	width int  // display width of value
+	ascii bool // value is ASCII: its width is its length
 }
 
 // shortWidth is the width of the id cut to max columns: max, or a column
@@ -58,7 +59,7 @@ func (id *hdrID) shortWidth(max int) int {
 	if id.width <= max {
 		return id.width
 	}
-	if id.width == len(id.value) { // ASCII
+	if id.ascii {
 		return max
 	}
 	return ansi.StringWidth(string(appendShortID(nil, id.value, id.width, max)))
@@ -89,6 +90,10 @@ type hdrFacts struct {
 
 	answer      string // ev.Answer, escaped and cut
 	answerWidth int    // of the quoted answer
+	answerOK    bool   // the answer is a 2xx
+
+	// Widths (columns) of the pieces, by what leaves them out.
+	wBase, wReason, wFirst, wDrift, wSame, wSameShort, wAnswer, wLat int
 }
 
 func (f *hdrFacts) numText(r [2]uint8) []byte { return f.num[r[0]:r[1]] }
@@ -130,7 +135,8 @@ func (f *hdrFacts) measure(ev *listen.Event, same int, differ bool) {
 					if k.label == "task" {
 						f.task = f.nIDs
 					}
-					f.ids[f.nIDs] = hdrID{label: k.label, value: s, width: textWidth(s)}
+					w := textWidth(s)
+					f.ids[f.nIDs] = hdrID{label: k.label, value: s, width: w, ascii: w == len(s)}
 					f.nIDs++
 					break
 				}
@@ -161,6 +167,7 @@ func (f *hdrFacts) measure(ev *listen.Event, same int, differ bool) {
 			}
 		}
 	}
+	f.sum()
 }
 
 // sameText introduces the delivery a retry's body was compared with.
@@ -187,62 +194,92 @@ func retryLabel(k int) string {
 	return "retry " + strconv.Itoa(k) + " of 5"
 }
 
-// width is the display width of the line laid out as l.
+// width is the display width of the line laid out as l. It only adds up
+// what measure computed: fit calls it a dozen times per line.
 func (f *hdrFacts) width(l *hdrLayout) int {
-	ev := f.ev
-	w := 12 // 15:04:05.000
+	w := f.wBase + 12 // 15:04:05.000
 	if l.shortTime {
-		w = 8
+		w -= 4
 	}
-	w += 2 + int(f.seq[1]-f.seq[0])
-	w += 2 + f.nameWidth
-	if f.notInCat {
-		w += len(" (not in catalog)")
-	}
-	first := true
+	idCap, sep := l.idCap(), 2
 	for i := 0; i < f.nIDs && (l.ids < 0 || i < l.ids); i++ {
 		if i == f.task && l.noTask {
 			continue
 		}
-		if first {
-			w += 2
-			first = false
+		id := &f.ids[i]
+		w += sep + len(id.label) + 1
+		sep = 1
+		switch {
+		case id.width <= idCap:
+			w += id.width
+		case id.ascii:
+			w += idCap
+		default:
+			w += id.shortWidth(idCap)
+		}
+	}
+	if !l.noReason {
+		w += f.wReason
+	}
+	if !l.noFirst {
+		w += f.wFirst
+	}
+	if !l.noDrift {
+		w += f.wDrift
+	}
+	if !l.noSame {
+		if l.sameShort {
+			w += f.wSameShort
 		} else {
-			w++
+			w += f.wSame
 		}
-		w += len(f.ids[i].label) + 1 + f.ids[i].shortWidth(l.idCap())
 	}
-	w += len("  sig ")
-	switch ev.Sig {
-	case listen.SigOK:
-		w += 2
-	case listen.SigBad:
-		w += 3
-		if !l.noReason {
-			w += 3 + len(ev.SigResult.Reason)
-		}
-	default:
-		w += len("unchecked")
-	}
-	if f.retry {
-		w += 2 + len(f.retryLabel) + int(f.gap[1]-f.gap[0])
-		if !l.noDrift {
-			w += int(f.drift[1]-f.drift[0]) + len(" late)")
-		}
-		if f.same > 0 && !l.noSame {
-			w += len(sameText(f.sameDiffer, l.sameShort)) + digits(f.same)
-		}
-	} else if !l.noFirst {
-		w += len("  delivery 1")
-	}
-	w += len("  → ") - 2 + digits(ev.Status) // → is one column
-	if f.answer != "" && !l.noAnswer && !(l.noOKAnswer && ok2xx(ev.Status)) {
-		w += f.answerWidth
+	if !l.noAnswer && !(l.noOKAnswer && f.answerOK) {
+		w += f.wAnswer
 	}
 	if !l.noLatency {
-		w += int(f.lat[1] - f.lat[0])
+		w += f.wLat
 	}
 	return w
+}
+
+// sum adds up the widths of the pieces measure found.
+func (f *hdrFacts) sum() {
+	ev := f.ev
+	f.wBase = 2 + int(f.seq[1]-f.seq[0]) + 2 + f.nameWidth
+	if f.notInCat {
+		f.wBase += len(" (not in catalog)")
+	}
+	f.wBase += len("  sig ")
+	f.wReason = 0
+	switch ev.Sig {
+	case listen.SigOK:
+		f.wBase += 2
+	case listen.SigBad:
+		f.wBase += 3
+		f.wReason = 3 + len(ev.SigResult.Reason)
+	default:
+		f.wBase += len("unchecked")
+	}
+	f.wFirst, f.wDrift, f.wSame, f.wSameShort = 0, 0, 0, 0
+	if f.retry {
+		f.wBase += 2 + len(f.retryLabel) + int(f.gap[1]-f.gap[0])
+		f.wDrift = int(f.drift[1] - f.drift[0])
+		if f.driftLate {
+			f.wDrift += len(" late)")
+		} else {
+			f.wDrift += len(" early)")
+		}
+		if f.same > 0 {
+			f.wSame = len(sameText(f.sameDiffer, false)) + digits(f.same)
+			f.wSameShort = len(sameText(f.sameDiffer, true)) + digits(f.same)
+		}
+	} else {
+		f.wFirst = len("  delivery 1")
+	}
+	f.wBase += len("  → ") - 2 + digits(ev.Status) // → is one column
+	f.wAnswer, f.answerOK = f.answerWidth, ok2xx(ev.Status)
+	f.wLat = int(f.lat[1] - f.lat[0])
 }
 
 func (l *hdrLayout) idCap() int {
@@ -277,16 +314,31 @@ func (f *hdrFacts) fit(width int) hdrLayout {
 	if width <= 0 || f.width(&l) <= width {
 		return l
 	}
-	for _, drop := range []func(){
-		func() { l.noFirst = true },
-		func() { l.noOKAnswer = true },
-		func() { l.noLatency = true },
-		func() { l.noDrift = true },
-		func() { l.noTask = true },
-	} {
-		drop()
-		if f.width(&l) <= width {
-			return l
+	// The low-value pieces first, by arithmetic: this runs once per
+	// request with -q.
+	w := f.width(&l)
+	for step := 0; step < 5; step++ {
+		switch step {
+		case 0:
+			l.noFirst, w = true, w-f.wFirst
+		case 1:
+			l.noOKAnswer = true
+			if f.answerOK {
+				w -= f.wAnswer
+			}
+		case 2:
+			l.noLatency, w = true, w-f.wLat
+		case 3:
+			l.noDrift, w = true, w-f.wDrift
+		case 4:
+			if f.task < 0 {
+				continue
+			}
+			l.noTask = true
+			w = f.width(&l)
+		}
+		if w <= width {
+			return l.restore(f, width)
 		}
 	}
 	// Then shorten ids, down to a floor, before each of the next drops. A
@@ -333,7 +385,8 @@ func (f *hdrFacts) fit(width int) hdrLayout {
 }
 
 // restore puts back, most useful first, what fit dropped that still fits:
-// giving up a retry's ids can leave room for what was dropped before.
+// giving up a retry's ids, or a drift, can leave room for what was
+// dropped before.
 func (l hdrLayout) restore(f *hdrFacts, width int) hdrLayout {
 	for l.ids >= 0 && l.ids < f.nIDs {
 		l.ids++
@@ -342,31 +395,55 @@ func (l hdrLayout) restore(f *hdrFacts, width int) hdrLayout {
 			break
 		}
 	}
-	for _, flag := range []*bool{&l.noSame, &l.sameShort, &l.noReason, &l.noAnswer, &l.noDrift, &l.noLatency, &l.noOKAnswer} {
-		if *flag {
-			*flag = false
-			if f.width(&l) > width {
-				*flag = true
-			}
+	slack := width - f.width(&l)
+	put := func(flag *bool, cost int) {
+		if *flag && cost <= slack {
+			*flag, slack = false, slack-cost
 		}
 	}
+	if l.sameShort {
+		put(&l.noSame, f.wSameShort)
+		if !l.noSame {
+			put(&l.sameShort, f.wSame-f.wSameShort)
+		}
+	} else {
+		put(&l.noSame, f.wSame)
+	}
+	put(&l.noReason, f.wReason)
+	if l.noOKAnswer && f.answerOK {
+		l.noAnswer = false // still left out, by noOKAnswer
+	} else {
+		put(&l.noAnswer, f.wAnswer)
+	}
+	put(&l.noDrift, f.wDrift)
+	put(&l.noLatency, f.wLat) // a 2xx answer's body stays out: it is "1" all day
 	return l
 }
 
 // fitIDs caps the ids' width at the largest value that makes the line fit,
 // no less than floor, and reports whether it fits (else the cap is floor).
+// The width only shrinks as the cap does, so the cap is found by bisection.
 func (l *hdrLayout) fitIDs(f *hdrFacts, width, floor int) bool {
 	l.idMax = 0
 	if f.width(l) <= width {
 		return true
 	}
-	for c := hdrIDMax - 1; c >= floor; c-- {
-		l.idMax = c
+	l.idMax = floor
+	if f.width(l) > width {
+		return false
+	}
+	lo, hi := floor, hdrIDMax-1 // the line fits at lo; find the largest such
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		l.idMax = mid
 		if f.width(l) <= width {
-			return true
+			lo = mid
+		} else {
+			hi = mid - 1
 		}
 	}
-	return false
+	l.idMax = lo
+	return true
 }
 
 // textWidth is the display width of s (its byte length when ASCII).
@@ -421,6 +498,13 @@ func (r *listenRenderer) appendHeaderLine(b []byte, ev *listen.Event, width, sam
 	var f hdrFacts
 	f.measure(ev, same, differ)
 	l := f.fit(width)
+	return r.appendLaidOut(b, &f, &l, width)
+}
+
+// appendLaidOut appends the header line of f laid out as l, cut to width
+// when even that is too wide, newline included.
+func (r *listenRenderer) appendLaidOut(b []byte, f *hdrFacts, l *hdrLayout, width int) []byte {
+	ev := f.ev
 	start := len(b)
 	s := r.s
 	put := func(b []byte, st lipgloss.Style, text string) []byte { return r.put(b, st, text) }
@@ -511,7 +595,7 @@ func (r *listenRenderer) appendHeaderLine(b []byte, ev *listen.Event, width, sam
 	if !l.noLatency {
 		b = append(b, f.numText(f.lat)...)
 	}
-	if width > 0 && f.width(&l) > width { // even the barest layout is too wide: cut it
+	if width > 0 && f.width(l) > width { // even the barest layout is too wide: cut it
 		line := ansi.Truncate(string(b[start:]), width, markCut)
 		b = append(b[:start], line...)
 	}

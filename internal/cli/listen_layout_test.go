@@ -120,6 +120,9 @@ func TestListenHeaderFitsEveryWidth(t *testing.T) {
 		retry := ev
 		retry.Delivery, retry.SincePrev, retry.Drift = 7, 32*time.Second+15*time.Millisecond, 15*time.Millisecond
 		events = append(events, retry)
+		early := retry
+		early.Delivery, early.Drift = 3, -1500*time.Microsecond
+		events = append(events, early)
 		bad := ev
 		bad.Sig, bad.SigResult, bad.Status, bad.Answer = listen.SigBad, signature.Result{Reason: signature.Reason("sender_secret_whitespace")}, 401, "invalid signature"
 		events = append(events, bad)
@@ -135,6 +138,19 @@ func TestListenHeaderFitsEveryWidth(t *testing.T) {
 		r := &listenRenderer{mode: renderQuiet, color: color, s: ios.Styles()}
 		for i := range events {
 			ev := &events[i]
+			// The widths fit adds up are the widths printed, for every
+			// combination of what can be left out.
+			var f hdrFacts
+			f.measure(ev, 14, i%2 == 0)
+			for mask := 0; mask < 1<<10; mask++ {
+				bit := func(n int) bool { return mask&(1<<n) != 0 }
+				l := hdrLayout{noFirst: bit(0), noOKAnswer: bit(1), noLatency: bit(2), noDrift: bit(3), noTask: bit(4),
+					shortTime: bit(5), noAnswer: bit(6), sameShort: bit(7), noSame: bit(8), noReason: bit(9), ids: -1 + mask%4, idMax: 9 + mask%31}
+				line := strings.TrimSuffix(string(r.appendLaidOut(nil, &f, &l, 0)), "\n")
+				if got, want := ansi.StringWidth(line), f.width(&l); got != want {
+					t.Fatalf("colour %v, event %d, layout %+v: measured %d columns, printed %d: %q", color, i, l, want, got, line)
+				}
+			}
 			full := strings.TrimSuffix(string(r.appendHeaderLine(nil, ev, 0, 14, i%2 == 0)), "\n")
 			for width := 20; width <= 200; width++ {
 				line := string(r.appendHeaderLine(nil, ev, width, 14, i%2 == 0))
