@@ -152,7 +152,7 @@ exits 2.`,
 	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay accepted callbacks to your app at `URL`, retrying on ZEGO's schedule when it fails")
 	fl.Float64Var(&opts.RetryScale, "retry-scale", 1, "multiply the forward retry schedule (2s 4s 8s 16s 32s) by `F`")
 	fl.DurationVar(&opts.ForwardTimeout, "forward-timeout", 10*time.Second, "per-attempt timeout when forwarding")
-	fl.StringVar(&opts.Body, "body", string(bodyNew), "which bodies print: `full` (every delivery), new (all but identical re-deliveries) or none")
+	fl.StringVar(&opts.Body, "body", string(bodyNew), "which bodies print (`MODE`): full (every delivery), new (all but identical re-deliveries) or none")
 	fl.StringSliceVar(&opts.Events, "event", nil, "show only these events (`NAMES`, comma-separated); display only, everything is still captured and forwarded")
 	fl.StringSliceVar(&opts.Rooms, "room", nil, "show only callbacks of these room `IDS` (room_id, channel_id); display only")
 	fl.StringSliceVar(&opts.Users, "user", nil, "show only callbacks of these user `IDS` (user_id, user_account); display only")
