@@ -78,9 +78,10 @@ type hdrFacts struct {
 	nameStyle uint8 // 0 event, 1 fail, 2 warn
 	notInCat  bool
 
-	ids  [4]hdrID
-	nIDs int
-	task int // index of task= in ids, -1 when absent
+	ids      [4]hdrID
+	nIDs     int
+	asciiIDs bool // every id is ASCII
+	task     int  // index of task= in ids, -1 when absent
 
 	retry      bool
 	retryLabel string
@@ -127,6 +128,7 @@ func (f *hdrFacts) measure(ev *listen.Event, same int, differ bool) {
 	f.nameWidth = textWidth(f.name)
 	f.task = -1
 	f.nIDs = 0
+	f.asciiIDs = true
 	if p := ev.Payload; p != nil {
 		for _, k := range idFields {
 			for _, name := range k.fields {
@@ -137,6 +139,7 @@ func (f *hdrFacts) measure(ev *listen.Event, same int, differ bool) {
 					}
 					w := textWidth(s)
 					f.ids[f.nIDs] = hdrID{label: k.label, value: s, width: w, ascii: w == len(s)}
+					f.asciiIDs = f.asciiIDs && w == len(s)
 					f.nIDs++
 					break
 				}
@@ -422,10 +425,21 @@ func (l hdrLayout) restore(f *hdrFacts, width int) hdrLayout {
 
 // fitIDs caps the ids' width at the largest value that makes the line fit,
 // no less than floor, and reports whether it fits (else the cap is floor).
-// The width only shrinks as the cap does, so the cap is found by bisection.
+// With ASCII ids the cap is computed; otherwise, as the width only shrinks
+// with the cap, it is found by bisection.
 func (l *hdrLayout) fitIDs(f *hdrFacts, width, floor int) bool {
 	l.idMax = 0
-	if f.width(l) <= width {
+	full := f.width(l)
+	if full <= width {
+		return true
+	}
+	if f.asciiIDs {
+		c, ok := l.idCapFor(f, width-full)
+		if !ok || c < floor {
+			l.idMax = floor
+			return false
+		}
+		l.idMax = c
 		return true
 	}
 	l.idMax = floor
@@ -444,6 +458,37 @@ func (l *hdrLayout) fitIDs(f *hdrFacts, width, floor int) bool {
 	}
 	l.idMax = lo
 	return true
+}
+
+// idCapFor is the largest cap (below hdrIDMax) on the shown ASCII ids'
+// widths that takes over columns off them (over < 0), found by filling
+// the ids up to a common level; ok is false when no cap does.
+func (l *hdrLayout) idCapFor(f *hdrFacts, over int) (int, bool) {
+	var ws [len(hdrFacts{}.ids)]int
+	n, total := 0, 0
+	for i := 0; i < f.nIDs && (l.ids < 0 || i < l.ids); i++ {
+		if i == f.task && l.noTask {
+			continue
+		}
+		w := min(f.ids[i].width, hdrIDMax)
+		j := n // insertion sort: at most four
+		for ; j > 0 && ws[j-1] > w; j-- {
+			ws[j] = ws[j-1]
+		}
+		ws[j] = w
+		n++
+		total += w
+	}
+	budget := total + over // columns the id values may take
+	used := 0
+	for k := 0; k < n; k++ {
+		if used+(n-k)*ws[k] > budget { // the ids from k on are capped
+			c := (budget - used) / (n - k)
+			return min(c, hdrIDMax-1), c >= 0
+		}
+		used += ws[k]
+	}
+	return 0, false // the ids at full width fit: over was not below 0
 }
 
 // textWidth is the display width of s (its byte length when ASCII).

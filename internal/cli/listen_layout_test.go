@@ -262,3 +262,30 @@ func TestListenDisplayFlags(t *testing.T) {
 		t.Fatalf("parsed %+v, %v", got, err)
 	}
 }
+
+// The cap computed for ASCII ids is the one bisection finds.
+func TestFitIDsComputedEqualsBisection(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := 0; trial < 5000; trial++ {
+		var f hdrFacts
+		f.ev = &listen.Event{Sig: listen.SigOK, Status: 200}
+		f.task = -1
+		f.nIDs = 1 + rng.IntN(4)
+		for i := 0; i < f.nIDs; i++ {
+			w := 1 + rng.IntN(60)
+			f.ids[i] = hdrID{label: "room", value: strings.Repeat("x", w), width: w, ascii: true}
+		}
+		f.wBase = 20 + rng.IntN(60)
+		width := 30 + rng.IntN(150)
+		floor := 9 + rng.IntN(12)
+		l := hdrLayout{ids: -1}
+		f.asciiIDs = true
+		okComputed := l.fitIDs(&f, width, floor)
+		computed := l.idMax
+		f.asciiIDs = false
+		okBisect := l.fitIDs(&f, width, floor)
+		if okComputed != okBisect || computed != l.idMax {
+			t.Fatalf("ids %+v, width %d, floor %d: computed %d %v, bisection %d %v", f.ids[:f.nIDs], width, floor, computed, okComputed, l.idMax, okBisect)
+		}
+	}
+}
