@@ -274,7 +274,7 @@ func runListen(opts *listenOptions) error {
 	}
 	for _, name := range opts.Events {
 		if _, ok := f.Catalog.Lookup(name); !ok {
-			f.Warnf("--event %s: no such event in the catalog, so only callbacks named exactly that are shown; %s", name, eventHint(f.Catalog, name))
+			f.Warnf("--event %s: no such event in the catalog (only callbacks of that name will show); %s", name, eventHint(f.Catalog, name))
 		}
 	}
 	// A receiver's heap is small and short-lived garbage dominates it, so
