@@ -391,6 +391,12 @@ func (f *hdrFacts) fit(width int) hdrLayout {
 // giving up a retry's ids, or a drift, can leave room for what was
 // dropped before.
 func (l hdrLayout) restore(f *hdrFacts, width int) hdrLayout {
+	if f.sameDiffer && l.noSame { // a changed body first: it is worth more than an id
+		l.noSame, l.sameShort = false, true
+		if f.width(&l) > width {
+			l.noSame = true
+		}
+	}
 	for l.ids >= 0 && l.ids < f.nIDs {
 		l.ids++
 		if f.width(&l) > width {
