@@ -56,9 +56,21 @@ type listenOptions struct {
 	RetryScale     float64
 	ForwardTimeout time.Duration
 
+	// The display: which bodies print, and the filters (display only).
+	Body         string
+	Events       []string
+	Rooms        []string
+	Users        []string
+	Streams      []string
+	OnlyFailures bool
+
+	PublicURL        string
+	RequireSignature bool
+
 	// Hidden: tests shorten these.
 	ReadHeaderTimeout time.Duration
 	Grace             time.Duration
+	PublicURLTimeout  time.Duration
 
 	// Ready is called with the bound address once the port is open (tests).
 	Ready func(addr string)
@@ -85,6 +97,15 @@ On a terminal each event gets a header line and its body as pretty JSON, with
 JSON-in-string fields (stream_attr, extra_params, ...) expanded and enum values
 explained. Piped, the body is printed exactly as received; -q prints only the
 header line; -o json prints one JSON object per event (schema in docs/listen.md).
+Header lines fit the terminal's width ($COLUMNS, else 100 columns when piped):
+the least useful parts are left out first, then long ids are shortened with
+an ellipsis. A re-delivery whose body is identical to one already shown is
+one line ("retry 2 of 5, +4.01s (10.2ms late), body identical to #14");
+--body full|new|none says which bodies print (default new: all but those).
+
+--event, --room, --user, --stream and --only-failures filter what is SHOWN
+only: every request is still judged, answered, captured by --save and relayed
+by --forward-to, and the summary counts the ones hidden.
 
 A bad signature is answered 401 (unless --accept-invalid); a body that does not
 parse, 400; a wrong --path, 404; a non-POST, 405; a body over --max-body, 413.
@@ -98,6 +119,11 @@ the first attempt is ours, and when it fails zegocb retries in the background
 on ZEGO's schedule (--retry-scale shortens it). A re-delivery of a callback
 already forwarded is answered from that chain instead of being sent again.
 
+To receive ZEGO's real callbacks, run a tunnel to this port (cloudflared,
+ngrok, tailscale funnel; see docs/listen.md) and pass its URL as --public-url:
+listen prints the URL to paste into ZEGO's console and checks once that a
+signed test callback sent to it arrives here. It needs a secret.
+
 Stop with Ctrl-C: in-flight requests finish, the capture file is closed, a
 summary is printed and the exit code is 0. A port that is already taken
 exits 2.`,
@@ -106,6 +132,9 @@ exits 2.`,
   zegocb listen --fail-first 2          # watch a sender retry: 500, 500, then 200
   zegocb listen --forward-to http://127.0.0.1:3000/zego --retry-scale 0.1
   zegocb listen --reply 'before_send_msg={"result":3,"reason":"spam"}'   # block ZIM messages
+  zegocb listen --event stream_create,stream_close --room room-1   # show only these
+  zegocb listen --only-failures --save all.jsonl   # show problems, capture everything
+  zegocb listen --public-url https://example.trycloudflare.com/    # behind a tunnel
   zegocb listen -o json | jq .event`,
 		Args:        noArgs,
 		Annotations: map[string]string{annotStopIsSuccess: "true"},
@@ -134,9 +163,20 @@ exits 2.`,
 	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay accepted callbacks to your app at `URL`, retrying on ZEGO's schedule when it fails")
 	fl.Float64Var(&opts.RetryScale, "retry-scale", 1, "multiply the forward retry schedule (the event family's; RTC: 2s 4s 8s 16s 32s) by `F`")
 	fl.DurationVar(&opts.ForwardTimeout, "forward-timeout", 10*time.Second, "per-attempt timeout when forwarding")
+	fl.StringVar(&opts.Body, "body", string(bodyNew), "which bodies print (`MODE`): full (every delivery), new (all but identical re-deliveries) or none")
+	fl.StringSliceVar(&opts.Events, "event", nil, "show only these events (`NAMES`, comma-separated: events, FAMILY/EVENT, families such as zim); display only, everything is still captured and forwarded")
+	_ = cmd.RegisterFlagCompletionFunc("event", completeEventList(f))
+	fl.StringSliceVar(&opts.Rooms, "room", nil, "show only callbacks of these room `IDS` (room_id, channel_id); display only")
+	fl.StringSliceVar(&opts.Users, "user", nil, "show only callbacks of these user `IDS` (user_id, user_account); display only")
+	fl.StringSliceVar(&opts.Streams, "stream", nil, "show only callbacks of these stream `IDS` (stream_id, stream_alias, mix_stream_alias); display only")
+	fl.BoolVar(&opts.OnlyFailures, "only-failures", false, "show only bad signatures, non-2xx answers and rejected requests; display only")
+	fl.StringVar(&opts.PublicURL, "public-url", "", "the tunnel's public `URL` to this listener: printed for ZEGO's console and checked once at start (needs a secret)")
+	fl.BoolVar(&opts.RequireSignature, "require-signature", false, "refuse to start without a callback secret (implied by --public-url)")
+	fl.DurationVar(&opts.PublicURLTimeout, "public-url-timeout", publicCheckTimeout, "how long the --public-url check waits for an answer")
 	fl.DurationVar(&opts.ReadHeaderTimeout, "read-header-timeout", listenReadHeaderTimeout, "cut off clients that take longer to send their headers")
 	fl.DurationVar(&opts.Grace, "shutdown-grace", listenGrace, "on Ctrl-C, how long in-flight requests may take to finish")
 	_ = fl.MarkHidden("read-header-timeout")
+	_ = fl.MarkHidden("public-url-timeout")
 	_ = fl.MarkHidden("shutdown-grace")
 	return cmd
 }
@@ -188,7 +228,46 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 	if o.ForwardTimeout <= 0 {
 		return flagErrorf("invalid --forward-timeout %s: want more than 0", o.ForwardTimeout)
 	}
+	switch bodyMode(o.Body) {
+	case bodyFull, bodyNew, bodyNone:
+	default:
+		return flagErrorf("invalid --body %q: want full, new or none", o.Body)
+	}
+	if cmd.Flags().Changed("body") && (o.F.Global.Quiet || o.F.JSON()) {
+		return flagErrorf("--body only applies to the pretty view, not with -q or -o json")
+	}
+	for _, list := range []*[]string{&o.Events, &o.Rooms, &o.Users, &o.Streams} {
+		*list = cleanList(*list)
+	}
+	if o.PublicURL != "" {
+		if err := validatePublicURL(o.PublicURL); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// cleanList trims the values of a comma-separated flag and drops empty ones.
+func cleanList(in []string) []string {
+	var out []string
+	for _, v := range in {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// filter is the display filter the flags ask for (nil: none).
+func (o *listenOptions) filter() *listenFilter {
+	f := &listenFilter{events: o.Events, rooms: o.Rooms, users: o.Users, streams: o.Streams, onlyFailures: o.OnlyFailures}
+	if !f.active() {
+		return nil
+	}
+	if f.filtersIDs() && o.ForwardTo != "" {
+		f.shownSeqs = newSeqSet()
+	}
+	return f
 }
 
 func runListen(opts *listenOptions) error {
@@ -200,6 +279,18 @@ func runListen(opts *listenOptions) error {
 	secret, source, err := f.Secret()
 	if err != nil {
 		return err
+	}
+	if secret == "" && (opts.RequireSignature || opts.PublicURL != "") {
+		flag := "--require-signature"
+		if opts.PublicURL != "" {
+			flag = "--public-url" // anyone who finds a public URL can post to it
+		}
+		return inputErrorf("%s needs a callback secret, so that forged callbacks are answered 401: set $%s, or pass --secret-file PATH", flag, EnvSecret)
+	}
+	for _, name := range opts.Events {
+		if !f.Catalog.Matches(name) {
+			f.Warnf("--event %s: no such event or family in the catalog (only callbacks of that name will show); %s", name, eventHint(f.Catalog, name))
+		}
 	}
 	// A receiver's heap is small and short-lived garbage dominates it, so
 	// the default GOGC=100 (GC every 4 MiB allocated) costs a visible
@@ -243,20 +334,26 @@ func runListen(opts *listenOptions) error {
 	case f.Global.Quiet:
 		mode = renderQuiet
 	}
+	width := f.IO.Width()
+	if width <= 0 {
+		width = listenDefaultWidth
+	}
 	r := &listenRenderer{
-		mode:    mode,
-		tty:     f.IO.IsStdoutTTY(),
-		color:   f.IO.ColorEnabled(),
-		verbose: f.Global.Verbose,
-		s:       f.IO.Styles(),
-		secret:  secret,
+		mode:     mode,
+		tty:      f.IO.IsStdoutTTY(),
+		color:    f.IO.ColorEnabled(),
+		verbose:  f.Global.Verbose,
+		width:    width,
+		bodyMode: bodyMode(opts.Body),
+		s:        f.IO.Styles(),
+		secret:   secret,
 	}
 	// Everything printed goes through one goroutine, in arrival order.
 	var quiet *listenRenderer
 	if mode == renderQuiet {
 		quiet = r
 	}
-	out := newListenOutput(quiet)
+	out := newListenOutput(quiet, opts.filter())
 
 	var fwd *listen.Forwarder
 	if opts.ForwardTo != "" {
@@ -303,7 +400,14 @@ func runListen(opts *listenOptions) error {
 	if quiet != nil {
 		emit = func(ev listen.Event) { out.sendQuiet(listenItem{ev: &ev}) } // ev does not escape
 	}
-	handler := listen.NewHandler(cfg, emit)
+	var handler http.Handler = listen.NewHandler(cfg, emit)
+	var check *publicCheck
+	if opts.PublicURL != "" {
+		if check, err = newPublicCheck(opts.Path, handler); err != nil {
+			return fmt.Errorf("--public-url: %w", err)
+		}
+		handler = check
+	}
 
 	writeTimeout := listenWriteTimeout + opts.Delay
 	if fwd != nil {
@@ -320,7 +424,7 @@ func runListen(opts *listenOptions) error {
 	}
 
 	printed := make(chan listenStats, 1)
-	go func() { printed <- out.drain(f.IO.Out, r) }()
+	go func() { printed <- out.drain(f.IO.Out, newTextSink(f.IO.Out, r)) }()
 
 	opts.printReady(addr, source, secret != "")
 	if opts.Ready != nil {
@@ -329,12 +433,24 @@ func runListen(opts *listenOptions) error {
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	checkCtx, stopCheck := context.WithCancel(ctx)
+	checked := make(chan struct{})
+	if check != nil {
+		go func() {
+			defer close(checked)
+			opts.checkPublicURL(checkCtx, check, addr, secret)
+		}()
+	} else {
+		close(checked)
+	}
 
 	var serveErr error
 	select {
 	case <-ctx.Done():
 	case serveErr = <-served:
 	}
+	stopCheck()
+	<-checked
 
 	// Stop accepting, let in-flight requests finish (bounded), then stop
 	// forwarding, drain the printer and close the capture file.
@@ -379,6 +495,12 @@ func (o *listenOptions) printReady(addr string, source SecretSource, checking bo
 		f.Warnf("listening on %s, which other machines can reach; use --addr 127.0.0.1:PORT to stay local", addr)
 	}
 	fmt.Fprintf(w, "listening on %s (signature: %s)\n", s.Bold.Render(u), sig)
+	if o.PublicURL != "" {
+		fmt.Fprintf(w, "public URL: %s   (paste it into ZEGO's console as the callback URL; checking it now)\n", s.Bold.Render(o.PublicURL))
+		if o.AcceptInvalid {
+			f.Warnf("--accept-invalid behind a public URL answers forged callbacks 200")
+		}
+	}
 	if f.Global.Quiet {
 		return
 	}
@@ -406,6 +528,16 @@ func (o *listenOptions) printReady(addr string, source SecretSource, checking bo
 	if o.Delay > 0 {
 		notes = append(notes, "answering after "+o.Delay.String())
 	}
+	if fl := o.filter(); fl != nil {
+		still := []string{"answered"}
+		if o.Save != "" {
+			still = append(still, "saved")
+		}
+		if o.ForwardTo != "" {
+			still = append(still, "forwarded")
+		}
+		notes = append(notes, "showing only "+fl.describe()+" (every request is still "+joinWords(still, "and")+")")
+	}
 	for _, n := range notes {
 		fmt.Fprintln(w, s.Faint.Render("  "+n))
 	}
@@ -426,6 +558,9 @@ func (o *listenOptions) printSummary(st listenStats, capFile *listen.CaptureFile
 	}
 	if st.rejected > 0 {
 		parts = append(parts, plural(st.rejected, "rejected request", "rejected requests"))
+	}
+	if o.filter() != nil {
+		parts = append(parts, strconv.Itoa(st.hidden)+" hidden by filters")
 	}
 	if st.late > 0 {
 		parts = append(parts, plural(st.late, "event", "events")+" not shown (finished after the shutdown grace period)")

@@ -17,7 +17,33 @@ import (
 type listenStats struct {
 	events, badSig, failures, redeliveries, replays, saved, saveErrors, rejected int
 	late                                                                         int // not printed: answered after the grace period
+	hidden                                                                       int // callbacks and rejected requests the display filters hid
 }
+
+// listenSink is what listen's items are shown on, the seam between
+// receiving and showing. drain hands it every item that passes the display
+// filters (counted, with the hidden ones, in listenStats), in arrival
+// order, from one goroutine, and calls flush after each batch. An item is
+// typed: a callback (*listen.Event, judged and answered), a background
+// forward attempt, or a rejected request. textSink prints them; the
+// interactive inspector (--ui) is to be another sink.
+type listenSink interface {
+	show(it listenItem)
+	flush()
+}
+
+// textSink prints items as text through the renderer.
+type textSink struct {
+	w *bufio.Writer
+	r *listenRenderer
+}
+
+func newTextSink(w io.Writer, r *listenRenderer) *textSink {
+	return &textSink{w: bufio.NewWriterSize(w, 64<<10), r: r}
+}
+
+func (t *textSink) show(it listenItem) { t.r.render(t.w, it) }
+func (t *textSink) flush()             { t.w.Flush() }
 
 // listenOutput is the queue between the handler goroutines and the one
 // printer goroutine, which prints in arrival order. send never drops an
@@ -44,9 +70,10 @@ type listenOutput struct {
 	closed bool
 	late   int
 
-	quiet *listenRenderer // -q: render at send time
-	text  []byte          // -q: lines waiting to be printed
-	st    listenStats     // -q: counted at send time
+	quiet  *listenRenderer // -q: render at send time
+	filter *listenFilter   // the display filters (nil: none)
+	text   []byte          // -q: lines waiting to be printed
+	st     listenStats     // -q: counted at send time
 }
 
 const (
@@ -55,8 +82,8 @@ const (
 	listenLinger   = time.Millisecond
 )
 
-func newListenOutput(quiet *listenRenderer) *listenOutput {
-	o := &listenOutput{quiet: quiet}
+func newListenOutput(quiet *listenRenderer, filter *listenFilter) *listenOutput {
+	o := &listenOutput{quiet: quiet, filter: filter}
 	o.ready = sync.NewCond(&o.mu)
 	o.room = sync.NewCond(&o.mu)
 	return o
@@ -79,6 +106,13 @@ func (o *listenOutput) send(it listenItem) {
 }
 
 func (o *listenOutput) sendQuiet(it listenItem) {
+	if o.filter != nil && !o.filter.shows(it) {
+		o.mu.Lock()
+		o.st.count(it)
+		o.st.hide(it)
+		o.mu.Unlock()
+		return
+	}
 	bp := lineBufs.Get().(*[]byte)
 	line := o.quiet.appendQuiet((*bp)[:0], it)
 	o.mu.Lock()
@@ -143,22 +177,26 @@ func (o *listenOutput) close() {
 	o.mu.Unlock()
 }
 
-// drain prints items until close, then returns the counts.
-func (o *listenOutput) drain(w io.Writer, r *listenRenderer) listenStats {
+// drain hands items to sink until close, then returns the counts. With -q
+// the lines are already rendered and are written to w.
+func (o *listenOutput) drain(w io.Writer, sink listenSink) listenStats {
 	if o.quiet != nil {
 		return o.drainText(w)
 	}
-	bw := bufio.NewWriterSize(w, 64<<10)
 	var st listenStats
 	var batch []listenItem
 	for {
 		closed := o.take(func() bool { return len(o.items) == 0 }, func() { batch, o.items = o.items, batch[:0] })
 		for i, it := range batch {
-			r.render(bw, it)
 			st.count(it)
+			if o.filter.shows(it) {
+				sink.show(it)
+			} else {
+				st.hide(it)
+			}
 			batch[i] = listenItem{} // let the event be collected
 		}
-		bw.Flush()
+		sink.flush()
 		if closed && len(batch) == 0 {
 			return st
 		}
@@ -183,6 +221,14 @@ func (o *listenOutput) drainText(w io.Writer) listenStats {
 			buf = nil
 		}
 		time.Sleep(listenLinger)
+	}
+}
+
+// hide counts an item the filters hid (forward attempts are not counted:
+// they belong to a callback).
+func (st *listenStats) hide(it listenItem) {
+	if it.ev != nil || it.reject != nil {
+		st.hidden++
 	}
 }
 

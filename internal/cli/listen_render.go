@@ -7,12 +7,14 @@ package cli
 import (
 	"bufio"
 	"fmt"
+	"hash/maphash"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/capture"
@@ -45,15 +47,28 @@ const (
 	renderJSON                     // one JSON object per line (-o json)
 )
 
-// listenRenderer turns items into text. It is used from one goroutine.
+// bodyMode is --body: which deliveries get their body printed.
+type bodyMode string
+
+const (
+	bodyFull bodyMode = "full" // every delivery
+	bodyNew  bodyMode = "new"  // all but re-deliveries whose body is identical to the one shown (the default)
+	bodyNone bodyMode = "none" // none: header and detail lines only
+)
+
+// listenRenderer turns items into text. render is used from one
+// goroutine; appendQuiet from any.
 type listenRenderer struct {
-	mode    renderMode
-	tty     bool // pretty body (indented, expanded, annotated) rather than the body as received
-	color   bool
-	verbose bool
-	s       *ui.Styles
-	secret  string // only to scrub headers on -v; never printed
-	buf     []byte // scratch for header lines (render only)
+	mode     renderMode
+	tty      bool // pretty body (indented, expanded, annotated) rather than the body as received
+	color    bool
+	verbose  bool
+	width    int      // lines fit this many columns (0: no limit)
+	bodyMode bodyMode // pretty: which bodies are printed ("" is bodyNew)
+	s        *ui.Styles
+	secret   string   // only to scrub headers on -v; never printed
+	buf      []byte   // scratch for header lines (render only)
+	memo     bodyMemo // pretty: the bodies shown, for "body identical to #N" (render only)
 }
 
 func (r *listenRenderer) render(w *bufio.Writer, it listenItem) {
@@ -63,12 +78,12 @@ func (r *listenRenderer) render(w *bufio.Writer, it listenItem) {
 			writeJSONLine(w, eventJSON(it.ev))
 			return
 		}
-		r.header(w, it.ev)
-		if r.mode == renderPretty {
-			r.details(w, it.ev)
-			r.body(w, it.ev)
-			w.WriteByte('\n')
+		if r.mode != renderPretty {
+			r.buf = r.appendHeaderLine(r.buf[:0], it.ev, r.width, 0, false)
+			w.Write(r.buf)
+			return
 		}
+		r.event(w, it.ev)
 	case it.fa != nil:
 		if r.mode == renderJSON {
 			writeJSONLine(w, forwardAttemptJSONOf(it.fa))
@@ -90,7 +105,7 @@ func (r *listenRenderer) render(w *bufio.Writer, it listenItem) {
 func (r *listenRenderer) appendQuiet(b []byte, it listenItem) []byte {
 	switch {
 	case it.ev != nil:
-		return r.appendHeader(b, it.ev)
+		return r.appendHeaderLine(b, it.ev, r.width, 0, false)
 	case it.fa != nil:
 		return append(append(b, r.forwardLineText(it.fa)...), '\n')
 	case it.reject != nil:
@@ -114,64 +129,31 @@ func writeJSONLine(w *bufio.Writer, v any) {
 	}
 }
 
-// header is the one line every event gets (and all that -q prints).
-func (r *listenRenderer) header(w *bufio.Writer, ev *listen.Event) {
-	r.buf = r.appendHeader(r.buf[:0], ev)
+// event prints a callback: its header line, the detail lines, and its
+// body as --body says. A re-delivery whose body is identical to the one
+// shown before gets its header line alone ("retry 2 of 5, +4.01s (…),
+// body identical to #14") and the lines about its own answer.
+func (r *listenRenderer) event(w *bufio.Writer, ev *listen.Event) {
+	sum, same, differ := r.memo.compare(ev)
+	identical := same > 0 && !differ
+	show := true
+	switch r.bodyMode {
+	case bodyNone:
+		show = false
+	case bodyFull:
+	default:
+		show = !identical
+	}
+	r.buf = r.appendHeaderLine(r.buf[:0], ev, r.width, same, differ)
 	w.Write(r.buf)
-}
-
-// appendHeader appends the header line. It is built by appending (no
-// lipgloss when colour is off): with -q it runs once per request.
-func (r *listenRenderer) appendHeader(b []byte, ev *listen.Event) []byte {
-	s := r.s
-	if r.color {
-		b = append(b, s.Faint.Render(ev.Received.Format("15:04:05.000"))...)
-	} else {
-		b = ev.Received.AppendFormat(b, "15:04:05.000")
+	r.details(w, ev, identical)
+	if show {
+		r.body(w, ev)
+		w.WriteByte('\n')
 	}
-	b = append(b, "  "...)
-	if r.color {
-		b = r.put(b, s.Faint, "#"+strconv.Itoa(ev.Seq))
-	} else {
-		b = strconv.AppendInt(append(b, '#'), int64(ev.Seq), 10)
+	if show || same == 0 {
+		r.memo.note(ev, sum)
 	}
-	b = append(b, "  "...)
-	switch {
-	case ev.Payload == nil:
-		b = r.put(b, s.Fail, "(unparseable body)")
-	case ev.Name == "":
-		b = r.put(b, s.Warn, "(no event field)")
-	case ev.Spec == nil: // a name from the network: escaped, so it cannot steer the terminal
-		b = r.put(b, s.Event, ui.SafeText(clip(ev.Name, 60, markCut)))
-		b = r.put(append(b, ' '), s.Warn, "(not in catalog)")
-	default:
-		b = r.put(b, s.Event, ev.Name)
-	}
-	b = r.appendKeyIDs(b, ev.Payload)
-	b = append(b, "  sig "...)
-	switch ev.Sig {
-	case listen.SigOK:
-		b = r.put(b, s.Pass, "ok")
-	case listen.SigBad:
-		b = r.put(b, s.Fail, "bad")
-		b = append(append(append(b, " ("...), ev.SigResult.Reason...), ')')
-	default:
-		b = r.put(b, s.Faint, "unchecked")
-	}
-	b = append(b, "  "...)
-	b = r.appendDelivery(b, ev)
-	b = append(b, "  → "...)
-	if r.color {
-		b = r.put(b, s.Status(ev.Status), strconv.Itoa(ev.Status))
-	} else {
-		b = strconv.AppendInt(b, int64(ev.Status), 10)
-	}
-	if ev.Answer != "" {
-		b = strconv.AppendQuote(append(b, ' '), clip(ev.Answer, 40, markCut))
-	}
-	b = append(b, " in "...)
-	b = appendDuration(b, ev.Latency, durListen)
-	return append(b, '\n')
 }
 
 // put appends text, styled when colour is on.
@@ -184,36 +166,6 @@ func (r *listenRenderer) put(b []byte, st lipgloss.Style, text string) []byte {
 
 func (r *listenRenderer) styleStatus(status int) string {
 	return r.paint(r.s.Status(status), strconv.Itoa(status))
-}
-
-func (r *listenRenderer) appendDelivery(b []byte, ev *listen.Event) []byte {
-	if ev.Replay {
-		return r.put(b, r.s.Fail, "same nonce, different body: possible replay")
-	}
-	if ev.Delivery <= 1 {
-		return append(b, "delivery 1"...)
-	}
-	k := ev.Delivery - 1
-	label := retryLabel(k, listen.RetriesOf(ev.Spec))
-	b = r.put(b, r.s.Warn, label)
-	b = appendDuration(append(b, " ("...), ev.SincePrev, durListen)
-	b = append(b, " after previous, "...)
-	if ev.Drift < 0 {
-		return append(appendDuration(b, -ev.Drift, durListen), " early)"...)
-	}
-	return append(appendDuration(b, ev.Drift, durListen), " late)"...)
-}
-
-// retryLabel names retry k of an event whose family retries n times:
-// "retry 2 of 5", "retry 3 (ZEGO stops after 2)".
-func retryLabel(k, n int) string {
-	switch {
-	case n == 0:
-		return "retry " + strconv.Itoa(k) + " (ZEGO documents no retries)"
-	case k > n:
-		return "retry " + strconv.Itoa(k) + " (ZEGO stops after " + strconv.Itoa(n) + ")"
-	}
-	return "retry " + strconv.Itoa(k) + " of " + strconv.Itoa(n)
 }
 
 // idFields are the ids a reader scans for, in order, with the fields that
@@ -263,11 +215,14 @@ func appendKeyIDs(b []byte, p *callback.Payload, label func(b []byte, label stri
 
 func plainLabel(b []byte, label string) []byte { return append(append(b, label...), '=') }
 
-// details are the indented lines under the header.
-func (r *listenRenderer) details(w *bufio.Writer, ev *listen.Event) {
+// details are the indented lines under the header, each wrapped at word
+// boundaries to the width. A re-delivery identical to one already shown
+// (repeat) gets only those about its own answer: its signature verdict and
+// schema findings are the first delivery's.
+func (r *listenRenderer) details(w *bufio.Writer, ev *listen.Event, repeat bool) {
 	s := r.s
 	line := func(label, text string) {
-		w.WriteString("  " + label + " " + text + "\n")
+		w.WriteString(r.wrapDetail("  "+label+" ", text))
 	}
 	if r.verbose {
 		h := capture.ScrubHeaders(ev.Header, r.secret)
@@ -281,7 +236,7 @@ func (r *listenRenderer) details(w *bufio.Writer, ev *listen.Event) {
 	if ev.ParseErr != nil {
 		line(r.paint(s.Fail, "parse error:"), ui.SafeText(ev.ParseErr.Error()))
 	}
-	if ev.Sig == listen.SigBad {
+	if ev.Sig == listen.SigBad && !repeat {
 		line(r.paint(s.Fail, "signature:"), ev.SigResult.Detail)
 		if r.verbose && ev.Payload != nil {
 			for _, l := range explainMismatch(callback.SignatureInput(ev.Spec, ev.Payload, r.secret)) {
@@ -297,6 +252,9 @@ func (r *listenRenderer) details(w *bufio.Writer, ev *listen.Event) {
 	}
 	if ev.SaveErr != nil {
 		line(r.paint(s.Fail, "capture:"), "write failed, so answered 500: "+ev.SaveErr.Error())
+	}
+	if repeat {
+		return
 	}
 	for _, p := range ev.Problems {
 		if p.Severity == callback.Error {
@@ -342,6 +300,17 @@ func (r *listenRenderer) attemptOutcome(a deliver.Attempt) string {
 	return out + " in " + durText(a.Latency)
 }
 
+// wrapDetail is a detail line: prefix, then text wrapped at word
+// boundaries to the width with its continuation lines indented under it.
+func (r *listenRenderer) wrapDetail(prefix, text string) string {
+	pw := ansi.StringWidth(prefix)
+	if r.width <= 0 || pw+ansi.StringWidth(text) <= r.width {
+		return prefix + text + "\n"
+	}
+	wrapped := ansi.Wrap(text, max(r.width-pw, 20), "")
+	return prefix + strings.ReplaceAll(wrapped, "\n", "\n"+strings.Repeat(" ", pw)) + "\n"
+}
+
 func (r *listenRenderer) forwardLine(w *bufio.Writer, fa *listen.ForwardAttempt) {
 	w.WriteString(r.forwardLineText(fa) + "\n")
 }
@@ -350,7 +319,7 @@ func (r *listenRenderer) forwardLineText(fa *listen.ForwardAttempt) string {
 	s := r.s
 	a := fa.Attempt
 	parts := []string{
-		r.paint(s.Faint, a.Start.Format("15:04:05.000")),
+		r.paint(s.Faint, a.Start.Format(clockLayout(r.width))),
 		r.paint(s.Faint, "#"+strconv.Itoa(fa.Seq)),
 		r.paint(s.Event, ui.SafeText(orText(fa.Event, "(no event)"))),
 		r.paint(s.Accent, "forward") + " attempt " + strconv.Itoa(a.N) + " of " + strconv.Itoa(fa.Max) + " (+" + durText(a.Offset) + "): " + r.attemptOutcome(a),
@@ -366,7 +335,7 @@ func (r *listenRenderer) forwardLineText(fa *listen.ForwardAttempt) string {
 	default:
 		text += "; stopped"
 	}
-	return text
+	return fitLine(text, r.width)
 }
 
 func (r *listenRenderer) rejectLine(w *bufio.Writer, rj *listenReject) {
@@ -385,10 +354,68 @@ func (r *listenRenderer) rejectLineText(rj *listenReject) string {
 		why = "body over --max-body"
 	}
 	parts := []string{
-		r.paint(s.Faint, rj.at.Format("15:04:05.000")),
+		r.paint(s.Faint, rj.at.Format(clockLayout(r.width))),
 		r.paint(s.Faint, "rejected"),
-		rj.method + " " + rj.path,
+		ui.SafeText(clip(rj.method, 16, markCut) + " " + clip(rj.path, 200, markCut)), // from the network
 		"→ " + r.paint(s.Fail, strconv.Itoa(rj.status)) + " (" + why + ")",
 	}
-	return strings.Join(parts, "  ")
+	if r.width > 0 { // the path gives way
+		over := ansi.StringWidth(strings.Join(parts, "  ")) - r.width
+		if p := parts[2]; over > 0 && len(p) > 12 {
+			parts[2] = ansi.Truncate(p, max(ansi.StringWidth(p)-over, 12), markCut)
+		}
+	}
+	return fitLine(strings.Join(parts, "  "), r.width)
+}
+
+// bodyMemoMax bounds bodyMemo: it keeps two generations of this many
+// callbacks (ZEGO's retries of one callback span a minute).
+const bodyMemoMax = 4096
+
+// bodyMemo remembers, per callback (Event.Key), the delivery whose body was
+// last printed (or the first, when none was) and a digest of that body, so
+// that a re-delivery can say "body identical to #N" instead of printing
+// the body again. It is used by the printer goroutine alone.
+type bodyMemo struct {
+	seed      maphash.Seed
+	cur, prev map[string]bodySeen
+}
+
+type bodySeen struct {
+	seq int
+	sum uint64
+}
+
+// compare digests ev's body and, for a re-delivery of a callback seen
+// before, returns the delivery it is compared with and whether it differs.
+func (m *bodyMemo) compare(ev *listen.Event) (sum uint64, same int, differ bool) {
+	if m.cur == nil {
+		m.seed = maphash.MakeSeed()
+		m.cur, m.prev = map[string]bodySeen{}, map[string]bodySeen{}
+	}
+	sum = maphash.Bytes(m.seed, ev.Body)
+	if ev.Delivery <= 1 {
+		return sum, 0, false
+	}
+	seen, ok := m.cur[ev.Key]
+	if !ok {
+		seen, ok = m.prev[ev.Key]
+	}
+	if !ok {
+		return sum, 0, false
+	}
+	return sum, seen.seq, seen.sum != sum
+}
+
+// note remembers ev's body (digest sum) as the one to compare its
+// re-deliveries with. Callbacks without a nonce and signature are never
+// re-deliveries, so they are not kept.
+func (m *bodyMemo) note(ev *listen.Event, sum uint64) {
+	if m.cur == nil || strings.HasPrefix(ev.Key, "sha256:") || ev.Key == "" {
+		return
+	}
+	if len(m.cur) >= bodyMemoMax {
+		m.prev, m.cur = m.cur, make(map[string]bodySeen, bodyMemoMax)
+	}
+	m.cur[ev.Key] = bodySeen{seq: ev.Seq, sum: sum}
 }

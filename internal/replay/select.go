@@ -195,24 +195,10 @@ func (s *Selection) describe() string {
 	return strings.Join(parts, " ")
 }
 
-// MatchEvent reports whether a callback matches one --event value. It is
-// the one place event selection is decided: want may be the event's name
-// (any case; a bare name two families share means the RTC event), its
-// product family (rtc, zim), its group within the family (stream, room), or
-// FAMILY/EVENT. spec is the catalog
-// entry (nil when the event is unknown: then only the name as sent can match).
+// MatchEvent reports whether a callback matches one --event value: see
+// callback.MatchEvent, which decides it for every command.
 func MatchEvent(spec *callback.Event, name, want string) bool {
-	if spec == nil {
-		return name != "" && strings.EqualFold(name, want)
-	}
-	family := ""
-	if spec.Product != nil {
-		family = spec.Product.Name
-	}
-	// A bare name shared by two families means the RTC event (its Ref);
-	// FAMILY/EVENT names either.
-	return strings.EqualFold(spec.Ref, want) || strings.EqualFold(spec.Qualified, want) ||
-		strings.EqualFold(spec.Group, want) || strings.EqualFold(family, want)
+	return callback.MatchEvent(spec, name, want)
 }
 
 // CheckEvents validates --event values against the catalog before anything
@@ -224,14 +210,7 @@ func CheckEvents(cat *callback.Catalog, wants []string) error {
 		cat = callback.Default()
 	}
 	for _, want := range wants {
-		known := false
-		for _, e := range cat.Events() {
-			if MatchEvent(e, e.Name, want) {
-				known = true
-				break
-			}
-		}
-		if !known {
+		if !cat.Matches(want) {
 			msg := fmt.Sprintf("--event %q is not an event or family zegocb knows", want)
 			if s := cat.Suggest(want, 1); len(s) > 0 {
 				msg += fmt.Sprintf(" (did you mean %s?)", s[0])

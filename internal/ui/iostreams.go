@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"golang.org/x/term"
@@ -54,12 +55,25 @@ func System() *IOStreams {
 	if v := os.Getenv("ZEGOCB_FORCE_TTY"); v != "" && v != "0" && v != "false" {
 		io.stdoutTTY, io.stderrTTY = true, true
 	}
-	if io.stdoutTTY {
-		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
-			io.width = w
+	io.width = terminalWidth(os.Getenv("COLUMNS"), io.stdoutTTY, func() (int, error) {
+		w, _, err := term.GetSize(int(os.Stdout.Fd()))
+		return w, err
+	})
+	return io
+}
+
+// terminalWidth is $COLUMNS when it holds a positive number (it wins, as
+// for ls), else the terminal's width when stdout is one, else 0 (unknown).
+func terminalWidth(columns string, tty bool, measure func() (int, error)) int {
+	if n, err := strconv.Atoi(strings.TrimSpace(columns)); err == nil && n > 0 {
+		return n
+	}
+	if tty {
+		if w, err := measure(); err == nil && w > 0 {
+			return w
 		}
 	}
-	return io
+	return 0
 }
 
 // Test returns streams backed by buffers: in, out, errOut. Nothing is a TTY
@@ -98,7 +112,8 @@ func (s *IOStreams) SetEnv(getenv func(string) string) {
 	s.styles, s.errStyles = nil, nil
 }
 
-// Width is the terminal width, or 0 when unknown.
+// Width is the width stdout's lines should fit: $COLUMNS when set, else
+// the terminal's width measured at start, or 0 when unknown (a pipe).
 func (s *IOStreams) Width() int { return s.width }
 
 // SetWidth overrides the detected terminal width (tests).

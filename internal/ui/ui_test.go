@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -105,6 +106,31 @@ func TestStatusStyle(t *testing.T) {
 	}{{200, "2"}, {204, "2"}, {0, "1"}, {500, "1"}, {503, "1"}, {301, "3"}, {404, "3"}} {
 		if got := s.Status(tt.code).GetForeground(); got != lipgloss.Color(tt.want) {
 			t.Errorf("Status(%d) colour %v, want %s", tt.code, got, tt.want)
+		}
+	}
+}
+
+// The width lines fit: $COLUMNS wins, then the terminal's measured width,
+// then unknown (0); a failed or zero measurement is unknown.
+func TestTerminalWidth(t *testing.T) {
+	measured := func(w int, err error) func() (int, error) { return func() (int, error) { return w, err } }
+	for _, tt := range []struct {
+		columns string
+		tty     bool
+		measure func() (int, error)
+		want    int
+	}{
+		{"", true, measured(132, nil), 132},
+		{"80", true, measured(132, nil), 80},
+		{" 90 ", false, measured(0, errors.New("not a terminal")), 90},
+		{"", false, measured(132, nil), 0},
+		{"", true, measured(0, errors.New("ENOTTY")), 0},
+		{"", true, measured(0, nil), 0},
+		{"wide", true, measured(120, nil), 120},
+		{"-5", true, measured(120, nil), 120},
+	} {
+		if got := terminalWidth(tt.columns, tt.tty, tt.measure); got != tt.want {
+			t.Errorf("terminalWidth(%q, tty %v) = %d, want %d", tt.columns, tt.tty, got, tt.want)
 		}
 	}
 }
