@@ -621,7 +621,7 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 			name := keep.get(unsafeString(e.event))
 			spec, _ := o.Catalog.Lookup(name)
 			if spec != nil {
-				name = spec.Name
+				name = spec.Ref
 			}
 			j := &job{
 				Delivery:    Delivery{Seq: seq, File: r.name(e.file), Line: e.line, Event: name, Mode: e.mode},
@@ -786,9 +786,16 @@ func maskSecret(a *deliver.Attempt, secret string) {
 	}
 }
 
-// retryProfile is the retry schedule of spec's family. Every family
-// documented so far retries as RTC does.
-func retryProfile(*callback.Event) []time.Duration { return deliver.ZEGOSchedule }
+// retryProfile is the retry schedule of spec: its own, else its family's
+// (Event.RetryProfile). A family that documents no retries gets none. An
+// event the catalog does not know (--allow-unknown) gets ZEGO's RTC
+// schedule. This is the one seam where a delivery's schedule is chosen.
+func retryProfile(spec *callback.Event) []time.Duration {
+	if spec == nil {
+		return deliver.ZEGOSchedule
+	}
+	return spec.RetryProfile().Durations()
+}
 
 // judgeFor accepts 2xx answers; for an event whose docs ask for a body
 // (record: `1`), another body is a warning, or with strict a failure.
