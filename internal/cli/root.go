@@ -176,6 +176,7 @@ func commands(f *Factory) []*cobra.Command {
 		newListenCmd(f, nil),
 		newVerifyCmd(f, nil),
 		newDecodeCmd(f, nil),
+		newReplayCmd(f, nil),
 	}
 }
 

@@ -1,0 +1,297 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/capture"
+	"github.com/zegocb/zegocb/internal/signature"
+)
+
+const replaySecret = "replay-test-secret"
+
+// captureLine is one capture record of event, signed with secret, as
+// listen --save writes it.
+func captureLine(t *testing.T, event, secret, room string, at time.Time, status int, form bool) string {
+	t.Helper()
+	spec, ok := callback.Default().Lookup(event)
+	if !ok {
+		t.Fatalf("no event %s", event)
+	}
+	p := spec.Sample(callback.SampleOptions{Now: at})
+	if room != "" {
+		p.Set("room_id", callback.String(room))
+	}
+	spec.Stamp(p, secret, spec.Timestamp(at), "1234567890123456789")
+	ct, body := "application/json", p.JSON()
+	if form {
+		ct, body = "application/x-www-form-urlencoded", p.Encode(callback.FormatForm)
+	}
+	rec := &capture.Record{V: 1, ReceivedAt: at.UTC(), Method: "POST", Path: "/zego",
+		Headers: map[string][]string{"Content-Type": {ct}}, Answer: &capture.Answer{Status: status}}
+	rec.SetBody(body)
+	line, err := rec.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimRight(string(line), "\n") + "\n"
+}
+
+// writeCapture writes lines to a file in a temporary directory.
+func writeCapture(t *testing.T, lines ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "captures.jsonl")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// gotRequest is what a test endpoint received.
+type gotRequest struct {
+	Body        []byte
+	ContentType string
+}
+
+// recordingServer answers status (and "1") and keeps every request.
+type recordingServer struct {
+	*httptest.Server
+	mu   sync.Mutex
+	reqs []gotRequest
+}
+
+func newRecordingServer(t *testing.T, status int) *recordingServer {
+	t.Helper()
+	s := &recordingServer{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		s.mu.Lock()
+		s.reqs = append(s.reqs, gotRequest{b, r.Header.Get("Content-Type")})
+		s.mu.Unlock()
+		w.WriteHeader(status)
+		io.WriteString(w, "1")
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *recordingServer) got() []gotRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]gotRequest(nil), s.reqs...)
+}
+
+func rawBody(t *testing.T, line string) ([]byte, string) {
+	t.Helper()
+	rec, err := capture.Parse([]byte(strings.TrimSpace(line)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := rec.RawBody()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, rec.ContentType()
+}
+
+func TestReplayByteExact(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	l1 := captureLine(t, "stream_create", replaySecret, "room-1", at, 200, false)
+	l2 := captureLine(t, "room_login", replaySecret, "room-1", at.Add(time.Second), 500, true)
+	path := writeCapture(t, l1, l2)
+	srv := newRecordingServer(t, 200)
+	c := newCmdtest(t, cmdOpts{env: map[string]string{EnvSecret: replaySecret}})
+	code, out, errOut := c.call("replay", path, "--to", srv.URL)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	got := srv.got()
+	if len(got) != 2 {
+		t.Fatalf("endpoint got %d requests, want 2", len(got))
+	}
+	for i, l := range []string{l1, l2} {
+		body, ct := rawBody(t, l)
+		if string(got[i].Body) != string(body) || got[i].ContentType != ct {
+			t.Errorf("request %d: got %q (%s), want byte-exact %q (%s)", i+1, got[i].Body, got[i].ContentType, body, ct)
+		}
+	}
+	// Piped: tab-separated rows, summary on stderr.
+	rows := strings.Split(strings.TrimSpace(out), "\n")
+	if len(rows) != 2 || !strings.HasPrefix(rows[0], "1\t"+path+":1\tstream_create\tbyte-exact\tdelivered\t200\t1\t") {
+		t.Errorf("rows:\n%s", out)
+	}
+	for _, want := range []string{"2 byte-exact, 0 re-stamped", "replayed 2 callbacks of 2: 2 delivered"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}
+
+func TestReplayRestampsWhenSignatureDoesNotVerify(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	path := writeCapture(t, captureLine(t, "stream_close", "another-secret", "", at, 200, false))
+	srv := newRecordingServer(t, 200)
+	c := newCmdtest(t, cmdOpts{env: map[string]string{EnvSecret: replaySecret}})
+	code, out, errOut := c.call("replay", path, "--to", srv.URL, "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "the captured signature does not verify") || !strings.Contains(errOut, "with the secret from $"+EnvSecret) {
+		t.Errorf("stderr does not say why it re-stamps:\n%s", errOut)
+	}
+	got := srv.got()
+	if len(got) != 1 {
+		t.Fatalf("%d requests", len(got))
+	}
+	p, err := callback.Parse(got[0].Body, got[0].ContentType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, _ := p.Get("timestamp")
+	nonce, _ := p.Get("nonce")
+	sig, _ := p.Get("signature")
+	if want := signature.Sign(replaySecret, ts.Text, nonce.Text); sig.Text != want || nonce.Text != testNonce {
+		t.Errorf("re-stamped signature %s nonce %s; want %s nonce %s", sig.Text, nonce.Text, want, testNonce)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want a delivery and a summary object:\n%s", out)
+	}
+	var d replayJSON
+	var s replaySummaryJSON
+	if err := json.Unmarshal([]byte(lines[0]), &d); err != nil || d.Type != "delivery" || d.Mode != "re-stamped" || d.Nonce != testNonce || d.Status != 200 {
+		t.Errorf("delivery object %+v (%v)", d, err)
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &s); err != nil || s.Type != "summary" || s.Delivered != 1 || s.Restamped != 1 || !s.OK {
+		t.Errorf("summary object %+v (%v)", s, err)
+	}
+}
+
+func TestReplayExitCodes(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	capt := writeCapture(t,
+		captureLine(t, "stream_create", replaySecret, "room-1", at, 200, false),
+		captureLine(t, "stream_close", replaySecret, "room-2", at.Add(time.Minute), 502, false))
+	env := map[string]string{EnvSecret: replaySecret}
+	t.Run("rejected exits 1", func(t *testing.T) {
+		srv := newRecordingServer(t, 500)
+		c := newCmdtest(t, cmdOpts{env: env})
+		code, _, errOut := c.call("replay", capt, "--to", srv.URL, "--retry-scale", "0.001", "--event", "stream_close")
+		if code != 1 || len(srv.got()) != 6 || !strings.Contains(errOut, "1 rejected") {
+			t.Errorf("exit %d after %d requests (want 1 after 6: ZEGO's schedule):\n%s", code, len(srv.got()), errOut)
+		}
+	})
+	t.Run("unreachable exits 3", func(t *testing.T) {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		url := srv.URL
+		srv.Close()
+		c := newCmdtest(t, cmdOpts{env: env})
+		code, out, errOut := c.call("replay", capt, "--to", url, "--no-retry", "-q")
+		if code != 3 || !strings.Contains(errOut, "2 callbacks could not be delivered to "+url) || strings.Count(out, "\tunreachable\t") != 2 {
+			t.Errorf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+		}
+	})
+	t.Run("selection matching nothing exits 2, sends nothing", func(t *testing.T) {
+		srv := newRecordingServer(t, 200)
+		c := newCmdtest(t, cmdOpts{env: env})
+		c.runFails(2, []string{"error:"}, "replay", capt, "--to", srv.URL, "--room", "no-such-room")
+		if len(srv.got()) != 0 {
+			t.Error("something was sent")
+		}
+	})
+	t.Run("bad flags exit 2", func(t *testing.T) {
+		c := newCmdtest(t, cmdOpts{env: env})
+		c.runFails(2, []string{"--exact and --restamp", "--help"}, "replay", capt, "--to", "http://127.0.0.1:1/", "--exact", "--restamp")
+		c = newCmdtest(t, cmdOpts{env: env})
+		c.runFails(2, []string{"needs --to"}, "replay", capt)
+		c = newCmdtest(t, cmdOpts{env: env})
+		c.runFails(2, []string{"--event", "nosuchevent"}, "replay", capt, "--to", "http://127.0.0.1:1/", "--event", "nosuchevent")
+	})
+	t.Run("interrupted exits 130", func(t *testing.T) {
+		arrived := make(chan struct{}, 8)
+		release := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			arrived <- struct{}{}
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
+		}))
+		defer srv.Close()
+		defer close(release)
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() { <-arrived; cancel() }()
+		c := newCmdtest(t, cmdOpts{env: env})
+		if code := c.runCtx(ctx, "replay", capt, "--to", srv.URL); code != 130 {
+			t.Errorf("exit %d, want 130: %s", code, c.errOut)
+		}
+	})
+}
+
+func TestReplaySelectionAndDryRun(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	capt := writeCapture(t,
+		captureLine(t, "stream_create", replaySecret, "room-1", at, 200, false),
+		captureLine(t, "room_login", replaySecret, "room-2", at.Add(time.Minute), 200, false),
+		captureLine(t, "stream_close", replaySecret, "room-1", at.Add(2*time.Minute), 500, false))
+	for _, tc := range []struct {
+		args []string
+		want []string // events replayed, in order
+	}{
+		{[]string{"--line", "2"}, []string{"room_login"}},
+		{[]string{"--lines", "2-3"}, []string{"room_login", "stream_close"}},
+		{[]string{"--event", "stream"}, []string{"stream_create", "stream_close"}},
+		{[]string{"--event", "room_login,stream_close"}, []string{"room_login", "stream_close"}},
+		{[]string{"--room", "room-1"}, []string{"stream_create", "stream_close"}},
+		{[]string{"--since", "2026-03-01T12:01:00Z"}, []string{"room_login", "stream_close"}},
+		{[]string{"--until", "2026-03-01T12:01:00Z"}, []string{"stream_create"}},
+		{[]string{"--failed"}, []string{"stream_close"}},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			c := newCmdtest(t, cmdOpts{env: map[string]string{EnvSecret: replaySecret}})
+			code, out, errOut := c.call(append([]string{"replay", capt, "--dry-run"}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var got []string
+			for _, row := range strings.Split(strings.TrimSpace(out), "\n") {
+				cols := strings.Split(row, "\t")
+				if len(cols) < 5 || cols[4] != "dry-run" {
+					t.Fatalf("row %q", row)
+				}
+				got = append(got, cols[2])
+			}
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("replayed %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestReplayStdinTTY(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	srv := newRecordingServer(t, 200)
+	c := newCmdtest(t, cmdOpts{tty: true, env: map[string]string{EnvSecret: replaySecret},
+		stdin: captureLine(t, "stream_create", replaySecret, "room-1", at, 200, false)})
+	code, out, errOut := c.call("replay", "-", "--to", srv.URL)
+	out = ansi.Strip(out)
+	if code != 0 || len(srv.got()) != 1 {
+		t.Fatalf("exit %d, %d requests: %s", code, len(srv.got()), errOut)
+	}
+	for _, want := range []string{"stdin:1", "stream_create", "byte-exact", "✓ 200", "replayed 1 callback of 1: 1 delivered"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+}
