@@ -6,8 +6,8 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
