@@ -177,6 +177,7 @@ func commands(f *Factory) []*cobra.Command {
 		newVerifyCmd(f, nil),
 		newDecodeCmd(f, nil),
 		newReplayCmd(f, nil),
+		newScenarioCmd(f, nil),
 	}
 }
 
