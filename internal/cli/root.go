@@ -178,6 +178,7 @@ func commands(f *Factory) []*cobra.Command {
 		newDecodeCmd(f, nil),
 		newReplayCmd(f, nil),
 		newScenarioCmd(f, nil),
+		newInspectCmd(f, nil),
 	}
 }
 
