@@ -100,7 +100,13 @@ func runInspect(o *inspectOptions) error {
 		return err
 	}
 	var src io.Reader
+	// The keys: stdin's own file when it is one, so that the program can
+	// put the terminal in raw mode (a wrapped reader would be read in
+	// cooked mode, a line at a time).
 	keys := f.IO.In
+	if fh, ok := stdinFile(f.IO.In); ok {
+		keys = fh
+	}
 	name := o.File
 	if o.File == "-" {
 		if err := f.claimStdin("the capture"); err != nil {
