@@ -212,7 +212,8 @@ func (r *replayRenderer) result(res *replay.Result) error {
 	case replay.DryRun:
 		verdict = s.Faint.Render("not sent")
 	}
-	line := fmt.Sprintf("%4d  %s  %s  %s  %s", res.Seq, s.Faint.Render(where), s.Event.Render(res.Event), s.Faint.Render(mode), verdict)
+	line := fmt.Sprintf("%4d  %s  %s  %s  %s", res.Seq, s.Faint.Render(where), s.Event.Render(fmt.Sprintf("%-14s", res.Event)),
+		s.Faint.Render(fmt.Sprintf("%-10s", mode)), verdict)
 	if res.Outcome != replay.DryRun && res.Outcome != replay.Unreachable {
 		line += "  " + latencyText(res.Latency)
 		if res.Answer != "" && res.Outcome == replay.Delivered {
