@@ -331,7 +331,7 @@ func (o *scenarioOptions) deliverPlan(client *http.Client, target string, header
 	results := make([]scenarioResult, len(plan.Deliveries))
 	sem := make(chan struct{}, max(o.Concurrency, 1))
 	var wg sync.WaitGroup
-	start := time.Now()
+	start := f.Now() // the factory's clock: offsets are fixed in tests
 	var err error
 	for i, d := range plan.Deliveries {
 		if i > 0 && o.Gap > 0 {
@@ -347,7 +347,7 @@ func (o *scenarioOptions) deliverPlan(client *http.Client, target string, header
 		if err != nil {
 			break
 		}
-		results[i] = scenarioResult{D: d, C: &run.Callbacks[d.Callback], Offset: time.Since(start)}
+		results[i] = scenarioResult{D: d, C: &run.Callbacks[d.Callback], Offset: f.Now().Sub(start)}
 		wg.Add(1)
 		go func(r *scenarioResult, body []byte) {
 			defer wg.Done()

@@ -184,3 +184,29 @@ func TestScenarioList(t *testing.T) {
 		}
 	}
 }
+
+// The output in each mode, with the built-in receiver and a clock that
+// stands still: goldens under testdata/golden/scenario.
+func TestScenarioGoldens(t *testing.T) {
+	reconnect := []string{"scenario", "reconnect", "--order", "adversarial", "--seed", "25"}
+	churn := []string{"scenario", "churn", "--order", "adversarial", "--seed", "1"}
+	for _, mode := range []struct {
+		file string
+		o    cmdOpts
+		args []string
+	}{
+		{"reconnect-adversarial.tty", cmdOpts{tty: true, width: 100}, append(reconnect, "--color", "never")},
+		{"reconnect-adversarial.pipe", cmdOpts{}, reconnect},
+		{"reconnect-adversarial.json", cmdOpts{}, append(reconnect, "-o", "json")},
+		{"reconnect-adversarial-color.tty", cmdOpts{tty: true, width: 100, color: true}, reconnect},
+		{"churn-wrong.tty", cmdOpts{tty: true, width: 100}, append(churn, "--color", "never")},
+	} {
+		t.Run(mode.file, func(t *testing.T) {
+			c := newCmdtest(t, mode.o)
+			if code := c.run(mode.args...); code != 0 {
+				t.Fatalf("exit %d: %s", code, c.errOut)
+			}
+			assertGolden(t, "scenario", mode.file, c.out.Bytes())
+		})
+	}
+}
