@@ -204,20 +204,26 @@ func (r *replayRenderer) result(res *replay.Result) error {
 	case replay.Delivered:
 		verdict = s.Pass.Render("✓") + " " + s.Status(res.Status).Render(strconv.Itoa(res.Status))
 	case replay.Warned:
-		verdict = s.Warn.Render("!") + " " + s.Status(res.Status).Render(strconv.Itoa(res.Status)) + " " + res.Error
+		verdict = s.Warn.Render("!") + " " + s.Status(res.Status).Render(strconv.Itoa(res.Status))
 	case replay.Rejected:
-		verdict = s.Fail.Render("✗") + " " + s.Status(res.Status).Render(strconv.Itoa(res.Status)) + " " + res.Error
+		verdict = s.Fail.Render("✗") + " " + s.Status(res.Status).Render(strconv.Itoa(res.Status))
 	case replay.Unreachable:
-		verdict = s.Fail.Render("✗ no answer") + " " + res.Error
+		verdict = s.Fail.Render("✗ no answer") + "  " + res.Error
 	case replay.DryRun:
 		verdict = s.Faint.Render("not sent")
 	}
 	line := fmt.Sprintf("%4d  %s  %s  %s  %s", res.Seq, s.Faint.Render(where), s.Event.Render(fmt.Sprintf("%-14s", res.Event)),
 		s.Faint.Render(fmt.Sprintf("%-10s", mode)), verdict)
-	if res.Outcome != replay.DryRun && res.Outcome != replay.Unreachable {
-		line += "  " + latencyText(res.Latency)
-		if res.Answer != "" && res.Outcome == replay.Delivered {
-			line += "  " + answerExcerpt([]byte(res.Answer), 24)
+	if res.Status != 0 {
+		// Answered: the latency and the answer; the reason when a 2xx was
+		// not enough (a body other than the documented one).
+		answer := "(empty)"
+		if res.AnswerBytes > 0 {
+			answer = strconv.Quote(clip(oneLine(res.Answer), 24+len(markCut), markCut)) + " (" + sizeText(res.AnswerBytes) + ")"
+		}
+		line += "  " + latencyText(res.Latency) + "  " + answer
+		if res.Outcome != replay.Delivered && res.Status/100 == 2 && res.Error != "" {
+			line += "  " + s.Warn.Render(res.Error)
 		}
 	}
 	if res.Attempts > 1 {

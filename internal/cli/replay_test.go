@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -293,5 +294,61 @@ func TestReplayStdinTTY(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// timingRE and timingJSONRE find the figures that depend on the real clock
+// (replay schedules and times on the wall clock).
+var (
+	timingRE     = regexp.MustCompile(`\d+(\.\d+)?(µs|ms|s)\b|\d+(\.\d+)?/s`)
+	timingJSONRE = regexp.MustCompile(`"(latency_ms|scheduled_ms|started_ms|elapsed_ms|validation_ms|throughput_rps|min|mean|p50|p90|p99|max)":[0-9.e+-]+`)
+	timingTabRE  = regexp.MustCompile(`(?m)^((?:[^\t\n]*\t){7})[0-9.]+\t`)
+)
+
+func normalizeTiming(s string) string {
+	s = timingJSONRE.ReplaceAllString(s, `"$1":0`)
+	s = timingTabRE.ReplaceAllString(s, "${1}T\t")
+	return timingRE.ReplaceAllString(s, "T")
+}
+
+// The output in each mode: three records from stdin, one of them signed
+// with another secret (re-stamped), against an endpoint that refuses
+// stream_close. Goldens under testdata/golden/replay, timings masked.
+func TestReplayGoldens(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	input := captureLine(t, "stream_create", replaySecret, "room-1", at, 200, false) +
+		captureLine(t, "room_login", "another-secret", "room-1", at.Add(time.Second), 200, true) +
+		captureLine(t, "stream_close", replaySecret, "room-1", at.Add(2*time.Second), 500, false)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if strings.Contains(string(b), "stream_close") {
+			w.WriteHeader(500)
+			io.WriteString(w, "no such stream")
+			return
+		}
+		io.WriteString(w, "1")
+	}))
+	defer srv.Close()
+	for _, mode := range []struct {
+		file string
+		o    cmdOpts
+		args []string
+	}{
+		{"mixed.tty", cmdOpts{tty: true, width: 100}, []string{"--color", "never"}},
+		{"mixed.pipe", cmdOpts{}, nil},
+		{"mixed.json", cmdOpts{}, []string{"-o", "json"}},
+		{"mixed-color.tty", cmdOpts{tty: true, width: 100, color: true}, nil},
+	} {
+		t.Run(mode.file, func(t *testing.T) {
+			mode.o.stdin = input
+			mode.o.env = map[string]string{EnvSecret: replaySecret}
+			c := newCmdtest(t, mode.o)
+			args := append([]string{"replay", "-", "--to", srv.URL, "--no-retry"}, mode.args...)
+			if code := c.run(args...); code != 1 {
+				t.Fatalf("exit %d, want 1: %s", code, c.errOut)
+			}
+			out := strings.ReplaceAll(c.out.String(), srv.URL, "http://ENDPOINT")
+			assertGolden(t, "replay", mode.file, []byte(normalizeTiming(out)))
+		})
 	}
 }
