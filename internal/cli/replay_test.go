@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +18,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/capture"
+	"github.com/zegocb/zegocb/internal/replay"
 	"github.com/zegocb/zegocb/internal/signature"
 )
 
@@ -402,5 +404,38 @@ func TestReplayListenIntoListen(t *testing.T) {
 	}
 	if v := newCmdtest(t, cmdOpts{env: env, wall: true}); v.run("verify", second) != 0 {
 		t.Errorf("verify of the second capture: %s%s", v.out, v.errOut)
+	}
+}
+
+// Flags become the engine's options.
+func TestReplayFlagsToOptions(t *testing.T) {
+	c := newCmdtest(t, cmdOpts{})
+	o, err := parseOpts(c, newReplayCmd, "a.jsonl", "b/", "--to", "http://127.0.0.1:9/x", "--line", "3", "--lines", "10-20",
+		"--event", "stream,zim/room_create", "--room", "r1", "--room", "r2", "--since", "90m", "--until", "2026-11-23T09:59:00Z",
+		"--failed", "--restamp", "--allow-unknown", "--preserve-timing", "--speed", "4", "-c", "8", "--rate", "100",
+		"--no-retry", "--retry-scale", "0.5", "--timeout", "2s", "--strict", "-H", "X-Env: test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro, err := o.engineOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel := ro.Select
+	switch {
+	case fmt.Sprint(o.Files) != "[a.jsonl b/]",
+		fmt.Sprint(sel.Lines) != "[{3 3} {10 20}]",
+		fmt.Sprint(sel.Events) != "[stream zim/room_create]",
+		fmt.Sprint(sel.Rooms) != "[r1 r2]",
+		!sel.Since.Equal(testNow.Add(-90 * time.Minute)),
+		!sel.Until.Equal(time.Date(2026, 11, 23, 9, 59, 0, 0, time.UTC)),
+		!sel.Failed, ro.Mode != replay.ModeRestamp, !ro.AllowUnknown, !ro.PreserveTiming, ro.Speed != 4,
+		ro.Concurrency != 8, ro.Rate != 100, ro.Retry, ro.RetryScale != 0.5, ro.Timeout != 2*time.Second, !ro.Strict,
+		ro.Header.Get("X-Env") != "test", ro.URL != "http://127.0.0.1:9/x":
+		t.Errorf("options %+v\nselection %+v", ro, sel)
+	}
+	o, _ = parseOpts(c, newReplayCmd, "a.jsonl", "--dry-run")
+	if ro, err := o.engineOptions(); err != nil || !ro.DryRun || !ro.Retry || ro.Mode != replay.ModeAuto || ro.Concurrency != 1 {
+		t.Errorf("defaults: %+v %v", ro, err)
 	}
 }

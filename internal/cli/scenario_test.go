@@ -210,3 +210,35 @@ func TestScenarioGoldens(t *testing.T) {
 		})
 	}
 }
+
+// --gap spaces the starts (on the test clock); --concurrency lets
+// deliveries overlap and every one still arrives.
+func TestScenarioGapAndConcurrency(t *testing.T) {
+	c := newCmdtest(t, cmdOpts{})
+	code, out, errOut := c.call("scenario", "reconnect", "--seed", "3", "--gap", "250ms", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc scenarioJSON
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range doc.Deliveries {
+		if want := float64(i) * 250; d.OffsetMS != want {
+			t.Errorf("delivery %d at %gms, want %gms", d.N, d.OffsetMS, want)
+		}
+	}
+	r := newStateReceiver(t, scenario.NewRobust())
+	c = newCmdtest(t, cmdOpts{env: map[string]string{EnvSecret: replaySecret}})
+	code, out, errOut = c.call("scenario", "churn", "--to", r.URL, "--order", "shuffled", "--seed", "9", "--concurrency", "8", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	doc = scenarioJSON{}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.bodies) != len(doc.Deliveries) || len(doc.Deliveries) == 0 || r.badSig != 0 {
+		t.Errorf("%d bodies arrived for %d deliveries, %d bad signatures", len(r.bodies), len(doc.Deliveries), r.badSig)
+	}
+}
