@@ -786,16 +786,9 @@ func maskSecret(a *deliver.Attempt, secret string) {
 	}
 }
 
-// retryProfile is the retry schedule of spec: its own, else its family's
-// (Event.RetryProfile). A family that documents no retries gets none. An
-// event the catalog does not know (--allow-unknown) gets ZEGO's RTC
-// schedule. This is the one seam where a delivery's schedule is chosen.
-func retryProfile(spec *callback.Event) []time.Duration {
-	if spec == nil {
-		return deliver.ZEGOSchedule
-	}
-	return spec.RetryProfile().Durations()
-}
+// retryProfile is the retry schedule of spec's family. Every family
+// documented so far retries as RTC does.
+func retryProfile(*callback.Event) []time.Duration { return deliver.ZEGOSchedule }
 
 // judgeFor accepts 2xx answers; for an event whose docs ask for a body
 // (record: `1`), another body is a warning, or with strict a failure.

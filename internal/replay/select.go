@@ -197,23 +197,22 @@ func (s *Selection) describe() string {
 
 // MatchEvent reports whether a callback matches one --event value. It is
 // the one place event selection is decided: want may be the event's name
-// (any case), its section (stream, room), its product family (rtc, zim), or
-// FAMILY/EVENT with either kind of family. spec is the catalog
+// (any case; a bare name two families share means the RTC event), its
+// product family (rtc, zim), its group within the family (stream, room), or
+// FAMILY/EVENT. spec is the catalog
 // entry (nil when the event is unknown: then only the name as sent can match).
 func MatchEvent(spec *callback.Event, name, want string) bool {
 	if spec == nil {
 		return name != "" && strings.EqualFold(name, want)
 	}
-	if strings.EqualFold(spec.Name, want) || strings.EqualFold(spec.Family, want) || strings.EqualFold(spec.Qualified, want) {
-		return true
+	family := ""
+	if spec.Product != nil {
+		family = spec.Product.Name
 	}
-	if spec.Product != nil && strings.EqualFold(spec.Product.Name, want) {
-		return true // a product family: zim, rtc
-	}
-	if fam, ev, ok := strings.Cut(want, "/"); ok {
-		return strings.EqualFold(fam, spec.Family) && strings.EqualFold(ev, spec.Name)
-	}
-	return false
+	// A bare name shared by two families means the RTC event (its Ref);
+	// FAMILY/EVENT names either.
+	return strings.EqualFold(spec.Ref, want) || strings.EqualFold(spec.Qualified, want) ||
+		strings.EqualFold(spec.Group, want) || strings.EqualFold(family, want)
 }
 
 // CheckEvents validates --event values against the catalog before anything

@@ -62,7 +62,7 @@ func TestSelection(t *testing.T) {
 		{"event any case", Selection{Events: []string{"STREAM_CLOSE"}}, []int{6}},
 		{"events", Selection{Events: []string{"room_create", "room_close"}}, []int{1, 9}},
 		{"family", Selection{Events: []string{"room"}}, []int{1, 4, 9}},
-		{"qualified", Selection{Events: []string{"stream/stream_close"}}, []int{6}},
+		{"qualified", Selection{Events: []string{"rtc/stream_close"}}, []int{6}},
 		{"room", Selection{Rooms: []string{"room-b"}}, []int{3, 4, 9}},
 		{"rooms", Selection{Rooms: []string{"room-b", "room-a"}}, []int{1, 2, 3, 4, 6, 9, 10}},
 		{"since", Selection{Since: t0.Add(5 * time.Minute)}, []int{7, 8, 9}},
@@ -168,8 +168,8 @@ func TestMatchEventAndCheckEvents(t *testing.T) {
 		want string
 		ok   bool
 	}{
-		{"stream_create", true}, {"Stream_Create", true}, {"stream", true}, {"stream/stream_create", true},
-		{"room/stream_create", false}, {"stream_close", false}, {"room", false},
+		{"stream_create", true}, {"Stream_Create", true}, {"stream", true}, {"rtc/stream_create", true}, {"rtc", true},
+		{"room/stream_create", false}, {"stream/stream_create", false}, {"stream_close", false}, {"room", false}, {"zim", false},
 	} {
 		if got := MatchEvent(sc, sc.Name, c.want); got != c.ok {
 			t.Errorf("MatchEvent(stream_create, %q) = %v", c.want, got)
@@ -178,7 +178,7 @@ func TestMatchEventAndCheckEvents(t *testing.T) {
 	if !MatchEvent(nil, "custom_event", "custom_event") || MatchEvent(nil, "", "") {
 		t.Error("unknown events match by their name only")
 	}
-	if err := CheckEvents(cat, []string{"stream", "room_login", "cdn/record"}); err != nil {
+	if err := CheckEvents(cat, []string{"stream", "room_login", "rtc/record", "zim", "zim/room_create"}); err != nil {
 		t.Fatal(err)
 	}
 	err := CheckEvents(cat, []string{"stream_creat"})
@@ -192,7 +192,8 @@ func TestMatchEventAndCheckEvents(t *testing.T) {
 
 // Events are identified by the catalog's detection, so an event another
 // product family shares a name with (zim/room_create) is told apart, shown
-// by its qualified name, and selected by its product family.
+// by its qualified name, and selected by its product family or its
+// qualified name.
 func TestDetectionAndProductFamilies(t *testing.T) {
 	dir := t.TempDir()
 	zim := signedJSON(t, "zim/room_create", "", "s", 1)
@@ -209,7 +210,8 @@ func TestDetectionAndProductFamilies(t *testing.T) {
 		{[]string{"zim"}, "zim/room_create"},
 		{[]string{"rtc"}, "room_create"},
 		{[]string{"zim/room_create"}, "zim/room_create"},
-		{[]string{"room_create"}, "zim/room_create room_create"},
+		{[]string{"room_create"}, "room_create"}, // a shared bare name means the RTC event
+		{[]string{"room"}, "zim/room_create room_create"},
 	} {
 		var got []string
 		_, err := Run(context.Background(), Options{DryRun: true, Secret: "s", Select: Selection{Events: tc.events}},
