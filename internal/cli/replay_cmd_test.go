@@ -173,10 +173,10 @@ func TestReplayRestampsWhenSignatureDoesNotVerify(t *testing.T) {
 	}
 	var d replayJSON
 	var s replaySummaryJSON
-	if err := json.Unmarshal([]byte(lines[0]), &d); err != nil || d.Type != "delivery" || d.Mode != "re-stamped" || d.Nonce != testNonce || d.Status != 200 {
+	if err := json.Unmarshal([]byte(lines[0]), &d); err != nil || d.Kind != "delivery" || d.V != 2 || d.Mode != "re-stamped" || d.Nonce != testNonce || d.Status != 200 {
 		t.Errorf("delivery object %+v (%v)", d, err)
 	}
-	if err := json.Unmarshal([]byte(lines[1]), &s); err != nil || s.Type != "summary" || s.Delivered != 1 || s.Restamped != 1 || !s.OK {
+	if err := json.Unmarshal([]byte(lines[1]), &s); err != nil || s.Kind != "summary" || s.V != 2 || s.Delivered != 1 || s.Restamped != 1 || !s.OK {
 		t.Errorf("summary object %+v (%v)", s, err)
 	}
 }

@@ -83,9 +83,14 @@ func (r *replayRenderer) attempt(d *replay.Delivery, a deliver.Attempt) {
 	f.Progressf("  %s:%d %s  %s", d.File, d.Line, d.Event, attemptLine(f.IO.ErrStyles(), a, 0))
 }
 
+// replayJSONVersion is the version of the -o json vocabulary (docs/json.md
+// on main: "v", kind, signature_hex, an endpoint's status/body/latency_ms).
+const replayJSONVersion = 2
+
 // replayJSON is one delivery in -o json (documented in docs/replay.md).
 type replayJSON struct {
-	Type        string  `json:"type"` // "delivery"
+	V           int     `json:"v"`
+	Kind        string  `json:"kind"` // "delivery"
 	Seq         int     `json:"seq"`
 	File        string  `json:"file"`
 	Line        int     `json:"line"`
@@ -96,21 +101,22 @@ type replayJSON struct {
 	ModeReason  string  `json:"mode_reason"`
 	Timestamp   string  `json:"timestamp,omitempty"`
 	Nonce       string  `json:"nonce,omitempty"`
-	Signature   string  `json:"signature,omitempty"`
+	Signature   string  `json:"signature_hex,omitempty"`
 	Outcome     string  `json:"outcome"`
 	Attempts    int     `json:"attempts"`
 	Status      int     `json:"status"`
 	LatencyMS   float64 `json:"latency_ms"`
 	ScheduledMS float64 `json:"scheduled_ms"`
 	StartedMS   float64 `json:"started_ms"`
-	Answer      string  `json:"answer"`
-	AnswerBytes int     `json:"answer_bytes"`
+	Body        string  `json:"body"`
+	BodyBytes   int     `json:"body_bytes"`
 	Error       string  `json:"error,omitempty"`
 }
 
 // replaySummaryJSON is the last -o json object.
 type replaySummaryJSON struct {
-	Type           string         `json:"type"` // "summary"
+	V              int            `json:"v"`
+	Kind           string         `json:"kind"` // "summary"
 	URL            string         `json:"url"`
 	Files          []string       `json:"files"`
 	Payloads       int            `json:"payloads"`
@@ -151,12 +157,12 @@ func (r *replayRenderer) result(res *replay.Result) error {
 	io := f.IO
 	if f.JSON() {
 		j := replayJSON{
-			Type: "delivery", Seq: res.Seq, File: res.File, Line: res.Line, Event: res.Event, Room: res.Room,
+			V: replayJSONVersion, Kind: "delivery", Seq: res.Seq, File: res.File, Line: res.Line, Event: res.Event, Room: res.Room,
 			Mode: res.Mode.String(), ModeReason: res.ModeReason,
 			Timestamp: res.Stamp.Timestamp, Nonce: res.Stamp.Nonce, Signature: res.Stamp.Signature,
 			Outcome: res.Outcome.String(), Attempts: res.Attempts, Status: res.Status,
 			LatencyMS: millis(res.Latency), ScheduledMS: millis(res.Scheduled), StartedMS: millis(res.Started),
-			Answer: res.Answer, AnswerBytes: res.AnswerBytes, Error: res.Error,
+			Body: res.Answer, BodyBytes: res.AnswerBytes, Error: res.Error,
 		}
 		if !res.Received.IsZero() {
 			j.ReceivedAt = res.Received.UTC().Format(time.RFC3339Nano)
@@ -244,7 +250,7 @@ func (r *replayRenderer) summary(sum *replay.Summary) error {
 			reasons = map[string]int{}
 		}
 		return ui.WriteJSONLine(io.Out, replaySummaryJSON{
-			Type: "summary", URL: r.o.To, Files: orEmpty(sum.Files), Payloads: sum.Payloads, Selected: sum.Selected,
+			V: replayJSONVersion, Kind: "summary", URL: r.o.To, Files: orEmpty(sum.Files), Payloads: sum.Payloads, Selected: sum.Selected,
 			ByteExact: sum.ByteExact, Restamped: sum.Restamped, Reasons: reasons,
 			Done: sum.Done, Delivered: sum.Delivered, Warned: sum.Warned, Rejected: sum.Rejected, Unreachable: sum.Unreachable,
 			Attempts: sum.Attempts, ElapsedMS: millis(sum.Elapsed), ValidationMS: millis(sum.Validation),

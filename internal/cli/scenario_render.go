@@ -34,6 +34,7 @@ func renderScenarioList(f *Factory) error {
 
 // scenarioJSON is the -o json document (docs/scenarios.md).
 type scenarioJSON struct {
+	V               int                    `json:"v"` // the -o json vocabulary's version
 	Scenario        string                 `json:"scenario"`
 	File            string                 `json:"file"`
 	Order           scenario.Order         `json:"order"`
@@ -70,7 +71,7 @@ func renderScenario(o *scenarioOptions, def *scenario.Def, run *scenario.Run, pl
 	f := o.F
 	io := f.IO
 	if f.JSON() {
-		doc := scenarioJSON{Scenario: def.Name, File: def.File, Order: plan.Order, Seed: plan.Seed, AppID: run.AppID,
+		doc := scenarioJSON{V: replayJSONVersion, Scenario: def.Name, File: def.File, Order: plan.Order, Seed: plan.Seed, AppID: run.AppID,
 			URL: o.To, BuiltinReceiver: o.To == "", Hazards: plan.Hazards, Outcome: out, Deliveries: []scenarioDeliveryJSON{}}
 		for _, r := range results {
 			doc.Deliveries = append(doc.Deliveries, scenarioDeliveryJSON{N: r.D.N, Callback: r.D.Callback + 1, Event: r.C.Event,
