@@ -5,7 +5,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -122,11 +121,7 @@ func runInspect(o *inspectOptions) error {
 	} else {
 		fh, err := os.Open(o.File)
 		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return inputErrorf("%s: %v", o.File, err)
+			return inputErrorf("%s: %v", o.File, pathless(err))
 		}
 		defer fh.Close()
 		if st, err := fh.Stat(); err == nil && st.IsDir() {

@@ -254,7 +254,7 @@ func (r *replayRenderer) summary(sum *replay.Summary) error {
 			ByteExact: sum.ByteExact, Restamped: sum.Restamped, Reasons: reasons,
 			Done: sum.Done, Delivered: sum.Delivered, Warned: sum.Warned, Rejected: sum.Rejected, Unreachable: sum.Unreachable,
 			Attempts: sum.Attempts, ElapsedMS: millis(sum.Elapsed), ValidationMS: millis(sum.Validation),
-			ThroughputRPS: roundTo(sum.Throughput(), 1),
+			ThroughputRPS: round1(sum.Throughput()),
 			LatencyMS: latencyJSON{Min: millis(sum.Latency.Min), Mean: millis(sum.Latency.Mean), P50: millis(sum.Latency.P50),
 				P90: millis(sum.Latency.P90), P99: millis(sum.Latency.P99), Max: millis(sum.Latency.Max)},
 			FirstFailure: sum.FirstFailure, DryRun: r.o.DryRun, OK: sum.OK(),
@@ -307,14 +307,6 @@ func rateText(rps float64) string {
 		return strconv.FormatFloat(rps, 'f', 0, 64) + "/s"
 	}
 	return strconv.FormatFloat(rps, 'f', 1, 64) + "/s"
-}
-
-func roundTo(v float64, places int) float64 {
-	p := 1.0
-	for range places {
-		p *= 10
-	}
-	return float64(int64(v*p+0.5)) / p
 }
 
 func orEmpty(s []string) []string {

@@ -12,6 +12,7 @@ import (
 	"hash/fnv"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -132,7 +133,7 @@ func (o *scenarioOptions) load() (*scenario.Def, error) {
 	data, rerr := o.F.ReadFile(o.Name)
 	if rerr != nil {
 		if strings.ContainsAny(o.Name, "./\\") {
-			return nil, inputErrorf("%s: %v", o.Name, unwrapPath(rerr))
+			return nil, inputErrorf("%s: %v", o.Name, pathless(rerr))
 		}
 		var names []string
 		for _, in := range scenario.List() {
@@ -409,22 +410,9 @@ func (o *scenarioOptions) fetchState(client *http.Client) (scenario.State, error
 
 // unwrapURLError drops net/url's "Get \"URL\": " prefix (the URL is said once).
 func unwrapURLError(err error) error {
-	var ue interface{ Unwrap() error }
+	var ue *url.Error
 	if errors.As(err, &ue) {
-		if inner := ue.Unwrap(); inner != nil {
-			return inner
-		}
-	}
-	return err
-}
-
-// unwrapPath drops a PathError's operation and path (the name is said once).
-func unwrapPath(err error) error {
-	var pe interface{ Unwrap() error }
-	if errors.As(err, &pe) {
-		if inner := pe.Unwrap(); inner != nil {
-			return inner
-		}
+		return ue.Err
 	}
 	return err
 }

@@ -242,3 +242,23 @@ func TestScenarioGapAndConcurrency(t *testing.T) {
 		t.Errorf("%d bodies arrived for %d deliveries, %d bad signatures", len(r.bodies), len(doc.Deliveries), r.badSig)
 	}
 }
+
+// --expect-url that cannot be reached is a transport failure (exit 3),
+// one that answers an error is not a state document (exit 2).
+func TestScenarioExpectURLUnreachableOrRefusing(t *testing.T) {
+	gone := httptest.NewServer(http.NotFoundHandler())
+	goneURL := gone.URL
+	gone.Close()
+	c := newCmdtest(t, cmdOpts{})
+	code, _, errOut := c.call("scenario", "reconnect", "--expect-url", goneURL+"/state")
+	if code != 3 || !strings.Contains(errOut, "--expect-url "+goneURL+"/state: ") || strings.Contains(errOut, `Get "`) {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	notFound := httptest.NewServer(http.NotFoundHandler())
+	defer notFound.Close()
+	c = newCmdtest(t, cmdOpts{})
+	code, _, errOut = c.call("scenario", "reconnect", "--expect-url", notFound.URL+"/state")
+	if code != 2 || !strings.Contains(errOut, "answered 404, not a state document") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
