@@ -439,3 +439,20 @@ func TestReplayFlagsToOptions(t *testing.T) {
 		t.Errorf("defaults: %+v %v", ro, err)
 	}
 }
+
+// -v shows every attempt on stderr.
+func TestReplayVerboseAttempts(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	srv := newRecordingServer(t, 503)
+	c := newCmdtest(t, cmdOpts{env: map[string]string{EnvSecret: replaySecret},
+		stdin: captureLine(t, "stream_create", replaySecret, "room-1", at, 200, false)})
+	code, _, errOut := c.call("replay", "-", "--to", srv.URL, "-v", "--retry-scale", "0.0001")
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"stdin:1 stream_create  #1  503", "stdin:1 stream_create  #6  503"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}

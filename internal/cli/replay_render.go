@@ -80,7 +80,10 @@ func (r *replayRenderer) attempt(d *replay.Delivery, a deliver.Attempt) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	f := r.o.F
-	f.Progressf("  %s:%d %s  %s", d.File, d.Line, d.Event, attemptLine(f.IO.ErrStyles(), a, 0))
+	// attemptLine numbers attempts "#n/total"; a replay's total depends on
+	// each event's retry profile, so only the number is shown.
+	line := strings.Replace(attemptLine(f.IO.ErrStyles(), a, 0), fmt.Sprintf("#%d/0", a.N), fmt.Sprintf("#%d", a.N), 1)
+	f.Progressf("  %s:%d %s  %s", d.File, d.Line, d.Event, line)
 }
 
 // replayJSONVersion is the version of the -o json vocabulary (docs/json.md
