@@ -22,6 +22,14 @@ func completeEventArg(f *Factory) cobra.CompletionFunc {
 	}
 }
 
+// completeEventArgs completes a command's positional EVENTs, any number
+// of them (send EV1 EV2 ...).
+func completeEventArgs(f *Factory) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return completeEvents(f.Catalog, toComplete), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
 // completeEventList completes a flag whose value is an event name or a
 // comma-separated list of them ("stream_create,str" offers the names that
 // start with "str" and are not in the list yet, each after "stream_create,").

@@ -54,7 +54,7 @@ func TestCompleteEventNames(t *testing.T) {
 		{[]string{"send", "str"}, []string{"stream_close", "stream_create", "stream_task_status", "stream_not_exist"}, ":4"},
 		{[]string{"send", "zim/room_c"}, []string{"zim/room_create"}, ":4"},
 		{[]string{"send", "rtc/room_c"}, []string{"rtc/room_close", "rtc/room_create"}, ":4"},
-		{[]string{"send", "mix_start", ""}, nil, ":4"}, // one EVENT only
+		{[]string{"send", "mix_start", "mix_s"}, []string{"mix_start", "mix_stop"}, ":4"}, // several EVENTs share ids
 		{[]string{"events", "room_l"}, []string{"room_login", "room_logout"}, ":4"},
 		{[]string{"sign", "--event", "mix"}, []string{"mix_start", "mix_stop"}, ":4"},
 		{[]string{"probe", "--events", "rec"}, []string{"record", "record_completed", "record_paused", "record_resumed"}, ":6"},

@@ -73,8 +73,8 @@ func NewRootCmd(f *Factory) *cobra.Command {
 (stream_create, stream_close, mix_start, mix_stop, record, room_login, ...).
 
 It signs and sends realistic callbacks, conformance-tests an endpoint, receives
-and pretty-prints callbacks locally, verifies captured payloads in CI, and decodes
-UrlEncoded bodies. Data goes to stdout; diagnostics go to stderr.
+and pretty-prints callbacks locally, verifies captured payloads in CI, replays and
+inspects captures, plays ZEGO's out-of-order sequences, and decodes UrlEncoded bodies. Data goes to stdout; diagnostics go to stderr.
 
 The callback secret comes from $ZEGO_CALLBACK_SECRET or --secret-file PATH
 (- reads stdin). --secret works but leaks into shell history.`,
@@ -82,6 +82,9 @@ The callback secret comes from $ZEGO_CALLBACK_SECRET or --secret-file PATH
   zegocb send stream_create --to https://staging.example.com/zego
   zegocb listen --save captures.jsonl
   zegocb verify captures.jsonl
+  zegocb replay captures.jsonl --failed --to http://localhost:3000/zego
+  zegocb scenario reconnect --order adversarial
+  zegocb inspect captures.jsonl
   zegocb events stream_close`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -177,6 +180,9 @@ func commands(f *Factory) []*cobra.Command {
 		newListenCmd(f, nil),
 		newVerifyCmd(f, nil),
 		newDecodeCmd(f, nil),
+		newReplayCmd(f, nil),
+		newScenarioCmd(f, nil),
+		newInspectCmd(f, nil),
 	}
 }
 

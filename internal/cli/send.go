@@ -7,6 +7,7 @@ package cli
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -23,6 +24,11 @@ type sendOptions struct {
 	cmdEnv
 
 	Event string
+	// Sequence is every EVENT given, when more than one: they are sent in
+	// order and share one set of sample values (vars): one appid, room,
+	// stream, user.
+	Sequence []string
+	vars     callback.Vars
 	endpointFlags
 	Sets          []string
 	Unsets        []string
@@ -47,7 +53,7 @@ type sendOptions struct {
 func newSendCmd(f *Factory, runF func(*sendOptions) error) *cobra.Command {
 	opts := &sendOptions{}
 	cmd := &cobra.Command{
-		Use:   "send [EVENT] [--to URL]",
+		Use:   "send [EVENT...] [--to URL]",
 		Short: "Sign and send a realistic callback, with ZEGO's retry schedule",
 		Long: `Send builds a realistic sample of EVENT from the catalog, applies your
 overrides, stamps a fresh timestamp and nonce, signs it with the callback
@@ -78,19 +84,24 @@ Without --to, send starts a built-in receiver on 127.0.0.1 (a correct
 endpoint: it verifies the signature and answers 200 "1", or the event's
 documented JSON answer) and shows both sides of the round trip. With no secret configured it signs with an ephemeral one.
 
+Several EVENTs are sent one after the other, each with its own signature
+and retries, and share their ids: one appid, one room, one stream, one user
+(zegocb send stream_create stream_close --to URL).
+
 Load mode (-n, -c, --rate, --duration) sends N distinct callbacks (a fresh
 nonce and signature each) with C workers and reports throughput, status
 counts and latency percentiles. Load mode makes no retries.
 
 Output: progress on stderr; the result on stdout (a timeline of attempts when
 there was more than one). -o json prints one result object:
-  {event, family, url, builtin_receiver, format, content_type, request_bytes,
-   timestamp, nonce, signature, outcome, delivered, attempts: [{attempt,
-   offset_ms, status, latency_ms, body, body_bytes, verdict, reason, error}],
-   receiver: [{seq, event, signature, delivery, status, answer, problems}]}
+  {v, event, family, url, builtin_receiver, format, content_type,
+   request_bytes, timestamp, nonce, signature_hex, outcome, delivered,
+   attempts: [{attempt, offset_ms, status, latency_ms, body, body_bytes,
+   verdict, reason, error}], receiver: [{seq, event, signature,
+   signature_reason, delivery, replay, answer: {status, body}, problems}]}
 outcome is delivered, delivered_with_warning, gave_up, unreachable or
 interrupted (Ctrl-C: exit 130, "interrupted after N attempts").
-In load mode: {event, url, requests, concurrency, rate, elapsed_ms,
+In load mode: {v, event, url, requests, concurrency, rate, elapsed_ms,
    throughput_rps, ok, failed, status_counts, errors, body_mismatch,
    latency_ms: {min, mean, p50, p90, p99, max}, histogram: [{le_ms, count}]}.
 
@@ -99,17 +110,20 @@ never with a 2xx (or a wrong body with --strict), 2 bad usage, 3 the endpoint
 could not be reached at all.`,
 		Example: `  zegocb send mix_start                                  # round trip via the built-in receiver
   zegocb send stream_create --to http://localhost:3000/zego
+  zegocb send stream_create stream_close --to $URL       # one stream, opened then closed
   zegocb send record --to $URL --set stream_alias=cam-7 --strict
   zegocb send --data captured.json --to $URL             # re-sign and re-send a capture
   zegocb send stream_close --to $URL --retry-scale 0.01  # ZEGO's retries, 100× faster
   zegocb send mix_start --to $URL --form --form-arrays brackets
   zegocb send room_login --curl                          # print a signed curl command
   zegocb send stream_create --to $URL -n 5000 -c 32      # load test`,
-		Args:              maxArgs(1),
-		ValidArgsFunction: completeEventArg(f),
+		ValidArgsFunction: completeEventArgs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
+			if len(args) >= 1 {
 				opts.Event = args[0]
+			}
+			if len(args) > 1 {
+				opts.Sequence = args
 			}
 			opts.bind(f, cmd)
 			if runF != nil {
@@ -169,6 +183,8 @@ func (o *sendOptions) validate() error {
 		return flagErrorf("load mode sends JSON or form bodies; drop --encoding urlencoded-json")
 	case o.KeepTimestamp && o.Data == "":
 		return flagErrorf("--keep-timestamp keeps the timestamp of --data; give --data FILE")
+	case len(o.Sequence) > 1 && (o.Data != "" || o.loadMode()):
+		return flagErrorf("several EVENTs are built from samples and sent once each: drop --data, -n and --duration")
 	}
 	if o.To != "" {
 		if err := checkEndpointURL(o.To); err != nil {
@@ -210,14 +226,64 @@ func runSend(o *sendOptions) error {
 			f.Hintf("no callback secret configured: signing with an ephemeral one (set $%s or --secret-file to use yours)", EnvSecret)
 		}
 	}
+	if len(o.Sequence) > 1 {
+		return o.sendSequence(secret, ephemeral)
+	}
 	b, err := o.build(secret)
 	if err != nil {
 		return err
 	}
+	return o.sendBuilt(b, secret, ephemeral, true)
+}
+
+// sendSequence sends every EVENT of o.Sequence in order, built from one
+// shared set of sample values. Each is delivered on its own (with its
+// retries); a failure does not stop the sequence, an interruption does.
+// The first failure decides the exit code.
+func (o *sendOptions) sendSequence(secret string, ephemeral bool) error {
+	f := o.F
+	for _, name := range o.Sequence {
+		if _, err := lookupEvent(f.Catalog, name); err != nil {
+			return err
+		}
+	}
+	o.vars = callback.NewVars(callback.SampleOptions{Now: f.Now(), Rand: f.sampleRand(), AppID: f.AppID()})
+	bs := make([]*built, 0, len(o.Sequence))
+	for _, name := range o.Sequence {
+		o.Event = name
+		b, err := o.build(secret)
+		if err != nil {
+			return err
+		}
+		bs = append(bs, b)
+	}
+	var first error
+	for i, b := range bs {
+		err := o.sendBuilt(b, secret, ephemeral, i == 0)
+		switch {
+		case err == nil:
+		case errors.Is(err, ErrInterrupted), o.Ctx.Err() != nil:
+			return err
+		case first == nil:
+			first = err
+		}
+	}
+	return first
+}
+
+// sendBuilt sends one built callback: dry run, curl, load mode, or one
+// delivery. announce says the built-in receiver's line is printed.
+func (o *sendOptions) sendBuilt(b *built, secret string, ephemeral, announce bool) error {
+	f := o.F
+	offline := o.DryRun || o.Curl
+	builtin := o.To == "" && !offline
+	var err error
 	target := o.To
 	if offline && target == "" {
 		target = defaultListenURL
-		f.Hintf("no --to: the request targets %s, where `zegocb listen` receives", defaultListenURL)
+		if announce {
+			f.Hintf("no --to: the request targets %s, where `zegocb listen` receives", defaultListenURL)
+		}
 	}
 	switch {
 	case o.DryRun:
@@ -240,7 +306,9 @@ func runSend(o *sendOptions) error {
 		if ephemeral {
 			note = "ephemeral secret; set $" + EnvSecret + " to use yours"
 		}
-		f.Progressf("%s on %s %s", f.IO.ErrStyles().Bold.Render("built-in receiver"), target, f.IO.ErrStyles().Faint.Render("("+note+")"))
+		if announce {
+			f.Progressf("%s on %s %s", f.IO.ErrStyles().Bold.Render("built-in receiver"), target, f.IO.ErrStyles().Faint.Render("("+note+")"))
+		}
 	}
 	if o.loadMode() {
 		err := runLoad(o, target, b, secret, tlsConf)

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/replay"
 )
 
 // built is a signed callback ready to send.
@@ -42,7 +43,21 @@ func (o *sendOptions) buildPayload() (*callback.Event, *callback.Payload, error)
 		} else if err != nil {
 			return nil, nil, inputErrorf("--data %v", err)
 		}
-		base, err = callback.Parse(b, "")
+		// A capture record (listen --save) is unwrapped, saying so; a whole
+		// capture file is replay's job.
+		info, err := replay.InspectData(o.Data, b)
+		if err != nil {
+			return nil, nil, &InputError{Err: fmt.Errorf("--data %w", err)}
+		}
+		ct := ""
+		switch info.Kind {
+		case replay.DataRecord:
+			f.Hintf("%s", info.Hint(o.Data))
+			b, ct = info.Body, info.ContentType
+		case replay.DataRecords, replay.DataLines:
+			return nil, nil, inputErrorf("--data %s", info.Hint(o.Data))
+		}
+		base, err = callback.Parse(b, ct)
 		if err != nil {
 			return nil, nil, inputErrorf("--data %s: %v", o.Data, err)
 		}
@@ -105,6 +120,9 @@ func (o *sendOptions) buildPayload() (*callback.Event, *callback.Payload, error)
 		}
 	} else {
 		base = spec.Sample(callback.SampleOptions{Now: f.Now(), Rand: f.sampleRand(), AppID: f.AppID()})
+		if o.vars != nil {
+			base = spec.SampleFrom(o.vars) // one of several EVENTs: shared ids
+		}
 	}
 	return spec, base, nil
 }

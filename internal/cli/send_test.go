@@ -146,7 +146,7 @@ func TestSendUsageErrors(t *testing.T) {
 		{[]string{"send", "record", "--retry-scale", "0"}, "--retry-scale must be positive"},
 		{[]string{"send", "record", "-H", "NoColon"}, "want 'Key: Value'"},
 		{[]string{"send", "record", "--keep-timestamp"}, "--keep-timestamp keeps the timestamp of --data"},
-		{[]string{"send", "a", "b"}, "at most 1 argument"},
+		{[]string{"send", "stream_create", "nosuch"}, `unknown event "nosuch"`},
 	} {
 		e := newCmdtest(t, sendOpts())
 		if code := e.run(tc.args...); code != ExitUsage {

@@ -5,6 +5,7 @@ package cli
 import (
 	"context"
 	"io"
+	"os"
 )
 
 // interruptible wraps stdin so that a read blocked on it (a terminal waiting
@@ -48,4 +49,15 @@ func (ir *interruptibleReader) Read(p []byte) (int, error) {
 	case rr := <-ir.res:
 		return copy(p, buf[:rr.n]), rr.err
 	}
+}
+
+// stdinFile returns the file under stdin (through interruptible's wrapper),
+// for a program that must put the terminal in raw mode itself (inspect's
+// keys); false when stdin is not a file (tests, a reader).
+func stdinFile(r io.Reader) (*os.File, bool) {
+	if ir, ok := r.(*interruptibleReader); ok {
+		r = ir.r
+	}
+	f, ok := r.(*os.File)
+	return f, ok
 }

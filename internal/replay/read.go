@@ -297,6 +297,7 @@ type entry struct {
 // decoder turns payloads into entries, reusing its scratch space.
 type decoder struct {
 	cat                  *callback.Catalog
+	det                  callback.Detection
 	outer, inner         callback.Payload
 	oscratch, iscratch   []byte
 	outerParsed, isOuter bool
@@ -382,20 +383,26 @@ func (d *decoder) payload(e *entry) error {
 		}
 		return &InputError{File: e.file, Line: e.line, Msg: what + ": " + msg}
 	}
-	e.name, e.spec = identify(d.cat, e.p)
+	e.name, e.spec = identify(d.cat, e.p, &d.det)
 	e.room = roomOf(e.p)
 	return nil
 }
 
-// identify finds a payload's event name and catalog entry (nil when the
-// catalog does not know it).
-func identify(cat *callback.Catalog, p *callback.Payload) (string, *callback.Event) {
-	name := p.EventName()
-	if name == "" {
-		return "", nil
+// identify finds a payload's event through the catalog's detection (the
+// routing field of any family: RTC's event, a numeric EventType, ...). It
+// returns the name to keep and the catalog entry (nil when the catalog does
+// not know the event). A known event's name is its qualified name, which
+// the delivery pass resolves to the same entry; an unknown one's is the
+// routing value as sent.
+func identify(cat *callback.Catalog, p *callback.Payload, d *callback.Detection) (string, *callback.Event) {
+	cat.DetectInto(p, d)
+	if d.Event != nil {
+		return d.Event.Qualified, d.Event
 	}
-	spec, _ := cat.Lookup(name)
-	return name, spec
+	if d.Value.Text != "" {
+		return d.Value.Text, nil
+	}
+	return p.EventName(), nil
 }
 
 // roomOf returns the room id of a payload: room_id, or RoomId in the

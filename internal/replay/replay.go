@@ -621,7 +621,7 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 			name := keep.get(unsafeString(e.event))
 			spec, _ := o.Catalog.Lookup(name)
 			if spec != nil {
-				name = spec.Name
+				name = spec.Ref
 			}
 			j := &job{
 				Delivery:    Delivery{Seq: seq, File: r.name(e.file), Line: e.line, Event: name, Mode: e.mode},

@@ -26,9 +26,9 @@ type Stamp struct {
 // kept too). A body where that cannot be done (UrlEncoded JSON, escaped
 // values, a missing field) is re-encoded from its fields in its own format.
 //
-// This is the one place re-stamping is decided. Today every catalog family
-// signs as RTC does (sorted SHA-1 of secret, timestamp and nonce); a family
-// with another scheme adds its case to schemeFor.
+// This is the one place re-stamping is decided. The signature is made in
+// the scheme of spec's family (Event.Scheme: RTC's sorted SHA-1 of secret,
+// timestamp and nonce; Mini Game's MD5 that also covers the AppId).
 func Restamp(spec *callback.Event, body []byte, contentType, secret string, now time.Time, nonce string) ([]byte, Stamp, error) {
 	if spec == nil {
 		return nil, Stamp{}, errors.New("the event is not in the catalog, so its signature fields are unknown")
@@ -89,9 +89,20 @@ func Restamp(spec *callback.Event, body []byte, contentType, secret string, now 
 // schemeFor returns the signing function of spec's family. It gets the
 // payload too: a scheme may sign other fields (Mini Game's MD5 covers the
 // AppId).
-func schemeFor(*callback.Event) func(secret string, p *callback.Payload, timestamp, nonce string) string {
-	return func(secret string, _ *callback.Payload, timestamp, nonce string) string {
-		return signature.Sign(secret, timestamp, nonce)
+func schemeFor(spec *callback.Event) func(secret string, p *callback.Payload, timestamp, nonce string) string {
+	scheme := spec.Scheme()
+	var appidName string
+	if f := spec.RoleField(callback.RoleAppID); f != nil {
+		appidName = f.Name
+	}
+	return func(secret string, p *callback.Payload, timestamp, nonce string) string {
+		var appid string
+		if appidName != "" {
+			if v, ok := p.Get(appidName); ok {
+				appid = v.Text
+			}
+		}
+		return signature.SignWith(scheme, secret, appid, timestamp, nonce)
 	}
 }
 

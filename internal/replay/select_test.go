@@ -1,8 +1,11 @@
 package replay
 
 import (
+	"context"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -184,5 +187,40 @@ func TestMatchEventAndCheckEvents(t *testing.T) {
 	}
 	if _, _, err := replay(t, Options{URL: "http://127.0.0.1:1", Select: Selection{Events: []string{"nope"}}}, files("/nonexistent")...); !isOptionError(err) {
 		t.Fatalf("an unknown --event must fail before reading: %v", err)
+	}
+}
+
+// Events are identified by the catalog's detection, so an event another
+// product family shares a name with (zim/room_create) is told apart, shown
+// by its qualified name, and selected by its product family or its
+// qualified name.
+func TestDetectionAndProductFamilies(t *testing.T) {
+	dir := t.TempDir()
+	zim := signedJSON(t, "zim/room_create", "", "s", 1)
+	rtc := signedJSON(t, "room_create", "", "s", 2)
+	path := filepath.Join(dir, "bodies.jsonl")
+	if err := os.WriteFile(path, append(append(append(zim, '\n'), rtc...), '\n'), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		events []string
+		want   string
+	}{
+		{nil, "zim/room_create room_create"},
+		{[]string{"zim"}, "zim/room_create"},
+		{[]string{"rtc"}, "room_create"},
+		{[]string{"zim/room_create"}, "zim/room_create"},
+		{[]string{"room_create"}, "room_create"}, // a shared bare name means the RTC event
+		{[]string{"room"}, "zim/room_create room_create"},
+	} {
+		var got []string
+		_, err := Run(context.Background(), Options{DryRun: true, Secret: "s", Select: Selection{Events: tc.events}},
+			[]Input{{Path: path}}, func(r *Result) error { got = append(got, r.Event); return nil })
+		if err != nil {
+			t.Fatalf("%v: %v", tc.events, err)
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("--event %v: got %v, want %s", tc.events, got, tc.want)
+		}
 	}
 }
