@@ -2,11 +2,14 @@ package capture
 
 import (
 	"encoding/base64"
+	"encoding/binary"
+	"math/bits"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // AppendJSON appends r as one JSON line (with the trailing newline) to dst.
@@ -119,9 +122,132 @@ func appendAnswer(dst []byte, a *Answer) []byte {
 	return append(dst, '}', '\n')
 }
 
+// appendJSONString quotes s as encoding/json does with HTML escaping off.
+//
+// A callback body is mostly printable ASCII with a quote every ten bytes or
+// so, and appending each run between two quotes cost a memmove call per
+// run. Instead dst is grown once for the usual worst case (every byte
+// escaped to two), and the bytes are copied eight at a time with one
+// unaligned store: a word-wide test finds the quotes and backslashes among
+// the eight, and each is escaped in place by writing its backslash and
+// storing the word's remaining bytes again one byte further on. A control
+// character or non-ASCII byte ends the word and is handled on its own; the
+// rare escapes longer than two bytes (\u00XX, \ufffd) grow dst as they come.
+func appendJSONString[S string | []byte](dst []byte, s S) []byte {
+	var src []byte
+	switch v := any(s).(type) {
+	case []byte:
+		src = v
+	case string:
+		src = unsafe.Slice(unsafe.StringData(v), len(v)) // read only
+	}
+	// Invariant: from n, buf has room for 2 bytes per source byte left,
+	// the closing quote and an eight-byte store's overhang.
+	const slack = 1 + 8
+	n := len(dst)
+	dst = slices.Grow(dst, 1+2*len(src)+slack)
+	buf := dst[:cap(dst)]
+	buf[n] = '"'
+	n++
+	i := 0
+	for {
+		for i+8 <= len(src) {
+			w := binary.LittleEndian.Uint64(src[i:])
+			binary.LittleEndian.PutUint64(buf[n:], w)
+			quotes, others := classify(w)
+			if quotes|others == 0 {
+				i += 8
+				n += 8
+				continue
+			}
+			end := 8
+			if others != 0 {
+				end = bits.TrailingZeros64(others) >> 3
+				quotes &= 1<<(8*end) - 1
+			}
+			for quotes != 0 {
+				k := bits.TrailingZeros64(quotes) >> 3
+				buf[n+k] = '\\'
+				binary.LittleEndian.PutUint64(buf[n+k+1:], w>>(8*k))
+				n++
+				quotes &= quotes - 1
+			}
+			i += end
+			n += end
+			if end < 8 {
+				break
+			}
+		}
+		if i >= len(src) {
+			break
+		}
+		b := src[i]
+		switch {
+		case b == '"' || b == '\\':
+			buf[n], buf[n+1] = '\\', b
+			n += 2
+			i++
+		case jsonSafe[b]:
+			buf[n] = b
+			n++
+			i++
+		case b < utf8.RuneSelf:
+			n, i = escapeControl(buf, n, b), i+1
+			buf = reserve(buf, n, len(src)-i, slack)
+		default:
+			c, size := utf8.DecodeRune(src[i:])
+			switch {
+			case c == utf8.RuneError && size == 1:
+				n += copy(buf[n:], `\ufffd`) // 6 bytes for 1
+				buf = reserve(buf, n, len(src)-i-1, slack)
+			case c == '\u2028' || c == '\u2029': // 6 bytes for 3
+				n += copy(buf[n:], `\u202`)
+				buf[n] = hexDigits[c&0xF]
+				n++
+			default:
+				n += copy(buf[n:], src[i:i+size])
+			}
+			i += size
+		}
+	}
+	buf[n] = '"'
+	return buf[:n+1]
+}
+
+const hexDigits = "0123456789abcdef"
+
+// escapeControl writes the escape of the ASCII control character b at
+// buf[n:] (which has room for six bytes) and returns the new end.
+func escapeControl(buf []byte, n int, b byte) int {
+	switch b {
+	case '\b':
+		buf[n], buf[n+1] = '\\', 'b'
+	case '\f':
+		buf[n], buf[n+1] = '\\', 'f'
+	case '\n':
+		buf[n], buf[n+1] = '\\', 'n'
+	case '\r':
+		buf[n], buf[n+1] = '\\', 'r'
+	case '\t':
+		buf[n], buf[n+1] = '\\', 't'
+	default:
+		return n + copy(buf[n:], []byte{'\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF]})
+	}
+	return n + 2
+}
+
+// reserve returns buf (written up to n) with room for 2 bytes per each of
+// left source bytes plus slack, grown when it has not.
+func reserve(buf []byte, n, left, slack int) []byte {
+	if need := n + 2*left + slack; need > len(buf) {
+		buf = slices.Grow(buf[:n], need-n)
+		buf = buf[:cap(buf)]
+	}
+	return buf
+}
+
 // jsonSafe[b] is true for the bytes a JSON string holds as they are:
-// printable ASCII but the quote and the backslash. Everything else takes
-// appendJSONString's slow path.
+// printable ASCII but the quote and the backslash.
 var jsonSafe = func() (t [256]bool) {
 	for b := 0x20; b < utf8.RuneSelf; b++ {
 		t[b] = b != '"' && b != '\\'
@@ -129,73 +255,23 @@ var jsonSafe = func() (t [256]bool) {
 	return t
 }()
 
-// appendJSONString quotes s as encoding/json does with HTML escaping off.
-// A callback body is mostly printable ASCII with a quote every few bytes:
-// one table lookup per byte, and quotes and backslashes escaped first.
-func appendJSONString[S string | []byte](dst []byte, s S) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		b := s[i]
-		if jsonSafe[b] {
-			i++
-			continue
-		}
-		if b == '"' || b == '\\' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', b)
-			i++
-			start = i
-			continue
-		}
-		if b < utf8.RuneSelf {
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := decodeRune(s[i:])
-		if c == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if c == '\u2028' || c == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[c&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-func decodeRune[S string | []byte](s S) (rune, int) {
-	switch s := any(s).(type) {
-	case string:
-		return utf8.DecodeRuneInString(s)
-	case []byte:
-		return utf8.DecodeRune(s)
-	}
-	return utf8.RuneError, 1
+// classify looks at eight bytes (the first in the low bits of w) and sets
+// the top bit of each byte in quotes that is a quote or a backslash, and in
+// others of each that is below 0x20 or above 0x7f. The tests are exact per
+// byte (no borrow crosses from one byte to the next).
+func classify(w uint64) (quotes, others uint64) {
+	const (
+		ones = 0x0101010101010101
+		low7 = 0x7f7f7f7f7f7f7f7f
+		high = 0x8080808080808080
+	)
+	q := w ^ (ones * '"')
+	bs := w ^ (ones * '\\')
+	// a byte is zero when adding 0x7f to its low seven bits leaves the top
+	// bit clear and the top bit was clear
+	quotes = ^((q&low7 + low7) | q) & high
+	quotes |= ^((bs&low7 + low7) | bs) & high
+	// below 0x20: adding 0x60 to the low seven bits leaves the top bit clear
+	others = (^(w&low7 + ones*0x60) | w) & high
+	return quotes, others
 }
