@@ -134,7 +134,9 @@ round_durable() {
 
 # zegocb listen -q --save, checking signatures ($2: old, for $ZEGOCB_OLD)
 round_listen() {
-  local round=$1 which=${2:-listen} bin="$work/zegocb" label="zegocb listen -q --save (signed)" lpid addr t0 cpu req rps non2xx errs lines summary events verify_lines cap="$work/cap-$which-$round.jsonl"
+  local round=$1 which=${2:-listen}
+  local bin="$work/zegocb" label="zegocb listen -q --save (signed)" cap="$work/cap-${2:-listen}-$1.jsonl"
+  local lpid addr t0 cpu req rps non2xx errs lines summary events verify_lines
   [ "$which" = old ] && bin="$work/zegocb-old" label="old zegocb listen -q --save"
   ZEGOCB_CPUPROFILE=${PROFILE_DIR:+$PROFILE_DIR/$which-$round.pprof} \
   ZEGO_CALLBACK_SECRET=$SECRET "$bin" listen -q --addr 127.0.0.1:0 --save "$cap" \
