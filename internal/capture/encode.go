@@ -40,24 +40,40 @@ func (r *Record) AppendJSON(dst []byte) []byte {
 // copy of the headers or the body. listen calls it once per request.
 func AppendRequest(dst []byte, r *http.Request, body []byte, received time.Time, secret string, answer *Answer) []byte {
 	dst = appendHead(dst, Version, received.UTC(), r.RemoteAddr, r.Method, r.URL.RequestURI())
-	var stack [16]string
-	keys := stack[:0]
+	// The kept headers, names with their values (no second look-up),
+	// sorted by name as encoding/json sorts map keys.
+	var stack [16]header
+	hs := stack[:0]
 	for k, vs := range r.Header {
 		if keepHeader(k, vs, secret) {
-			keys = append(keys, k)
+			hs = append(hs, header{k, vs})
 		}
 	}
-	if len(keys) > 0 {
-		dst = appendHeaders(dst, keys, r.Header, true)
+	if len(hs) > 0 {
+		for i := 1; i < len(hs); i++ { // insertion sort: a request has a few headers
+			for j := i; j > 0 && hs[j].name < hs[j-1].name; j-- {
+				hs[j], hs[j-1] = hs[j-1], hs[j]
+			}
+		}
+		dst = append(dst, `,"headers":{`...)
+		for i, h := range hs {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendValues(appendJSONString(dst, h.name), h.values, true)
+		}
+		dst = append(dst, '}')
 	}
-	if utf8.Valid(body) {
-		dst = append(dst, `,"body":`...)
-		dst = appendJSONString(dst, body)
-	} else {
-		dst = append(dst, `,"body":"","body_base64":"`...)
-		dst = base64.StdEncoding.AppendEncode(dst, body)
-		dst = append(dst, '"')
+	// The body is escaped at once and only encoded again in base64 when
+	// the escaping met invalid UTF-8 (no utf8.Valid pass first).
+	mark := len(dst)
+	dst = append(dst, `,"body":`...)
+	if dst, valid := appendQuoted(dst, body); valid {
+		return appendAnswer(dst, answer)
 	}
+	dst = append(dst[:mark], `,"body":"","body_base64":"`...)
+	dst = base64.StdEncoding.AppendEncode(dst, body)
+	dst = append(dst, '"')
 	return appendAnswer(dst, answer)
 }
 
@@ -89,23 +105,31 @@ func appendHeaders(dst []byte, keys []string, h map[string][]string, emptyIsNull
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(dst, k)
-		dst = append(dst, ':')
-		vs := h[k]
-		if vs == nil || emptyIsNull && len(vs) == 0 {
-			dst = append(dst, "null"...)
-			continue
-		}
-		dst = append(dst, '[')
-		for j, v := range vs {
-			if j > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendJSONString(dst, v)
-		}
-		dst = append(dst, ']')
+		dst = appendValues(appendJSONString(dst, k), h[k], emptyIsNull)
 	}
 	return append(dst, '}')
+}
+
+// header is a request header: its name and values.
+type header struct {
+	name   string
+	values []string
+}
+
+// appendValues writes ":" and a header's values: a JSON array, or null for
+// a nil list (and, with emptyIsNull, an empty one).
+func appendValues(dst []byte, vs []string, emptyIsNull bool) []byte {
+	if vs == nil || emptyIsNull && len(vs) == 0 {
+		return append(dst, ":null"...)
+	}
+	dst = append(dst, ':', '[')
+	for j, v := range vs {
+		if j > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, v)
+	}
+	return append(dst, ']')
 }
 
 // appendAnswer writes our answer, when known, and closes the record.
@@ -141,6 +165,14 @@ func appendJSONString[S string | []byte](dst []byte, s S) []byte {
 	case string:
 		src = unsafe.Slice(unsafe.StringData(v), len(v)) // read only
 	}
+	dst, _ = appendQuoted(dst, src)
+	return dst
+}
+
+// appendQuoted is appendJSONString for bytes; it also reports whether src
+// was valid UTF-8 (an invalid byte is written as \ufffd).
+func appendQuoted(dst, src []byte) ([]byte, bool) {
+	valid := true
 	// Invariant: from n, buf has room for 2 bytes per source byte left,
 	// the closing quote and an eight-byte store's overhang.
 	const slack = 1 + 8
@@ -198,6 +230,7 @@ func appendJSONString[S string | []byte](dst []byte, s S) []byte {
 			c, size := utf8.DecodeRune(src[i:])
 			switch {
 			case c == utf8.RuneError && size == 1:
+				valid = false
 				n += copy(buf[n:], `\ufffd`) // 6 bytes for 1
 				buf = reserve(buf, n, len(src)-i-1, slack)
 			case c == '\u2028' || c == '\u2029': // 6 bytes for 3
@@ -211,7 +244,7 @@ func appendJSONString[S string | []byte](dst []byte, s S) []byte {
 		}
 	}
 	buf[n] = '"'
-	return buf[:n+1]
+	return buf[:n+1], valid
 }
 
 const hexDigits = "0123456789abcdef"

@@ -205,3 +205,23 @@ func FuzzAppendJSONString(f *testing.F) {
 		}
 	})
 }
+
+// AppendRequest escapes the body before it knows whether the body is
+// UTF-8 and falls back to base64 when it is not: any body comes out as New
+// + AppendJSON write it.
+func FuzzAppendRequestBody(f *testing.F) {
+	for _, s := range []string{"", `{"event":"stream_create"}`, "\xff", "ok\xe6\xbc", "\xef\xbf\xbd", "\xed\xa0\x80"} {
+		f.Add([]byte(s))
+	}
+	req := httptest.NewRequest("POST", "/zego", nil)
+	req.Header.Set("Content-Type", "application/json")
+	received := time.Date(2025, 3, 14, 9, 26, 53, 120, time.UTC)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rec := New(req, body, received, "")
+		rec.Answer = &Answer{Status: 200, Body: "1"}
+		want := rec.AppendJSON([]byte("x"))
+		if got := AppendRequest([]byte("x"), req, body, received, "", rec.Answer); string(got) != string(want) {
+			t.Fatalf("%q:\n got %s\nwant %s", body, got, want)
+		}
+	})
+}
