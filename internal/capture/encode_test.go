@@ -79,6 +79,13 @@ func BenchmarkEncode(b *testing.B) {
 			buf = rec.AppendJSON(buf[:0])
 		}
 	})
+	b.Run("body", func(b *testing.B) { // escaping the body alone
+		b.SetBytes(int64(len(body)))
+		var buf []byte
+		for i := 0; i < b.N; i++ {
+			buf = appendJSONString(buf[:0], body)
+		}
+	})
 	b.Run("AppendRequest", func(b *testing.B) {
 		b.ReportAllocs()
 		var buf []byte
