@@ -519,47 +519,32 @@ func RetriesOf(spec *callback.Event) int {
 }
 
 // deliveries remembers the last sightings of callbacks, bounded in size.
-// The maps are keyed by a 64-bit hash of the key, which the sighting also
-// holds: a look-up hashes the ~60-byte key once instead of once per map
-// operation (three for a first delivery), and compares it only on a hit.
-// Two keys with the same hash (about one chance in 2^64 per pair) evict
-// each other, as the bound does.
 type deliveries struct {
 	mu   sync.Mutex
 	max  int
-	seed maphash.Seed
-	cur  map[uint64]sighting
-	prev map[uint64]sighting
+	cur  map[string]sighting
+	prev map[string]sighting
 }
 
 type sighting struct {
-	key   string
 	count int
 	last  time.Time
 	body  uint64 // digest of the first delivery's body
 }
 
 func newDeliveries(max int) *deliveries {
-	return &deliveries{max: max, seed: maphash.MakeSeed(), cur: map[uint64]sighting{}, prev: map[uint64]sighting{}}
+	return &deliveries{max: max, cur: map[string]sighting{}, prev: map[string]sighting{}}
 }
 
 // record notes a delivery of key whose body has digest body and returns
 // its delivery number, the gap since the previous one, and whether the body
 // is the first delivery's (always true for a first delivery).
 func (d *deliveries) record(key string, at time.Time, body uint64) (int, time.Duration, bool) {
-	return d.recordHashed(maphash.String(d.seed, key), key, at, body)
-}
-
-// recordHashed is record for a key whose hash is h.
-func (d *deliveries) recordHashed(h uint64, key string, at time.Time, body uint64) (int, time.Duration, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	s, ok := d.cur[h]
+	s, ok := d.cur[key]
 	if !ok {
-		s, ok = d.prev[h]
-	}
-	if ok && s.key != key { // another key with the same hash: forget it
-		s, ok = sighting{}, false
+		s, ok = d.prev[key]
 	}
 	var gap time.Duration
 	same := true
@@ -567,13 +552,13 @@ func (d *deliveries) recordHashed(h uint64, key string, at time.Time, body uint6
 		gap = at.Sub(s.last)
 		same = s.body == body
 	} else {
-		s.key, s.body = key, body
+		s.body = body
 	}
 	s.count++
 	s.last = at
 	if len(d.cur) >= d.max {
-		d.prev, d.cur = d.cur, make(map[uint64]sighting, d.max)
+		d.prev, d.cur = d.cur, make(map[string]sighting, d.max)
 	}
-	d.cur[h] = s
+	d.cur[key] = s
 	return s.count, gap, same
 }
