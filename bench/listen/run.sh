@@ -10,6 +10,8 @@
 #   KEEP_CAPTURES=1 bench/listen/run.sh  # keep every round's capture file
 #       until the end, so later rounds run during the write-back of earlier
 #       ones (a receiver capturing at full speed for minutes pays that too)
+#   ZEGOCB_OLD=/tmp/zegocb-before bench/listen/run.sh   # also an older
+#       build of listen, as a fourth server in every round (an A/B of a change)
 #   PROFILE_DIR=/tmp/prof bench/listen/run.sh   # also write pprof CPU profiles:
 #       bare-N.pprof, durable-N.pprof and listen-N.pprof per round, through $BARE_CPUPROFILE and
 #       $ZEGOCB_CPUPROFILE (listen reads it and writes the profile on shutdown);
@@ -31,6 +33,7 @@ THREADS=${THREADS:-2}
 CONNS=${CONNS:-64}
 BODIES=${BODIES:-20000}
 SECRET=bench-secret-$RANDOM$RANDOM
+ZEGOCB_OLD=${ZEGOCB_OLD:-}
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -49,6 +52,7 @@ cleanup() {
 trap cleanup EXIT
 
 go build -o "$work/zegocb" ./cmd/zegocb
+[ -n "$ZEGOCB_OLD" ] && cp "$ZEGOCB_OLD" "$work/zegocb-old"
 go build -o "$work/bare" ./bench/listen/bare
 go run ./bench/listen/gen "$SECRET" "$BODIES" >"$work/bodies.txt"
 
@@ -85,8 +89,9 @@ run_wrk() {
 echo "wrk -t$THREADS -c$CONNS -d$DURATION, $BODIES distinct signed stream_create bodies, $(nproc) cores"
 echo "servers: bare = $work/bare ADDR; durable = $work/bare ADDR FILE (one O_APPEND write(2) per body, then \"1\");"
 echo "         listen = ZEGO_CALLBACK_SECRET=... zegocb listen -q --addr ADDR --save FILE"
+[ -n "$ZEGOCB_OLD" ] && echo "         old = the same with $ZEGOCB_OLD"
 printf '%-6s %-34s %9s %10s %8s %7s %7s %9s %9s\n' round server requests req/s cpu_us/req non2xx errors captured inflight
-sum_bare=0; sum_durable=0; sum_listen=0; bad=0
+sum_bare=0; sum_durable=0; sum_listen=0; sum_old=0; bad=0
 
 # check_inflight NAME LINES REQ: capture lines may exceed wrk's completed
 # requests only by the requests in flight when wrk stopped.
@@ -127,23 +132,26 @@ round_durable() {
   [ "${KEEP_CAPTURES:-0}" = 1 ] || rm -f "$cap"
 }
 
-# zegocb listen -q --save, checking signatures
+# zegocb listen -q --save, checking signatures ($2: old, for $ZEGOCB_OLD)
 round_listen() {
-  local round=$1 lpid addr t0 cpu req rps non2xx errs lines summary events verify_lines cap="$work/cap-$round.jsonl"
-  ZEGOCB_CPUPROFILE=${PROFILE_DIR:+$PROFILE_DIR/listen-$round.pprof} \
-  ZEGO_CALLBACK_SECRET=$SECRET "$work/zegocb" listen -q --addr 127.0.0.1:0 --save "$cap" \
-    >"$work/listen-$round.out" 2>"$work/listen-$round.err" & pids+=($!); lpid=$!
-  addr=$(wait_addr "$work/listen-$round.err")
+  local round=$1 which=${2:-listen}
+  local bin="$work/zegocb" label="zegocb listen -q --save (signed)" cap="$work/cap-${2:-listen}-$1.jsonl"
+  local lpid addr t0 cpu req rps non2xx errs lines summary events verify_lines
+  [ "$which" = old ] && bin="$work/zegocb-old" label="old zegocb listen -q --save"
+  ZEGOCB_CPUPROFILE=${PROFILE_DIR:+$PROFILE_DIR/$which-$round.pprof} \
+  ZEGO_CALLBACK_SECRET=$SECRET "$bin" listen -q --addr 127.0.0.1:0 --save "$cap" \
+    >"$work/$which-$round.out" 2>"$work/$which-$round.err" & pids+=($!); lpid=$!
+  addr=$(wait_addr "$work/$which-$round.err")
   t0=$(cpu_ticks "$lpid")
   read -r req rps non2xx errs < <(run_wrk "http://$addr/")
   cpu=$(awk -v a="$t0" -v b="$(cpu_ticks "$lpid")" -v hz="$hz" -v r="$req" 'BEGIN{printf "%.1f", (b-a)/hz*1e6/r}')
   kill -TERM "$lpid"; wait "$lpid" || { echo "listen exited $?" >&2; bad=1; }
   lines=$(wc -l <"$cap")
-  summary=$(grep '^stopped:' "$work/listen-$round.err" || true)
+  summary=$(grep '^stopped:' "$work/$which-$round.err" || true)
   events=$(sed -E 's/^stopped: ([0-9]+) event.*/\1/' <<<"$summary")
-  printf '%-6s %-34s %9s %10s %8s %7s %7s %9s %9s\n' "$round" "zegocb listen -q --save (signed)" "$req" "$rps" "$cpu" "$non2xx" "$errs" "$lines" "$((lines - req))"
-  echo "       listen: $summary"
-  sum_listen=$((sum_listen + rps))
+  printf '%-6s %-34s %9s %10s %8s %7s %7s %9s %9s\n' "$round" "$label" "$req" "$rps" "$cpu" "$non2xx" "$errs" "$lines" "$((lines - req))"
+  echo "       $which: $summary"
+  if [ "$which" = old ]; then sum_old=$((sum_old + rps)); else sum_listen=$((sum_listen + rps)); fi
   if [ "$lines" != "$events" ]; then echo "       MISMATCH: $lines capture lines, $events acknowledged" >&2; bad=1; fi
   if [ "$non2xx" != 0 ]; then echo "       $non2xx non-2xx answers" >&2; bad=1; fi
   check_inflight listen "$lines" "$req"
@@ -160,8 +168,10 @@ round_listen() {
 # Rounds alternate the order, so no server always runs first (or right
 # after another's capture is being written back).
 orders=("bare durable listen" "listen durable bare" "durable listen bare")
+[ -n "$ZEGOCB_OLD" ] && orders=("bare durable listen old" "old listen durable bare" "durable old bare listen" "listen bare old durable")
+round_old() { round_listen "$1" old; }
 for round in $(seq 1 "$ROUNDS"); do
-  for s in ${orders[$(((round - 1) % 3))]}; do
+  for s in ${orders[$(((round - 1) % ${#orders[@]}))]}; do
     sync # start each server with nothing waiting to be written back
     "round_$s" "$round"
   done
@@ -170,4 +180,6 @@ done
 awk -v b="$sum_bare" -v d="$sum_durable" -v l="$sum_listen" -v n="$ROUNDS" 'BEGIN{
   printf "mean req/s: bare %.0f, durable bare %.0f, listen %.0f\n", b/n, d/n, l/n
   printf "listen / durable bare: %.1f%% (target >= 95%%)   listen / bare: %.1f%%   durable / bare: %.1f%%\n", 100*l/d, 100*l/b, 100*d/b }'
+[ -n "$ZEGOCB_OLD" ] && awk -v b="$sum_bare" -v d="$sum_durable" -v l="$sum_listen" -v o="$sum_old" -v n="$ROUNDS" 'BEGIN{
+  printf "old listen: mean %.0f req/s, old / durable bare: %.1f%%   old / bare: %.1f%%   listen / old: %.1f%%\n", o/n, 100*o/d, 100*o/b, 100*l/o }'
 exit "$bad"

@@ -95,6 +95,32 @@ var sensitive = map[string]bool{
 	"X-Auth-Token":        true,
 }
 
+// isSensitive reports whether sensitive[http.CanonicalHeaderKey(k)], without
+// canonicalising k or hashing it: only a name of a sensitive name's length
+// is compared, ignoring case (the ASCII letters and dashes of those names
+// are what CanonicalHeaderKey changes the case of; a name with any other
+// byte is left as it is by CanonicalHeaderKey and matches none).
+func isSensitive(k string) bool {
+	var name string
+	switch len(k) {
+	case len("Cookie"):
+		name = "Cookie"
+	case len("X-Api-Key"):
+		name = "X-Api-Key"
+	case len("Set-Cookie"):
+		name = "Set-Cookie"
+	case len("X-Auth-Token"):
+		name = "X-Auth-Token"
+	case len("Authorization"):
+		name = "Authorization"
+	case len("Proxy-Authorization"):
+		name = "Proxy-Authorization"
+	default:
+		return false
+	}
+	return strings.EqualFold(k, name)
+}
+
 // ScrubHeaders copies h without credential headers or any header whose
 // value contains secret.
 func ScrubHeaders(h http.Header, secret string) map[string][]string {
@@ -110,7 +136,7 @@ func ScrubHeaders(h http.Header, secret string) map[string][]string {
 // keepHeader reports whether a header may be written to a capture: it is
 // not a credential header and no value contains secret.
 func keepHeader(k string, vs []string, secret string) bool {
-	if sensitive[http.CanonicalHeaderKey(k)] {
+	if isSensitive(k) {
 		return false
 	}
 	if secret != "" {

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bytes"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -108,6 +109,35 @@ func TestEssentialsAgreeWithParse(t *testing.T) {
 			t.Errorf("readEssentials(%s) accepted a broken record", bad)
 		} else if !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "2006") {
 			t.Errorf("readEssentials(%s): %v, want %q", bad, err, want)
+		}
+	}
+}
+
+// isSensitive is sensitive[http.CanonicalHeaderKey(k)] without the
+// canonicalisation: for every sensitive name in any casing, with a byte
+// changed, and for ordinary names of the same lengths.
+func TestIsSensitiveMatchesCanonicalLookup(t *testing.T) {
+	names := []string{"Content-Type", "User-Agent", "Content-Length", "X-Zego", "X-Api-Kez", "cookie ", "Cookie\x00", "Coo\u212Aie", "X_Api_Key", "Set-Cookie2", "", "A"}
+	for name := range sensitive {
+		names = append(names, name, strings.ToLower(name), strings.ToUpper(name))
+		for i := range name {
+			b := []byte(name)
+			b[i] ^= 0x20 // flip case (or turn '-' into '\r')
+			names = append(names, string(b))
+			b[i] = '_'
+			names = append(names, string(b))
+			b[i] = 0xff
+			names = append(names, string(b))
+		}
+	}
+	for _, k := range names {
+		if got, want := isSensitive(k), sensitive[http.CanonicalHeaderKey(k)]; got != want {
+			t.Errorf("isSensitive(%q) = %v, want %v", k, got, want)
+		}
+	}
+	for name := range sensitive {
+		if !isSensitive(name) {
+			t.Errorf("isSensitive(%q) = false: add it to the switch", name)
 		}
 	}
 }

@@ -2,11 +2,14 @@ package capture
 
 import (
 	"encoding/base64"
+	"encoding/binary"
+	"math/bits"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // AppendJSON appends r as one JSON line (with the trailing newline) to dst.
@@ -37,24 +40,40 @@ func (r *Record) AppendJSON(dst []byte) []byte {
 // copy of the headers or the body. listen calls it once per request.
 func AppendRequest(dst []byte, r *http.Request, body []byte, received time.Time, secret string, answer *Answer) []byte {
 	dst = appendHead(dst, Version, received.UTC(), r.RemoteAddr, r.Method, r.URL.RequestURI())
-	var stack [16]string
-	keys := stack[:0]
+	// The kept headers, names with their values (no second look-up),
+	// sorted by name as encoding/json sorts map keys.
+	var stack [16]header
+	hs := stack[:0]
 	for k, vs := range r.Header {
 		if keepHeader(k, vs, secret) {
-			keys = append(keys, k)
+			hs = append(hs, header{k, vs})
 		}
 	}
-	if len(keys) > 0 {
-		dst = appendHeaders(dst, keys, r.Header, true)
+	if len(hs) > 0 {
+		for i := 1; i < len(hs); i++ { // insertion sort: a request has a few headers
+			for j := i; j > 0 && hs[j].name < hs[j-1].name; j-- {
+				hs[j], hs[j-1] = hs[j-1], hs[j]
+			}
+		}
+		dst = append(dst, `,"headers":{`...)
+		for i, h := range hs {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendValues(appendJSONString(dst, h.name), h.values, true)
+		}
+		dst = append(dst, '}')
 	}
-	if utf8.Valid(body) {
-		dst = append(dst, `,"body":`...)
-		dst = appendJSONString(dst, body)
-	} else {
-		dst = append(dst, `,"body":"","body_base64":"`...)
-		dst = base64.StdEncoding.AppendEncode(dst, body)
-		dst = append(dst, '"')
+	// The body is escaped at once and only encoded again in base64 when
+	// the escaping met invalid UTF-8 (no utf8.Valid pass first).
+	mark := len(dst)
+	dst = append(dst, `,"body":`...)
+	if dst, valid := appendQuoted(dst, body); valid {
+		return appendAnswer(dst, answer)
 	}
+	dst = append(dst[:mark], `,"body":"","body_base64":"`...)
+	dst = base64.StdEncoding.AppendEncode(dst, body)
+	dst = append(dst, '"')
 	return appendAnswer(dst, answer)
 }
 
@@ -86,23 +105,31 @@ func appendHeaders(dst []byte, keys []string, h map[string][]string, emptyIsNull
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(dst, k)
-		dst = append(dst, ':')
-		vs := h[k]
-		if vs == nil || emptyIsNull && len(vs) == 0 {
-			dst = append(dst, "null"...)
-			continue
-		}
-		dst = append(dst, '[')
-		for j, v := range vs {
-			if j > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendJSONString(dst, v)
-		}
-		dst = append(dst, ']')
+		dst = appendValues(appendJSONString(dst, k), h[k], emptyIsNull)
 	}
 	return append(dst, '}')
+}
+
+// header is a request header: its name and values.
+type header struct {
+	name   string
+	values []string
+}
+
+// appendValues writes ":" and a header's values: a JSON array, or null for
+// a nil list (and, with emptyIsNull, an empty one).
+func appendValues(dst []byte, vs []string, emptyIsNull bool) []byte {
+	if vs == nil || emptyIsNull && len(vs) == 0 {
+		return append(dst, ":null"...)
+	}
+	dst = append(dst, ':', '[')
+	for j, v := range vs {
+		if j > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, v)
+	}
+	return append(dst, ']')
 }
 
 // appendAnswer writes our answer, when known, and closes the record.
@@ -119,9 +146,141 @@ func appendAnswer(dst []byte, a *Answer) []byte {
 	return append(dst, '}', '\n')
 }
 
+// appendJSONString quotes s as encoding/json does with HTML escaping off.
+//
+// A callback body is mostly printable ASCII with a quote every ten bytes or
+// so, and appending each run between two quotes cost a memmove call per
+// run. Instead dst is grown once for the usual worst case (every byte
+// escaped to two), and the bytes are copied eight at a time with one
+// unaligned store: a word-wide test finds the quotes and backslashes among
+// the eight, and each is escaped in place by writing its backslash and
+// storing the word's remaining bytes again one byte further on. A control
+// character or non-ASCII byte ends the word and is handled on its own; the
+// rare escapes longer than two bytes (\u00XX, \ufffd) grow dst as they come.
+func appendJSONString[S string | []byte](dst []byte, s S) []byte {
+	var src []byte
+	switch v := any(s).(type) {
+	case []byte:
+		src = v
+	case string:
+		src = unsafe.Slice(unsafe.StringData(v), len(v)) // read only
+	}
+	dst, _ = appendQuoted(dst, src)
+	return dst
+}
+
+// appendQuoted is appendJSONString for bytes; it also reports whether src
+// was valid UTF-8 (an invalid byte is written as \ufffd).
+func appendQuoted(dst, src []byte) ([]byte, bool) {
+	valid := true
+	// Invariant: from n, buf has room for 2 bytes per source byte left,
+	// the closing quote and an eight-byte store's overhang.
+	const slack = 1 + 8
+	n := len(dst)
+	dst = slices.Grow(dst, 1+2*len(src)+slack)
+	buf := dst[:cap(dst)]
+	buf[n] = '"'
+	n++
+	i := 0
+	for {
+		for i+8 <= len(src) {
+			w := binary.LittleEndian.Uint64(src[i:])
+			binary.LittleEndian.PutUint64(buf[n:], w)
+			quotes, others := classify(w)
+			if quotes|others == 0 {
+				i += 8
+				n += 8
+				continue
+			}
+			end := 8
+			if others != 0 {
+				end = bits.TrailingZeros64(others) >> 3
+				quotes &= 1<<(8*end) - 1
+			}
+			for quotes != 0 {
+				k := bits.TrailingZeros64(quotes) >> 3
+				buf[n+k] = '\\'
+				binary.LittleEndian.PutUint64(buf[n+k+1:], w>>(8*k))
+				n++
+				quotes &= quotes - 1
+			}
+			i += end
+			n += end
+			if end < 8 {
+				break
+			}
+		}
+		if i >= len(src) {
+			break
+		}
+		b := src[i]
+		switch {
+		case b == '"' || b == '\\':
+			buf[n], buf[n+1] = '\\', b
+			n += 2
+			i++
+		case jsonSafe[b]:
+			buf[n] = b
+			n++
+			i++
+		case b < utf8.RuneSelf:
+			n, i = escapeControl(buf, n, b), i+1
+			buf = reserve(buf, n, len(src)-i, slack)
+		default:
+			c, size := utf8.DecodeRune(src[i:])
+			switch {
+			case c == utf8.RuneError && size == 1:
+				valid = false
+				n += copy(buf[n:], `\ufffd`) // 6 bytes for 1
+				buf = reserve(buf, n, len(src)-i-1, slack)
+			case c == '\u2028' || c == '\u2029': // 6 bytes for 3
+				n += copy(buf[n:], `\u202`)
+				buf[n] = hexDigits[c&0xF]
+				n++
+			default:
+				n += copy(buf[n:], src[i:i+size])
+			}
+			i += size
+		}
+	}
+	buf[n] = '"'
+	return buf[:n+1], valid
+}
+
+const hexDigits = "0123456789abcdef"
+
+// escapeControl writes the escape of the ASCII control character b at
+// buf[n:] (which has room for six bytes) and returns the new end.
+func escapeControl(buf []byte, n int, b byte) int {
+	switch b {
+	case '\b':
+		buf[n], buf[n+1] = '\\', 'b'
+	case '\f':
+		buf[n], buf[n+1] = '\\', 'f'
+	case '\n':
+		buf[n], buf[n+1] = '\\', 'n'
+	case '\r':
+		buf[n], buf[n+1] = '\\', 'r'
+	case '\t':
+		buf[n], buf[n+1] = '\\', 't'
+	default:
+		return n + copy(buf[n:], []byte{'\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF]})
+	}
+	return n + 2
+}
+
+// reserve returns buf (written up to n) with room for 2 bytes per each of
+// left source bytes plus slack, grown when it has not.
+func reserve(buf []byte, n, left, slack int) []byte {
+	if need := n + 2*left + slack; need > len(buf) {
+		buf = slices.Grow(buf[:n], need-n)
+		buf = buf[:cap(buf)]
+	}
+	return buf
+}
+
 // jsonSafe[b] is true for the bytes a JSON string holds as they are:
-// printable ASCII but the quote and the backslash. Everything else takes
-// appendJSONString's slow path.
+// printable ASCII but the quote and the backslash.
 var jsonSafe = func() (t [256]bool) {
 	for b := 0x20; b < utf8.RuneSelf; b++ {
 		t[b] = b != '"' && b != '\\'
@@ -129,73 +288,23 @@ var jsonSafe = func() (t [256]bool) {
 	return t
 }()
 
-// appendJSONString quotes s as encoding/json does with HTML escaping off.
-// A callback body is mostly printable ASCII with a quote every few bytes:
-// one table lookup per byte, and quotes and backslashes escaped first.
-func appendJSONString[S string | []byte](dst []byte, s S) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		b := s[i]
-		if jsonSafe[b] {
-			i++
-			continue
-		}
-		if b == '"' || b == '\\' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', b)
-			i++
-			start = i
-			continue
-		}
-		if b < utf8.RuneSelf {
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := decodeRune(s[i:])
-		if c == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if c == '\u2028' || c == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[c&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-func decodeRune[S string | []byte](s S) (rune, int) {
-	switch s := any(s).(type) {
-	case string:
-		return utf8.DecodeRuneInString(s)
-	case []byte:
-		return utf8.DecodeRune(s)
-	}
-	return utf8.RuneError, 1
+// classify looks at eight bytes (the first in the low bits of w) and sets
+// the top bit of each byte in quotes that is a quote or a backslash, and in
+// others of each that is below 0x20 or above 0x7f. The tests are exact per
+// byte (no borrow crosses from one byte to the next).
+func classify(w uint64) (quotes, others uint64) {
+	const (
+		ones = 0x0101010101010101
+		low7 = 0x7f7f7f7f7f7f7f7f
+		high = 0x8080808080808080
+	)
+	q := w ^ (ones * '"')
+	bs := w ^ (ones * '\\')
+	// a byte is zero when adding 0x7f to its low seven bits leaves the top
+	// bit clear and the top bit was clear
+	quotes = ^((q&low7 + low7) | q) & high
+	quotes |= ^((bs&low7 + low7) | bs) & high
+	// below 0x20: adding 0x60 to the low seven bits leaves the top bit clear
+	others = (^(w&low7 + ones*0x60) | w) & high
+	return quotes, others
 }

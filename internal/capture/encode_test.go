@@ -79,6 +79,13 @@ func BenchmarkEncode(b *testing.B) {
 			buf = rec.AppendJSON(buf[:0])
 		}
 	})
+	b.Run("body", func(b *testing.B) { // escaping the body alone
+		b.SetBytes(int64(len(body)))
+		var buf []byte
+		for i := 0; i < b.N; i++ {
+			buf = appendJSONString(buf[:0], body)
+		}
+	})
 	b.Run("AppendRequest", func(b *testing.B) {
 		b.ReportAllocs()
 		var buf []byte
@@ -149,4 +156,79 @@ func TestAppendJSONStringEveryBytePosition(t *testing.T) {
 			}
 		}
 	}
+}
+
+// jsonQuote is encoding/json's quoting of s, HTML escaping off.
+func jsonQuote(t testing.TB, s string) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+// appendJSONString copies eight bytes at a time and grows dst only for
+// escapes longer than two bytes: long strings dense with those (every
+// byte a control character or an invalid byte), runs that cross word
+// boundaries, and a dst with a prefix and little spare capacity all come
+// out as encoding/json writes them.
+func TestAppendJSONStringLong(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabets := [][]string{
+		{"a", "bcdefghij", "\"", "\\", " "},                               // a callback body's shape
+		{"\x00", "\x01", "\x1f", "\xff", "\xc3", "\n"},                    // every byte grows to six
+		{"a", "\x00", "\xff", "漢", "\u2028", "\u2029", "😀", "\"", "\x7f"}, // mixed
+		{"abcdefgh", "é"},
+	}
+	for i := 0; i < 3000; i++ {
+		alpha := alphabets[i%len(alphabets)]
+		var b strings.Builder
+		for n := rng.IntN(300); n > 0; n-- {
+			b.WriteString(alpha[rng.IntN(len(alpha))])
+		}
+		s := b.String()
+		want := jsonQuote(t, s)
+		prefix := strings.Repeat("p", rng.IntN(20))
+		dst := make([]byte, len(prefix), len(prefix)+rng.IntN(16))
+		copy(dst, prefix)
+		if got := appendJSONString(dst, []byte(s)); string(got) != prefix+want {
+			t.Fatalf("string %d %q:\n got %s\nwant %s", i, s, got, prefix+want)
+		}
+		if got := appendJSONString(nil, s); string(got) != want {
+			t.Fatalf("string %d %q (string):\n got %s\nwant %s", i, s, got, want)
+		}
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "abc", `{"event":"x","a":"b\"c"}`, "\x00\xff\u2028漢\n\t"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, s []byte) {
+		if got, want := appendJSONString([]byte("x"), s), "x"+jsonQuote(t, string(s)); string(got) != want {
+			t.Fatalf("%q:\n got %s\nwant %s", s, got, want)
+		}
+	})
+}
+
+// AppendRequest escapes the body before it knows whether the body is
+// UTF-8 and falls back to base64 when it is not: any body comes out as New
+// + AppendJSON write it.
+func FuzzAppendRequestBody(f *testing.F) {
+	for _, s := range []string{"", `{"event":"stream_create"}`, "\xff", "ok\xe6\xbc", "\xef\xbf\xbd", "\xed\xa0\x80"} {
+		f.Add([]byte(s))
+	}
+	req := httptest.NewRequest("POST", "/zego", nil)
+	req.Header.Set("Content-Type", "application/json")
+	received := time.Date(2025, 3, 14, 9, 26, 53, 120, time.UTC)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rec := New(req, body, received, "")
+		rec.Answer = &Answer{Status: 200, Body: "1"}
+		want := rec.AppendJSON([]byte("x"))
+		if got := AppendRequest([]byte("x"), req, body, received, "", rec.Answer); string(got) != string(want) {
+			t.Fatalf("%q:\n got %s\nwant %s", body, got, want)
+		}
+	})
 }

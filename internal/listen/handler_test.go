@@ -221,3 +221,18 @@ func TestReplayWithDifferentBodyIsNotARetry(t *testing.T) {
 		}
 	}
 }
+
+// A retry is recognised in the previous generation of the bounded map too.
+func TestDeliveriesFoundInPreviousGeneration(t *testing.T) {
+	t0 := time.Unix(1700000000, 0)
+	d := newDeliveries(2)
+	d.record("a", t0, 7)
+	d.record("b", t0, 7)
+	d.record("c", t0, 7) // cur was full: {a, b} is now prev
+	if n, gap, same := d.record("a", t0.Add(time.Second), 7); n != 2 || gap != time.Second || !same {
+		t.Fatalf("a from the previous generation: delivery %d gap %v same %v, want 2 1s true", n, gap, same)
+	}
+	if n, _, same := d.record("b", t0.Add(time.Second), 8); n != 2 || same {
+		t.Fatalf("b with another body: delivery %d same %v, want 2 false", n, same)
+	}
+}
