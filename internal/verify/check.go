@@ -36,6 +36,9 @@ type state struct {
 	// det is the payload's detection, reused from payload to payload; its
 	// strings may point into the last body and are read only during check.
 	det callback.Detection
+	// at locates the detected event's common fields in the payload
+	// (CheckRoles), for the signature input.
+	at callback.RoleEntries
 }
 
 type parsed struct {
@@ -165,7 +168,7 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		if d.Warning != "" {
 			st.warns = append(st.warns, d.Warning)
 		}
-		for _, pr := range ev.Check(p) {
+		for _, pr := range ev.CheckRoles(p, &st.at) {
 			if pr.Severity == callback.Error {
 				st.errs = append(st.errs, pr.String())
 			} else {
@@ -175,9 +178,9 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		// The schema check accepts an empty signature (an unsigned
 		// sample is well-formed), but a received callback must carry
 		// one, secret or no secret.
-		if f := ev.RoleField(callback.RoleSignature); f != nil {
-			if v, ok := p.Get(f.Name); ok && v.Kind == callback.KindString && v.Text == "" {
-				st.errs = append(st.errs, f.Name+": is empty")
+		if k := st.at[4]; k > 0 {
+			if v := p.Entries[k-1].Value; v.Kind == callback.KindString && v.Text == "" {
+				st.errs = append(st.errs, ev.RoleField(callback.RoleSignature).Name+": is empty")
 			}
 		}
 	case d.Unknown:
@@ -199,7 +202,12 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 	}
 
 	// Signature.
-	in := d.SignatureInput(p, c.opts.Secret)
+	var in signature.Input
+	if ev != nil {
+		in = callback.SignatureInputAt(ev, p, c.opts.Secret, &st.at)
+	} else {
+		in = d.SignatureInput(p, c.opts.Secret)
+	}
 	if in.HasNonce && in.HasSignature && in.Nonce != "" && in.Signature != "" {
 		var h maphash.Hash
 		h.SetSeed(c.seed)
