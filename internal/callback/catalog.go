@@ -65,7 +65,8 @@ type Field struct {
 	Description string `json:"description"`
 	Sample      any    `json:"sample"` // template string, or []string of templates for arrays
 
-	idx int // position in Event.Fields
+	idx  int // position in Event.Fields
+	role int // roleIndex(Role)+1, 0 for no role
 }
 
 // Response is what ZEGO expects the receiver to answer.
@@ -287,6 +288,7 @@ func (e *Event) index() error {
 				return fmt.Errorf("fields %q and %q both have role %q", e.roles[i].Name, f.Name, f.Role)
 			}
 			e.roles[i] = f
+			f.role = i + 1
 		}
 	}
 	for _, r := range []Role{RoleEvent, RoleAppID, RoleTimestamp, RoleNonce, RoleSignature} {

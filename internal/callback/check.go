@@ -61,7 +61,20 @@ func printableKey(k string) string {
 
 // Check compares p with e's schema. It returns nil for a clean payload.
 // Unknown fields are allowed: ZEGO adds fields over time.
-func (e *Event) Check(p *Payload) []Problem {
+func (e *Event) Check(p *Payload) []Problem { return e.CheckRoles(p, nil) }
+
+// RoleEntries locates the common fields in a payload: for each role (in
+// the order event, appid, timestamp, nonce, signature), 1 + the index in
+// p.Entries of the first entry named as e names that role, or 0 when there
+// is none.
+type RoleEntries [5]int
+
+// CheckRoles is Check that also fills at, when not nil, with where p's
+// common fields are (for SignatureInputAt), found in the same pass.
+func (e *Event) CheckRoles(p *Payload, at *RoleEntries) []Problem {
+	if at != nil {
+		*at = RoleEntries{}
+	}
 	var probs []Problem
 	add := func(field string, sev Severity, format string, args ...any) {
 		probs = append(probs, Problem{Field: printableKey(field), Severity: sev, Msg: fmt.Sprintf(format, args...)})
@@ -106,6 +119,9 @@ func (e *Event) Check(p *Payload) []Problem {
 			add(f.Key, Error, "duplicate key (byte %d): receivers disagree on which value wins", f.Offset)
 			continue
 		}
+		if spec != nil && spec.role != 0 && at != nil {
+			at[spec.role-1] = i + 1 // the first: a repeat is a dup
+		}
 		if spec != nil {
 			checkValue(spec, f.Value, p.Format, add)
 		}
@@ -130,7 +146,16 @@ func (e *Event) Check(p *Payload) []Problem {
 		}
 	}
 	if ev := e.RoleField(RoleEvent); ev != nil {
-		if v, ok := p.Get(ev.Name); ok && v.Kind == KindString && v.Text != e.RouteValue() &&
+		var v Value
+		var ok bool
+		if at != nil {
+			if k := at[0]; k > 0 {
+				v, ok = p.Entries[k-1].Value, true
+			}
+		} else {
+			v, ok = p.Get(ev.Name)
+		}
+		if ok && v.Kind == KindString && v.Text != e.RouteValue() &&
 			(e.Route == "" || IsInteger(v.Text)) { // a non-number was reported above
 			add(ev.Name, Error, "is %q, want %q", v.Text, e.RouteValue())
 		}

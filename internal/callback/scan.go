@@ -52,13 +52,9 @@ func scanObjectInto(s string, p *Payload, scratch *[]byte) bool {
 			return false
 		}
 		kStart := i
-		kEnd, kEsc, ok := scanString(s, i)
+		kEnd, key, ok := scanStringText(s, i, scratch)
 		if !ok {
 			return false
-		}
-		key := s[kStart+1 : kEnd-1]
-		if kEsc {
-			key = unescapeString(s[kStart:kEnd], scratch)
 		}
 		i = skipWS(s, kEnd)
 		if i >= len(s) || s[i] != ':' {
@@ -74,11 +70,11 @@ func scanObjectInto(s string, p *Payload, scratch *[]byte) bool {
 		var (
 			kind Kind
 			end  int
-			esc  bool
+			text string
 		)
 		switch c := s[i]; {
 		case c == '"':
-			end, esc, ok = scanString(s, i)
+			end, text, ok = scanStringText(s, i, scratch)
 			kind = KindString
 		case c == '-' || (c >= '0' && c <= '9'):
 			end, ok = scanNumber(s, i)
@@ -102,12 +98,8 @@ func scanObjectInto(s string, p *Payload, scratch *[]byte) bool {
 			return false
 		}
 		raw := s[i:end]
-		text := raw
-		if kind == KindString {
-			text = raw[1 : len(raw)-1]
-			if esc {
-				text = unescapeString(raw, scratch)
-			}
+		if kind != KindString {
+			text = raw
 		}
 		if len(ents) == cap(ents) {
 			ents = slices.Grow(ents, 1)
@@ -173,6 +165,158 @@ func scanString(s string, i int) (end int, esc bool, ok bool) {
 		}
 	}
 	return scanStringFrom(s, i+1, j)
+}
+
+// scanStringText is scanString returning the string's decoded text: a
+// substring of s when it holds no escapes, else decoded into the spare
+// capacity of *scratch (or a fresh allocation when scratch is nil or short).
+// A string whose first stop is an escape is checked and decoded in one
+// pass (scanEscaped) instead of a scan and then a decode.
+func scanStringText(s string, i int, scratch *[]byte) (end int, text string, ok bool) {
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	j := i + 1
+	for ; j+8 <= len(b); j += 8 {
+		w := binary.LittleEndian.Uint64(b[j:])
+		q := w ^ (lsb * '"')
+		bs := w ^ (lsb * '\\')
+		if m := ((q - lsb) | (bs - lsb) | (w - lsb*0x20) | w) & msb; m != 0 {
+			j += bits.TrailingZeros64(m) / 8
+			if b[j] == '"' {
+				return j + 1, s[i+1 : j], true
+			}
+			break
+		}
+	}
+	if j < len(b) && b[j] == '\\' && scratch != nil && cap(*scratch)-len(*scratch) >= len(s)-i {
+		return scanEscaped(s, i+1, j, scratch)
+	}
+	end, esc, ok := scanStringFrom(s, i+1, j)
+	if !ok {
+		return 0, "", false
+	}
+	if esc {
+		return end, unescapeString(s[i:end], scratch), true
+	}
+	return end, s[i+1 : end-1], true
+}
+
+// scanEscaped checks and decodes, in one pass, the string whose content
+// starts at s[first], of which s[first:k] is plain ASCII and s[k] is a
+// backslash. It decodes into the spare capacity of *scratch, which must
+// hold len(s)-first bytes, and appends the text to it. The result is what
+// scanStringFrom and unescapeTo give together: the same acceptance (escapes,
+// control bytes, UTF-8 of the raw content) and the same text (an unpaired
+// surrogate becomes U+FFFD).
+func scanEscaped(s string, first, k int, scratch *[]byte) (end int, text string, ok bool) {
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	buf := *scratch
+	start := len(buf)
+	dst := buf[start:cap(buf)]
+	n := copy(dst, s[first:k])
+	var high uint64
+	for {
+		// A run of plain content, eight bytes at a time: each word is
+		// stored whole (dst has room: the text is never longer than the
+		// raw content, and a word never reaches past s's end) and the
+		// count moves on to its first stop.
+		for k+8 <= len(b) {
+			w := binary.LittleEndian.Uint64(b[k:])
+			binary.LittleEndian.PutUint64(dst[n:], w)
+			quote := w ^ (lsb * '"')
+			slash := w ^ (lsb * '\\')
+			m := ((quote - lsb) &^ quote) | ((slash - lsb) &^ slash) | ((w - lsb*0x20) &^ w)
+			if m &= msb; m != 0 {
+				j := bits.TrailingZeros64(m) / 8
+				high |= w & (msb >> (64 - 8*j)) // only the bytes before the stop
+				k, n = k+j, n+j
+				goto stop
+			}
+			high |= w & msb
+			k, n = k+8, n+8
+		}
+		for k < len(b) && b[k] != '"' && b[k] != '\\' && b[k] >= 0x20 {
+			high |= uint64(b[k] & 0x80)
+			dst[n] = b[k]
+			k, n = k+1, n+1
+		}
+	stop:
+		if k >= len(b) {
+			return 0, "", false
+		}
+		switch c := b[k]; {
+		case c == '"':
+			if high != 0 && !utf8.ValidString(s[first:k]) {
+				return 0, "", false
+			}
+			*scratch = buf[:start+n]
+			return k + 1, unsafe.String(&dst[0], n), true // an escape decodes to at least one byte
+		case c < 0x20:
+			return 0, "", false
+		}
+		// A backslash.
+		if k+1 >= len(b) {
+			return 0, "", false
+		}
+		var c byte
+		switch b[k+1] {
+		case '"', '\\', '/':
+			c = b[k+1]
+		case 'b':
+			c = '\b'
+		case 'f':
+			c = '\f'
+		case 'n':
+			c = '\n'
+		case 'r':
+			c = '\r'
+		case 't':
+			c = '\t'
+		case 'u':
+			r, ok := hex4At(s, k+2)
+			if !ok {
+				return 0, "", false
+			}
+			k += 6
+			if utf16.IsSurrogate(r) {
+				// A pair when a second \uXXXX follows (its hex digits
+				// valid: otherwise it is left for the loop to reject).
+				r2, ok2 := rune(0), false
+				if k+1 < len(b) && b[k] == '\\' && b[k+1] == 'u' {
+					r2, ok2 = hex4At(s, k+2)
+				}
+				if ok2 {
+					if r = utf16.DecodeRune(r, r2); r != utf8.RuneError {
+						k += 6
+					}
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			n += utf8.EncodeRune(dst[n:], r) // \uXXXX is 6 bytes, its UTF-8 at most 4
+			continue
+		default:
+			return 0, "", false
+		}
+		dst[n] = c
+		k, n = k+2, n+1
+	}
+}
+
+// hex4At decodes the four hex digits at s[i:i+4], false when there are
+// fewer than four or one is not a hex digit.
+func hex4At(s string, i int) (rune, bool) {
+	if i+4 > len(s) {
+		return 0, false
+	}
+	var r rune
+	for j := i; j < i+4; j++ {
+		d, ok := unhex(s[j])
+		if !ok {
+			return 0, false
+		}
+		r = r<<4 | rune(d)
+	}
+	return r, true
 }
 
 // scanStringFrom is scanString for the string whose content starts at

@@ -17,6 +17,22 @@ func TestParseJSONScratchAgrees(t *testing.T) {
 	}
 	long := `{"body":"{\"event\":\"room_login\",\"nonce\":\"` + strings.Repeat(`\u00e9\"x`, 300) + `\"}","k\u0065y":"\ud83d\ude00"}`
 	checkScratchAgrees(t, long, &scratch, true)
+	// Strings whose first stop is an escape are checked and decoded in one
+	// pass: every kind of escape, surrogate pairs and unpaired halves, a
+	// stop in the last eight bytes, and what must be refused after an escape.
+	for _, s := range []string{
+		`{"a":"\"0123456789abcdef\"x","b":"\\\\\/\b\f\n\r\t"}`,
+		`{"a":"\n\ud83d\ude00 \ud83d x \ude00 \ud83d\u0041 \ud83d\ud83d\ude00"}`,
+		`{"a":"\nÃ©€😀 plain","\tkey":1}`,
+		`{"a":"\n` + "\xc3\x28" + `"}`,
+		`{"a":"\n` + "\x01" + `"}`,
+		`{"a":"\u12"}`, `{"a":"\ud83d\u12"}`, `{"a":"\ud83d\uzzzz"}`,
+		`{"a":"\x"}`, `{"a":"\`, `{"a":"\n`, `{"a":"\n12345678`, `{"a":"\n1234567"}`,
+		`{"a":"\u0000\u001f"}`, `{"a":"x\"` + strings.Repeat("y", 17) + `\\"}`,
+	} {
+		checkScratchAgrees(t, s, &scratch, false)
+		checkScratchAgrees(t, s, &scratch, true)
+	}
 }
 
 func checkScratchAgrees(t *testing.T, s string, scratch *[]byte, small bool) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"hash/maphash"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,9 @@ type state struct {
 	// det is the payload's detection, reused from payload to payload; its
 	// strings may point into the last body and are read only during check.
 	det callback.Detection
+	// at locates the detected event's common fields in the payload
+	// (CheckRoles), for the signature input.
+	at callback.RoleEntries
 }
 
 type parsed struct {
@@ -165,7 +169,7 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		if d.Warning != "" {
 			st.warns = append(st.warns, d.Warning)
 		}
-		for _, pr := range ev.Check(p) {
+		for _, pr := range ev.CheckRoles(p, &st.at) {
 			if pr.Severity == callback.Error {
 				st.errs = append(st.errs, pr.String())
 			} else {
@@ -175,9 +179,9 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		// The schema check accepts an empty signature (an unsigned
 		// sample is well-formed), but a received callback must carry
 		// one, secret or no secret.
-		if f := ev.RoleField(callback.RoleSignature); f != nil {
-			if v, ok := p.Get(f.Name); ok && v.Kind == callback.KindString && v.Text == "" {
-				st.errs = append(st.errs, f.Name+": is empty")
+		if k := st.at[4]; k > 0 {
+			if v := p.Entries[k-1].Value; v.Kind == callback.KindString && v.Text == "" {
+				st.errs = append(st.errs, ev.RoleField(callback.RoleSignature).Name+": is empty")
 			}
 		}
 	case d.Unknown:
@@ -199,14 +203,17 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 	}
 
 	// Signature.
-	in := d.SignatureInput(p, c.opts.Secret)
+	var in signature.Input
+	if ev != nil {
+		in = callback.SignatureInputAt(ev, p, c.opts.Secret, &st.at)
+	} else {
+		in = d.SignatureInput(p, c.opts.Secret)
+	}
 	if in.HasNonce && in.HasSignature && in.Nonce != "" && in.Signature != "" {
-		var h maphash.Hash
-		h.SetSeed(c.seed)
-		h.WriteString(in.Nonce)
-		h.WriteByte(0)
-		h.WriteString(in.Signature)
-		r.key, r.hasKey = h.Sum64(), true
+		// Two one-shot hashes, the second rotated so that swapping nonce
+		// and signature changes the key (cheaper than a streaming Hash).
+		r.key = maphash.String(c.seed, in.Nonce) ^ bits.RotateLeft64(maphash.String(c.seed, in.Signature), 31)
+		r.hasKey = true
 		r.body = maphash.Bytes(c.seed, body) // a retry repeats the body byte for byte; a replay may not
 	}
 	if c.opts.Secret == "" {
@@ -327,6 +334,14 @@ func firstByte(b []byte) byte {
 }
 
 func (c *checker) checkAge(st *state, ts string, ref time.Time, refName string) {
+	if ageOK(ts, ref, c.opts.MaxAge) {
+		return
+	}
+	c.checkAgeSlow(st, ts, ref, refName)
+}
+
+// checkAgeSlow is checkAge without the fast path.
+func (c *checker) checkAgeSlow(st *state, ts string, ref time.Time, refName string) {
 	n, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
 		if c.opts.MaxAge > 0 {
@@ -375,4 +390,37 @@ func (c *checker) finish(st *state, r *Result) {
 	for _, n := range st.notes {
 		r.Reasons = append(r.Reasons, "note: "+n)
 	}
+}
+
+// ageOK is checkAge's fast path: true when ts is a plain Unix time in
+// seconds or milliseconds (digits only, in a range whose nanoseconds fit
+// an int64) at most a minute ahead of ref and, with a positive maxAge, at
+// most maxAge old: the case with nothing to report. false means: let
+// checkAge look (and word what it finds).
+func ageOK(ts string, ref time.Time, maxAge time.Duration) bool {
+	if len(ts) == 0 || len(ts) > 13 {
+		return false
+	}
+	var n int64
+	for i := 0; i < len(ts); i++ {
+		d := ts[i] - '0'
+		if d > 9 {
+			return false
+		}
+		n = n*10 + int64(d)
+	}
+	var t int64 // nanoseconds, below 9e18
+	switch {
+	case n > 1e11 && n < 9e12: // 12+ digits: milliseconds, as checkAge reads them
+		t = n * int64(time.Millisecond)
+	case n < 9e9:
+		t = n * int64(time.Second)
+	default:
+		return false
+	}
+	if s := ref.Unix(); s < 0 || s > 8e9 { // ref between 1970 and 2223: the difference fits
+		return false
+	}
+	age := time.Duration(ref.UnixNano() - t)
+	return age >= -time.Minute && (maxAge <= 0 || age <= maxAge)
 }

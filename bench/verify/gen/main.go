@@ -3,7 +3,12 @@
 // average, one line in 8 wrapped in a capture record as `listen --save`
 // writes them, and one in 50 a re-delivery of an earlier line.
 //
-//	go run ./bench/verify/gen -n 100000 -o /tmp/bench.jsonl [-secret S] [-seed N]
+// With -families all, every family of the catalog takes an equal share of
+// the lines (an event drawn at random from the family's events), each
+// stamped with its family's timestamp unit and signature scheme; without
+// it, RTC events weighted as in a real RTC capture.
+//
+//	go run ./bench/verify/gen -n 100000 -o /tmp/bench.jsonl [-secret S] [-seed N] [-families all]
 package main
 
 import (
@@ -27,14 +32,19 @@ func main() {
 	out := flag.String("o", "-", "output file (- for stdout)")
 	secret := flag.String("secret", "bench-secret", "callback secret to sign with")
 	seed := flag.Uint64("seed", 1, "random seed (same seed, same file)")
+	families := flag.String("families", "rtc", "rtc: RTC events only; all: every family of the catalog in equal shares")
 	flag.Parse()
-	if err := run(*n, *out, *secret, *seed); err != nil {
+	if *families != "rtc" && *families != "all" {
+		fmt.Fprintln(os.Stderr, "gen: -families is rtc or all")
+		os.Exit(2)
+	}
+	if err := run(*n, *out, *secret, *seed, *families == "all"); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, out, secret string, seed uint64) error {
+func run(n int, out, secret string, seed uint64, allFamilies bool) error {
 	var w io.Writer = os.Stdout
 	if out != "-" {
 		f, err := os.Create(out)
@@ -55,6 +65,26 @@ func run(n int, out, secret string, seed uint64) error {
 		"compose", "procedure", "transcode_start", "transcode_stop",
 		"censor_audio_v2_status", "censor_video_v2_img_result",
 	}
+	// pick draws the next line's event.
+	pick := func() (*callback.Event, error) {
+		ev, ok := cat.Lookup(names[r.IntN(len(names))])
+		if !ok {
+			return nil, fmt.Errorf("catalog lacks an event the generator uses")
+		}
+		return ev, nil
+	}
+	if allFamilies {
+		var byFamily [][]*callback.Event
+		for _, f := range cat.Families() {
+			if evs := cat.FamilyEvents(f); len(evs) > 0 {
+				byFamily = append(byFamily, evs)
+			}
+		}
+		pick = func() (*callback.Event, error) {
+			evs := byFamily[r.IntN(len(byFamily))]
+			return evs[r.IntN(len(evs))], nil
+		}
+	}
 	base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	var recent [][]byte
 	for i := 0; i < n; i++ {
@@ -63,13 +93,17 @@ func run(n int, out, secret string, seed uint64) error {
 			bw.Write(line)
 			continue
 		}
-		ev, ok := cat.Lookup(names[r.IntN(len(names))])
-		if !ok {
-			return fmt.Errorf("catalog lacks an event the generator uses")
+		ev, err := pick()
+		if err != nil {
+			return err
 		}
 		now := base.Add(time.Duration(i) * 37 * time.Millisecond)
 		p := ev.Sample(callback.SampleOptions{Now: now, Rand: r, AppID: "1234567890"})
-		ev.Stamp(p, secret, strconv.FormatInt(now.Unix(), 10), strconv.FormatUint(1e18+r.Uint64N(8e18), 10))
+		ts := strconv.FormatInt(now.Unix(), 10)
+		if allFamilies {
+			ts = ev.Timestamp(now) // seconds or milliseconds, as the family signs
+		}
+		ev.Stamp(p, secret, ts, strconv.FormatUint(1e18+r.Uint64N(8e18), 10))
 		body := p.JSON()
 		var line []byte
 		if i%8 == 7 {
