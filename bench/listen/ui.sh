@@ -88,8 +88,11 @@ one() {
 	kill -INT "$pid"
 	for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 	if kill -0 "$pid" 2>/dev/null; then
-		echo "$mode did not stop" >&2
-		kill -KILL "$pid"
+		echo "$mode did not stop within 30 s of SIGINT; goroutines in $err.stuck" >&2
+		kill -QUIT "$pid"
+		sleep 1
+		cp "$err" "${STUCK_DIR:-/tmp}/$(basename "$err").stuck" 2>/dev/null || true
+		kill -KILL "$pid" 2>/dev/null || true
 	fi
 	[[ $tty == 1 ]] && { tmux -L "$sock" kill-window -t run 2>/dev/null || true; }
 	wait 2>/dev/null || true
