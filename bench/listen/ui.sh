@@ -86,8 +86,10 @@ one() {
 	out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s bench/listen/post.lua "http://$addr/" -- "$work/bodies.txt")
 	cpu=$(cpu_ticks "$pid")
 	kill -INT "$pid"
-	for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-	if kill -0 "$pid" 2>/dev/null; then
+	# stopped: gone, or a zombie its parent (tmux) has not reaped yet
+	alive() { [[ -e /proc/$1 && $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) != Z ]]; }
+	for _ in $(seq 600); do alive "$pid" || break; sleep 0.05; done
+	if alive "$pid"; then
 		echo "$mode did not stop within 30 s of SIGINT; goroutines in $err.stuck" >&2
 		kill -QUIT "$pid"
 		sleep 1
