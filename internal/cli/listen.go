@@ -137,9 +137,9 @@ keeps the last --max-events events (older ones leave the view); the answers
 and the --save capture are exactly as without it. The banner prints before
 it opens, warnings and the summary after it closes.
 
-Stop with Ctrl-C (or q in the inspector): in-flight requests finish, the capture file is closed, a
-summary is printed and the exit code is 0. A port that is already taken
-exits 2.`,
+Stop with Ctrl-C (or q in the inspector): in-flight requests finish, the
+capture file is closed, a summary is printed and the exit code is 0. A port
+that is already taken exits 2.`,
 		Example: `  zegocb listen
   zegocb listen --addr 127.0.0.1:9000 --path /zego/callback --save captures.jsonl
   zegocb listen --fail-first 2          # watch a sender retry: 500, 500, then 200
