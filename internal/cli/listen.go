@@ -148,7 +148,7 @@ that is already taken exits 2.`,
   zegocb listen --event stream_create,stream_close --room room-1   # show only these
   zegocb listen --only-failures --save all.jsonl   # show problems, capture everything
   zegocb listen --public-url https://example.trycloudflare.com/    # behind a tunnel
-  zegocb listen --ui --save all.jsonl --forward-to http://127.0.0.1:3000/zego   # inspect, replay with r
+  zegocb listen --ui --save all.jsonl --forward-to http://127.0.0.1:3000/zego
   zegocb listen -o json | jq .event`,
 		Args:        noArgs,
 		Annotations: map[string]string{annotStopIsSuccess: "true"},
