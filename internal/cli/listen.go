@@ -23,6 +23,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/inspect"
 	"github.com/zegocb/zegocb/internal/listen"
 )
 
@@ -66,6 +67,10 @@ type listenOptions struct {
 
 	PublicURL        string
 	RequireSignature bool
+
+	// --ui: the interactive inspector instead of printed text.
+	UI        bool
+	MaxEvents int
 
 	// Hidden: tests shorten these.
 	ReadHeaderTimeout time.Duration
@@ -124,9 +129,17 @@ ngrok, tailscale funnel; see docs/listen.md) and pass its URL as --public-url:
 listen prints the URL to paste into ZEGO's console and checks once that a
 signed test callback sent to it arrives here. It needs a secret.
 
-Stop with Ctrl-C: in-flight requests finish, the capture file is closed, a
-summary is printed and the exit code is 0. A port that is already taken
-exits 2.`,
+--ui opens the interactive inspector on the traffic instead of printing it
+(stdout must be a terminal): a live list, a detail pane, / to filter, f to
+jump to failures, r to replay the selected callback to --forward-to (or to a
+URL you type), c to write it as a curl command, ? for help, q to quit. It
+keeps the last --max-events events (older ones leave the view); the answers
+and the --save capture are exactly as without it. The banner prints before
+it opens, warnings and the summary after it closes.
+
+Stop with Ctrl-C (or q in the inspector): in-flight requests finish, the
+capture file is closed, a summary is printed and the exit code is 0. A port
+that is already taken exits 2.`,
 		Example: `  zegocb listen
   zegocb listen --addr 127.0.0.1:9000 --path /zego/callback --save captures.jsonl
   zegocb listen --fail-first 2          # watch a sender retry: 500, 500, then 200
@@ -135,6 +148,7 @@ exits 2.`,
   zegocb listen --event stream_create,stream_close --room room-1   # show only these
   zegocb listen --only-failures --save all.jsonl   # show problems, capture everything
   zegocb listen --public-url https://example.trycloudflare.com/    # behind a tunnel
+  zegocb listen --ui --save all.jsonl --forward-to http://127.0.0.1:3000/zego
   zegocb listen -o json | jq .event`,
 		Args:        noArgs,
 		Annotations: map[string]string{annotStopIsSuccess: "true"},
@@ -172,6 +186,8 @@ exits 2.`,
 	fl.BoolVar(&opts.OnlyFailures, "only-failures", false, "show only bad signatures, non-2xx answers and rejected requests; display only")
 	fl.StringVar(&opts.PublicURL, "public-url", "", "the tunnel's public `URL` to this listener: printed for ZEGO's console and checked once at start (needs a secret)")
 	fl.BoolVar(&opts.RequireSignature, "require-signature", false, "refuse to start without a callback secret (implied by --public-url)")
+	fl.BoolVar(&opts.UI, "ui", false, "open the interactive inspector on the traffic instead of printing it (needs a terminal; q or Ctrl-C stops)")
+	fl.IntVar(&opts.MaxEvents, "max-events", inspect.DefaultMaxEvents, "with --ui, keep at most the last `N` events in the inspector (bounds its memory)")
 	fl.DurationVar(&opts.PublicURLTimeout, "public-url-timeout", publicCheckTimeout, "how long the --public-url check waits for an answer")
 	fl.DurationVar(&opts.ReadHeaderTimeout, "read-header-timeout", listenReadHeaderTimeout, "cut off clients that take longer to send their headers")
 	fl.DurationVar(&opts.Grace, "shutdown-grace", listenGrace, "on Ctrl-C, how long in-flight requests may take to finish")
@@ -233,8 +249,21 @@ func (o *listenOptions) validate(cmd *cobra.Command) error {
 	default:
 		return flagErrorf("invalid --body %q: want full, new or none", o.Body)
 	}
-	if cmd.Flags().Changed("body") && (o.F.Global.Quiet || o.F.JSON()) {
-		return flagErrorf("--body only applies to the pretty view, not with -q or -o json")
+	if cmd.Flags().Changed("body") && (o.F.Global.Quiet || o.F.JSON() || o.UI) {
+		return flagErrorf("--body only applies to the pretty view, not with -q, -o json or --ui")
+	}
+	if o.UI {
+		if o.F.JSON() || o.F.Global.Quiet {
+			return flagErrorf("--ui cannot be used with -q or -o json: the inspector replaces the printed lines")
+		}
+		if o.MaxEvents < 1 {
+			return flagErrorf("invalid --max-events %d: want 1 or more", o.MaxEvents)
+		}
+		if err := needTerminal(o.F, "--ui", "run it in a terminal, or drop --ui (-q and -o json suit a pipe)"); err != nil {
+			return err
+		}
+	} else if cmd.Flags().Changed("max-events") {
+		return flagErrorf("--max-events only applies with --ui")
 	}
 	for _, list := range []*[]string{&o.Events, &o.Rooms, &o.Users, &o.Streams} {
 		*list = cleanList(*list)
@@ -423,8 +452,15 @@ func runListen(opts *listenOptions) error {
 		ErrorLog:          discardLog(),
 	}
 
+	// --ui: the items go to the inspector's feed instead of the text sink.
+	var sink listenSink = newTextSink(f.IO.Out, r)
+	var feed *inspect.Feed
+	if opts.UI {
+		feed = inspect.NewFeed("listening on "+listenURL(addr, opts.Path), 0)
+		sink = inspectSink{feed: feed}
+	}
 	printed := make(chan listenStats, 1)
-	go func() { printed <- out.drain(f.IO.Out, newTextSink(f.IO.Out, r)) }()
+	go func() { printed <- out.drain(f.IO.Out, sink) }()
 
 	opts.printReady(addr, source, secret != "")
 	if opts.Ready != nil {
@@ -444,13 +480,38 @@ func runListen(opts *listenOptions) error {
 		close(checked)
 	}
 
-	var serveErr error
+	// --ui: the inspector opens once the banner and the --public-url
+	// check have printed; stderr is held while it owns the terminal.
+	var uiDone <-chan error
+	var stopUI, restoreUI func()
+	if feed != nil {
+		<-checked
+		if ctx.Err() == nil {
+			uiDone, stopUI, restoreUI = opts.startListenUI(ctx, feed, secret)
+		}
+	}
+
+	var serveErr, uiErr error
+	uiEnded := false
 	select {
 	case <-ctx.Done():
 	case serveErr = <-served:
+	case uiErr = <-uiDone: // q or Ctrl-C in the inspector (nil channel without --ui)
+		uiEnded = true
 	}
 	stopCheck()
 	<-checked
+	if stopUI != nil {
+		stopUI()
+		if !uiEnded {
+			uiErr = <-uiDone
+		}
+		restoreUI() // the terminal is ours again: print what was held
+		feed.Close()
+		if errors.Is(uiErr, context.Canceled) {
+			uiErr = nil // ended by Ctrl-C or by the server stopping
+		}
+	}
 
 	// Stop accepting, let in-flight requests finish (bounded), then stop
 	// forwarding, drain the printer and close the capture file.
@@ -473,6 +534,9 @@ func runListen(opts *listenOptions) error {
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return &TransportError{Err: fmt.Errorf("listen on %s: %w", addr, serveErr)}
 	}
+	if uiErr != nil {
+		return inputErrorf("--ui: the inspector failed: %v", uiErr)
+	}
 	if closeErr != nil {
 		return inputErrorf("--save %s: closing: %v", opts.Save, closeErr)
 	}
@@ -483,10 +547,7 @@ func (o *listenOptions) printReady(addr string, source SecretSource, checking bo
 	f := o.F
 	s := f.IO.ErrStyles()
 	w := f.IO.ErrOut
-	u := "http://" + addr + o.Path
-	if o.Path == "" {
-		u += "/"
-	}
+	u := listenURL(addr, o.Path)
 	sig := s.Warn.Render("NOT checked") + ": no secret configured"
 	if checking {
 		sig = "checking with " + f.SecretName(source)
@@ -527,6 +588,9 @@ func (o *listenOptions) printReady(addr string, source SecretSource, checking bo
 	}
 	if o.Delay > 0 {
 		notes = append(notes, "answering after "+o.Delay.String())
+	}
+	if o.UI {
+		notes = append(notes, "opening the inspector (keeps the last "+groupThousands(o.MaxEvents)+" events; q or Ctrl-C stops listen)")
 	}
 	if fl := o.filter(); fl != nil {
 		still := []string{"answered"}
@@ -581,6 +645,14 @@ func (o *listenOptions) printSummary(st listenStats, capFile *listen.CaptureFile
 		lead = "\n" // past the terminal's ^C echo
 	}
 	fmt.Fprintf(f.IO.ErrOut, "%s%s %s\n", lead, s.Bold.Render("stopped:"), strings.Join(parts, ", "))
+}
+
+// listenURL is the URL callbacks are posted to.
+func listenURL(addr, path string) string {
+	if path == "" {
+		path = "/"
+	}
+	return "http://" + addr + path
 }
 
 func isLoopback(host string) bool {

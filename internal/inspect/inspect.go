@@ -147,12 +147,18 @@ func DeliverReplayer(opts deliver.Options) Replayer {
 }
 
 // Run shows the inspector until the user quits or ctx ends. It returns
-// ctx's error when ctx ended it.
+// ctx's error when ctx ended it. It installs no signal handler: the
+// caller's ctx is to end on SIGINT and SIGTERM.
 func Run(ctx context.Context, opts Options) error {
 	if opts.Source == nil {
 		return errors.New("inspect: no source")
 	}
-	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	// SIGINT and SIGTERM end ctx (the caller's signal.NotifyContext), not
+	// bubbletea's own handler: with both, a signal that arrives as ctx ends
+	// leaves bubbletea's handler blocked sending to a loop that has
+	// stopped, and Run never returns (bubbletea v1.3.5). On a terminal
+	// Ctrl-C is a key anyway.
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignalHandler()}
 	if opts.Input != nil {
 		popts = append(popts, tea.WithInput(opts.Input))
 	}

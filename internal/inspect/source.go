@@ -164,6 +164,11 @@ type Reject struct {
 	Status     int
 }
 
+// feedLinger is how long a live batch waits for more events after its
+// first: at most about 60 batches (and screen updates) a second, and a
+// lone event still shows at once to the eye.
+const feedLinger = 16 * time.Millisecond
+
 // DefaultFeedBuffer is how many events a Feed holds for the inspector
 // between two of its reads.
 const DefaultFeedBuffer = 4096
@@ -249,6 +254,17 @@ func (f *Feed) next(ctx context.Context, max int) batch {
 		}
 	case <-ctx.Done():
 		return batch{done: true}
+	}
+	// Let more arrive: under load the inspector then takes a batch every
+	// feedLinger (one screen update each) rather than one per handful of
+	// events, which would cost listen a share of the CPU.
+	t := time.NewTimer(feedLinger)
+	select {
+	case <-t.C:
+	case <-f.closed:
+		t.Stop()
+	case <-ctx.Done():
+		t.Stop()
 	}
 	b := batch{entries: []*Entry{f.convert(it)}}
 	for len(b.entries) < max {
