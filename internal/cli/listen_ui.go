@@ -38,12 +38,12 @@ func (s inspectSink) show(it listenItem) {
 
 func (inspectSink) flush() {}
 
-// inspectOptions are the inspector's options shared by `listen --ui` and
+// inspectViewOptions are the inspector's options shared by `listen --ui` and
 // `zegocb inspect`: the terminal (f.IO), colour (--color, NO_COLOR, the
 // TTY, decided by internal/ui), the catalog, and replay through send's
 // delivery engine (one attempt, bounded by timeout; 0: the inspector's
 // default), to replayURL when set (`r`), else to a URL typed in.
-func inspectOptions(f *Factory, src inspect.Source, secret, replayURL string, maxEvents int, timeout time.Duration) inspect.Options {
+func inspectViewOptions(f *Factory, src inspect.Source, secret, replayURL string, maxEvents int, timeout time.Duration) inspect.Options {
 	return inspect.Options{
 		Source:    src,
 		Input:     terminalInput(f.IO.In),
@@ -111,7 +111,7 @@ func (o *listenOptions) startListenUI(ctx context.Context, feed *inspect.Feed, s
 	errOut := f.IO.ErrOut
 	f.IO.ErrOut = held
 	uctx, cancel := context.WithCancel(ctx)
-	opts := inspectOptions(f, feed, secret, o.ForwardTo, o.MaxEvents, o.ForwardTimeout)
+	opts := inspectViewOptions(f, feed, secret, o.ForwardTo, o.MaxEvents, o.ForwardTimeout)
 	ch := make(chan error, 1)
 	go func() { ch <- inspect.Run(uctx, opts) }()
 	return ch, cancel, func() {
