@@ -34,8 +34,14 @@ func (e *Event) SuggestField(name string, n int) []string {
 
 // suggest returns the entries of show whose counterpart in names looks like
 // name, closest first.
+//
+// A name equal to name itself is never suggested: "unknown event X (did
+// you mean X?)" contradicts itself. (It happens when the value is a name
+// zegocb gives, like the qualified zim/room_create, but the caller looked
+// for what a callback carries.)
 func suggest(name string, names, show []string, n int) []string {
-	name = strings.ToLower(strings.TrimSpace(name))
+	self := strings.TrimSpace(name)
+	name = strings.ToLower(self)
 	if name == "" {
 		return nil
 	}
@@ -56,6 +62,9 @@ func suggest(name string, names, show []string, n int) []string {
 		case len(name) >= 3 && (strings.Contains(en, name) || strings.Contains(name, en)):
 			d = limit + 1 // a fragment: after the typos
 		default:
+			continue
+		}
+		if show[i] == self {
 			continue
 		}
 		cands = append(cands, cand{show[i], d})
