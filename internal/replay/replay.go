@@ -460,6 +460,9 @@ const (
 // decideMode applies Options.Mode to one selected payload.
 func (r *run) decideMode(e *entry) (Mode, string, error) {
 	o := r.opts
+	if e.reencoded {
+		return r.reencodedMode(e)
+	}
 	switch {
 	case o.Mode == ModeExact:
 		return ModeExact, ReasonAsked, nil
