@@ -42,8 +42,8 @@ func TestReplayListenJSONLineSendsThePayload(t *testing.T) {
 	}
 	for i, want := range []string{"stream_create", "zim/room_create"} {
 		r := res[i]
-		if r.Event != want || r.Mode != ModeRestamp || r.ModeReason != "x" {
-			t.Errorf("line %d: event %q mode %v (%s), want %s re-stamped (%s)", r.Line, r.Event, r.Mode, r.ModeReason, want, "x")
+		if r.Event != want || r.Mode != ModeRestamp || r.ModeReason != ReasonReencoded {
+			t.Errorf("line %d: event %q mode %v (%s), want %s re-stamped (%s)", r.Line, r.Event, r.Mode, r.ModeReason, want, ReasonReencoded)
 		}
 		if !r.Received.Equal(t0.Add(time.Duration(i) * time.Second)) {
 			t.Errorf("line %d: received %v, want the line's received_at", r.Line, r.Received)
