@@ -384,6 +384,7 @@ func (d *decoder) methodAnswer(e *entry) {
 // reencodedMode). One whose body did not parse has it raw (body): that is
 // sent as it came.
 func (d *decoder) listenLine(file string, it item, e *entry, k capture.ListenKind, get func(string) (string, string, bool)) error {
+	e.listen = true
 	if k != capture.ListenCallback {
 		return &InputError{File: file, Line: it.line, Msg: k.NoCallback() + `; keep the callbacks only: jq -c 'select(.kind == "callback")'`}
 	}
