@@ -123,5 +123,5 @@ func ListenFrom(get func(key string) (raw, text string, ok bool)) (Listen, error
 		}
 		return l, nil
 	}
-	return l, errors.New("no payload object and no body")
+	return l, errors.New("no payload and no body")
 }
