@@ -87,3 +87,32 @@ func TestListenJSONLinesAsInput(t *testing.T) {
 		t.Errorf("send --data sent %s, want the ZIM callback", got[2].Body)
 	}
 }
+
+// --event: a bare group is RTC's; another family's is FAMILY/GROUP, and a
+// bare name that is only another family's group says so (exit 2).
+func TestReplayEventGroups(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	file := writeCapture(t, captureLine(t, "room_create", replaySecret, "room-1", at, 200, false), captureLine(t, "zim/room_create", replaySecret, "room-1", at, 200, false))
+	env := map[string]string{EnvSecret: replaySecret}
+	for _, tt := range []struct {
+		event string
+		want  []string
+	}{
+		{"room", []string{"room_create"}},
+		{"zim/room", []string{"zim/room_create"}},
+	} {
+		code, out, errOut := newCmdtest(t, cmdOpts{env: env}).call("replay", file, "--event", tt.event, "--dry-run", "-o", "json")
+		var events []string
+		for _, row := range lsJSONLines(t, out) {
+			if row["kind"] == "delivery" {
+				events = append(events, row["event"].(string))
+			}
+		}
+		if code != 0 || strings.Join(events, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("--event %s: exit %d, events %v, want %v\n%s", tt.event, code, events, tt.want, errOut)
+		}
+	}
+	c := newCmdtest(t, cmdOpts{env: env})
+	c.runFails(2, []string{`--event "task" is not an event, group or family zegocb knows (a bare group is RTC's: did you mean asr/task, cloudrecording/task or digitalhuman/task?)`},
+		"replay", file, "--event", "task", "--dry-run")
+}
