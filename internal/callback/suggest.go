@@ -2,6 +2,7 @@ package callback
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -20,6 +21,26 @@ func (c *Catalog) Suggest(name string, n int) []string {
 		}
 	}
 	return suggest(name, names, refs, n)
+}
+
+// QualifiedHint explains a routing value that is not one but zegocb's
+// qualified name of a known event ("zim/room_create", which a callback
+// never carries: its event field says "room_create"), or returns "" for
+// any other value. Said instead of a suggestion, which could only repeat
+// the value.
+func (c *Catalog) QualifiedHint(value string) string {
+	if !strings.Contains(value, "/") {
+		return ""
+	}
+	e, ok := c.Lookup(value)
+	if !ok {
+		return ""
+	}
+	field := "event"
+	if f := e.RoleField(RoleEvent); f != nil {
+		field = f.Name
+	}
+	return e.Qualified + " is zegocb's name for an event whose " + field + " field is " + strconv.Quote(e.RouteValue())
 }
 
 // SuggestField returns e's field names that look like name (a typo, a

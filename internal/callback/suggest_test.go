@@ -85,3 +85,17 @@ func TestSuggestNeverItself(t *testing.T) {
 		t.Errorf("Suggest(Stream_Create) = %q, want the lower-case name", got)
 	}
 }
+
+// A routing value that is zegocb's qualified name gets an explanation, not
+// a suggestion; any other value gets none.
+func TestQualifiedHint(t *testing.T) {
+	c := Default()
+	if got, want := c.QualifiedHint("zim/room_create"), `zim/room_create is zegocb's name for an event whose event field is "room_create"`; got != want {
+		t.Errorf("QualifiedHint(zim/room_create) = %q, want %q", got, want)
+	}
+	for _, v := range []string{"room_create", "zim/nope", "stream_creat", ""} {
+		if got := c.QualifiedHint(v); got != "" {
+			t.Errorf("QualifiedHint(%q) = %q, want none", v, got)
+		}
+	}
+}

@@ -136,3 +136,15 @@ func firstBody(h []hit) string {
 	}
 	return string(h[0].body)
 }
+
+// A body whose event field holds zegocb's qualified name (what a listen
+// line's wrapper says) is explained, not answered with a suggestion that
+// repeats it ("did you mean zim/room_create?").
+func TestReplayQualifiedNameAsEventField(t *testing.T) {
+	path := writeFile(t, "b.json", `{"event":"zim/room_create","appid":"1","timestamp":"1","nonce":"2","signature":"x"}`+"\n")
+	_, _, err := replay(t, Options{URL: "http://127.0.0.1:1/", DryRun: true, Secret: testSecret}, files(path)...)
+	want := `:1: unknown event "zim/room_create" (zim/room_create is zegocb's name for an event whose event field is "room_create"); --allow-unknown replays it byte-exact`
+	if err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Fatalf("err = %v, want …%s", err, want)
+	}
+}
