@@ -46,6 +46,11 @@ func TestListenJSONLinesAsInput(t *testing.T) {
 		t.Errorf("verify: exit %d\n%s%s", code, out, errOut)
 	}
 
+	// A file of such lines only holds no payload: exit 2, saying why.
+	c0 := newCmdtest(t, cmdOpts{env: env, wall: true})
+	rejected := writeCapture(t, lines[2])
+	c0.runFails(2, []string{"no callback payloads in " + rejected + ": 1 listen -o json line skipped (rejected requests and forward attempts hold no callback)"}, "verify", rejected)
+
 	// replay: the callbacks, unwrapped and re-stamped, reach the endpoint.
 	srv := newRecordingServer(t, 200)
 	code, out, errOut = newCmdtest(t, cmdOpts{env: env, wall: true}).call("replay", callbacks, "--to", srv.URL, "--no-retry")
