@@ -174,6 +174,11 @@ type Event struct {
 	// Ref is the shortest name that resolves to this event: the bare name
 	// when it is unique or the event is the RTC one, else Qualified.
 	Ref string `json:"-"`
+	// GroupRef is the name of the event's group in an event filter: the
+	// bare group ("stream") for the first family's events (RTC, whose bare
+	// names win everywhere), else FAMILY/GROUP ("zim/room"); "" when the
+	// event has no group.
+	GroupRef string `json:"-"`
 
 	family string // the family's name, from the file's directory
 	byName map[string]*Field

@@ -477,8 +477,8 @@ func Unescape(s string, base int) (string, error) {
 			if i+2 >= len(s) {
 				return "", &ParseError{Offset: base + i, Msg: fmt.Sprintf("truncated escape %q", s[i:])}
 			}
-			hi, ok1 := unhex(s[i+1])
-			lo, ok2 := unhex(s[i+2])
+			hi, ok1 := Unhex(s[i+1])
+			lo, ok2 := Unhex(s[i+2])
 			if !ok1 || !ok2 {
 				return "", &ParseError{Offset: base + i, Msg: fmt.Sprintf("invalid escape %q", s[i:i+3])}
 			}
@@ -491,7 +491,10 @@ func Unescape(s string, base int) (string, error) {
 	return b.String(), nil
 }
 
-func unhex(c byte) (byte, bool) {
+// Unhex is the value of the hex digit c (either case), and whether c is
+// one. The one decoder of percent and \u escapes' digits (replay's record
+// body reader uses it too).
+func Unhex(c byte) (byte, bool) {
 	switch {
 	case '0' <= c && c <= '9':
 		return c - '0', true

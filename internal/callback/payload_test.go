@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -256,5 +257,17 @@ func TestFormWithBrackets(t *testing.T) {
 	}
 	if v, _ := q.Get("urls"); len(v.Strings()) != 2 || v.Strings()[0] != "a b" {
 		t.Errorf("urls: %+v", v)
+	}
+}
+
+// Unhex is the one hex-digit decoder (callback's escapes and replay's
+// record bodies): every byte, against strconv.
+func TestUnhex(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		want, err := strconv.ParseUint(string(rune(c)), 16, 8)
+		got, ok := Unhex(byte(c))
+		if ok != (err == nil && c < 128) || ok && uint64(got) != want {
+			t.Errorf("Unhex(%q) = %d, %v; want %d, %v", byte(c), got, ok, want, err == nil)
+		}
 	}
 }

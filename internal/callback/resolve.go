@@ -96,7 +96,13 @@ func newCatalog(fams []*Family, evs []*Event) (*Catalog, error) {
 		c.bare[e.Name] = append(c.bare[e.Name], e)
 	}
 	for _, e := range c.events {
-		e.Ref = e.Name
+		e.Ref, e.GroupRef = e.Name, ""
+		if e.Group != "" {
+			e.GroupRef = e.Group
+			if e.Product != c.families[0] {
+				e.GroupRef = e.Product.Name + "/" + e.Group
+			}
+		}
 		if alts := c.bare[e.Name]; len(alts) > 1 && alts[0] != e {
 			e.Ref = e.Qualified
 		}

@@ -352,7 +352,7 @@ func scanStringFrom(s string, first, i int) (end int, esc bool, ok bool) {
 					return 0, false, false
 				}
 				for j := i + 2; j < i+6; j++ {
-					if _, ok := unhex(s[j]); !ok {
+					if _, ok := Unhex(s[j]); !ok {
 						return 0, false, false
 					}
 				}
@@ -572,7 +572,7 @@ func unescapeTo(dst []byte, s string) int {
 func hex4(s string) rune {
 	var r rune
 	for i := 0; i < 4; i++ {
-		d, _ := unhex(s[i])
+		d, _ := Unhex(s[i])
 		r = r<<4 | rune(d)
 	}
 	return r

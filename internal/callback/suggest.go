@@ -2,6 +2,7 @@ package callback
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -22,6 +23,26 @@ func (c *Catalog) Suggest(name string, n int) []string {
 	return suggest(name, names, refs, n)
 }
 
+// QualifiedHint explains a routing value that is not one but zegocb's
+// qualified name of a known event ("zim/room_create", which a callback
+// never carries: its event field says "room_create"), or returns "" for
+// any other value. Said instead of a suggestion, which could only repeat
+// the value.
+func (c *Catalog) QualifiedHint(value string) string {
+	if !strings.Contains(value, "/") {
+		return ""
+	}
+	e, ok := c.Lookup(value)
+	if !ok {
+		return ""
+	}
+	field := "event"
+	if f := e.RoleField(RoleEvent); f != nil {
+		field = f.Name
+	}
+	return e.Qualified + " is zegocb's name for an event whose " + field + " field is " + strconv.Quote(e.RouteValue())
+}
+
 // SuggestField returns e's field names that look like name (a typo, a
 // missing prefix or suffix), closest first, at most n of them (all for 0).
 func (e *Event) SuggestField(name string, n int) []string {
@@ -34,8 +55,14 @@ func (e *Event) SuggestField(name string, n int) []string {
 
 // suggest returns the entries of show whose counterpart in names looks like
 // name, closest first.
+//
+// A name equal to name itself is never suggested: "unknown event X (did
+// you mean X?)" contradicts itself. (It happens when the value is a name
+// zegocb gives, like the qualified zim/room_create, but the caller looked
+// for what a callback carries.)
 func suggest(name string, names, show []string, n int) []string {
-	name = strings.ToLower(strings.TrimSpace(name))
+	self := strings.TrimSpace(name)
+	name = strings.ToLower(self)
 	if name == "" {
 		return nil
 	}
@@ -56,6 +83,9 @@ func suggest(name string, names, show []string, n int) []string {
 		case len(name) >= 3 && (strings.Contains(en, name) || strings.Contains(name, en)):
 			d = limit + 1 // a fragment: after the typos
 		default:
+			continue
+		}
+		if show[i] == self {
 			continue
 		}
 		cands = append(cands, cand{show[i], d})

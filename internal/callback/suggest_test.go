@@ -68,3 +68,34 @@ func TestSuggestField(t *testing.T) {
 		t.Errorf("SuggestField(zzzzzzzz) = %v", got)
 	}
 }
+
+// A known name is never suggested for itself: replay once said `unknown
+// event "zim/room_create" (did you mean zim/room_create?)` for a value that
+// is zegocb's qualified name, not a routing value.
+func TestSuggestNeverItself(t *testing.T) {
+	c := Default()
+	for _, in := range []string{"zim/room_create", "stream_create", " stream_create "} {
+		for _, s := range c.Suggest(in, 0) {
+			if s == strings.TrimSpace(in) {
+				t.Errorf("Suggest(%q) suggests %q itself: %q", in, s, c.Suggest(in, 0))
+			}
+		}
+	}
+	if got := c.Suggest("Stream_Create", 1); len(got) != 1 || got[0] != "stream_create" {
+		t.Errorf("Suggest(Stream_Create) = %q, want the lower-case name", got)
+	}
+}
+
+// A routing value that is zegocb's qualified name gets an explanation, not
+// a suggestion; any other value gets none.
+func TestQualifiedHint(t *testing.T) {
+	c := Default()
+	if got, want := c.QualifiedHint("zim/room_create"), `zim/room_create is zegocb's name for an event whose event field is "room_create"`; got != want {
+		t.Errorf("QualifiedHint(zim/room_create) = %q, want %q", got, want)
+	}
+	for _, v := range []string{"room_create", "zim/nope", "stream_creat", ""} {
+		if got := c.QualifiedHint(v); got != "" {
+			t.Errorf("QualifiedHint(%q) = %q, want none", v, got)
+		}
+	}
+}

@@ -154,6 +154,9 @@ func (f *Factory) lookupFamily(name string) (*callback.Family, error) {
 // eventHint says which events an unknown name may have meant, or where the
 // list is: the one wording every command uses.
 func eventHint(c *callback.Catalog, name string) string {
+	if h := c.QualifiedHint(name); h != "" {
+		return h
+	}
 	if s := c.Suggest(name, 3); len(s) > 0 {
 		return "did you mean " + joinWords(s, "or") + "?"
 	}

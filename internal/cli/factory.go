@@ -198,9 +198,31 @@ func (f *Factory) RequireSecret() (string, error) {
 		return "", err
 	}
 	if s == "" {
-		return "", inputErrorf("no callback secret: set $%s, or pass --secret-file PATH (- for stdin)", EnvSecret)
+		return "", errNoSecret()
 	}
 	return s, nil
+}
+
+func errNoSecret() error {
+	return inputErrorf("no callback secret: set $%s, or pass --secret-file PATH (- for stdin)", EnvSecret)
+}
+
+// SigningSecret is the secret send and scenario sign with: the configured
+// one, or, when none is configured, a random ephemeral one (ephemeral is
+// then true; the built-in receiver or a dry run can check it) unless the
+// callbacks go to an endpoint of the user's (to is not ""), which could
+// not: that is an error.
+func (f *Factory) SigningSecret(to string) (secret string, ephemeral bool, err error) {
+	secret, _, err = f.Secret()
+	switch {
+	case err != nil:
+		return "", false, err
+	case secret != "":
+		return secret, false, nil
+	case to != "":
+		return "", false, errNoSecret()
+	}
+	return ephemeralSecret(), true, nil
 }
 
 // OtherSecrets are extra secrets tried only to explain a mismatch.

@@ -178,7 +178,7 @@ that is already taken exits 2.`,
 	fl.Float64Var(&opts.RetryScale, "retry-scale", 1, "multiply the forward retry schedule (the event family's; RTC: 2s 4s 8s 16s 32s) by `F`")
 	fl.DurationVar(&opts.ForwardTimeout, "forward-timeout", 10*time.Second, "per-attempt timeout when forwarding")
 	fl.StringVar(&opts.Body, "body", string(bodyNew), "which bodies print (`MODE`): full (every delivery), new (all but identical re-deliveries) or none")
-	fl.StringSliceVar(&opts.Events, "event", nil, "show only these events (`NAMES`, comma-separated: events, FAMILY/EVENT, families such as zim); display only, everything is still captured and forwarded")
+	fl.StringSliceVar(&opts.Events, "event", nil, "show only these events (`NAMES`, comma-separated: events, FAMILY/EVENT, families such as zim, groups: stream for RTC's, zim/room for another family's); display only, everything is still captured and forwarded")
 	_ = cmd.RegisterFlagCompletionFunc("event", completeEventList(f))
 	fl.StringSliceVar(&opts.Rooms, "room", nil, "show only callbacks of these room `IDS` (room_id, channel_id); display only")
 	fl.StringSliceVar(&opts.Users, "user", nil, "show only callbacks of these user `IDS` (user_id, user_account); display only")
@@ -318,7 +318,11 @@ func runListen(opts *listenOptions) error {
 	}
 	for _, name := range opts.Events {
 		if !f.Catalog.Matches(name) {
-			f.Warnf("--event %s: no such event or family in the catalog (only callbacks of that name will show); %s", name, eventHint(f.Catalog, name))
+			hint := eventHint(f.Catalog, name)
+			if g := f.Catalog.GroupsNamed(name); len(g) > 0 {
+				hint = "a bare group is RTC's: did you mean " + joinWords(g, "or") + "?"
+			}
+			f.Warnf("--event %s: not an event, group or family zegocb knows (only callbacks of that name will show); %s", name, hint)
 		}
 	}
 	// A receiver's heap is small and short-lived garbage dominates it, so

@@ -116,7 +116,7 @@ func TestListenFiltersStillForward(t *testing.T) {
 		t.Errorf("shown: %s", l.out.String())
 	}
 	errOut := l.errOut.String()
-	for _, want := range []string{"showing only no_such_event events of room nowhere (every request is still answered and forwarded)", "--event no_such_event: no such event or family in the catalog", "5 hidden by filters"} {
+	for _, want := range []string{"showing only no_such_event events of room nowhere (every request is still answered and forwarded)", "--event no_such_event: not an event, group or family zegocb knows", "5 hidden by filters"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}

@@ -213,18 +213,9 @@ func runScenario(o *scenarioOptions) error {
 		return &InputError{Err: err}
 	}
 
-	secret, _, err := f.Secret()
+	secret, ephemeral, err := f.SigningSecret(o.To)
 	if err != nil {
 		return err
-	}
-	ephemeral := false
-	if secret == "" {
-		if o.To != "" {
-			if _, err := f.RequireSecret(); err != nil {
-				return err
-			}
-		}
-		secret, ephemeral = ephemeralSecret(), true
 	}
 	tlsConf, err := endpointTLS(f, &o.endpointFlags)
 	if err != nil {

@@ -210,21 +210,12 @@ func runSend(o *sendOptions) error {
 	}
 	offline := o.DryRun || o.Curl
 	builtin := o.To == "" && !offline
-	secret, _, err := f.Secret()
+	secret, ephemeral, err := f.SigningSecret(o.To)
 	if err != nil {
 		return err
 	}
-	ephemeral := false
-	if secret == "" {
-		if o.To != "" {
-			if _, err := f.RequireSecret(); err != nil {
-				return err
-			}
-		}
-		secret, ephemeral = ephemeralSecret(), true
-		if !builtin {
-			f.Hintf("no callback secret configured: signing with an ephemeral one (set $%s or --secret-file to use yours)", EnvSecret)
-		}
+	if ephemeral && !builtin {
+		f.Hintf("no callback secret configured: signing with an ephemeral one (set $%s or --secret-file to use yours)", EnvSecret)
 	}
 	if len(o.Sequence) > 1 {
 		return o.sendSequence(secret, ephemeral)

@@ -193,6 +193,8 @@ func runVerify(cmd *cobra.Command, opts *verifyOptions) error {
 	switch {
 	case runErr != nil:
 		return runErr
+	case sum.Total() == 0 && sum.Skipped > 0:
+		return inputErrorf("no callback payloads in %s: %s skipped (rejected requests and forward attempts hold no callback)", inputsText(opts.Inputs), plural(sum.Skipped, "listen -o json line", "listen -o json lines"))
 	case sum.Total() == 0:
 		return inputErrorf("no callback payloads in %s (empty, or only blank lines)", inputsText(opts.Inputs))
 	case sum.Unreadable > 0:

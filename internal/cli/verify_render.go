@@ -47,6 +47,9 @@ func summaryLine(s verify.Summary, st *ui.Styles) string {
 	if s.Replays > 0 {
 		line += ", " + plural(s.Replays, "possible replay", "possible replays")
 	}
+	if s.Skipped > 0 {
+		line += fmt.Sprintf(", %d skipped (listen -o json lines with no callback)", s.Skipped)
+	}
 	if s.Unchecked > 0 && s.Passed+s.Warned > 0 {
 		// "5 passed" must not read as five good signatures. Last, so that
 		// the line still starts "N passed, M failed, K warned" for scripts.
@@ -277,6 +280,7 @@ type verifyCountsJSON struct {
 	Unchecked    int `json:"unchecked"` // readable rows whose signature was not checked (no secret)
 	Redeliveries int `json:"redeliveries"`
 	Replays      int `json:"replays"`
+	Skipped      int `json:"skipped"` // listen -o json lines with no callback (rejected, forward_attempt)
 }
 
 type verifyJSONRenderer struct {
@@ -312,7 +316,7 @@ func (j *verifyJSONRenderer) row(r *verify.Result) error {
 func (j *verifyJSONRenderer) summary(s verify.Summary) error {
 	v := verifySummaryJSON{V: jsonVersion, Summary: verifyCountsJSON{
 		Pass: s.Passed, Warn: s.Warned, Fail: s.Failed, Unreadable: s.Unreadable, Unchecked: s.Unchecked,
-		Redeliveries: s.Redeliveries, Replays: s.Replays,
+		Redeliveries: s.Redeliveries, Replays: s.Replays, Skipped: s.Skipped,
 	}}
 	if j.enc == nil {
 		j.enc = json.NewEncoder(j.w)

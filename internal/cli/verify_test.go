@@ -47,6 +47,8 @@ func TestVerifyGolden(t *testing.T) {
 		{name: "unknown-event", run: cmdOpts{env: withSecret}, args: []string{v + "unknown_event.jsonl"}, exit: 1, modes: []string{"pipe"}},
 		{name: "allow-unknown", run: cmdOpts{env: withSecret}, args: []string{"--allow-unknown", v + "unknown_event.jsonl"}, exit: 1, modes: []string{"pipe"}},
 		{name: "captures", run: cmdOpts{env: withSecret}, args: []string{v + "captures.jsonl"}, exit: 0, modes: []string{"pipe", "tty", "json"}},
+		// listen -o json lines: the callbacks' payloads are checked, rejected and forward_attempt lines skipped and counted.
+		{name: "listen-json", run: cmdOpts{env: withSecret}, args: []string{v + "listen.jsonl"}, exit: 0, modes: []string{"pipe", "tty", "json"}},
 		{name: "max-age", run: cmdOpts{env: withSecret}, args: []string{"--max-age", "5m", v + "captures.jsonl", v + "good.jsonl"}, exit: 1, modes: []string{"pipe"}},
 		{name: "form", run: cmdOpts{env: withSecret}, args: []string{v + "body.form"}, exit: 0, modes: []string{"pipe"}},
 		{name: "pretty-json-file", run: cmdOpts{env: withSecret}, args: []string{v + "pretty.json"}, exit: 0, modes: []string{"pipe"}},

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"unicode/utf8"
+
+	"github.com/zegocb/zegocb/internal/callback"
 )
 
 // recordBody takes the body out of a capture record line that the
@@ -190,7 +192,7 @@ func unescapeJSON(dst, raw []byte) ([]byte, bool) {
 			}
 			r := rune(0)
 			for _, h := range raw[k : k+4] {
-				v, ok := unhex(h)
+				v, ok := callback.Unhex(h)
 				if !ok {
 					return dst, false
 				}
@@ -208,16 +210,4 @@ func unescapeJSON(dst, raw []byte) ([]byte, bool) {
 		k-- // the loop's k++
 	}
 	return append(dst, raw[run:]...), true
-}
-
-func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
 }

@@ -33,6 +33,11 @@ type DataInfo struct {
 	Body        []byte
 	ContentType string
 	ReceivedAt  time.Time
+	// Listen is set when the records are `listen -o json` callback lines
+	// rather than listen --save capture records: a DataRecord's Body is
+	// then the callback the line holds (its payload, re-encoded, or its
+	// raw body).
+	Listen bool
 }
 
 // InspectData tells `send --data` whether data is a callback body or a
@@ -60,7 +65,7 @@ func InspectData(name string, data []byte) (DataInfo, error) {
 		}
 		info.Payloads++
 		if err := d.frame(name, it, &e); err != nil {
-			if records > 0 || info.Payloads == 1 && looksLikeRecord(it.data) {
+			if records > 0 || e.listen || info.Payloads == 1 && looksLikeRecord(it.data) {
 				return info, err
 			}
 			// Not JSON (a form body) or broken JSON: send's parser explains.
@@ -69,8 +74,9 @@ func InspectData(name string, data []byte) (DataInfo, error) {
 		if e.record {
 			records++
 			if first == nil {
-				first = &DataInfo{Body: bytes.Clone(e.body), ContentType: e.contentType, ReceivedAt: e.received}
+				first = &DataInfo{Body: bytes.Clone(e.body), ContentType: e.contentType, ReceivedAt: e.received, Listen: e.listen}
 			}
+			info.Listen = info.Listen || e.listen
 		}
 	}
 	switch {
@@ -94,6 +100,12 @@ func looksLikeRecord(b []byte) bool {
 // Hint is the one-line advice for `send --data` about an input of this
 // kind, or "" for a body.
 func (i DataInfo) Hint(name string) string {
+	switch {
+	case i.Kind == DataRecord && i.Listen:
+		return fmt.Sprintf("%s is a listen -o json line: sending the callback it holds (re-signed); to deliver it as received, replay the listen --save capture", name)
+	case i.Kind == DataRecords && i.Listen:
+		return fmt.Sprintf("%s holds %d listen -o json lines, not one callback: use zegocb replay %s --to URL", name, i.Payloads, name)
+	}
 	switch i.Kind {
 	case DataRecord:
 		return fmt.Sprintf("%s is a capture record (listen --save): sending the body it holds; to deliver it as captured, use: zegocb replay %s --to URL", name, name)

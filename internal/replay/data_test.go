@@ -13,6 +13,7 @@ func TestInspectData(t *testing.T) {
 	form := sample(t, "stream_close", "", testSecret, 2).Form()
 	rec := record(t, body, "application/json; charset=utf-8", t0, 200)
 	formRec := record(t, form, "application/x-www-form-urlencoded", t0, 200)
+	lj := listenJSONLine(t, "stream_create", body, t0)
 	pretty := strings.Replace(strings.Replace(rec, `{"v":1,`, "{\n  \"v\": 1,\n  ", 1), `,"answer"`, ",\n  \"answer\"", 1)
 
 	cases := []struct {
@@ -32,6 +33,8 @@ func TestInspectData(t *testing.T) {
 		{"one pretty-printed record", pretty, DataRecord, 1, body, "application/json; charset=utf-8", ""},
 		{"a form record", formRec, DataRecord, 1, form, "application/x-www-form-urlencoded", ""},
 		{"a capture file", rec + formRec + rec, DataRecords, 3, nil, "", "in.jsonl holds 3 capture records (listen --save), not one callback: use zegocb replay in.jsonl --to URL"},
+		{"a listen -o json line", lj, DataRecord, 1, body, "application/json", "in.jsonl is a listen -o json line: sending the callback it holds (re-signed); to deliver it as received, replay the listen --save capture"},
+		{"listen -o json lines", lj + lj, DataRecords, 2, nil, "", "in.jsonl holds 2 listen -o json lines, not one callback: use zegocb replay in.jsonl --to URL"},
 		{"JSON lines of bodies", string(body) + "\n" + string(body) + "\n", DataLines, 2, nil, "", "in.jsonl holds 2 callbacks, one per line, not one: use zegocb replay in.jsonl --to URL"},
 	}
 	for _, c := range cases {
@@ -55,6 +58,9 @@ func TestInspectData(t *testing.T) {
 	for _, c := range []struct{ data, want string }{
 		{strings.Replace(rec, `{"v":1,`, `{"v":9,`, 1), "in.jsonl:1: unknown capture-record version 9"},
 		{rec + rec[:len(rec)/2], "in.jsonl:2: torn last line"},
+		// listen -o json lines that hold no callback are not sent as one.
+		{rejectedLine, `in.jsonl:1: a listen -o json "rejected" line`},
+		{attemptLine, `in.jsonl:1: a listen -o json "forward_attempt" line`},
 		{strings.Replace(rec, `"received_at":"2026-03-01T12:00:00Z"`, `"received_at":5`, 1), "in.jsonl:1: capture record: received_at is not a string"},
 	} {
 		_, err := InspectData("in.jsonl", []byte(c.data))

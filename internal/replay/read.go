@@ -279,13 +279,17 @@ type entry struct {
 	file string
 	line int
 
-	record       bool
-	body         []byte
-	contentType  string
-	method       string
-	received     time.Time
-	answered     bool
-	answerStatus int
+	record bool
+	// listen: the line is a listen -o json callback line (record is set
+	// too: it has a received time); reencoded: its body is the payload
+	// listen parsed, printed again, not the bytes received.
+	listen, reencoded bool
+	body              []byte
+	contentType       string
+	method            string
+	received          time.Time
+	answered          bool
+	answerStatus      int
 
 	// Filled by decoder.payload.
 	p    *callback.Payload
@@ -326,6 +330,15 @@ func (d *decoder) frame(file string, it item, e *entry) error {
 	}
 	d.outerParsed = true
 	o := &d.outer
+	get := func(k string) (string, string, bool) {
+		v, ok := o.Get(k)
+		return v.Raw, v.Text, ok
+	}
+	if _, ok := o.Get("kind"); ok {
+		if k := capture.ListenKindOf(get); k != capture.NotListen {
+			return d.listenLine(file, it, e, k, get)
+		}
+	}
 	if !capture.IsRecordKeys(func(k string) bool { _, ok := o.Get(k); return ok }) {
 		d.isOuter = true // the line is a callback body
 		return nil
@@ -339,14 +352,19 @@ func (d *decoder) frame(file string, it item, e *entry) error {
 			return &InputError{File: file, Line: it.line, Msg: fmt.Sprintf("unknown capture-record version %s: this zegocb reads version %d (a newer zegocb wrote this file?)", v.Text, capture.Version)}
 		}
 	}
-	ess, err := capture.EssentialsFrom(func(k string) (string, string, bool) {
-		v, ok := o.Get(k)
-		return v.Raw, v.Text, ok
-	})
+	ess, err := capture.EssentialsFrom(get)
 	if err != nil {
 		return &InputError{File: file, Line: it.line, Msg: "capture record: " + err.Error()}
 	}
 	e.body, e.contentType, e.received = ess.Body, ess.ContentType, ess.ReceivedAt
+	d.methodAnswer(e)
+	return nil
+}
+
+// methodAnswer takes the method and the recorded answer's status from a
+// capture record or a listen -o json line (the same fields in both).
+func (d *decoder) methodAnswer(e *entry) {
+	o := &d.outer
 	if v, ok := o.Get("method"); ok && v.Kind == callback.KindString && v.Text != "" {
 		e.method = v.Text
 	}
@@ -355,8 +373,53 @@ func (d *decoder) frame(file string, it item, e *entry) error {
 			e.answered, e.answerStatus = true, int(st.Int())
 		}
 	}
+}
+
+// listenLine frames a `zegocb listen -o json` line (capture.ListenKindOf):
+// a "callback" line is read like a capture record (received time, method,
+// answer) whose body is the callback it holds; a "rejected" or
+// "forward_attempt" line holds no callback and is an error. A callback
+// whose body listen parsed is there only as that parse, printed again
+// (payload): e.reencoded, which cannot be sent byte-exact (see
+// reencodedMode). One whose body did not parse has it raw (body): that is
+// sent as it came.
+func (d *decoder) listenLine(file string, it item, e *entry, k capture.ListenKind, get func(string) (string, string, bool)) error {
+	e.listen = true
+	if k != capture.ListenCallback {
+		return &InputError{File: file, Line: it.line, Msg: k.NoCallback() + `; keep the callbacks only: jq -c 'select(.kind == "callback")'`}
+	}
+	l, err := capture.ListenFrom(get)
+	if err != nil {
+		return &InputError{File: file, Line: it.line, Msg: "listen -o json line: " + err.Error()}
+	}
+	e.record, e.listen, e.reencoded = true, true, l.Reencoded
+	e.body, e.contentType, e.received = l.Body, l.ContentType, l.ReceivedAt
+	d.methodAnswer(e)
 	return nil
 }
+
+// reencodedMode decides the mode of a listen -o json line's payload
+// (e.reencoded): never byte-exact, since the bytes received are not in
+// the line; re-stamped (a fresh timestamp and nonce, signed again) when
+// that is possible, else an error that says why.
+func (r *run) reencodedMode(e *entry) (Mode, string, error) {
+	o := r.opts
+	why := capture.NotByteExact
+	switch {
+	case o.Mode == ModeExact:
+		return 0, "", &InputError{File: e.file, Line: e.line, Msg: "cannot replay byte-exact (--exact): " + why + "; replay it re-stamped, or replay the listen --save capture of it"}
+	case e.spec == nil:
+		return 0, "", &InputError{File: e.file, Line: e.line, Msg: "cannot replay event " + strconv.Quote(e.name) + ": " + why + ", and an unknown event cannot be re-stamped"}
+	case o.Secret == "":
+		return 0, "", &InputError{File: e.file, Line: e.line, Msg: "cannot replay without a secret: " + why + ", so it must be re-stamped (set $ZEGO_CALLBACK_SECRET or --secret-file)"}
+	case o.Mode == ModeRestamp:
+		return ModeRestamp, ReasonAsked, nil
+	}
+	return ModeRestamp, ReasonReencoded, nil
+}
+
+// ReasonReencoded is the mode reason of a listen -o json line's payload.
+const ReasonReencoded = capture.NotByteExact + ": re-stamped"
 
 // payload parses e's body as a callback and identifies its event and room.
 // A body that is not a callback is an error.

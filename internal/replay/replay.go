@@ -432,7 +432,9 @@ func (r *run) classify(d *decoder, file string, it item, e *entry) (*selected, e
 		msg := "no event field: not a ZEGO callback"
 		if e.name != "" {
 			msg = "unknown event " + strconv.Quote(e.name)
-			if s := o.Catalog.Suggest(e.name, 1); len(s) > 0 {
+			if h := o.Catalog.QualifiedHint(e.name); h != "" {
+				msg += " (" + h + ")"
+			} else if s := o.Catalog.Suggest(e.name, 1); len(s) > 0 {
 				msg += " (did you mean " + s[0] + "?)"
 			}
 		}
@@ -460,6 +462,9 @@ const (
 // decideMode applies Options.Mode to one selected payload.
 func (r *run) decideMode(e *entry) (Mode, string, error) {
 	o := r.opts
+	if e.reencoded {
+		return r.reencodedMode(e)
+	}
 	switch {
 	case o.Mode == ModeExact:
 		return ModeExact, ReasonAsked, nil

@@ -81,8 +81,10 @@ func ParseTime(s string, now time.Time) (time.Time, error) {
 type Selection struct {
 	// Lines selects by line number in each file (the line a payload starts on).
 	Lines []LineRange
-	// Events selects by event: a name (stream_create), a family name
-	// (stream), or a qualified name (stream/stream_create). See MatchEvent.
+	// Events selects by event: a name (stream_create), a qualified name
+	// (zim/room_create), a product family (zim), or a group: bare for RTC's
+	// (stream), FAMILY/GROUP for another family's (zim/room). See
+	// callback.MatchEvent.
 	Events []string
 	// Rooms selects by room id (the body's room_id or RoomId field).
 	Rooms []string
@@ -202,7 +204,8 @@ func MatchEvent(spec *callback.Event, name, want string) bool {
 }
 
 // CheckEvents validates --event values against the catalog before anything
-// is read: each must name an event, a family or FAMILY/EVENT. It returns an
+// is read: each must name an event, a family, a group (bare: RTC's;
+// FAMILY/GROUP: another family's) or FAMILY/EVENT. It returns an
 // *OptionError naming the first unknown value (with a suggestion when one
 // is close), or nil.
 func CheckEvents(cat *callback.Catalog, wants []string) error {
@@ -211,12 +214,22 @@ func CheckEvents(cat *callback.Catalog, wants []string) error {
 	}
 	for _, want := range wants {
 		if !cat.Matches(want) {
-			msg := fmt.Sprintf("--event %q is not an event or family zegocb knows", want)
-			if s := cat.Suggest(want, 1); len(s) > 0 {
+			msg := fmt.Sprintf("--event %q is not an event, group or family zegocb knows", want)
+			if g := cat.GroupsNamed(want); len(g) > 0 {
+				msg += fmt.Sprintf(" (a bare group is RTC's: did you mean %s?)", orList(g))
+			} else if s := cat.Suggest(want, 1); len(s) > 0 {
 				msg += fmt.Sprintf(" (did you mean %s?)", s[0])
 			}
 			return &OptionError{Msg: msg}
 		}
 	}
 	return nil
+}
+
+// orList joins names as "a", "a or b", "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

@@ -170,9 +170,28 @@ func TestMatchEventAndCheckEvents(t *testing.T) {
 	}{
 		{"stream_create", true}, {"Stream_Create", true}, {"stream", true}, {"rtc/stream_create", true}, {"rtc", true},
 		{"room/stream_create", false}, {"stream/stream_create", false}, {"stream_close", false}, {"room", false}, {"zim", false},
+		{"rtc/stream", true}, {"RTC/Stream", true}, {"zim/stream", false},
 	} {
 		if got := MatchEvent(sc, sc.Name, c.want); got != c.ok {
 			t.Errorf("MatchEvent(stream_create, %q) = %v", c.want, got)
+		}
+	}
+	// Groups: bare names RTC's, FAMILY/GROUP anyone's.
+	zr, _ := cat.Lookup("zim/room_create")
+	for _, c := range []struct {
+		spec *callback.Event
+		want string
+		ok   bool
+	}{
+		{zr, "room", false}, {zr, "zim/room", true}, {zr, "ZIM/Room", true}, {zr, "rtc/room", false}, {zr, "zim", true},
+	} {
+		if got := MatchEvent(c.spec, c.spec.Name, c.want); got != c.ok {
+			t.Errorf("MatchEvent(%s, %q) = %v, want %v", c.spec.Qualified, c.want, got, c.ok)
+		}
+	}
+	for _, e := range cat.Events() {
+		if e.Group == "task" && MatchEvent(e, e.Name, "task") {
+			t.Errorf("--event task takes %s: a bare group is RTC's", e.Qualified)
 		}
 	}
 	if !MatchEvent(nil, "custom_event", "custom_event") || MatchEvent(nil, "", "") {
@@ -181,9 +200,19 @@ func TestMatchEventAndCheckEvents(t *testing.T) {
 	if err := CheckEvents(cat, []string{"stream", "room_login", "rtc/record", "zim", "zim/room_create"}); err != nil {
 		t.Fatal(err)
 	}
-	err := CheckEvents(cat, []string{"stream_creat"})
-	if !isOptionError(err) || !strings.Contains(err.Error(), `--event "stream_creat" is not an event or family zegocb knows (did you mean stream_create?)`) {
-		t.Fatalf("error %v", err)
+	if err := CheckEvents(cat, []string{"zim/room", "asr/task", "rtc/stream"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"stream_creat", `--event "stream_creat" is not an event, group or family zegocb knows (did you mean stream_create?)`},
+		// A bare group is RTC's: another family's is named FAMILY/GROUP.
+		{"task", `--event "task" is not an event, group or family zegocb knows (a bare group is RTC's: did you mean asr/task, cloudrecording/task or digitalhuman/task?)`},
+		{"message", `(a bare group is RTC's: did you mean zim/message?)`},
+	} {
+		err := CheckEvents(cat, []string{c.in})
+		if !isOptionError(err) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("CheckEvents(%s): error %v, want %q", c.in, err, c.want)
+		}
 	}
 	if _, _, err := replay(t, Options{URL: "http://127.0.0.1:1", Select: Selection{Events: []string{"nope"}}}, files("/nonexistent")...); !isOptionError(err) {
 		t.Fatalf("an unknown --event must fail before reading: %v", err)
@@ -211,7 +240,9 @@ func TestDetectionAndProductFamilies(t *testing.T) {
 		{[]string{"rtc"}, "room_create"},
 		{[]string{"zim/room_create"}, "zim/room_create"},
 		{[]string{"room_create"}, "room_create"}, // a shared bare name means the RTC event
-		{[]string{"room"}, "zim/room_create room_create"},
+		{[]string{"room"}, "room_create"},        // a bare group means RTC's, as a bare name does
+		{[]string{"zim/room"}, "zim/room_create"},
+		{[]string{"zim/room", "room"}, "zim/room_create room_create"},
 	} {
 		var got []string
 		_, err := Run(context.Background(), Options{DryRun: true, Secret: "s", Select: Selection{Events: tc.events}},

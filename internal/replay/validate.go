@@ -218,7 +218,7 @@ func (r *run) classifyBatch(d *decoder, e *entry, b *vbatch) {
 		if sel == nil {
 			continue
 		}
-		inline := it.whole || r.files[b.index].Reader != nil // cannot be read again
+		inline := it.whole || r.files[b.index].Reader != nil || e.listen // cannot be read again, or not the line
 		b.out = appendSpool(b.out, b.index, &in, inline, sel, contentTypeOf(e))
 		res.selected++
 		if sel.mode == ModeRestamp {

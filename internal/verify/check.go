@@ -98,17 +98,20 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 	p, err := c.parse(&st.outer, body, "")
 	isRecord := false
 	var received time.Time
-	stamped := false // a received_at field: a capture record or a listen -o json line (one look-up for a plain body)
+	stamped := false // a received_at field: a capture record or a listen -o json callback line (one look-up for a plain body)
+	kinded := false  // a kind field: perhaps a listen -o json line
 	if err == nil {
 		_, stamped = p.Get("received_at")
+		_, kinded = p.Get("kind")
+	}
+	get := func(k string) (string, string, bool) {
+		v, ok := p.Get(k)
+		return v.Raw, v.Text, ok
 	}
 	if stamped && capture.IsRecordKeys(func(k string) bool { _, ok := p.Get(k); return ok }) {
 		// A capture record: check the body it holds, as received.
 		isRecord = true
-		rec, rerr := capture.EssentialsFrom(func(k string) (string, string, bool) {
-			v, ok := p.Get(k)
-			return v.Raw, v.Text, ok
-		})
+		rec, rerr := capture.EssentialsFrom(get)
 		if rerr != nil {
 			r.Unreadable = true
 			st.errs = append(st.errs, "unreadable: capture record: "+rerr.Error())
@@ -116,18 +119,23 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		}
 		received, body = rec.ReceivedAt, rec.Body
 		p, err = c.parse(&st.inner, body, rec.ContentType) // body points into st.outer
-	} else if stamped && isListenLine(p) {
-		// A `listen -o json` callback line: check the payload it holds.
-		isRecord = true
-		var ctype string
-		var lerr error
-		received, body, ctype, lerr = listenLine(p)
-		if lerr != nil {
-			r.Unreadable = true
-			st.errs = append(st.errs, "unreadable: listen -o json line: "+lerr.Error())
+	} else if kinded {
+		switch k := capture.ListenKindOf(get); k {
+		case capture.ListenCallback:
+			// A `listen -o json` callback line: check the payload it holds.
+			isRecord = true
+			l, lerr := capture.ListenFrom(get)
+			if lerr != nil {
+				r.Unreadable = true
+				st.errs = append(st.errs, "unreadable: listen -o json line: "+lerr.Error())
+				return
+			}
+			received, body = l.ReceivedAt, l.Body
+			p, err = c.parse(&st.inner, body, l.ContentType) // body points into st.outer
+		case capture.ListenRejected, capture.ListenForwardAttempt:
+			r.Skipped = k.NoCallback() // not a callback: Run counts it and reports nothing
 			return
 		}
-		p, err = c.parse(&st.inner, body, ctype) // body points into st.outer
 	}
 	if err != nil {
 		r.Unreadable = true
@@ -261,33 +269,6 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		}
 		c.checkAge(st, in.Timestamp, ref, refName)
 	}
-}
-
-// isListenLine reports whether p, which has a received_at field, is a
-// `zegocb listen -o json` callback line: kind "callback" and the payload.
-func isListenLine(p *callback.Payload) bool {
-	kind, ok := p.Get("kind")
-	_, hasPayload := p.Get("payload")
-	return ok && kind.Text == "callback" && hasPayload
-}
-
-// listenLine takes from a listen -o json line what verify checks: when it
-// was received and the body: the payload as JSON, or, when listen could not
-// parse it, the raw body with its content type.
-func listenLine(p *callback.Payload) (time.Time, []byte, string, error) {
-	at, _ := p.Get("received_at")
-	t, err := time.Parse(time.RFC3339Nano, at.Text)
-	if at.Kind != callback.KindString || err != nil {
-		return time.Time{}, nil, "", errors.New("received_at is not an RFC 3339 time")
-	}
-	if v, _ := p.Get("payload"); v.Kind == callback.KindObject {
-		return t, unsafe.Slice(unsafe.StringData(v.Raw), len(v.Raw)), "application/json", nil
-	}
-	if v, ok := p.Get("body"); ok && v.Kind == callback.KindString {
-		ct, _ := p.Get("content_type")
-		return t, []byte(v.Text), ct.Text, nil
-	}
-	return time.Time{}, nil, "", errors.New("no payload and no body")
 }
 
 // parse parses body with the callback codec. JSON bodies, the bulk of any

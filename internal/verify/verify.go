@@ -141,6 +141,10 @@ type Result struct {
 	// differs (compared by a 64-bit digest): not a retry (ZEGO re-sends identical bytes) but a possible
 	// replay or tampering.
 	Replay bool
+	// Skipped, when set, says why the line holds no callback to check (a
+	// listen -o json "rejected" or "forward_attempt" line): Run counts it
+	// in Summary.Skipped and does not emit it.
+	Skipped string
 
 	key    uint64 // dedup hash of nonce+signature
 	body   uint64 // digest of the body, compared for payloads with the same key
@@ -165,6 +169,9 @@ type Summary struct {
 	// Unchecked counts readable payloads whose signature was not checked
 	// (no secret configured).
 	Unchecked int
+	// Skipped counts the listen -o json lines that hold no callback
+	// ("rejected", "forward_attempt"); they are not in the other counts.
+	Skipped int
 }
 
 // Total is the number of payloads reported.
@@ -245,6 +252,10 @@ func Run(ctx context.Context, opts Options, inputs []Input, emit func(*Result) e
 			})
 			for i := range b.results {
 				r := &b.results[i]
+				if r.Skipped != "" {
+					sum.Skipped++
+					continue
+				}
 				if r.hasKey {
 					if first, dup, same := seen.check(r.key, r.body, r.File, r.Line); dup {
 						r.RedeliveryOf = first
