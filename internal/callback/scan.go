@@ -310,7 +310,7 @@ func hex4At(s string, i int) (rune, bool) {
 	}
 	var r rune
 	for j := i; j < i+4; j++ {
-		d, ok := unhex(s[j])
+		d, ok := Unhex(s[j])
 		if !ok {
 			return 0, false
 		}
