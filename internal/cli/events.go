@@ -64,6 +64,7 @@ piped), and no EVENT prints the catalog as one JSON object per event.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Family, "family", "", "list only this product `FAMILY` (rtc, zim, ...); with EVENT, the family to look the name up in")
+	_ = cmd.RegisterFlagCompletionFunc("family", completeFamily(f))
 	cmd.Flags().BoolVar(&opts.Signed, "signed", false, "stamp the sample with a fresh timestamp and nonce and sign it with the configured secret")
 	return cmd
 }

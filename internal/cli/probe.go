@@ -101,7 +101,7 @@ that cannot be written), 3 the endpoint could not be reached at all.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.To, "to", "", "endpoint `URL` (default: the built-in receiver, as a self-test)")
 	fl.StringSliceVar(&opts.Events, "events", nil, "probe these events (comma-separated `a,b`: names, FAMILY/EVENT, family names, all; default one per family; the first carries the protocol checks)")
-	_ = cmd.RegisterFlagCompletionFunc("events", completeEventList(f))
+	_ = cmd.RegisterFlagCompletionFunc("events", completeEventList(f, cobra.CompletionWithDesc("all", "every event of every family")))
 	opts.endpointFlags.register(cmd)
 	fl.StringVar(&opts.JUnit, "junit", "", "also write a JUnit XML report to `FILE`")
 	return cmd

@@ -95,6 +95,7 @@ callback but never with a 2xx, 2 bad usage or unusable input (nothing sent),
 	fl.StringArrayVar(&opts.Line, "line", nil, "replay line `N` of each file (repeatable)")
 	fl.StringArrayVar(&opts.Lines, "lines", nil, "replay lines `A-B` of each file (10-20, 10-, -20; repeatable)")
 	fl.StringSliceVar(&opts.Events, "event", nil, "only these events: `NAME`s, families or FAMILY/EVENT (comma-separated or repeated)")
+	_ = cmd.RegisterFlagCompletionFunc("event", completeEventList(f))
 	fl.StringSliceVar(&opts.Rooms, "room", nil, "only callbacks of these room `ID`s")
 	fl.StringVar(&opts.Since, "since", "", "only records received at or after `T` (RFC 3339, or a duration ago: 90m)")
 	fl.StringVar(&opts.Until, "until", "", "only records received before `T` (RFC 3339, or a duration ago)")

@@ -83,7 +83,8 @@ endpoint or --expect-url could not be reached, 130 interrupted.`,
   zegocb scenario churn --to $URL --order shuffled --seed 7
   zegocb scenario reconnect --to $URL --order adversarial --seed 25 --expect-url $URL/state
   zegocb scenario my-show.json --to $URL -o json`,
-		Args: maxArgs(1),
+		Args:              maxArgs(1),
+		ValidArgsFunction: completeScenarioArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Name = args[0]
@@ -101,7 +102,7 @@ endpoint or --expect-url could not be reached, 130 interrupted.`,
 	fl.BoolVar(&opts.List, "list", false, "list the built-in scenarios")
 	fl.StringVar(&opts.Order, "order", string(scenario.Natural), "delivery `ORDER`: natural, shuffled or adversarial")
 	fl.Uint64Var(&opts.Seed, "seed", 0, "`N` fixes the ids and the order (default: random, and printed)")
-	fl.IntVar(&opts.Concurrency, "concurrency", 1, "`C` deliveries in flight (above 1 they may arrive out of plan order)")
+	fl.IntVarP(&opts.Concurrency, "concurrency", "c", 1, "`C` deliveries in flight (above 1 they may arrive out of plan order)")
 	fl.DurationVar(&opts.Gap, "gap", 0, "pause `D` between the starts of two deliveries")
 	fl.StringVar(&opts.ExpectURL, "expect-url", "", "after the run, GET your receiver's state from `URL` and check it against the true state")
 	opts.endpointFlags.register(cmd)
