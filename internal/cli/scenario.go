@@ -43,11 +43,11 @@ func newScenarioCmd(f *Factory, runF func(*scenarioOptions) error) *cobra.Comman
 	opts := &scenarioOptions{}
 	var orders []string
 	for _, o := range scenario.Orders() {
-		orders = append(orders, fmt.Sprintf("  %-12s %s", o.Name, o.Meaning))
+		orders = append(orders, hangingIndent(fmt.Sprintf("  %-12s ", o.Name), o.Meaning, helpWidth))
 	}
 	cmd := &cobra.Command{
 		Use:   "scenario NAME|FILE [--to URL]",
-		Short: "Play ZEGO's room, user and stream callbacks as real sequences: out of order, repeated",
+		Short: "Play room, user and stream callbacks as real, out-of-order runs",
 		Long: `Scenario plays a whole sequence of room, user and stream callbacks with
 consistent ids (one appid, rooms, users, streams, sessions) at an endpoint,
 each signed with the callback secret, and shows the state a receiver should
