@@ -69,8 +69,19 @@ gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
 				if !tsSet || !nonceSet {
 					return flagErrorf("--timestamp and --nonce go together when no payload is given")
 				}
-				if opts.Keep || opts.Event != "" {
-					return flagErrorf("--keep-timestamp and --event apply to a payload: give FILE or -")
+				var given []string
+				if opts.Keep {
+					given = append(given, "--keep-timestamp")
+				}
+				if opts.Event != "" {
+					given = append(given, "--event")
+				}
+				if len(given) > 0 {
+					verb := " applies"
+					if len(given) > 1 {
+						verb = " apply"
+					}
+					return flagErrorf("%s%s to a payload: give FILE or -", joinWords(given, "and"), verb)
 				}
 			case opts.File == "":
 				if f.IO.IsStdinTTY() {
