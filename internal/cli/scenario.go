@@ -301,9 +301,13 @@ func runScenario(o *scenarioOptions) error {
 		return expectErr
 	}
 	var rejected, unreachable int
+	var reason string // the first unreachable delivery's
 	for _, r := range results {
 		switch {
 		case r.Status == 0:
+			if unreachable == 0 {
+				reason = r.Err
+			}
 			unreachable++
 		case r.Verdict == deliver.Rejected:
 			rejected++
@@ -315,7 +319,7 @@ func runScenario(o *scenarioOptions) error {
 	case rejected > 0:
 		return &CheckError{Err: fmt.Errorf("the endpoint answered %s with a non-2xx", plural(rejected, "delivery", "deliveries"))}
 	case unreachable > 0:
-		return &TransportError{Err: fmt.Errorf("%s could not reach %s", plural(unreachable, "delivery", "deliveries"), target)}
+		return &TransportError{Err: fmt.Errorf("%s could not reach %s: %s", plural(unreachable, "delivery", "deliveries"), target, orText(reason, "no answer"))}
 	}
 	return nil
 }

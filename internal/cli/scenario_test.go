@@ -262,3 +262,16 @@ func TestScenarioExpectURLUnreachableOrRefusing(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 }
+
+// An endpoint that cannot be reached: exit 3, and the error says why, as
+// send's does. -c is --concurrency, as in send and replay.
+func TestScenarioUnreachableSaysWhy(t *testing.T) {
+	gone := httptest.NewServer(http.NotFoundHandler())
+	goneURL := gone.URL
+	gone.Close()
+	c := newCmdtest(t, cmdOpts{env: map[string]string{EnvSecret: replaySecret}})
+	code, _, errOut := c.call("scenario", "reconnect", "--to", goneURL, "-c", "2")
+	if code != 3 || !strings.Contains(errOut, "deliveries could not reach "+goneURL+": connection refused") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
