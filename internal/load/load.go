@@ -127,7 +127,7 @@ func transport(concurrency int, timeout time.Duration, tlsConf *tls.Config) *htt
 // worker is one worker's private tallies, merged at the end.
 type worker struct {
 	done     *atomic.Int64 // its Runner.done counter
-	lat      Hist // latencies of the answered requests
+	lat      Hist          // latencies of the answered requests
 	status   [600]int64
 	other    int64 // statuses outside 100-599
 	errs     map[string]int64
