@@ -140,3 +140,18 @@ func TestRunAgainstDeadEndpointReportsNothingDelivered(t *testing.T) {
 		t.Fatalf("requests %d ok %d throughput %v latencies %d p50 %v errors %v", rep.Requests, rep.OK(), rep.Throughput, rep.Latency.Count(), rep.Percentile(0.5), rep.Errors)
 	}
 }
+
+// Recording a latency: the per-request cost the histogram adds.
+func BenchmarkHistRecord(b *testing.B) {
+	var h Hist
+	vals := make([]time.Duration, 4096)
+	rng := rand.New(rand.NewPCG(7, 8))
+	for i := range vals {
+		vals[i] = bimodal(rng)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h.Record(vals[i&4095])
+	}
+}
