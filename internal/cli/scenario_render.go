@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/zegocb/zegocb/internal/deliver"
 	"github.com/zegocb/zegocb/internal/listen"
@@ -24,10 +25,10 @@ func renderScenarioList(f *Factory) error {
 		}
 		return nil
 	}
-	t := f.IO.NewTable("NAME", "STEPS", "SUMMARY")
+	t := f.IO.NewTable("NAME", "CALLBACKS", "SPAN", "SUMMARY")
 	t.MaxWidth = f.IO.Width()
 	for _, in := range scenario.List() {
-		t.AddRow(in.Name, strconv.Itoa(in.Steps), in.Summary)
+		t.AddRow(in.Name, strconv.Itoa(in.Callbacks), durText(time.Duration(in.SpanS*float64(time.Second))), in.Summary)
 	}
 	return t.Render()
 }
