@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/zegocb/zegocb/internal/build"
+	"github.com/zegocb/zegocb/internal/scenario"
 )
 
 func TestCompletionScripts(t *testing.T) {
@@ -50,16 +51,26 @@ func TestCompleteEventNames(t *testing.T) {
 		args      []string
 		want      []string // completions, in order (descriptions dropped)
 		directive string
+		first     bool // want is only the first completions (a family, then its qualified events)
 	}{
-		{[]string{"send", "str"}, []string{"stream_close", "stream_create", "stream_task_status", "stream_not_exist"}, ":4"},
-		{[]string{"send", "zim/room_c"}, []string{"zim/room_create"}, ":4"},
-		{[]string{"send", "rtc/room_c"}, []string{"rtc/room_close", "rtc/room_create"}, ":4"},
-		{[]string{"send", "mix_start", "mix_s"}, []string{"mix_start", "mix_stop"}, ":4"}, // several EVENTs share ids
-		{[]string{"events", "room_l"}, []string{"room_login", "room_logout"}, ":4"},
-		{[]string{"sign", "--event", "mix"}, []string{"mix_start", "mix_stop"}, ":4"},
-		{[]string{"probe", "--events", "rec"}, []string{"record", "record_completed", "record_paused", "record_resumed"}, ":6"},
-		{[]string{"probe", "--events", "stream_create,stream_c"}, []string{"stream_create,stream_close"}, ":6"},
-		{[]string{"probe", "--events=room_login,room_lo"}, []string{"room_login,room_logout"}, ":6"},
+		{[]string{"send", "str"}, []string{"stream_close", "stream_create", "stream_task_status", "stream_not_exist"}, ":4", false},
+		{[]string{"send", "zim/room_c"}, []string{"zim/room_create"}, ":4", false},
+		{[]string{"send", "rtc/room_c"}, []string{"rtc/room_close", "rtc/room_create"}, ":4", false},
+		{[]string{"send", "mix_start", "mix_s"}, []string{"mix_start", "mix_stop"}, ":4", false}, // several EVENTs share ids
+		{[]string{"events", "room_l"}, []string{"room_login", "room_logout"}, ":4", false},
+		{[]string{"sign", "--event", "mix"}, []string{"mix_start", "mix_stop"}, ":4", false},
+		{[]string{"probe", "--events", "rec"}, []string{"record", "record_completed", "record_paused", "record_resumed"}, ":6", false},
+		{[]string{"probe", "--events", "stream_create,stream_c"}, []string{"stream_create,stream_close"}, ":6", false},
+		{[]string{"probe", "--events=room_login,room_lo"}, []string{"room_login,room_logout"}, ":6", false},
+		// Families (and probe's all) complete wherever a list takes them.
+		{[]string{"probe", "--events", "stream_create,zi"}, []string{"stream_create,zim"}, ":6", true},
+		{[]string{"probe", "--events", "al"}, []string{"all"}, ":6", false},
+		{[]string{"listen", "--event", "minig"}, []string{"minigame"}, ":6", true},
+		{[]string{"replay", "--event", "mix"}, []string{"mix_start", "mix_stop"}, ":6", false},
+		{[]string{"replay", "--event", "cloudr"}, []string{"cloudrecording"}, ":6", true},
+		{[]string{"events", "--family", "c"}, []string{"cloudplayer", "cloudrecording"}, ":4", false},
+		{[]string{"scenario", ""}, []string{"churn", "live", "reconnect"}, ":0", false}, // or a definition file
+		{[]string{"scenario", "re"}, []string{"reconnect"}, ":0", false},
 	} {
 		c := newCmdtest(t, cmdOpts{})
 		code, out, errOut := c.call(append([]string{"__complete"}, tc.args...)...)
@@ -75,13 +86,36 @@ func TestCompleteEventNames(t *testing.T) {
 			}
 			got = append(got, name)
 		}
+		if tc.first && len(got) > len(tc.want) {
+			got = got[:len(tc.want)]
+		}
 		if strings.Join(got, " ") != strings.Join(tc.want, " ") || lines[len(lines)-1] != tc.directive {
 			t.Errorf("%v: got %q %s, want %q %s", tc.args, got, lines[len(lines)-1], tc.want, tc.directive)
 		}
 	}
-	// Every event in the catalog completes.
+	// Every family and every built-in scenario completes.
 	c := newCmdtest(t, cmdOpts{})
-	_, out, _ := c.call("__complete", "send", "")
+	_, out, _ := c.call("__complete", "events", "--family", "")
+	for _, fm := range c.f.Catalog.Families() {
+		if !strings.Contains(out, fm.Name+"\t") {
+			t.Errorf("events --family does not complete %s", fm.Name)
+		}
+	}
+	_, out, _ = c.call("__complete", "replay", "--event", "")
+	for _, fm := range c.f.Catalog.Families() {
+		if !strings.Contains(out, fm.Name+"\t") {
+			t.Errorf("replay --event does not complete %s", fm.Name)
+		}
+	}
+	_, out, _ = c.call("__complete", "scenario", "")
+	for _, in := range scenario.List() {
+		if !strings.Contains(out, in.Name+"\t") {
+			t.Errorf("scenario does not complete %s", in.Name)
+		}
+	}
+	// Every event in the catalog completes.
+	c = newCmdtest(t, cmdOpts{})
+	_, out, _ = c.call("__complete", "send", "")
 	for _, name := range c.f.Catalog.Names() {
 		if !strings.Contains(out, name+"\t") {
 			t.Errorf("send does not complete %s", name)

@@ -35,11 +35,12 @@ func newDecodeCmd(f *Factory, runF func(*decodeOptions) error) *cobra.Command {
   - a JSON body whose string values are UrlEncoded: those values are decoded
   - a JSON body percent-encoded as a whole (%7B%22event%22...)
 
-Numbers keep their exact text (858012925204410400 stays as it is), and fields keep
-their order. --expand turns string values that hold JSON (stream_attr,
-extra_params, third_define_data, snapshot_pic_list, and any other string that is a
-JSON object or array) into nested JSON. On a terminal the output is indented and
-coloured; piped it is indented without colour; --compact (or -o json) prints one line.
+Numbers keep their exact text (858012925204410400 stays as it is), and fields
+keep their order. --expand turns string values that hold JSON (stream_attr,
+extra_params, third_define_data, snapshot_pic_list, and any other string that is
+a JSON object or array) into nested JSON. On a terminal the output is indented
+and coloured; piped it is indented without colour; --compact (or -o json) prints
+one line.
 
 An invalid escape is an error naming the byte offset and the field, exit 2:
   error: stdin: byte 17: field "room_id": invalid escape "%zz"

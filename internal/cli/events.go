@@ -26,13 +26,13 @@ func newEventsCmd(f *Factory, runF func(*eventsOptions) error) *cobra.Command {
 		Use:   "events [EVENT]",
 		Short: "List the callback events, or show one event's fields and a sample",
 		Long: `Without EVENT, list every callback zegocb knows, family by family (rtc,
-zim, ...): its name, group, meaning and required fields. A name is the bare event
-name, or FAMILY/EVENT where another family's event has the same bare name (a
-colliding bare name means the RTC event); a numeric event type shows its number
-beside its name. --family lists one family. On a terminal the common fields
-(event, appid, timestamp, nonce, signature, as each family spells them) are left
-out of the list; piped, each row is tab-separated and complete: name, group,
-meaning, required fields, family.
+zim, ...): its name, group, meaning and required fields. A name is the bare
+event name, or FAMILY/EVENT where another family's event has the same bare name
+(a colliding bare name means the RTC event); a numeric event type shows its
+number beside its name. --family lists one family. On a terminal the common
+fields (event, appid, timestamp, nonce, signature, as each family spells them)
+are left out of the list; piped, each row is tab-separated and complete: name,
+group, meaning, required fields, family.
 
 With EVENT, show its fields (type, how it is sent on the wire, whether it is
 required, unit, length limit, documented values and description) and a freshly
@@ -64,6 +64,7 @@ piped), and no EVENT prints the catalog as one JSON object per event.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Family, "family", "", "list only this product `FAMILY` (rtc, zim, ...); with EVENT, the family to look the name up in")
+	_ = cmd.RegisterFlagCompletionFunc("family", completeFamily(f))
 	cmd.Flags().BoolVar(&opts.Signed, "signed", false, "stamp the sample with a fresh timestamp and nonce and sign it with the configured secret")
 	return cmd
 }

@@ -49,6 +49,7 @@ func ExitCode(err error) int {
 const exitCodesHelp = `Exit codes:
   0    all good
   1    a check failed (the endpoint answered wrongly, a payload did not verify)
-  2    bad usage or unreadable input (wrong flag, missing file, malformed body, no secret)
+  2    bad usage or unreadable input (wrong flag, missing file, malformed body,
+       no secret)
   3    network/transport failure after all retries
   130  interrupted (Ctrl-C)`

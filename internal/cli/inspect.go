@@ -29,7 +29,7 @@ func newInspectCmd(f *Factory, runF func(*inspectOptions) error) *cobra.Command 
 	opts := &inspectOptions{}
 	cmd := &cobra.Command{
 		Use:   "inspect FILE|-",
-		Short: "Browse a capture file interactively: list, detail, filter, replay, curl",
+		Short: "Browse a capture file: list, detail, filter, replay, curl",
 		Long: `Inspect opens an interactive view on a capture file (` + "`zegocb listen --save`" + `):
 a list of callbacks (time, event, key ids, signature verdict, the answer
 given, delivery number) and a detail pane (pretty JSON with JSON-in-strings

@@ -101,54 +101,55 @@ simulates a receiver that blocks every message.
 On a terminal each event gets a header line and its body as pretty JSON, with
 JSON-in-string fields (stream_attr, extra_params, ...) expanded and enum values
 explained. Piped, the body is printed exactly as received; -q prints only the
-header line; -o json prints one JSON object per event (schema in docs/listen.md).
-Header lines fit the terminal's width ($COLUMNS, else 100 columns when piped):
-the least useful parts are left out first, then long ids are shortened with
-an ellipsis. A re-delivery whose body is identical to one already shown is
-one line ("retry 2 of 5, +4.01s (10.2ms late), body identical to #14");
---body full|new|none says which bodies print (default new: all but those).
+header line; -o json prints one JSON object per event (schema in
+docs/json.md). Header lines fit the terminal's width ($COLUMNS, else 100
+columns when piped): the least useful parts are left out first, then long ids
+are shortened with an ellipsis. A re-delivery whose body is identical to one
+already shown is one line ("retry 2 of 5, +4.01s (10.2ms late), body identical
+to #14"); --body full|new|none says which bodies print (default new: all but
+those).
 
---event, --room, --user, --stream and --only-failures filter what is SHOWN
-only: every request is still judged, answered, captured by --save and relayed
-by --forward-to, and the summary counts the ones hidden.
+--event, --room, --user, --stream and --only-failures filter what is SHOWN only:
+every request is still judged, answered, captured by --save and relayed by
+--forward-to, and the summary counts the ones hidden.
 
 A bad signature is answered 401 (unless --accept-invalid); a body that does not
 parse, 400; a wrong --path, 404; a non-POST, 405; a body over --max-body, 413.
 
---fail-first N, --status CODE and --delay D simulate a failing or slow
-receiver, so a sender's retries can be watched. --save FILE appends every
-judged request (also 400/401 ones; not 404/405/413) as one JSON line, written
-before the answer is sent; if the write fails the answer is 500.
---forward-to URL relays each accepted callback to your app: the app's answer to
-the first attempt is ours, and when it fails zegocb retries in the background
-on ZEGO's schedule (--retry-scale shortens it). A re-delivery of a callback
-already forwarded is answered from that chain instead of being sent again.
+--fail-first N, --status CODE and --delay D simulate a failing or slow receiver,
+so a sender's retries can be watched. --save FILE appends every judged request
+(also 400/401 ones; not 404/405/413) as one JSON line, written before the answer
+is sent; if the write fails the answer is 500. --forward-to URL relays each
+accepted callback to your app: the app's answer to the first attempt is ours,
+and when it fails zegocb retries in the background on ZEGO's schedule
+(--retry-scale shortens it). A re-delivery of a callback already forwarded is
+answered from that chain instead of being sent again.
 
-To receive ZEGO's real callbacks, run a tunnel to this port (cloudflared,
-ngrok, tailscale funnel; see docs/listen.md) and pass its URL as --public-url:
-listen prints the URL to paste into ZEGO's console and checks once that a
-signed test callback sent to it arrives here. It needs a secret.
+To receive ZEGO's real callbacks, run a tunnel to this port (cloudflared, ngrok,
+tailscale funnel; see docs/listen.md) and pass its URL as --public-url: listen
+prints the URL to paste into ZEGO's console and checks once that a signed test
+callback sent to it arrives here. It needs a secret.
 
 --ui opens the interactive inspector on the traffic instead of printing it
-(stdout must be a terminal): a live list, a detail pane, / to filter, f to
-jump to failures, r to replay the selected callback to --forward-to (or to a
-URL you type), c to write it as a curl command, ? for help, q to quit. It
-keeps the last --max-events events (older ones leave the view); the answers
-and the --save capture are exactly as without it. The banner prints before
-it opens, warnings and the summary after it closes.
+(stdout must be a terminal): a live list, a detail pane, / to filter, f to jump
+to failures, r to replay the selected callback to --forward-to (or to a URL you
+type), c to write it as a curl command, ? for help, q to quit. It keeps the last
+--max-events events (older ones leave the view); the answers and the --save
+capture are exactly as without it. The banner prints before it opens, warnings
+and the summary after it closes.
 
 Stop with Ctrl-C (or q in the inspector): in-flight requests finish, the
-capture file is closed, a summary is printed and the exit code is 0. A port
-that is already taken exits 2.`,
+capture file is closed, a summary is printed and the exit code is 0. A port that
+is already taken exits 2.`,
 		Example: `  zegocb listen
   zegocb listen --addr 127.0.0.1:9000 --path /zego/callback --save captures.jsonl
-  zegocb listen --fail-first 2          # watch a sender retry: 500, 500, then 200
+  zegocb listen --fail-first 2                             # watch a sender retry: 500, 500, then 200
   zegocb listen --forward-to http://127.0.0.1:3000/zego --retry-scale 0.1
-  zegocb listen --reply 'before_send_msg={"result":3,"reason":"spam"}'   # block ZIM messages
-  zegocb listen --event stream_create,stream_close --room room-1   # show only these
-  zegocb listen --only-failures --save all.jsonl   # show problems, capture everything
-  zegocb listen --public-url https://example.trycloudflare.com/    # behind a tunnel
-  zegocb listen --ui --save all.jsonl --forward-to http://127.0.0.1:3000/zego
+  zegocb listen --reply 'before_send_msg={"result":3}'     # block ZIM messages
+  zegocb listen --event stream_close --room room-1         # show only these
+  zegocb listen --only-failures --save all.jsonl           # show problems, capture all
+  zegocb listen --public-url https://x.trycloudflare.com/  # behind a tunnel
+  zegocb listen --ui --save all.jsonl                      # the interactive inspector
   zegocb listen -o json | jq .event`,
 		Args:        noArgs,
 		Annotations: map[string]string{annotStopIsSuccess: "true"},

@@ -31,7 +31,7 @@ func newProbeCmd(f *Factory, runF func(*probeOptions) error) *cobra.Command {
 	opts := &probeOptions{}
 	cmd := &cobra.Command{
 		Use:   "probe --to URL",
-		Short: "Conformance-test a callback endpoint: signatures, retries, typing, replays",
+		Short: "Conformance-test an endpoint: signatures, retries, types, replays",
 		Long: `Probe sends your endpoint the callbacks a correct ZEGO receiver must handle,
 and judges each answer:
 
@@ -45,13 +45,17 @@ and judges each answer:
   a forged signature, no signature, a signature made with another secret
       must be rejected: 401/403 is ideal, another 4xx passes, a 5xx is a
       WARN, and accepting one is a FAIL (anyone could fake callbacks)
-  the same callback delivered twice (ZEGO's retries)       must be accepted twice
-  numeric fields as JSON numbers, unknown extra fields     must be accepted
-  a timestamp 70 s old (ZEGO's last retry comes at 62 s)   should be accepted (WARN)
-  a timestamp 1 hour old                                   INFO: the policy is yours
-  a new body under a used nonce; a changed body under a
-  valid signature                                          INFO: ZEGO's signature covers
-      only the timestamp and nonce, so only deduplication by nonce and HTTPS help
+  the same callback delivered twice (ZEGO's retries)
+      must be accepted twice
+  numeric fields as JSON numbers, unknown extra fields
+      must be accepted
+  a timestamp 70 s old (ZEGO's last retry comes at 62 s)
+      should be accepted (WARN)
+  a timestamp 1 hour old
+      INFO: the policy is yours
+  a new body under a used nonce; a changed body under a valid signature
+      INFO: ZEGO's signature covers only the timestamp and nonce, so only
+      deduplication by nonce and HTTPS help
 
 --events takes event names (stream_create, zim/room_create), family names
 (zim: every ZIM event) and all (the whole catalog). By default probe sends one
@@ -77,7 +81,8 @@ Output: a table (VERDICT, CHECK, STATUS, REASON) and a summary line; piped,
 tab-separated rows. -o json prints one object:
   {url, builtin_receiver, unreachable, error, elapsed_ms,
    summary: {pass, warn, fail, info, skip}, notes: [the findings],
-   rows: [{id, event, check, expect, verdict, reason, status, latency_ms, body}]}
+   rows: [{id, event, check, expect, verdict, reason, status, latency_ms,
+           body}]}
 verdict is PASS, WARN, FAIL, INFO or SKIP (not judged).
 --junit FILE writes a JUnit XML report (one testcase per check; not judged
 is <skipped>) for CI; FILE's directory is checked before the first request.
@@ -88,7 +93,7 @@ that cannot be written), 3 the endpoint could not be reached at all.`,
   zegocb probe --to $URL --events stream_create,stream_close --junit probe.xml
   zegocb probe --to $URL --events zim           # every ZIM event
   zegocb probe --to $URL --events all           # every event of every family
-  zegocb probe                                   # self-test against the built-in receiver`,
+  zegocb probe                                  # self-test against the built-in receiver`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.bind(f, cmd)
@@ -101,7 +106,7 @@ that cannot be written), 3 the endpoint could not be reached at all.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.To, "to", "", "endpoint `URL` (default: the built-in receiver, as a self-test)")
 	fl.StringSliceVar(&opts.Events, "events", nil, "probe these events (comma-separated `a,b`: names, FAMILY/EVENT, family names, all; default one per family; the first carries the protocol checks)")
-	_ = cmd.RegisterFlagCompletionFunc("events", completeEventList(f))
+	_ = cmd.RegisterFlagCompletionFunc("events", completeEventList(f, cobra.CompletionWithDesc("all", "every event of every family")))
 	opts.endpointFlags.register(cmd)
 	fl.StringVar(&opts.JUnit, "junit", "", "also write a JUnit XML report to `FILE`")
 	return cmd

@@ -48,8 +48,9 @@ func newReplayCmd(f *Factory, runF func(*replayOptions) error) *cobra.Command {
 		Long: `Replay delivers callbacks again: the capture records ` + "`zegocb listen --save`" + `
 writes, or callback bodies (JSON lines, single JSON or form files,
 directories; - reads stdin), or the callback lines of listen -o json (their
-payload is the parsed body, not its bytes: they go out re-stamped). Everything is read and checked first: nothing is
-sent when the input is unusable or the selection matches nothing.
+payload is the parsed body, not its bytes: they go out re-stamped).
+Everything is read and checked first: nothing is sent when the input is
+unusable or the selection matches nothing.
 
 Selection (criteria combine; values of one flag are alternatives):
 --line N, --lines A-B (line numbers in each file), --event (a name,
@@ -97,6 +98,7 @@ callback but never with a 2xx, 2 bad usage or unusable input (nothing sent),
 	fl.StringArrayVar(&opts.Line, "line", nil, "replay line `N` of each file (repeatable)")
 	fl.StringArrayVar(&opts.Lines, "lines", nil, "replay lines `A-B` of each file (10-20, 10-, -20; repeatable)")
 	fl.StringSliceVar(&opts.Events, "event", nil, "only these events: `NAME`s, FAMILY/EVENT, families, groups (stream; zim/room) (comma-separated or repeated)")
+	_ = cmd.RegisterFlagCompletionFunc("event", completeEventList(f))
 	fl.StringSliceVar(&opts.Rooms, "room", nil, "only callbacks of these room `ID`s")
 	fl.StringVar(&opts.Since, "since", "", "only records received at or after `T` (RFC 3339, or a duration ago: 90m)")
 	fl.StringVar(&opts.Until, "until", "", "only records received before `T` (RFC 3339, or a duration ago)")

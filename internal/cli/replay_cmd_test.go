@@ -176,7 +176,7 @@ func TestReplayRestampsWhenSignatureDoesNotVerify(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[0]), &d); err != nil || d.Kind != "delivery" || d.V != 2 || d.Mode != "re-stamped" || d.Nonce != testNonce || d.Status != 200 {
 		t.Errorf("delivery object %+v (%v)", d, err)
 	}
-	if err := json.Unmarshal([]byte(lines[1]), &s); err != nil || s.Kind != "summary" || s.V != 2 || s.Delivered != 1 || s.Restamped != 1 || !s.OK {
+	if err := json.Unmarshal([]byte(lines[1]), &s); err != nil || s.Kind != "summary" || s.V != 2 || s.Delivered != 1 || s.Restamped != 1 || s.GaveUp != 0 || s.Unreachable != 0 {
 		t.Errorf("summary object %+v (%v)", s, err)
 	}
 }
@@ -270,7 +270,7 @@ func TestReplaySelectionAndDryRun(t *testing.T) {
 			var got []string
 			for _, row := range strings.Split(strings.TrimSpace(out), "\n") {
 				cols := strings.Split(row, "\t")
-				if len(cols) < 5 || cols[4] != "dry-run" {
+				if len(cols) < 5 || cols[4] != "dry_run" {
 					t.Fatalf("row %q", row)
 				}
 				got = append(got, cols[2])

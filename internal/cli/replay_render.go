@@ -86,6 +86,21 @@ func (r *replayRenderer) attempt(d *replay.Delivery, a deliver.Attempt) {
 	f.Progressf("  %s:%d %s  %s", d.File, d.Line, d.Event, line)
 }
 
+// replayOutcome names a replay's outcome in send's vocabulary.
+func replayOutcome(o replay.Outcome) string {
+	switch o {
+	case replay.Delivered:
+		return outcomeDelivered
+	case replay.Warned:
+		return outcomeWarning
+	case replay.Rejected:
+		return outcomeGaveUp
+	case replay.DryRun:
+		return outcomeDryRun
+	}
+	return outcomeUnreachable
+}
+
 // replayJSON is one delivery in -o json (documented in docs/replay.md).
 type replayJSON struct {
 	V           int     `json:"v"`
@@ -125,8 +140,8 @@ type replaySummaryJSON struct {
 	Reasons        map[string]int `json:"reasons"`
 	Done           int            `json:"done"`
 	Delivered      int            `json:"delivered"`
-	Warned         int            `json:"warned"`
-	Rejected       int            `json:"rejected"`
+	Warning        int            `json:"delivered_with_warning"`
+	GaveUp         int            `json:"gave_up"`
 	Unreachable    int            `json:"unreachable"`
 	Attempts       int            `json:"attempts"`
 	ElapsedMS      float64        `json:"elapsed_ms"`
@@ -135,9 +150,6 @@ type replaySummaryJSON struct {
 	LatencyMS      latencyJSON    `json:"latency_ms"`
 	FirstFailure   string         `json:"first_failure,omitempty"`
 	DryRun         bool           `json:"dry_run"`
-	OK             bool           `json:"ok"`
-	SentByteExact  int            `json:"sent_byte_exact"`
-	SentRestamped  int            `json:"sent_restamped"`
 	PreserveTiming bool           `json:"preserve_timing"`
 }
 
@@ -159,7 +171,7 @@ func (r *replayRenderer) result(res *replay.Result) error {
 			V: jsonVersion, Kind: "delivery", Seq: res.Seq, File: res.File, Line: res.Line, Event: res.Event, Room: res.Room,
 			Mode: res.Mode.String(), ModeReason: res.ModeReason,
 			Timestamp: res.Stamp.Timestamp, Nonce: res.Stamp.Nonce, Signature: res.Stamp.Signature,
-			Outcome: res.Outcome.String(), Attempts: res.Attempts, Status: res.Status,
+			Outcome: replayOutcome(res.Outcome), Attempts: res.Attempts, Status: res.Status,
 			LatencyMS: millis(res.Latency), ScheduledMS: millis(res.Scheduled), StartedMS: millis(res.Started),
 			Body: res.Answer, BodyBytes: res.AnswerBytes, Error: res.Error,
 		}
@@ -183,7 +195,7 @@ func (r *replayRenderer) result(res *replay.Result) error {
 		b = append(b, '\t')
 		b = append(b, res.Mode.String()...)
 		b = append(b, '\t')
-		b = append(b, res.Outcome.String()...)
+		b = append(b, replayOutcome(res.Outcome)...)
 		b = append(b, '\t')
 		b = strconv.AppendInt(b, int64(res.Status), 10)
 		b = append(b, '\t')
@@ -251,13 +263,12 @@ func (r *replayRenderer) summary(sum *replay.Summary) error {
 		return ui.WriteJSONLine(io.Out, replaySummaryJSON{
 			V: jsonVersion, Kind: "summary", URL: r.o.To, Files: orEmpty(sum.Files), Payloads: sum.Payloads, Selected: sum.Selected,
 			ByteExact: sum.ByteExact, Restamped: sum.Restamped, Reasons: reasons,
-			Done: sum.Done, Delivered: sum.Delivered, Warned: sum.Warned, Rejected: sum.Rejected, Unreachable: sum.Unreachable,
+			Done: sum.Done, Delivered: sum.Delivered, Warning: sum.Warned, GaveUp: sum.Rejected, Unreachable: sum.Unreachable,
 			Attempts: sum.Attempts, ElapsedMS: millis(sum.Elapsed), ValidationMS: millis(sum.Validation),
 			ThroughputRPS: round1(sum.Throughput()),
 			LatencyMS: latencyJSON{Min: millis(sum.Latency.Min), Mean: millis(sum.Latency.Mean), P50: millis(sum.Latency.P50),
 				P90: millis(sum.Latency.P90), P99: millis(sum.Latency.P99), Max: millis(sum.Latency.Max)},
-			FirstFailure: sum.FirstFailure, DryRun: r.o.DryRun, OK: sum.OK(),
-			SentByteExact: sum.SentByteExact, SentRestamped: sum.SentRestamped, PreserveTiming: r.o.PreserveTiming,
+			FirstFailure: sum.FirstFailure, DryRun: r.o.DryRun, PreserveTiming: r.o.PreserveTiming,
 		})
 	}
 	line := r.summaryLine(sum)

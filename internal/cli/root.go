@@ -73,8 +73,9 @@ func NewRootCmd(f *Factory) *cobra.Command {
 (stream_create, stream_close, mix_start, mix_stop, record, room_login, ...).
 
 It signs and sends realistic callbacks, conformance-tests an endpoint, receives
-and pretty-prints callbacks locally, verifies captured payloads in CI, replays and
-inspects captures, plays ZEGO's out-of-order sequences, and decodes UrlEncoded bodies. Data goes to stdout; diagnostics go to stderr.
+and pretty-prints callbacks locally, verifies captured payloads in CI, replays
+and inspects captures, plays ZEGO's out-of-order sequences, and decodes
+UrlEncoded bodies. Data goes to stdout; diagnostics go to stderr.
 
 The callback secret comes from $ZEGO_CALLBACK_SECRET or --secret-file PATH
 (- reads stdin). --secret works but leaks into shell history.`,
@@ -124,14 +125,23 @@ The callback secret comes from $ZEGO_CALLBACK_SECRET or --secret-file PATH
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print less: results only, no hints or warnings")
 	pf.BoolVarP(&g.Verbose, "verbose", "v", false, "print more: wire dumps with the secret masked")
 
-	root.SetUsageTemplate(root.UsageTemplate() + "\n" + exitCodesHelp + `
+	// Flag usages wrap at helpWidth columns, as the prose does.
+	usage := strings.NewReplacer(
+		".LocalFlags.FlagUsages ", fmt.Sprintf("(.LocalFlags.FlagUsagesWrapped %d) ", helpWidth),
+		".InheritedFlags.FlagUsages ", fmt.Sprintf("(.InheritedFlags.FlagUsagesWrapped %d) ", helpWidth),
+	).Replace(root.UsageTemplate())
+	root.SetUsageTemplate(usage + "\n" + exitCodesHelp + `
 
 Environment:
-  ZEGO_CALLBACK_SECRET  the callback secret (console: Project Information > CallbackSecret)
-  ZEGO_SERVER_SECRET    optional; only used to explain a signature made with the other secret
+  ZEGO_CALLBACK_SECRET  the callback secret (console: Project Information >
+                        CallbackSecret)
+  ZEGO_SERVER_SECRET    optional; only used to explain a signature made with
+                        the other secret
   ZEGO_APP_ID           AppID for generated samples
-  NO_COLOR              disable colour (any value); CLICOLOR=0 too; CLICOLOR_FORCE=1 forces it
-  ZEGOCB_FORCE_TTY      treat stdout and stderr as a terminal (styled output in pipes)
+  NO_COLOR              disable colour (any value); CLICOLOR=0 too;
+                        CLICOLOR_FORCE=1 forces it
+  ZEGOCB_FORCE_TTY      treat stdout and stderr as a terminal (styled output
+                        in pipes)
 `)
 
 	for _, c := range commands(f) {
@@ -163,6 +173,9 @@ Environment:
 	root.InitDefaultCompletionCmd()
 	return root
 }
+
+// helpWidth is the widest line --help prints outside its examples.
+const helpWidth = 80
 
 // annotStopIsSuccess marks a command for which Ctrl-C (or SIGTERM) is the
 // normal way to stop (listen): when it returns nil after the signal, the

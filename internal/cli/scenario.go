@@ -43,11 +43,11 @@ func newScenarioCmd(f *Factory, runF func(*scenarioOptions) error) *cobra.Comman
 	opts := &scenarioOptions{}
 	var orders []string
 	for _, o := range scenario.Orders() {
-		orders = append(orders, fmt.Sprintf("  %-12s %s", o.Name, o.Meaning))
+		orders = append(orders, hangingIndent(fmt.Sprintf("  %-12s ", o.Name), o.Meaning, helpWidth))
 	}
 	cmd := &cobra.Command{
 		Use:   "scenario NAME|FILE [--to URL]",
-		Short: "Play ZEGO's room, user and stream callbacks as real sequences: out of order, repeated",
+		Short: "Play room, user and stream callbacks as real, out-of-order runs",
 		Long: `Scenario plays a whole sequence of room, user and stream callbacks with
 consistent ids (one appid, rooms, users, streams, sessions) at an endpoint,
 each signed with the callback secret, and shows the state a receiver should
@@ -83,7 +83,8 @@ endpoint or --expect-url could not be reached, 130 interrupted.`,
   zegocb scenario churn --to $URL --order shuffled --seed 7
   zegocb scenario reconnect --to $URL --order adversarial --seed 25 --expect-url $URL/state
   zegocb scenario my-show.json --to $URL -o json`,
-		Args: maxArgs(1),
+		Args:              maxArgs(1),
+		ValidArgsFunction: completeScenarioArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Name = args[0]
@@ -101,7 +102,7 @@ endpoint or --expect-url could not be reached, 130 interrupted.`,
 	fl.BoolVar(&opts.List, "list", false, "list the built-in scenarios")
 	fl.StringVar(&opts.Order, "order", string(scenario.Natural), "delivery `ORDER`: natural, shuffled or adversarial")
 	fl.Uint64Var(&opts.Seed, "seed", 0, "`N` fixes the ids and the order (default: random, and printed)")
-	fl.IntVar(&opts.Concurrency, "concurrency", 1, "`C` deliveries in flight (above 1 they may arrive out of plan order)")
+	fl.IntVarP(&opts.Concurrency, "concurrency", "c", 1, "`C` deliveries in flight (above 1 they may arrive out of plan order)")
 	fl.DurationVar(&opts.Gap, "gap", 0, "pause `D` between the starts of two deliveries")
 	fl.StringVar(&opts.ExpectURL, "expect-url", "", "after the run, GET your receiver's state from `URL` and check it against the true state")
 	opts.endpointFlags.register(cmd)
@@ -291,9 +292,13 @@ func runScenario(o *scenarioOptions) error {
 		return expectErr
 	}
 	var rejected, unreachable int
+	var reason string // the first unreachable delivery's
 	for _, r := range results {
 		switch {
 		case r.Status == 0:
+			if unreachable == 0 {
+				reason = r.Err
+			}
 			unreachable++
 		case r.Verdict == deliver.Rejected:
 			rejected++
@@ -305,7 +310,7 @@ func runScenario(o *scenarioOptions) error {
 	case rejected > 0:
 		return &CheckError{Err: fmt.Errorf("the endpoint answered %s with a non-2xx", plural(rejected, "delivery", "deliveries"))}
 	case unreachable > 0:
-		return &TransportError{Err: fmt.Errorf("%s could not reach %s", plural(unreachable, "delivery", "deliveries"), target)}
+		return &TransportError{Err: fmt.Errorf("%s could not reach %s: %s", plural(unreachable, "delivery", "deliveries"), target, orText(reason, "no answer"))}
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/zegocb/zegocb/internal/deliver"
 	"github.com/zegocb/zegocb/internal/listen"
@@ -24,10 +25,10 @@ func renderScenarioList(f *Factory) error {
 		}
 		return nil
 	}
-	t := f.IO.NewTable("NAME", "STEPS", "SUMMARY")
+	t := f.IO.NewTable("NAME", "CALLBACKS", "SPAN", "SUMMARY")
 	t.MaxWidth = f.IO.Width()
 	for _, in := range scenario.List() {
-		t.AddRow(in.Name, strconv.Itoa(in.Steps), in.Summary)
+		t.AddRow(in.Name, strconv.Itoa(in.Callbacks), durText(time.Duration(in.SpanS*float64(time.Second))), in.Summary)
 	}
 	return t.Render()
 }
@@ -56,9 +57,30 @@ type scenarioDeliveryJSON struct {
 	Attempt   int             `json:"attempt"`
 	Hazard    scenario.Hazard `json:"hazard,omitempty"`
 	OffsetMS  float64         `json:"offset_ms"`
+	Outcome   string          `json:"outcome"`
 	Status    int             `json:"status"`
 	LatencyMS float64         `json:"latency_ms"`
 	Error     string          `json:"error,omitempty"`
+}
+
+// oneBasedHazards numbers the callbacks of each hazard from 1, as
+// deliveries[].callback and the timeline do (scenario numbers them from 0).
+func oneBasedHazards(hs []scenario.HazardNote) []scenario.HazardNote {
+	out := make([]scenario.HazardNote, len(hs))
+	for i, h := range hs {
+		out[i] = h
+		out[i].Callbacks = make([]int, len(h.Callbacks))
+		for j, c := range h.Callbacks {
+			out[i].Callbacks[j] = c + 1
+		}
+		if h.Callbacks == nil {
+			out[i].Callbacks = nil
+		}
+	}
+	if hs == nil {
+		return nil
+	}
+	return out
 }
 
 type scenarioExpectJSON struct {
@@ -72,11 +94,11 @@ func renderScenario(o *scenarioOptions, def *scenario.Def, run *scenario.Run, pl
 	io := f.IO
 	if f.JSON() {
 		doc := scenarioJSON{V: jsonVersion, Scenario: def.Name, File: def.File, Order: plan.Order, Seed: plan.Seed, AppID: run.AppID,
-			URL: o.To, BuiltinReceiver: o.To == "", Hazards: plan.Hazards, Outcome: out, Deliveries: []scenarioDeliveryJSON{}}
+			URL: o.To, BuiltinReceiver: o.To == "", Hazards: oneBasedHazards(plan.Hazards), Outcome: out, Deliveries: []scenarioDeliveryJSON{}}
 		for _, r := range results {
 			doc.Deliveries = append(doc.Deliveries, scenarioDeliveryJSON{N: r.D.N, Callback: r.D.Callback + 1, Event: r.C.Event,
 				Label: r.C.Label(), Attempt: r.D.Attempt, Hazard: r.D.Hazard, OffsetMS: millis(r.Offset),
-				Status: r.Status, LatencyMS: millis(r.Latency), Error: r.Err})
+				Outcome: verdictOutcome(r.Verdict), Status: r.Status, LatencyMS: millis(r.Latency), Error: r.Err})
 		}
 		if expect != nil {
 			doc.Expect = &scenarioExpectJSON{URL: o.ExpectURL, DiffResult: *expect}

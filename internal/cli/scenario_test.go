@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -260,5 +262,73 @@ func TestScenarioExpectURLUnreachableOrRefusing(t *testing.T) {
 	code, _, errOut = c.call("scenario", "reconnect", "--expect-url", notFound.URL+"/state")
 	if code != 2 || !strings.Contains(errOut, "answered 404, not a state document") {
 		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+// An endpoint that cannot be reached: exit 3, and the error says why, as
+// send's does. -c is --concurrency, as in send and replay.
+func TestScenarioUnreachableSaysWhy(t *testing.T) {
+	gone := httptest.NewServer(http.NotFoundHandler())
+	goneURL := gone.URL
+	gone.Close()
+	c := newCmdtest(t, cmdOpts{env: map[string]string{EnvSecret: replaySecret}})
+	code, _, errOut := c.call("scenario", "reconnect", "--to", goneURL, "-c", "2")
+	if code != 3 || !strings.Contains(errOut, "deliveries could not reach "+goneURL+": connection refused") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+// --list says what a run does: as many callbacks as a natural run
+// delivers, and a span its summary and docs/scenarios.md agree with.
+func TestScenarioListAgreesWithARun(t *testing.T) {
+	_, out, _ := newCmdtest(t, cmdOpts{}).call("scenario", "--list", "-o", "json")
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "scenarios.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	about := regexp.MustCompile(`about (\d+) s\b|a few minutes|(\d+) minutes?`)
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var in scenario.Info
+		if err := json.Unmarshal([]byte(line), &in); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		c := newCmdtest(t, cmdOpts{env: map[string]string{EnvSecret: replaySecret}})
+		code, run, errOut := c.call("scenario", in.Name, "-o", "json", "--seed", "3")
+		var d scenarioJSON
+		if code != 0 || json.Unmarshal([]byte(run), &d) != nil {
+			t.Fatalf("%s: exit %d: %s", in.Name, code, errOut)
+		}
+		if len(d.Deliveries) != in.Callbacks || in.Callbacks < in.Steps {
+			t.Errorf("%s: --list says %d callbacks (%d steps), a run delivers %d", in.Name, in.Callbacks, in.Steps, len(d.Deliveries))
+		}
+		// Every duration the summary or the docs' row claims is the span's.
+		row := ""
+		for _, l := range strings.Split(string(doc), "\n") {
+			if strings.HasPrefix(l, "| `"+in.Name+"` |") {
+				row = l
+			}
+		}
+		for _, text := range []string{in.Summary, row} {
+			for _, m := range about.FindAllStringSubmatch(text, -1) {
+				claimed := 0.0
+				switch {
+				case m[1] != "":
+					claimed, _ = strconv.ParseFloat(m[1], 64)
+				case m[2] != "":
+					claimed, _ = strconv.ParseFloat(m[2], 64)
+					claimed *= 60
+				default:
+					claimed = 180
+				}
+				if claimed < in.SpanS*0.75 || claimed > in.SpanS*1.25 {
+					t.Errorf("%s: %q says %q, the run spans %.1f s", in.Name, text, m[0], in.SpanS)
+				}
+			}
+		}
+	}
+	if n != len(scenario.List()) || n < 3 {
+		t.Errorf("%d scenarios listed", n)
 	}
 }

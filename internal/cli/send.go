@@ -56,41 +56,42 @@ func newSendCmd(f *Factory, runF func(*sendOptions) error) *cobra.Command {
 		Use:   "send [EVENT...] [--to URL]",
 		Short: "Sign and send a realistic callback, with ZEGO's retry schedule",
 		Long: `Send builds a realistic sample of EVENT from the catalog, applies your
-overrides, stamps a fresh timestamp and nonce, signs it with the callback
-secret and POSTs it to --to, exactly as ZEGO would.
+overrides, stamps a fresh timestamp and nonce, signs it with the callback secret
+and POSTs it to --to, exactly as ZEGO would.
 
 EVENT is a name from 'zegocb events': a bare name (stream_create), or
-FAMILY/EVENT (zim/room_create) where two product families share a bare name;
-a shared bare name means the RTC event, and stderr names the others. The
-sample follows the event's family: its field casing and JSON types, its
-timestamp (Unix seconds, or 13-digit milliseconds for the ms families) and
-its signature scheme (sorted SHA-1; Mini Game's MD5).
+FAMILY/EVENT (zim/room_create) where two product families share a bare name; a
+shared bare name means the RTC event, and stderr names the others. The sample
+follows the event's family: its field casing and JSON types, its timestamp (Unix
+seconds, or 13-digit milliseconds for the ms families) and its signature scheme
+(sorted SHA-1; Mini Game's MD5).
 
 The answer is checked as ZEGO checks it: any 2xx is success. A synchronous
-callback (ZIM before_send_msg, Mini Game) must answer JSON such as
-{"result":0} within its deadline: the answer is parsed and judged (its
-decision and any new_payload are shown; an undocumented value, a non-JSON
-body or an answer after the deadline is a failure). For record, the legacy
-docs also ask for the body "1"; another body is a warning (--strict makes it
-a failure). On a failed answer, a timeout or a connection error, send retries
-on the event family's schedule, re-sending the same body, then gives up: RTC,
-ZIM, AI Agent, Digital Human and ASR 2, 4, 8, 16 and 32 s after the previous
-attempt (6 attempts, 62 s); Cloud Player 2 immediate retries; Cloud Recording
-2 retries 5 s apart; Super Board 2 retries 15 s apart; before_send_msg one
-immediate retry ('zegocb events EVENT' shows each). --retry-scale 0.01 keeps
-the shape and makes it 100 times faster.
+callback (ZIM before_send_msg, Mini Game) must answer JSON such as {"result":0}
+within its deadline: the answer is parsed and judged (its decision and any
+new_payload are shown; an undocumented value, a non-JSON body or an answer after
+the deadline is a failure). For record, the legacy docs also ask for the body
+"1"; another body is a warning (--strict makes it a failure). On a failed
+answer, a timeout or a connection error, send retries on the event family's
+schedule, re-sending the same body, then gives up: RTC, ZIM, AI Agent, Digital
+Human and ASR 2, 4, 8, 16 and 32 s after the previous attempt (6 attempts,
+62 s); Cloud Player 2 immediate retries; Cloud Recording 2 retries 5 s apart;
+Super Board 2 retries 15 s apart; before_send_msg one immediate retry ('zegocb
+events EVENT' shows each). --retry-scale 0.01 keeps the shape and makes it 100
+times faster.
 
-Without --to, send starts a built-in receiver on 127.0.0.1 (a correct
-endpoint: it verifies the signature and answers 200 "1", or the event's
-documented JSON answer) and shows both sides of the round trip. With no secret configured it signs with an ephemeral one.
+Without --to, send starts a built-in receiver on 127.0.0.1 (a correct endpoint:
+it verifies the signature and answers 200 "1", or the event's documented JSON
+answer) and shows both sides of the round trip. With no secret configured it
+signs with an ephemeral one.
 
-Several EVENTs are sent one after the other, each with its own signature
-and retries, and share their ids: one appid, one room, one stream, one user
-(zegocb send stream_create stream_close --to URL).
+Several EVENTs are sent one after the other, each with its own signature and
+retries, and share their ids: one appid, one room, one stream, one user (zegocb
+send stream_create stream_close --to URL).
 
-Load mode (-n, -c, --rate, --duration) sends N distinct callbacks (a fresh
-nonce and signature each) with C workers and reports throughput, status
-counts and latency percentiles. Load mode makes no retries.
+Load mode (-n, -c, --rate, --duration) sends N distinct callbacks (a fresh nonce
+and signature each) with C workers and reports throughput, status counts and
+latency percentiles. Load mode makes no retries.
 
 Output: progress on stderr; the result on stdout (a timeline of attempts when
 there was more than one). -o json prints one result object:
@@ -100,8 +101,8 @@ there was more than one). -o json prints one result object:
    verdict, reason, error}], receiver: [{seq, event, signature,
    signature_reason, delivery, replay, answer: {status, body}, problems}]}
 outcome is delivered, delivered_with_warning, gave_up, unreachable or
-interrupted (Ctrl-C: exit 130, "interrupted after N attempts").
-In load mode: {v, event, url, requests, concurrency, rate, elapsed_ms,
+interrupted (Ctrl-C: exit 130, "interrupted after N attempts"). In load mode:
+{v, event, url, requests, concurrency, rate, elapsed_ms,
    throughput_rps, ok, failed, status_counts, errors, body_mismatch,
    latency_ms: {min, mean, p50, p90, p99, max}, histogram: [{le_ms, count}]}.
 

@@ -198,7 +198,8 @@ func renderLoad(o *sendOptions, target, event string, rep *load.Report, expect s
 	s := f.IO.Styles()
 	var b strings.Builder
 	label := func(l string) string { return s.Bold.Render(fmt.Sprintf("%-11s", l)) }
-	fmt.Fprintf(&b, "%s %s req/s  (%s in %s, %s)\n", label("throughput"), s.Bold.Render(strconv.FormatFloat(rep.Throughput, 'f', 1, 64)), plural(int(rep.Requests), "request", "requests"), latencyText(rep.Elapsed), plural(rep.Concurrency, "worker", "workers"))
+	fmt.Fprintf(&b, "%s %s req/s  (%d of %s delivered (2xx) in %s, %s)\n", label("throughput"), s.Bold.Render(strconv.FormatFloat(rep.Throughput, 'f', 1, 64)),
+		rep.OK(), plural(int(rep.Requests), "request", "requests"), latencyText(rep.Elapsed), plural(rep.Concurrency, "worker", "workers"))
 	var st []string
 	for _, c := range sortedStatuses(rep) {
 		st = append(st, s.Status(c).Render(strconv.Itoa(c))+" × "+strconv.FormatInt(rep.Status[c], 10))
@@ -216,6 +217,11 @@ func renderLoad(o *sendOptions, target, event string, rep *load.Report, expect s
 	}
 	if rep.BodyMismatch > 0 {
 		fmt.Fprintf(&b, "%s %s\n", label("body"), s.Warn.Render(fmt.Sprintf("%d 2xx answers had a body other than %q (first: %q)", rep.BodyMismatch, expect, rep.FirstMismatchBody)))
+	}
+	if rep.Latency.Count() == 0 {
+		fmt.Fprintf(&b, "%s %s\n", label("latency"), s.Faint.Render("none: no request was answered"))
+		_, err := io.WriteString(f.IO.Out, b.String())
+		return err
 	}
 	fmt.Fprintf(&b, "%s p50 %s  p90 %s  p99 %s  max %s  %s\n", label("latency"),
 		s.Bold.Render(latencyText(rep.Percentile(.5))), s.Bold.Render(latencyText(rep.Percentile(.9))),
@@ -245,6 +251,7 @@ func renderLoadPlain(w io.Writer, rep *load.Report) error {
 	kv := func(k string, v any) { fmt.Fprintf(&b, "%s\t%v\n", k, v) }
 	kv("requests", rep.Requests)
 	kv("elapsed_ms", millis(rep.Elapsed))
+	kv("delivered", rep.OK())
 	kv("throughput_rps", round1(rep.Throughput))
 	for _, c := range sortedStatuses(rep) {
 		kv("status_"+strconv.Itoa(c), rep.Status[c])
@@ -254,6 +261,10 @@ func renderLoadPlain(w io.Writer, rep *load.Report) error {
 	}
 	if rep.BodyMismatch > 0 {
 		kv("body_mismatch", rep.BodyMismatch)
+	}
+	if rep.Latency.Count() == 0 {
+		_, err := io.WriteString(w, b.String())
+		return err
 	}
 	kv("p50_ms", millis(rep.Percentile(.5)))
 	kv("p90_ms", millis(rep.Percentile(.9)))

@@ -107,18 +107,43 @@ type receiverJSONRow struct {
 	Problems        []problemJSON `json:"problems"`
 }
 
+// The outcomes of a delivery, one vocabulary for send, replay and scenario
+// (docs/json.md).
+const (
+	outcomeDelivered   = "delivered"
+	outcomeWarning     = "delivered_with_warning"
+	outcomeGaveUp      = "gave_up"
+	outcomeUnreachable = "unreachable"
+	outcomeInterrupted = "interrupted"
+	outcomeDryRun      = "dry_run"
+)
+
+// verdictOutcome is the outcome of a delivery whose last attempt ended
+// with v.
+func verdictOutcome(v deliver.Verdict) string {
+	switch v {
+	case deliver.Accepted:
+		return outcomeDelivered
+	case deliver.AcceptedWithWarning:
+		return outcomeWarning
+	case deliver.Rejected:
+		return outcomeGaveUp
+	}
+	return outcomeUnreachable
+}
+
 func sendOutcome(res *deliver.Result, interrupted bool) string {
 	switch {
 	case interrupted && !res.Delivered:
-		return "interrupted"
+		return outcomeInterrupted
 	case res.Delivered && res.Last().Verdict == deliver.AcceptedWithWarning:
-		return "delivered_with_warning"
+		return outcomeWarning
 	case res.Delivered:
-		return "delivered"
+		return outcomeDelivered
 	case res.Answered():
-		return "gave_up"
+		return outcomeGaveUp
 	}
-	return "unreachable"
+	return outcomeUnreachable
 }
 
 // renderResult renders res; interrupted: Ctrl-C ended the delivery (the

@@ -767,7 +767,7 @@ func TestOneIsSingular(t *testing.T) {
 	e := newCmdtest(t, sendOpts())
 	e.f.IO.SetStdoutTTY(true)
 	code, out, errOut := e.call("send", "room_login", "--to", u, "-n", "1", "--color", "never")
-	if code != ExitOK || !strings.Contains(errOut, ", 1 worker, no retries)") || !strings.Contains(out, "(1 request in ") || !strings.Contains(out, ", 1 worker)") {
+	if code != ExitOK || !strings.Contains(errOut, ", 1 worker, no retries)") || !strings.Contains(out, "(1 of 1 request delivered (2xx) in ") || !strings.Contains(out, ", 1 worker)") {
 		t.Errorf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
 	}
 	l := newCmdtest(t, cmdOpts{wall: true, env: map[string]string{EnvSecret: sendTestSecret}})

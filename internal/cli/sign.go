@@ -30,22 +30,23 @@ func newSignCmd(f *Factory, runF func(*signOptions) error) *cobra.Command {
 	opts := &signOptions{}
 	cmd := &cobra.Command{
 		Use:   "sign [FILE|-]",
-		Short: "Compute a callback signature, or re-sign a payload for curl and Postman",
-		Long: `With --timestamp and --nonce, print the signature ZEGO would send for them:
-the lowercase hex SHA-1 of the sorted concatenation of callback secret,
-timestamp and nonce (every family's scheme but Mini Game's, which signs the
-AppId too: give a payload).
+		Short: "Compute a callback signature, or re-sign a payload for curl",
+		Long: `With --timestamp and --nonce, print the signature ZEGO would send for them: the
+lowercase hex SHA-1 of the sorted concatenation of callback secret, timestamp
+and nonce (every family's scheme but Mini Game's, which signs the AppId too:
+give a payload).
 
 Given a payload (FILE, or - or piped stdin: JSON, a form body or UrlEncoded
 JSON), stamp it with the current time and a fresh 19-digit nonce, sign it and
 print it in the format it came in, ready for curl --data-binary.
---keep-timestamp re-signs the payload's own timestamp and nonce instead; --timestamp and --nonce
-set them explicitly. The payload's family and event, told from its fields,
-pick the field names (timestamp or Timestamp, nonce or SignatureNonce, ...),
-the timestamp's unit (Unix seconds, or 13-digit milliseconds for the AI Agent,
-ASR and Digital Human families) and the signature scheme (sorted SHA-1, or
-Mini Game's MD5 of AppId + SignatureNonce + secret + Timestamp); --event names
-the event when the payload has none. A payload over 64 MiB is refused (exit 2).
+--keep-timestamp re-signs the payload's own timestamp and nonce instead;
+--timestamp and --nonce set them explicitly. The payload's family and event,
+told from its fields, pick the field names (timestamp or Timestamp, nonce or
+SignatureNonce, ...), the timestamp's unit (Unix seconds, or 13-digit
+milliseconds for the AI Agent, ASR and Digital Human families) and the signature
+scheme (sorted SHA-1, or Mini Game's MD5 of AppId + SignatureNonce + secret +
+Timestamp); --event names the event when the payload has none. A payload over
+64 MiB is refused (exit 2).
 
 The payload is printed without a trailing newline when piped, so a redirect
 gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
@@ -68,8 +69,19 @@ gives the exact body. The secret comes from $ZEGO_CALLBACK_SECRET or
 				if !tsSet || !nonceSet {
 					return flagErrorf("--timestamp and --nonce go together when no payload is given")
 				}
-				if opts.Keep || opts.Event != "" {
-					return flagErrorf("--keep-timestamp and --event apply to a payload: give FILE or -")
+				var given []string
+				if opts.Keep {
+					given = append(given, "--keep-timestamp")
+				}
+				if opts.Event != "" {
+					given = append(given, "--event")
+				}
+				if len(given) > 0 {
+					verb := " applies"
+					if len(given) > 1 {
+						verb = " apply"
+					}
+					return flagErrorf("%s%s to a payload: give FILE or -", joinWords(given, "and"), verb)
 				}
 			case opts.File == "":
 				if f.IO.IsStdinTTY() {

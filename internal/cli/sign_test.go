@@ -39,7 +39,9 @@ func TestNewSignCmd(t *testing.T) {
 		{name: "nonce alone, stdin piped", args: []string{"--nonce", "1"}, wantErr: "--timestamp and --nonce go together"},
 		{name: "empty nonce", args: []string{"--timestamp", "1", "--nonce", ""}, wantErr: "cannot be empty"},
 		{name: "keep with stamps", args: []string{"p.json", "--keep", "--timestamp", "1"}, wantErr: "--keep-timestamp keeps the payload's own timestamp and nonce"},
-		{name: "event without payload", args: []string{"--timestamp", "1", "--nonce", "2", "--event", "mix_start"}, wantErr: "apply to a payload"},
+		{name: "event without payload", args: []string{"--timestamp", "1", "--nonce", "2", "--event", "mix_start"}, wantErr: "--event applies to a payload: give FILE or -"},
+		{name: "keep without payload", args: []string{"--timestamp", "1", "--nonce", "2", "--keep-timestamp"}, wantErr: "--keep-timestamp applies to a payload"},
+		{name: "both without payload", args: []string{"--timestamp", "1", "--nonce", "2", "--keep-timestamp", "--event", "x"}, wantErr: "--keep-timestamp and --event apply to a payload"},
 		{name: "two files", args: []string{"a", "b"}, wantErr: "at most 1 argument"},
 	}
 	for _, tt := range tests {

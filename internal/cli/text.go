@@ -47,6 +47,26 @@ func clip(s string, n int, mark string) string {
 }
 
 // oneLine folds every run of white space in s, newlines included, into one space.
+// hangingIndent wraps text to width columns after prefix, continuation
+// lines indented to prefix's width (help text: "  name   meaning ...").
+func hangingIndent(prefix, text string, width int) string {
+	var b strings.Builder
+	b.WriteString(prefix)
+	col, indent := len(prefix), strings.Repeat(" ", len(prefix))
+	for i, w := range strings.Fields(text) {
+		if i > 0 && col+1+len(w) > width {
+			b.WriteString("\n" + indent)
+			col = len(indent)
+		} else if i > 0 {
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(w)
+		col += len(w)
+	}
+	return b.String()
+}
+
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // answerExcerpt shows an answer's body on one line: quoted, cut after n

@@ -35,38 +35,40 @@ func newVerifyCmd(f *Factory, runF func(*verifyOptions) error) *cobra.Command {
 		Short: "Check captured callbacks: signature, schema, age, re-deliveries",
 		Long: `Verify reads captured callbacks and checks every payload: its signature (with
 the configured callback secret), its fields against the event catalog (required
-fields, types, documented values), optionally its timestamp's age, and whether it
-repeats an earlier payload's nonce and signature: with the same content a re-delivery
-(noted, not a failure), with other content a possible replay or tampering (WARN, FAIL
-with --strict).
+fields, types, documented values), optionally its timestamp's age, and whether
+it repeats an earlier payload's nonce and signature: with the same content a
+re-delivery (noted, not a failure), with other content a possible replay or
+tampering (WARN, FAIL with --strict).
 
 Inputs, any number and mixed:
-  FILE   a raw JSON body, a pretty-printed JSON object, a form body, or a JSON-lines
-         file of bodies, of capture records (what 'zegocb listen --save' writes) or of
-         'zegocb listen -o json' lines
-  DIR    every *.json, *.jsonl, *.ndjson, *.txt, *.form, *.log file under it, sorted
+  FILE   a raw JSON body, a pretty-printed JSON object, a form body, or a
+         JSON-lines file of bodies, of capture records (what 'zegocb listen
+         --save' writes) or of 'zegocb listen -o json' lines
+  DIR    every *.json, *.jsonl, *.ndjson, *.txt, *.form, *.log file under it,
+         sorted
   -      standard input (also the default when stdin is not a terminal)
 
 Each payload gets a row: file:line, event, verdict (PASS, WARN or FAIL) and the
 reasons; on a terminal the reasons wrap inside their column. Piped, rows are
 tab-separated with no header; a closing line "N passed, M failed, K warned"
 follows. -q prints only the rows that did not pass. -o json prints one JSON
-object per payload and a final {"v":2,"summary":...} line (schema in docs/json.md).
+object per payload and a final {"v":2,"summary":...} line (schema in
+docs/json.md).
 
 Without a secret, signatures are not checked: a hint says so on stderr, each row
 notes it and the closing line ends "(signatures not checked: no secret)";
---require-signature makes that a failure. With -v a signature mismatch also shows
-the signature expected with the configured secret and the sorted string hashed,
-the secret masked. ZEGO_SERVER_SECRET, when set, is used only to explain a
-signature made with the other console secret.
+--require-signature makes that a failure. With -v a signature mismatch also
+shows the signature expected with the configured secret and the sorted string
+hashed, the secret masked. ZEGO_SERVER_SECRET, when set, is used only to explain
+a signature made with the other console secret.
 
 --max-age measures a timestamp's age from the capture's received_at when the
-payload is a capture record, else from now. A timestamp more than a minute in the
-future is a warning. Re-deliveries are recognised among the last 100,000 distinct
-payloads (up to 200,000).
+payload is a capture record, else from now. A timestamp more than a minute in
+the future is a warning. Re-deliveries are recognised among the last 100,000
+distinct payloads (up to 200,000).
 
-Exit status: 0 every payload passed (warnings allowed), 1 a payload failed,
-2 an input was unreadable (missing file, not JSON or form, line over --max-size,
+Exit status: 0 every payload passed (warnings allowed), 1 a payload failed, 2 an
+input was unreadable (missing file, not JSON or form, line over --max-size,
 invalid UTF-8, torn last line) or held no payload at all; unreadable inputs
 still get a row.`,
 		Example: `  # verify what listen captured, in CI

@@ -538,7 +538,7 @@ func (l *evLoop) broken(i int, c *evConn, err error, now time.Time) {
 // finish records a complete answer and starts the next request.
 func (l *evLoop) finish(i int, c *evConn, now time.Time) {
 	c.inFlight = false
-	c.w.lat = append(c.w.lat, now.Sub(c.t0))
+	c.w.lat.Record(now.Sub(c.t0))
 	l.r.record(c.w, c.status, c.peek[:c.n], c.rest)
 	if c.keep {
 		c.reused = true
@@ -552,7 +552,6 @@ func (l *evLoop) finish(i int, c *evConn, now time.Time) {
 func (l *evLoop) fail(i int, c *evConn, err error, now time.Time) {
 	l.closeConn(c)
 	c.inFlight = false
-	c.w.lat = append(c.w.lat, now.Sub(c.t0))
 	l.r.fail(c.w, err)
 	l.ready = append(l.ready, readyConn{i: i, failed: true})
 }

@@ -23,7 +23,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -128,7 +127,7 @@ func transport(concurrency int, timeout time.Duration, tlsConf *tls.Config) *htt
 // worker is one worker's private tallies, merged at the end.
 type worker struct {
 	done     *atomic.Int64 // its Runner.done counter
-	lat      []time.Duration
+	lat      Hist          // latencies of the answered requests
 	status   [600]int64
 	other    int64 // statuses outside 100-599
 	errs     map[string]int64
@@ -169,10 +168,6 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	base = base.WithContext(ctx)
 
 	workers := make([]*worker, cfg.Concurrency)
-	per := 1024
-	if cfg.Requests > 0 {
-		per = cfg.Requests/cfg.Concurrency + 1
-	}
 	start := time.Now()
 	var deadline time.Time
 	if cfg.Duration > 0 {
@@ -208,7 +203,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 		}
 	}
 	for i := range workers {
-		workers[i] = &worker{done: &r.done[i].n, lat: make([]time.Duration, 0, per)}
+		workers[i] = &worker{done: &r.done[i].n}
 	}
 	seed := func(i int) uint64 { return uint64(start.UnixNano()) + uint64(i)*0x9e3779b97f4a7c15 }
 	// Plain http:// without --rate, on Linux: one event loop for every
@@ -325,15 +320,14 @@ func (r *Runner) workRaw(ctx context.Context, w *worker, rc *rawConn, st *Stampe
 		st.Restamp(body, t0)
 		status, n, rest, err := rc.roundTrip(t0, peek, restamp)
 		now = time.Now()
-		w.lat = append(w.lat, now.Sub(t0))
 		if err != nil {
 			if ctx.Err() != nil {
-				w.lat = w.lat[:len(w.lat)-1]
 				return // interrupted: not the endpoint's error
 			}
 			r.fail(w, err)
 			continue
 		}
+		w.lat.Record(now.Sub(t0))
 		r.record(w, status, peek[:n], rest)
 	}
 }
@@ -357,9 +351,7 @@ func (r *Runner) work(ctx context.Context, w *worker, rt http.RoundTripper, base
 		req.ContentLength = int64(len(body))
 		resp, err := rt.RoundTrip(req)
 		if err != nil {
-			w.lat = append(w.lat, time.Since(now))
 			if ctx.Err() != nil {
-				w.lat = w.lat[:len(w.lat)-1]
 				return
 			}
 			r.fail(w, err)
@@ -371,11 +363,11 @@ func (r *Runner) work(ctx context.Context, w *worker, rt http.RoundTripper, base
 		}
 		rest, rerr := io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		w.lat = append(w.lat, time.Since(now))
 		if rerr != nil {
 			r.fail(w, rerr)
 			continue
 		}
+		w.lat.Record(time.Since(now))
 		r.record(w, resp.StatusCode, peekBuf[:n], rest)
 	}
 }
@@ -391,26 +383,22 @@ func (w *worker) addErr(err error, timeout time.Duration) {
 type Report struct {
 	Requests   int64         // completed requests (answered or failed)
 	Elapsed    time.Duration // wall time of the run
-	Throughput float64       // completed requests per second
+	Throughput float64       // 2xx answers per second: failures are not throughput
 	Status     map[int]int64 // HTTP status -> count
 	Errors     map[string]int64
 	// BodyMismatch counts 2xx answers whose body was not Config.ExpectBody.
 	BodyMismatch      int64
 	FirstMismatchBody string
 	Concurrency       int
-	// Latencies are every request's latency, sorted ascending.
-	Latencies []time.Duration
+	// Latency holds the latencies of the requests that were answered (any
+	// status); a request that failed has none.
+	Latency Hist
 }
 
 func merge(ws []*worker, elapsed time.Duration, cfg Config) *Report {
 	rep := &Report{Elapsed: elapsed, Status: map[int]int64{}, Errors: map[string]int64{}, Concurrency: cfg.Concurrency}
-	n := 0
 	for _, w := range ws {
-		n += len(w.lat)
-	}
-	rep.Latencies = make([]time.Duration, 0, n)
-	for _, w := range ws {
-		rep.Latencies = append(rep.Latencies, w.lat...)
+		rep.Latency.Merge(&w.lat)
 		for c, k := range w.status {
 			if k > 0 {
 				rep.Status[c] += k
@@ -427,7 +415,6 @@ func merge(ws []*worker, elapsed time.Duration, cfg Config) *Report {
 			rep.FirstMismatchBody = w.first
 		}
 	}
-	slices.Sort(rep.Latencies)
 	for _, k := range rep.Status {
 		rep.Requests += k
 	}
@@ -435,7 +422,7 @@ func merge(ws []*worker, elapsed time.Duration, cfg Config) *Report {
 		rep.Requests += k
 	}
 	if elapsed > 0 {
-		rep.Throughput = float64(rep.Requests) / elapsed.Seconds()
+		rep.Throughput = float64(rep.OK()) / elapsed.Seconds()
 	}
 	return rep
 }
@@ -454,47 +441,13 @@ func (r *Report) OK() int64 {
 // Failed counts requests that were not 2xx (errors included).
 func (r *Report) Failed() int64 { return r.Requests - r.OK() }
 
-// Percentile returns the latency at quantile q (0 < q <= 1).
-func (r *Report) Percentile(q float64) time.Duration {
-	n := len(r.Latencies)
-	if n == 0 {
-		return 0
-	}
-	i := int(q*float64(n)+0.999999999) - 1
-	if i < 0 {
-		i = 0
-	}
-	if i >= n {
-		i = n - 1
-	}
-	return r.Latencies[i]
-}
+// Percentile returns the latency at quantile q (0 < q <= 1), within 0.4%.
+func (r *Report) Percentile(q float64) time.Duration { return r.Latency.Quantile(q) }
 
-// Min, Max and Mean summarise the latencies.
-func (r *Report) Min() time.Duration {
-	if len(r.Latencies) == 0 {
-		return 0
-	}
-	return r.Latencies[0]
-}
-
-func (r *Report) Max() time.Duration {
-	if len(r.Latencies) == 0 {
-		return 0
-	}
-	return r.Latencies[len(r.Latencies)-1]
-}
-
-func (r *Report) Mean() time.Duration {
-	if len(r.Latencies) == 0 {
-		return 0
-	}
-	var sum time.Duration
-	for _, l := range r.Latencies {
-		sum += l
-	}
-	return sum / time.Duration(len(r.Latencies))
-}
+// Min, Max and Mean summarise the latencies (exactly).
+func (r *Report) Min() time.Duration  { return r.Latency.Min() }
+func (r *Report) Max() time.Duration  { return r.Latency.Max() }
+func (r *Report) Mean() time.Duration { return r.Latency.Mean() }
 
 // Bucket is one histogram bar: latencies in (previous Le, Le].
 type Bucket struct {
@@ -504,12 +457,13 @@ type Bucket struct {
 
 // Histogram splits [min, max] into n equal buckets.
 func (r *Report) Histogram(n int) []Bucket {
-	if len(r.Latencies) == 0 || n <= 0 {
+	h := &r.Latency
+	if h.Count() == 0 || n <= 0 {
 		return nil
 	}
-	lo, hi := r.Min(), r.Max()
+	lo, hi := h.Min(), h.Max()
 	if hi == lo {
-		return []Bucket{{Le: hi, Count: len(r.Latencies)}}
+		return []Bucket{{Le: hi, Count: int(h.Count())}}
 	}
 	step := (hi - lo) / time.Duration(n)
 	if step <= 0 {
@@ -520,7 +474,7 @@ func (r *Report) Histogram(n int) []Bucket {
 		out[i].Le = lo + step*time.Duration(i+1)
 	}
 	out[n-1].Le = hi
-	for _, l := range r.Latencies {
+	h.each(func(l time.Duration, k uint64) {
 		i := int((l - lo) / step)
 		if i >= n {
 			i = n - 1
@@ -528,7 +482,7 @@ func (r *Report) Histogram(n int) []Bucket {
 		if i > 0 && l <= out[i-1].Le {
 			i--
 		}
-		out[i].Count++
-	}
+		out[i].Count += int(k)
+	})
 	return out
 }

@@ -90,7 +90,7 @@ func TestRunSendsDistinctSignedCallbacks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Requests != 200 || rep.Status[200] != 200 || len(rep.Latencies) != 200 || r.Done() != 200 {
+		if rep.Requests != 200 || rep.Status[200] != 200 || rep.Latency.Count() != 200 || r.Done() != 200 {
 			t.Fatalf("form=%v: report %+v", form, rep.Status)
 		}
 		if v.bad != 0 || len(v.nonces) != 200 {
@@ -138,7 +138,10 @@ func TestDurationAndRateBoundTheRun(t *testing.T) {
 }
 
 func TestHistogramCountsEverything(t *testing.T) {
-	rep := &Report{Latencies: []time.Duration{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}
+	rep := &Report{}
+	for d := time.Duration(1); d <= 10; d++ {
+		rep.Latency.Record(d)
+	}
 	total := 0
 	for _, b := range rep.Histogram(4) {
 		total += b.Count

@@ -97,11 +97,6 @@ type Selection struct {
 	Failed bool
 }
 
-// IsZero reports whether the selection takes everything.
-func (s *Selection) IsZero() bool {
-	return len(s.Lines) == 0 && len(s.Events) == 0 && len(s.Rooms) == 0 && s.Since.IsZero() && s.Until.IsZero() && !s.Failed
-}
-
 // needsPayload reports whether matching needs the parsed callback body.
 func (s *Selection) needsPayload() bool { return len(s.Events) > 0 || len(s.Rooms) > 0 }
 

@@ -249,9 +249,6 @@ type Timing struct {
 	Concurrency int `json:"concurrency"`
 }
 
-// DefaultTiming is one delivery at a time, back to back.
-func DefaultTiming() Timing { return Timing{Gap: 0, Concurrency: 1} }
-
 // MaxGap bounds Timing.Gap.
 const MaxGap = time.Hour
 
@@ -269,7 +266,3 @@ func (t Timing) Validate() error {
 	}
 	return nil
 }
-
-// Exact reports whether deliveries arrive in exactly the plan's order: one
-// at a time.
-func (t Timing) Exact() bool { return t.Concurrency <= 1 }

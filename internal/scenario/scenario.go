@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path"
 	"regexp"
 	"sort"
@@ -87,11 +88,14 @@ const DefaultGapMS = 1000
 // MaxSteps bounds a definition.
 const MaxSteps = 10000
 
-// Info names a built-in scenario.
+// Info names a built-in scenario: its steps, the callbacks they make and
+// the time from the first to the last.
 type Info struct {
-	Name    string `json:"name"`
-	Summary string `json:"summary"`
-	Steps   int    `json:"steps"`
+	Name      string  `json:"name"`
+	Summary   string  `json:"summary"`
+	Steps     int     `json:"steps"`
+	Callbacks int     `json:"callbacks"`
+	SpanS     float64 `json:"span_s"`
 }
 
 // List returns the built-in scenarios in name order.
@@ -103,7 +107,11 @@ func List() []Info {
 		if err != nil { // a broken built-in is a build defect, caught by the tests
 			continue
 		}
-		out = append(out, Info{Name: d.Name, Summary: d.Summary, Steps: len(d.Steps)})
+		in := Info{Name: d.Name, Summary: d.Summary, Steps: len(d.Steps)}
+		if run, err := Expand(d, Options{}); err == nil { // the count and span do not depend on the seed
+			in.Callbacks, in.SpanS = len(run.Callbacks), math.Round(run.Span().Seconds()*10)/10
+		}
+		out = append(out, in)
 	}
 	return out
 }

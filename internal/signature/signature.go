@@ -417,10 +417,14 @@ func isHex(s string) bool {
 }
 
 func describeSig(s string) string {
-	if !isHex(s) {
-		return strconv.Itoa(len(s)) + " characters and not hex"
+	chars := " characters"
+	if len(s) == 1 {
+		chars = " character"
 	}
-	return strconv.Itoa(len(s)) + " hex characters"
+	if !isHex(s) {
+		return strconv.Itoa(len(s)) + chars + " and not hex"
+	}
+	return strconv.Itoa(len(s)) + " hex" + chars
 }
 
 func printable(s string) string {

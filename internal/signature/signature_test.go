@@ -188,6 +188,8 @@ func TestDiagnoseFamilyMistakes(t *testing.T) {
 		{"PascalCase read as snake: empty", mk(SHA1Sorted, ms, sha("", "")), WrongFieldNames, "signed with empty values in place of Timestamp and Nonce"},
 		{"PascalCase read as snake: undefined", mk(SHA1Sorted, ms, sha("undefined", "undefined")), WrongFieldNames, `signed with "undefined"`},
 		{"MD5 family, malformed", mk(MD5Fixed, s, "xyz"), Malformed, "want 32 lowercase hex characters (an MD5)"},
+		{"one hex character", mk(SHA1Sorted, ms, "a"), Malformed, "signature is 1 hex character, want 40"},
+		{"one character, not hex", mk(SHA1Sorted, ms, "z"), Malformed, "signature is 1 character and not hex"},
 		{"MD5 family, uppercase", mk(MD5Fixed, s, strings.ToUpper(md5Of("1234567", s, nonce))), UppercaseHex, "uppercase"},
 		{"MD5 family, mismatch", mk(MD5Fixed, s, md5Of("1234567", s, "other")), Mismatch, "md5(AppId + SignatureNonce + CallbackSecret + Timestamp)"},
 	} {

@@ -73,16 +73,6 @@ func (r *Result) unreadable(msg string) {
 	r.Reasons = append(r.Reasons, msg)
 }
 
-// CheckPayload checks one payload (a callback body or a capture record line)
-// as Run would, without dedup. It is exported for tests and fuzzing.
-func CheckPayload(opts Options, data []byte, lastLine bool) Result {
-	opts.defaults()
-	c := newChecker(&opts)
-	r := Result{Signature: SigUnchecked, Line: 1}
-	c.check(c.newState(), &r, data, lastLine)
-	return r
-}
-
 // check fills r for one payload. data is only valid during the call.
 func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 	st.errs, st.warns, st.notes = st.errs[:0], st.warns[:0], st.notes[:0]
