@@ -132,6 +132,10 @@ type Options struct {
 	// OnAttempt, when set, is called after every attempt, from the
 	// delivering goroutines (concurrently when Concurrency > 1).
 	OnAttempt func(d *Delivery, a deliver.Attempt)
+
+	// spoolMemory is how many bytes of input the selection kept in memory
+	// may stand for (0: spoolMemory; < 0: none, everything in the file).
+	spoolMemory int
 }
 
 // Delivery identifies the callback an attempt belongs to.
@@ -366,6 +370,7 @@ type run struct {
 	opts  *Options
 	files []Input
 	spool *os.File // the validated selection (spool.go)
+	mem   [][]byte // its start, kept in memory, bodies included
 	emit  func(*Result) error
 }
 
@@ -572,7 +577,9 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 		if _, err := r.spool.Seek(0, io.SeekStart); err != nil {
 			return spoolErr(err)
 		}
-		sr := &spoolReader{br: bufio.NewReaderSize(r.spool, 64<<10)}
+		// The spool's start is in memory, the rest in the file.
+		sr := &spoolReader{br: bufio.NewReaderSize(io.MultiReader(&chunkReader{chunks: r.mem}, r.spool), 64<<10)}
+		r.mem = nil
 		lines := &lineReader{r: r, d: &decoder{cat: o.Catalog}}
 		defer lines.close()
 		var e spoolEntry

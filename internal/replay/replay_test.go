@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,24 +36,90 @@ func TestByteExactBodiesAndContentTypes(t *testing.T) {
 		capt.WriteString(record(t, c.body, c.ctype, t0.Add(time.Duration(i)*time.Second), 200))
 	}
 	path := writeFile(t, "cap.jsonl", capt.String())
-	ep := newEndpoint(t)
-	res, sum, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret}, files(path)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hits := ep.got()
-	if len(hits) != len(cases) || sum.Delivered != len(cases) {
-		t.Fatalf("%d hits, summary %+v", len(hits), sum)
-	}
-	for i, c := range cases {
-		if !bytes.Equal(hits[i].body, c.body) {
-			t.Errorf("case %d: body\n got %q\nwant %q", i, hits[i].body, c.body)
+	// The bodies kept in memory (the default), and taken out of the file
+	// again (no memory budget).
+	for _, mem := range []int{0, -1} {
+		ep := newEndpoint(t)
+		res, sum, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, spoolMemory: mem}, files(path)...)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if hits[i].ctype != c.ctype {
-			t.Errorf("case %d: content type %q, want %q", i, hits[i].ctype, c.ctype)
+		hits := ep.got()
+		if len(hits) != len(cases) || sum.Delivered != len(cases) {
+			t.Fatalf("memory %d: %d hits, summary %+v", mem, len(hits), sum)
 		}
-		if res[i].Mode != ModeExact || res[i].ModeReason != ReasonVerifies || res[i].Line != i+1 {
-			t.Errorf("case %d: result %+v", i, res[i])
+		for i, c := range cases {
+			if !bytes.Equal(hits[i].body, c.body) {
+				t.Errorf("memory %d, case %d: body\n got %q\nwant %q", mem, i, hits[i].body, c.body)
+			}
+			if hits[i].ctype != c.ctype {
+				t.Errorf("memory %d, case %d: content type %q, want %q", mem, i, hits[i].ctype, c.ctype)
+			}
+			if res[i].Mode != ModeExact || res[i].ModeReason != ReasonVerifies || res[i].Line != i+1 {
+				t.Errorf("memory %d, case %d: result %+v", mem, i, res[i])
+			}
+		}
+	}
+}
+
+// A capture longer than the memory budget: its start is kept in memory,
+// the rest spooled to the file, and every body arrives byte-exact and in
+// order across the boundary, whatever the budget.
+func TestSpoolMemoryBudget(t *testing.T) {
+	const n = 3*vbatchItems + 7
+	var capt strings.Builder
+	var bodies [][]byte
+	firstBatch := 0 // the bytes of the first batch's lines
+	for i := 0; i < n; i++ {
+		ev := []string{"stream_create", "stream_close", "room_login"}[i%3]
+		body := signedJSON(t, ev, "room-"+strconv.Itoa(i), testSecret, uint64(i))
+		if i%5 == 0 { // an escape-heavy body: quotes, backslashes, non-ASCII, a line break
+			b := bytes.TrimRight(body, "}\n") // re-signing would change the body: sent as captured
+			body = append(b[:len(b):len(b)], `,"x":"a\"b\\c\u00e9é\n\/"}`...)
+		}
+		line := record(t, body, "application/json", t0.Add(time.Duration(i)*time.Millisecond), 200)
+		if i < vbatchItems {
+			firstBatch += len(line) - 1
+		}
+		capt.WriteString(line)
+		bodies = append(bodies, body)
+	}
+	path := writeFile(t, "cap.jsonl", capt.String())
+	for _, c := range []struct {
+		mem     int
+		spilled bool
+	}{
+		{0, false},             // all in memory
+		{firstBatch, true},     // the first batch in memory, the rest in the file
+		{firstBatch - 1, true}, // nothing fits: all in the file
+		{-1, true},
+	} {
+		ep := newEndpoint(t)
+		tmp := t.TempDir()
+		spooled := int64(-1)
+		_, sum, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, Mode: ModeExact, spoolMemory: c.mem, TempDir: tmp, OnPlan: func(Plan) error {
+			entries, err := os.ReadDir(tmp)
+			if err != nil || len(entries) != 1 {
+				return fmt.Errorf("spool files %v, %v", entries, err)
+			}
+			st, err := os.Stat(filepath.Join(tmp, entries[0].Name()))
+			if err != nil {
+				return err
+			}
+			spooled = st.Size()
+			return nil
+		}}, files(path)...)
+		if err != nil || sum.Delivered != n {
+			t.Fatalf("memory %d: %v, %+v", c.mem, err, sum)
+		}
+		if (spooled > 0) != c.spilled {
+			t.Errorf("memory %d: %d bytes spooled to the file", c.mem, spooled)
+		}
+		hits := ep.got()
+		for i := range bodies {
+			if !bytes.Equal(hits[i].body, bodies[i]) {
+				t.Fatalf("memory %d: callback %d: body\n got %q\nwant %q", c.mem, i+1, hits[i].body, bodies[i])
+			}
 		}
 	}
 }
@@ -483,19 +550,33 @@ func TestSendsWhatWasValidated(t *testing.T) {
 	}
 }
 
-// A capture rewritten between the passes is noticed, not half-sent.
+// A capture rewritten between the passes is noticed, not half-sent, when
+// the bodies are read from it again; kept in memory, they are sent as
+// validated.
 func TestFileRewrittenWhileReplaying(t *testing.T) {
 	good := record(t, signedJSON(t, "stream_create", "", testSecret, 1), "application/json", t0, 200)
 	path := writeFile(t, "cap.jsonl", good+good)
-	ep := newEndpoint(t)
-	_, _, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, OnPlan: func(Plan) error {
+	rewrite := func(Plan) error {
 		return os.WriteFile(path, []byte(strings.Repeat("x", len(good))+"\n"), 0o600)
-	}}, files(path)...)
+	}
+	// Bodies taken out of the file again (past the memory budget).
+	ep := newEndpoint(t)
+	_, _, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, spoolMemory: -1, OnPlan: rewrite}, files(path)...)
 	var ie *InputError
 	if !errors.As(err, &ie) || ie.Line != 1 || ie.Msg != "the file changed while it was being replayed" {
 		t.Fatalf("error %v", err)
 	}
 	if len(ep.got()) != 0 {
 		t.Fatal("sent from a rewritten file")
+	}
+	// Bodies kept in memory: what was validated is sent.
+	if err := os.WriteFile(path, []byte(good+good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ep = newEndpoint(t)
+	_, sum, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, OnPlan: rewrite}, files(path)...)
+	want := signedJSON(t, "stream_create", "", testSecret, 1)
+	if hits := ep.got(); err != nil || sum.Delivered != 2 || len(hits) != 2 || !bytes.Equal(hits[0].body, want) || !bytes.Equal(hits[1].body, want) {
+		t.Fatalf("%v %+v %d hits", err, sum, len(hits))
 	}
 }

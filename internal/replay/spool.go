@@ -11,7 +11,7 @@ import (
 )
 
 // The validation pass writes what it decided for every selected callback
-// to a temporary file, the spool, which the delivery pass reads back: the
+// to the spool, which the delivery pass reads back: the
 // mode and why, the event, room, method, content type and received time,
 // and where the body is. So the delivery pass decodes no callback body,
 // checks no signature and matches no selection again (decoding every
@@ -21,6 +21,15 @@ import (
 // saving) are not in the spool. Bodies that cannot be read again, from a
 // stream (stdin) or a pretty-printed file read whole, are kept in the spool
 // itself. It is deleted when Run returns.
+//
+// The spool's start is kept in memory, bodies included, already taken out
+// of their records: as long as the input read so far is within a budget
+// (spoolMemory; the reader spends it batch by batch, on a batch's bytes),
+// its selected callbacks are kept with their bodies, so that the delivery
+// pass has nothing to read or unescape for them; the rest of the input is
+// spooled to a temporary file as described. Memory stays bounded however
+// long the capture: what a long capture adds goes to the file, a few dozen
+// bytes a callback. The delivery pass releases the memory as it goes.
 //
 // An entry: uvarint file index, uvarint line, mode byte (recordFlag set
 // for a capture record), varint received
@@ -77,6 +86,29 @@ func appendSpool(dst []byte, file int, it *item, inline bool, s *selected, ctype
 	dst = append(dst, 1)
 	dst = binary.AppendUvarint(dst, uint64(len(e.body)))
 	return append(dst, e.body...)
+}
+
+// spoolMemory is the default budget of input whose selection is kept in
+// memory (see above).
+const spoolMemory = 64 << 20
+
+// chunkReader reads the spool's chunks kept in memory, in order,
+// releasing each once read.
+type chunkReader struct {
+	chunks [][]byte
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	for len(c.chunks) > 0 && len(c.chunks[0]) == 0 {
+		c.chunks[0] = nil
+		c.chunks = c.chunks[1:]
+	}
+	if len(c.chunks) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, c.chunks[0])
+	c.chunks[0] = c.chunks[0][n:]
+	return n, nil
 }
 
 // recordFlag marks, in the mode byte, an entry that is a capture record.

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"io"
 	"os"
@@ -24,6 +25,9 @@ type vbatch struct {
 	// err is a reading error that follows the items (a line over the
 	// limit, a read error): reported after them, in order.
 	err error
+	// mem: the batch's selected callbacks are kept in memory, bodies
+	// included (they fit the memory budget: see spool.go).
+	mem bool
 
 	// Results, filled by the worker: the counts, and the selected
 	// callbacks encoded for the spool.
@@ -79,17 +83,33 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 	get := func() *vbatch {
 		select {
 		case b := <-free:
-			b.file, b.index, b.buf, b.items, b.err, b.res, b.out = "", 0, b.buf[:0], b.items[:0], nil, vresult{}, b.out[:0]
+			b.file, b.index, b.buf, b.items, b.err, b.mem, b.res, b.out = "", 0, b.buf[:0], b.items[:0], nil, false, vresult{}, b.out[:0]
 			return b
 		default:
 			return &vbatch{buf: make([]byte, 0, vbatchBytes+4096), items: make([]vitem, 0, vbatchItems), done: make(chan struct{}, 1)}
 		}
 	}
 
+	// The memory budget is spent by the reader, in input order, on each
+	// batch's bytes (a body is never longer than its line): the batches
+	// kept in memory are a prefix of the input, the rest go to the file.
+	budget := r.opts.spoolMemory
+	switch {
+	case budget == 0:
+		budget = spoolMemory
+	case budget < 0:
+		budget = 0
+	}
 	go func() {
 		defer close(work)
 		defer close(order)
 		send := func(b *vbatch) bool {
+			if len(b.buf) <= budget && budget > 0 {
+				b.mem = true
+				budget -= len(b.buf)
+			} else {
+				budget = 0 // spilled: every later batch goes to the file
+			}
 			select {
 			case work <- b:
 			case <-ctx.Done():
@@ -165,7 +185,11 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 			if total.err == nil && b.err != nil {
 				total.err = b.err
 			}
-			if total.err == nil {
+			if total.err == nil && b.mem {
+				if len(b.out) > 0 {
+					r.mem = append(r.mem, bytes.Clone(b.out))
+				}
+			} else if total.err == nil {
 				if _, err := sw.Write(b.out); err != nil {
 					total.err = &InputError{File: spool.Name(), Msg: "cannot write the temporary copy of the selection: " + describeOpenError(err)}
 				}
@@ -218,7 +242,7 @@ func (r *run) classifyBatch(d *decoder, e *entry, b *vbatch) {
 		if sel == nil {
 			continue
 		}
-		inline := it.whole || r.files[b.index].Reader != nil // cannot be read again
+		inline := b.mem || it.whole || r.files[b.index].Reader != nil // in memory, or cannot be read again
 		b.out = appendSpool(b.out, b.index, &in, inline, sel, contentTypeOf(e))
 		res.selected++
 		if sel.mode == ModeRestamp {
