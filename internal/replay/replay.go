@@ -123,7 +123,8 @@ type Options struct {
 	Nonce func() string
 	// TempDir holds the spool, deleted when Run returns ("": os.TempDir()).
 	// It takes a few dozen bytes per selected callback, plus the bodies of
-	// a stream (stdin) or of a pretty-printed file.
+	// the input's first 64 MiB, of a stream (stdin) or of a pretty-printed
+	// file.
 	TempDir string
 
 	// OnPlan, when set, is called once after validation, before the first
@@ -133,9 +134,9 @@ type Options struct {
 	// delivering goroutines (concurrently when Concurrency > 1).
 	OnAttempt func(d *Delivery, a deliver.Attempt)
 
-	// spoolMemory is how many bytes of input the selection kept in memory
-	// may stand for (0: spoolMemory; < 0: none, everything in the file).
-	spoolMemory int
+	// spoolInline is the budget of input whose selected bodies are
+	// spooled inline (0: spoolInline; < 0: none). A test hook.
+	spoolInline int
 }
 
 // Delivery identifies the callback an attempt belongs to.
@@ -370,7 +371,6 @@ type run struct {
 	opts  *Options
 	files []Input
 	spool *os.File // the validated selection (spool.go)
-	mem   [][]byte // its start, kept in memory, bodies included
 	emit  func(*Result) error
 }
 
@@ -577,9 +577,7 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 		if _, err := r.spool.Seek(0, io.SeekStart); err != nil {
 			return spoolErr(err)
 		}
-		// The spool's start is in memory, the rest in the file.
-		sr := &spoolReader{br: bufio.NewReaderSize(io.MultiReader(&chunkReader{chunks: r.mem}, r.spool), 64<<10)}
-		r.mem = nil
+		sr := &spoolReader{br: bufio.NewReaderSize(r.spool, 64<<10)}
 		lines := &lineReader{r: r, d: &decoder{cat: o.Catalog}}
 		defer lines.close()
 		var e spoolEntry

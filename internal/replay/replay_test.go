@@ -36,40 +36,42 @@ func TestByteExactBodiesAndContentTypes(t *testing.T) {
 		capt.WriteString(record(t, c.body, c.ctype, t0.Add(time.Duration(i)*time.Second), 200))
 	}
 	path := writeFile(t, "cap.jsonl", capt.String())
-	// The bodies kept in memory (the default), and taken out of the file
-	// again (no memory budget).
+	// The bodies spooled inline (the default), and taken out of the file
+	// again (no budget).
 	for _, mem := range []int{0, -1} {
 		ep := newEndpoint(t)
-		res, sum, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, spoolMemory: mem}, files(path)...)
+		res, sum, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, spoolInline: mem}, files(path)...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		hits := ep.got()
 		if len(hits) != len(cases) || sum.Delivered != len(cases) {
-			t.Fatalf("memory %d: %d hits, summary %+v", mem, len(hits), sum)
+			t.Fatalf("inline %d: %d hits, summary %+v", mem, len(hits), sum)
 		}
 		for i, c := range cases {
 			if !bytes.Equal(hits[i].body, c.body) {
-				t.Errorf("memory %d, case %d: body\n got %q\nwant %q", mem, i, hits[i].body, c.body)
+				t.Errorf("inline %d, case %d: body\n got %q\nwant %q", mem, i, hits[i].body, c.body)
 			}
 			if hits[i].ctype != c.ctype {
-				t.Errorf("memory %d, case %d: content type %q, want %q", mem, i, hits[i].ctype, c.ctype)
+				t.Errorf("inline %d, case %d: content type %q, want %q", mem, i, hits[i].ctype, c.ctype)
 			}
 			if res[i].Mode != ModeExact || res[i].ModeReason != ReasonVerifies || res[i].Line != i+1 {
-				t.Errorf("memory %d, case %d: result %+v", mem, i, res[i])
+				t.Errorf("inline %d, case %d: result %+v", mem, i, res[i])
 			}
 		}
 	}
 }
 
-// A capture longer than the memory budget: its start is kept in memory,
-// the rest spooled to the file, and every body arrives byte-exact and in
-// order across the boundary, whatever the budget.
-func TestSpoolMemoryBudget(t *testing.T) {
+// A capture longer than the inline budget: its start is spooled with its
+// bodies, the rest by reference to its lines, and every body arrives
+// byte-exact and in order across the boundary, whatever the budget.
+func TestSpoolInlineBudget(t *testing.T) {
 	const n = 3*vbatchItems + 7
 	var capt strings.Builder
 	var bodies [][]byte
 	firstBatch := 0 // the bytes of the first batch's lines
+	var firstBodies, allBodies int64
+	inFirst := 0
 	for i := 0; i < n; i++ {
 		ev := []string{"stream_create", "stream_close", "room_login"}[i%3]
 		body := signedJSON(t, ev, "room-"+strconv.Itoa(i), testSecret, uint64(i))
@@ -78,26 +80,28 @@ func TestSpoolMemoryBudget(t *testing.T) {
 			body = append(b[:len(b):len(b)], `,"x":"a\"b\\c\u00e9é\n\/"}`...)
 		}
 		line := record(t, body, "application/json", t0.Add(time.Duration(i)*time.Millisecond), 200)
-		if i < vbatchItems {
+		if inFirst++; inFirst <= vbatchItems && firstBatch < vbatchBytes { // as the reader cuts batches
 			firstBatch += len(line) - 1
+			firstBodies += int64(len(body))
 		}
+		allBodies += int64(len(body))
 		capt.WriteString(line)
 		bodies = append(bodies, body)
 	}
 	path := writeFile(t, "cap.jsonl", capt.String())
 	for _, c := range []struct {
-		mem     int
-		spilled bool
+		mem      int
+		min, max int64 // the spool's size
 	}{
-		{0, false},             // all in memory
-		{firstBatch, true},     // the first batch in memory, the rest in the file
-		{firstBatch - 1, true}, // nothing fits: all in the file
-		{-1, true},
+		{0, allBodies, 2 * allBodies},                        // every body inline
+		{firstBatch, firstBodies, firstBodies + allBodies/4}, // the first batch's
+		{firstBatch - 1, 1, allBodies / 4},                   // nothing fits: none
+		{-1, 1, allBodies / 4},
 	} {
 		ep := newEndpoint(t)
 		tmp := t.TempDir()
 		spooled := int64(-1)
-		_, sum, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, Mode: ModeExact, spoolMemory: c.mem, TempDir: tmp, OnPlan: func(Plan) error {
+		_, sum, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, Mode: ModeExact, spoolInline: c.mem, TempDir: tmp, OnPlan: func(Plan) error {
 			entries, err := os.ReadDir(tmp)
 			if err != nil || len(entries) != 1 {
 				return fmt.Errorf("spool files %v, %v", entries, err)
@@ -110,15 +114,15 @@ func TestSpoolMemoryBudget(t *testing.T) {
 			return nil
 		}}, files(path)...)
 		if err != nil || sum.Delivered != n {
-			t.Fatalf("memory %d: %v, %+v", c.mem, err, sum)
+			t.Fatalf("inline %d: %v, %+v", c.mem, err, sum)
 		}
-		if (spooled > 0) != c.spilled {
-			t.Errorf("memory %d: %d bytes spooled to the file", c.mem, spooled)
+		if spooled < c.min || spooled > c.max {
+			t.Errorf("inline %d: the spool holds %d bytes, want %d to %d", c.mem, spooled, c.min, c.max)
 		}
 		hits := ep.got()
 		for i := range bodies {
 			if !bytes.Equal(hits[i].body, bodies[i]) {
-				t.Fatalf("memory %d: callback %d: body\n got %q\nwant %q", c.mem, i+1, hits[i].body, bodies[i])
+				t.Fatalf("inline %d: callback %d: body\n got %q\nwant %q", c.mem, i+1, hits[i].body, bodies[i])
 			}
 		}
 	}
@@ -551,7 +555,7 @@ func TestSendsWhatWasValidated(t *testing.T) {
 }
 
 // A capture rewritten between the passes is noticed, not half-sent, when
-// the bodies are read from it again; kept in memory, they are sent as
+// the bodies are read from it again; spooled inline, they are sent as
 // validated.
 func TestFileRewrittenWhileReplaying(t *testing.T) {
 	good := record(t, signedJSON(t, "stream_create", "", testSecret, 1), "application/json", t0, 200)
@@ -559,9 +563,9 @@ func TestFileRewrittenWhileReplaying(t *testing.T) {
 	rewrite := func(Plan) error {
 		return os.WriteFile(path, []byte(strings.Repeat("x", len(good))+"\n"), 0o600)
 	}
-	// Bodies taken out of the file again (past the memory budget).
+	// Bodies taken out of the file again (past the inline budget).
 	ep := newEndpoint(t)
-	_, _, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, spoolMemory: -1, OnPlan: rewrite}, files(path)...)
+	_, _, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, spoolInline: -1, OnPlan: rewrite}, files(path)...)
 	var ie *InputError
 	if !errors.As(err, &ie) || ie.Line != 1 || ie.Msg != "the file changed while it was being replayed" {
 		t.Fatalf("error %v", err)
@@ -569,7 +573,7 @@ func TestFileRewrittenWhileReplaying(t *testing.T) {
 	if len(ep.got()) != 0 {
 		t.Fatal("sent from a rewritten file")
 	}
-	// Bodies kept in memory: what was validated is sent.
+	// Bodies spooled inline: what was validated is sent.
 	if err := os.WriteFile(path, []byte(good+good), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // The validation pass writes what it decided for every selected callback
-// to the spool, which the delivery pass reads back: the
+// to a temporary file, the spool, which the delivery pass reads back: the
 // mode and why, the event, room, method, content type and received time,
 // and where the body is. So the delivery pass decodes no callback body,
 // checks no signature and matches no selection again (decoding every
@@ -22,14 +22,14 @@ import (
 // stream (stdin) or a pretty-printed file read whole, are kept in the spool
 // itself. It is deleted when Run returns.
 //
-// The spool's start is kept in memory, bodies included, already taken out
-// of their records: as long as the input read so far is within a budget
-// (spoolMemory; the reader spends it batch by batch, on a batch's bytes),
-// its selected callbacks are kept with their bodies, so that the delivery
-// pass has nothing to read or unescape for them; the rest of the input is
-// spooled to a temporary file as described. Memory stays bounded however
-// long the capture: what a long capture adds goes to the file, a few dozen
-// bytes a callback. The delivery pass releases the memory as it goes.
+// The selected callbacks of the input's start (its first spoolInline
+// bytes, which the reader spends batch by batch) are spooled with their
+// bodies, already taken out of their records by the validation pass, so
+// that the delivery pass has no line to read again and no body to unescape
+// for them; they are sent as validated, even from a file rewritten since.
+// Past the budget, entries refer to their lines. The spool thus stays
+// bounded on disk (the budget, plus a few dozen bytes a callback), and
+// memory stays flat: nothing of it is kept in memory.
 //
 // An entry: uvarint file index, uvarint line, mode byte (recordFlag set
 // for a capture record), varint received
@@ -88,28 +88,9 @@ func appendSpool(dst []byte, file int, it *item, inline bool, s *selected, ctype
 	return append(dst, e.body...)
 }
 
-// spoolMemory is the default budget of input whose selection is kept in
-// memory (see above).
-const spoolMemory = 64 << 20
-
-// chunkReader reads the spool's chunks kept in memory, in order,
-// releasing each once read.
-type chunkReader struct {
-	chunks [][]byte
-}
-
-func (c *chunkReader) Read(p []byte) (int, error) {
-	for len(c.chunks) > 0 && len(c.chunks[0]) == 0 {
-		c.chunks[0] = nil
-		c.chunks = c.chunks[1:]
-	}
-	if len(c.chunks) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, c.chunks[0])
-	c.chunks[0] = c.chunks[0][n:]
-	return n, nil
-}
+// spoolInline is the default budget of input whose selected bodies are
+// spooled inline (see above).
+const spoolInline = 64 << 20
 
 // recordFlag marks, in the mode byte, an entry that is a capture record.
 const recordFlag = 0x80

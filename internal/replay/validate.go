@@ -2,7 +2,6 @@ package replay
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"io"
 	"os"
@@ -25,9 +24,9 @@ type vbatch struct {
 	// err is a reading error that follows the items (a line over the
 	// limit, a read error): reported after them, in order.
 	err error
-	// mem: the batch's selected callbacks are kept in memory, bodies
-	// included (they fit the memory budget: see spool.go).
-	mem bool
+	// inline: the batch's selected callbacks are spooled with their
+	// bodies (they fit the budget: see spool.go).
+	inline bool
 
 	// Results, filled by the worker: the counts, and the selected
 	// callbacks encoded for the spool.
@@ -83,20 +82,20 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 	get := func() *vbatch {
 		select {
 		case b := <-free:
-			b.file, b.index, b.buf, b.items, b.err, b.mem, b.res, b.out = "", 0, b.buf[:0], b.items[:0], nil, false, vresult{}, b.out[:0]
+			b.file, b.index, b.buf, b.items, b.err, b.inline, b.res, b.out = "", 0, b.buf[:0], b.items[:0], nil, false, vresult{}, b.out[:0]
 			return b
 		default:
 			return &vbatch{buf: make([]byte, 0, vbatchBytes+4096), items: make([]vitem, 0, vbatchItems), done: make(chan struct{}, 1)}
 		}
 	}
 
-	// The memory budget is spent by the reader, in input order, on each
-	// batch's bytes (a body is never longer than its line): the batches
-	// kept in memory are a prefix of the input, the rest go to the file.
-	budget := r.opts.spoolMemory
+	// The budget of bodies spooled inline is spent by the reader, in
+	// input order, on each batch's bytes (a body is never longer than its
+	// line): the batches spooled with their bodies are the input's start.
+	budget := r.opts.spoolInline
 	switch {
 	case budget == 0:
-		budget = spoolMemory
+		budget = spoolInline
 	case budget < 0:
 		budget = 0
 	}
@@ -105,10 +104,10 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 		defer close(order)
 		send := func(b *vbatch) bool {
 			if len(b.buf) <= budget && budget > 0 {
-				b.mem = true
+				b.inline = true
 				budget -= len(b.buf)
 			} else {
-				budget = 0 // spilled: every later batch goes to the file
+				budget = 0 // spent: every later batch refers to its lines
 			}
 			select {
 			case work <- b:
@@ -185,11 +184,7 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 			if total.err == nil && b.err != nil {
 				total.err = b.err
 			}
-			if total.err == nil && b.mem {
-				if len(b.out) > 0 {
-					r.mem = append(r.mem, bytes.Clone(b.out))
-				}
-			} else if total.err == nil {
+			if total.err == nil {
 				if _, err := sw.Write(b.out); err != nil {
 					total.err = &InputError{File: spool.Name(), Msg: "cannot write the temporary copy of the selection: " + describeOpenError(err)}
 				}
@@ -242,7 +237,7 @@ func (r *run) classifyBatch(d *decoder, e *entry, b *vbatch) {
 		if sel == nil {
 			continue
 		}
-		inline := b.mem || it.whole || r.files[b.index].Reader != nil // in memory, or cannot be read again
+		inline := b.inline || it.whole || r.files[b.index].Reader != nil // within the budget, or cannot be read again
 		b.out = appendSpool(b.out, b.index, &in, inline, sel, contentTypeOf(e))
 		res.selected++
 		if sel.mode == ModeRestamp {
