@@ -695,6 +695,26 @@ type worker struct {
 	sender
 	start   time.Time
 	headers map[string]http.Header // per content type, built once
+	events  map[*callback.Event]eventKit
+}
+
+// eventKit is what a worker builds once per event: its response check and
+// retry schedule.
+type eventKit struct {
+	judge    func(int, []byte, time.Duration) (deliver.Verdict, string)
+	schedule []time.Duration
+}
+
+func (w *worker) kit(spec *callback.Event) eventKit {
+	if k, ok := w.events[spec]; ok {
+		return k
+	}
+	k := eventKit{judge: judgeFor(spec, w.r.opts.Strict), schedule: retryProfile(spec)}
+	if w.events == nil {
+		w.events = map[*callback.Event]eventKit{}
+	}
+	w.events[spec] = k
+	return k
 }
 
 func (w *worker) header(ct string) http.Header {
@@ -729,15 +749,16 @@ func (w *worker) deliver(ctx context.Context, j *job) *Result {
 		res.Outcome = DryRun
 		return res
 	}
+	kit := w.kit(j.spec)
 	dopts := deliver.Options{
 		Client:  w.client,
 		Send:    w.send,
 		Timeout: o.Timeout,
 		Scale:   o.RetryScale,
-		Judge:   judgeFor(j.spec, o.Strict),
+		Judge:   kit.judge,
 	}
 	if o.Retry {
-		dopts.Schedule = retryProfile(j.spec)
+		dopts.Schedule = kit.schedule
 	}
 	if o.OnAttempt != nil {
 		d := j.Delivery
