@@ -123,7 +123,8 @@ type Options struct {
 	Nonce func() string
 	// TempDir holds the spool, deleted when Run returns ("": os.TempDir()).
 	// It takes a few dozen bytes per selected callback, plus the bodies of
-	// a stream (stdin) or of a pretty-printed file.
+	// the input's first 64 MiB, of a stream (stdin) or of a pretty-printed
+	// file.
 	TempDir string
 
 	// OnPlan, when set, is called once after validation, before the first
@@ -132,6 +133,10 @@ type Options struct {
 	// OnAttempt, when set, is called after every attempt, from the
 	// delivering goroutines (concurrently when Concurrency > 1).
 	OnAttempt func(d *Delivery, a deliver.Attempt)
+
+	// spoolInline is the budget of input whose selected bodies are
+	// spooled inline (0: spoolInline; < 0: none). A test hook.
+	spoolInline int
 }
 
 // Delivery identifies the callback an attempt belongs to.
@@ -695,6 +700,26 @@ type worker struct {
 	sender
 	start   time.Time
 	headers map[string]http.Header // per content type, built once
+	events  map[*callback.Event]eventKit
+}
+
+// eventKit is what a worker builds once per event: its response check and
+// retry schedule.
+type eventKit struct {
+	judge    func(int, []byte, time.Duration) (deliver.Verdict, string)
+	schedule []time.Duration
+}
+
+func (w *worker) kit(spec *callback.Event) eventKit {
+	if k, ok := w.events[spec]; ok {
+		return k
+	}
+	k := eventKit{judge: judgeFor(spec, w.r.opts.Strict), schedule: retryProfile(spec)}
+	if w.events == nil {
+		w.events = map[*callback.Event]eventKit{}
+	}
+	w.events[spec] = k
+	return k
 }
 
 func (w *worker) header(ct string) http.Header {
@@ -729,15 +754,16 @@ func (w *worker) deliver(ctx context.Context, j *job) *Result {
 		res.Outcome = DryRun
 		return res
 	}
+	kit := w.kit(j.spec)
 	dopts := deliver.Options{
 		Client:  w.client,
 		Send:    w.send,
 		Timeout: o.Timeout,
 		Scale:   o.RetryScale,
-		Judge:   judgeFor(j.spec, o.Strict),
+		Judge:   kit.judge,
 	}
 	if o.Retry {
-		dopts.Schedule = retryProfile(j.spec)
+		dopts.Schedule = kit.schedule
 	}
 	if o.OnAttempt != nil {
 		d := j.Delivery

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,24 +36,94 @@ func TestByteExactBodiesAndContentTypes(t *testing.T) {
 		capt.WriteString(record(t, c.body, c.ctype, t0.Add(time.Duration(i)*time.Second), 200))
 	}
 	path := writeFile(t, "cap.jsonl", capt.String())
-	ep := newEndpoint(t)
-	res, sum, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret}, files(path)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hits := ep.got()
-	if len(hits) != len(cases) || sum.Delivered != len(cases) {
-		t.Fatalf("%d hits, summary %+v", len(hits), sum)
-	}
-	for i, c := range cases {
-		if !bytes.Equal(hits[i].body, c.body) {
-			t.Errorf("case %d: body\n got %q\nwant %q", i, hits[i].body, c.body)
+	// The bodies spooled inline (the default), and taken out of the file
+	// again (no budget).
+	for _, mem := range []int{0, -1} {
+		ep := newEndpoint(t)
+		res, sum, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, spoolInline: mem}, files(path)...)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if hits[i].ctype != c.ctype {
-			t.Errorf("case %d: content type %q, want %q", i, hits[i].ctype, c.ctype)
+		hits := ep.got()
+		if len(hits) != len(cases) || sum.Delivered != len(cases) {
+			t.Fatalf("inline %d: %d hits, summary %+v", mem, len(hits), sum)
 		}
-		if res[i].Mode != ModeExact || res[i].ModeReason != ReasonVerifies || res[i].Line != i+1 {
-			t.Errorf("case %d: result %+v", i, res[i])
+		for i, c := range cases {
+			if !bytes.Equal(hits[i].body, c.body) {
+				t.Errorf("inline %d, case %d: body\n got %q\nwant %q", mem, i, hits[i].body, c.body)
+			}
+			if hits[i].ctype != c.ctype {
+				t.Errorf("inline %d, case %d: content type %q, want %q", mem, i, hits[i].ctype, c.ctype)
+			}
+			if res[i].Mode != ModeExact || res[i].ModeReason != ReasonVerifies || res[i].Line != i+1 {
+				t.Errorf("inline %d, case %d: result %+v", mem, i, res[i])
+			}
+		}
+	}
+}
+
+// A capture longer than the inline budget: its start is spooled with its
+// bodies, the rest by reference to its lines, and every body arrives
+// byte-exact and in order across the boundary, whatever the budget.
+func TestSpoolInlineBudget(t *testing.T) {
+	const n = 3*vbatchItems + 7
+	var capt strings.Builder
+	var bodies [][]byte
+	firstBatch := 0 // the bytes of the first batch's lines
+	var firstBodies, allBodies int64
+	inFirst := 0
+	for i := 0; i < n; i++ {
+		ev := []string{"stream_create", "stream_close", "room_login"}[i%3]
+		body := signedJSON(t, ev, "room-"+strconv.Itoa(i), testSecret, uint64(i))
+		if i%5 == 0 { // an escape-heavy body: quotes, backslashes, non-ASCII, a line break
+			b := bytes.TrimRight(body, "}\n") // re-signing would change the body: sent as captured
+			body = append(b[:len(b):len(b)], `,"x":"a\"b\\c\u00e9é\n\/"}`...)
+		}
+		line := record(t, body, "application/json", t0.Add(time.Duration(i)*time.Millisecond), 200)
+		if inFirst++; inFirst <= vbatchItems && firstBatch < vbatchBytes { // as the reader cuts batches
+			firstBatch += len(line) - 1
+			firstBodies += int64(len(body))
+		}
+		allBodies += int64(len(body))
+		capt.WriteString(line)
+		bodies = append(bodies, body)
+	}
+	path := writeFile(t, "cap.jsonl", capt.String())
+	for _, c := range []struct {
+		mem      int
+		min, max int64 // the spool's size
+	}{
+		{0, allBodies, 2 * allBodies},                        // every body inline
+		{firstBatch, firstBodies, firstBodies + allBodies/4}, // the first batch's
+		{firstBatch - 1, 1, allBodies / 4},                   // nothing fits: none
+		{-1, 1, allBodies / 4},
+	} {
+		ep := newEndpoint(t)
+		tmp := t.TempDir()
+		spooled := int64(-1)
+		_, sum, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, Mode: ModeExact, spoolInline: c.mem, TempDir: tmp, OnPlan: func(Plan) error {
+			entries, err := os.ReadDir(tmp)
+			if err != nil || len(entries) != 1 {
+				return fmt.Errorf("spool files %v, %v", entries, err)
+			}
+			st, err := os.Stat(filepath.Join(tmp, entries[0].Name()))
+			if err != nil {
+				return err
+			}
+			spooled = st.Size()
+			return nil
+		}}, files(path)...)
+		if err != nil || sum.Delivered != n {
+			t.Fatalf("inline %d: %v, %+v", c.mem, err, sum)
+		}
+		if spooled < c.min || spooled > c.max {
+			t.Errorf("inline %d: the spool holds %d bytes, want %d to %d", c.mem, spooled, c.min, c.max)
+		}
+		hits := ep.got()
+		for i := range bodies {
+			if !bytes.Equal(hits[i].body, bodies[i]) {
+				t.Fatalf("inline %d: callback %d: body\n got %q\nwant %q", c.mem, i+1, hits[i].body, bodies[i])
+			}
 		}
 	}
 }
@@ -483,19 +554,33 @@ func TestSendsWhatWasValidated(t *testing.T) {
 	}
 }
 
-// A capture rewritten between the passes is noticed, not half-sent.
+// A capture rewritten between the passes is noticed, not half-sent, when
+// the bodies are read from it again; spooled inline, they are sent as
+// validated.
 func TestFileRewrittenWhileReplaying(t *testing.T) {
 	good := record(t, signedJSON(t, "stream_create", "", testSecret, 1), "application/json", t0, 200)
 	path := writeFile(t, "cap.jsonl", good+good)
-	ep := newEndpoint(t)
-	_, _, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, OnPlan: func(Plan) error {
+	rewrite := func(Plan) error {
 		return os.WriteFile(path, []byte(strings.Repeat("x", len(good))+"\n"), 0o600)
-	}}, files(path)...)
+	}
+	// Bodies taken out of the file again (past the inline budget).
+	ep := newEndpoint(t)
+	_, _, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, spoolInline: -1, OnPlan: rewrite}, files(path)...)
 	var ie *InputError
 	if !errors.As(err, &ie) || ie.Line != 1 || ie.Msg != "the file changed while it was being replayed" {
 		t.Fatalf("error %v", err)
 	}
 	if len(ep.got()) != 0 {
 		t.Fatal("sent from a rewritten file")
+	}
+	// Bodies spooled inline: what was validated is sent.
+	if err := os.WriteFile(path, []byte(good+good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ep = newEndpoint(t)
+	_, sum, err := replay(t, Options{URL: ep.srv.URL, Secret: testSecret, OnPlan: rewrite}, files(path)...)
+	want := signedJSON(t, "stream_create", "", testSecret, 1)
+	if hits := ep.got(); err != nil || sum.Delivered != 2 || len(hits) != 2 || !bytes.Equal(hits[0].body, want) || !bytes.Equal(hits[1].body, want) {
+		t.Fatalf("%v %+v %d hits", err, sum, len(hits))
 	}
 }

@@ -22,6 +22,15 @@ import (
 // stream (stdin) or a pretty-printed file read whole, are kept in the spool
 // itself. It is deleted when Run returns.
 //
+// The selected callbacks of the input's start (its first spoolInline
+// bytes, which the reader spends batch by batch) are spooled with their
+// bodies, already taken out of their records by the validation pass, so
+// that the delivery pass has no line to read again and no body to unescape
+// for them; they are sent as validated, even from a file rewritten since.
+// Past the budget, entries refer to their lines. The spool thus stays
+// bounded on disk (the budget, plus a few dozen bytes a callback), and
+// memory stays flat: nothing of it is kept in memory.
+//
 // An entry: uvarint file index, uvarint line, mode byte (recordFlag set
 // for a capture record), varint received
 // time (Unix ns; 0 for a body), the strings reason, event (as sent), room,
@@ -78,6 +87,10 @@ func appendSpool(dst []byte, file int, it *item, inline bool, s *selected, ctype
 	dst = binary.AppendUvarint(dst, uint64(len(e.body)))
 	return append(dst, e.body...)
 }
+
+// spoolInline is the default budget of input whose selected bodies are
+// spooled inline (see above).
+const spoolInline = 64 << 20
 
 // recordFlag marks, in the mode byte, an entry that is a capture record.
 const recordFlag = 0x80

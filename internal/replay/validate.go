@@ -24,6 +24,9 @@ type vbatch struct {
 	// err is a reading error that follows the items (a line over the
 	// limit, a read error): reported after them, in order.
 	err error
+	// inline: the batch's selected callbacks are spooled with their
+	// bodies (they fit the budget: see spool.go).
+	inline bool
 
 	// Results, filled by the worker: the counts, and the selected
 	// callbacks encoded for the spool.
@@ -79,17 +82,33 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 	get := func() *vbatch {
 		select {
 		case b := <-free:
-			b.file, b.index, b.buf, b.items, b.err, b.res, b.out = "", 0, b.buf[:0], b.items[:0], nil, vresult{}, b.out[:0]
+			b.file, b.index, b.buf, b.items, b.err, b.inline, b.res, b.out = "", 0, b.buf[:0], b.items[:0], nil, false, vresult{}, b.out[:0]
 			return b
 		default:
 			return &vbatch{buf: make([]byte, 0, vbatchBytes+4096), items: make([]vitem, 0, vbatchItems), done: make(chan struct{}, 1)}
 		}
 	}
 
+	// The budget of bodies spooled inline is spent by the reader, in
+	// input order, on each batch's bytes (a body is never longer than its
+	// line): the batches spooled with their bodies are the input's start.
+	budget := r.opts.spoolInline
+	switch {
+	case budget == 0:
+		budget = spoolInline
+	case budget < 0:
+		budget = 0
+	}
 	go func() {
 		defer close(work)
 		defer close(order)
 		send := func(b *vbatch) bool {
+			if len(b.buf) <= budget && budget > 0 {
+				b.inline = true
+				budget -= len(b.buf)
+			} else {
+				budget = 0 // spent: every later batch refers to its lines
+			}
 			select {
 			case work <- b:
 			case <-ctx.Done():
@@ -218,7 +237,9 @@ func (r *run) classifyBatch(d *decoder, e *entry, b *vbatch) {
 		if sel == nil {
 			continue
 		}
-		inline := it.whole || r.files[b.index].Reader != nil || e.listen // cannot be read again, or not the line
+		// Inline: within the budget, cannot be read again, or not the line
+		// itself (a listen -o json line holds the callback).
+		inline := b.inline || it.whole || r.files[b.index].Reader != nil || e.listen
 		b.out = appendSpool(b.out, b.index, &in, inline, sel, contentTypeOf(e))
 		res.selected++
 		if sel.mode == ModeRestamp {
