@@ -113,3 +113,47 @@ func TestFamiliesDetail(t *testing.T) {
 		})
 	}
 }
+
+// TestFamiliesFilter: family: and the ids of every family filter the list.
+func TestFamiliesFilter(t *testing.T) {
+	m, events := familiesModel(t, 120, 100)
+	count := func(filter string) int {
+		f, n := parseFilter(filter), 0
+		for i := range events {
+			if f.match(m.entries.at(i)) {
+				n++
+			}
+		}
+		return n
+	}
+	perFamily := map[string]int{}
+	for _, e := range events {
+		perFamily[e.Product.Name]++
+	}
+	for _, c := range []struct {
+		filter string
+		want   int
+	}{
+		{"family:minigame", perFamily["minigame"]},
+		{"family:cloudplayer", perFamily["cloudplayer"]},
+		{"player:" + m.entries.at(indexOf(t, events, "cloudplayer/player_status")).keyID("player"), 1},
+		{"call:" + m.entries.at(indexOf(t, events, "zim/call_create")).keyID("call"), 1},
+		{"agent:" + m.entries.at(indexOf(t, events, "aiagent/LLMResult")).keyID("agent"), 1},
+		{"group:group-", 4},
+	} {
+		if got := count(c.filter); got != c.want || c.want == 0 {
+			t.Errorf("filter %q matches %d entries, want %d", c.filter, got, c.want)
+		}
+	}
+}
+
+func indexOf(t testing.TB, events []*callback.Event, qualified string) int {
+	t.Helper()
+	for i, e := range events {
+		if e.Qualified == qualified {
+			return i
+		}
+	}
+	t.Fatalf("%s is not in the catalog", qualified)
+	return -1
+}

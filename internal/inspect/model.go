@@ -727,7 +727,7 @@ func (m *Model) helpLines() []string {
 		"  ↑/k ↓/j  move        pgup/pgdn  page        g/G  first/last",
 		"  enter    detail      esc        back, or clear the filter",
 		"  /        filter: free text, or event:NAME room:ID stream:ID user:ID",
-		"           status:CODE sig:ok|bad|unchecked; words must all match",
+		"           status:CODE sig:ok|bad|unchecked family:NAME; words must all match",
 		"  f        jump to the next failure (bad signature, unparseable body,",
 		"           rejected request, answer not 2xx, failed replay)",
 		"  r        replay the selected callback (to the last URL; asks first)",
