@@ -949,7 +949,10 @@ type styles struct {
 }
 
 func newStyles(color bool) styles {
+	// No writer, an explicit profile and background: the renderer never
+	// looks at or queries the terminal (internal/ui decided colour).
 	r := lipgloss.NewRenderer(nil)
+	r.SetHasDarkBackground(true)
 	if color {
 		r.SetColorProfile(termenv.ANSI256)
 	} else {
