@@ -62,10 +62,13 @@ FILE --dry-run.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.To, "forward-to", "", "where `r` replays the selected callback (`URL`; R asks for one)")
+	// pflag takes the first backquoted word as the value's placeholder:
+	// the keys r, R and c stay unquoted.
+	fl.StringVar(&opts.To, "forward-to", "", "the `URL` where the key r replays the selected callback (R asks for one)")
 	fl.StringVar(&opts.To, "replay-to", "", "the same as --forward-to")
+	_ = fl.MarkHidden("replay-to") // a synonym: works, but is not listed twice
 	fl.IntVar(&opts.MaxEvents, "max-events", inspect.DefaultMaxEvents, "keep at most `N` callbacks (the oldest leave the view)")
-	fl.StringVar(&opts.CurlDir, "curl-dir", "", "where `c` writes curl commands (`DIR`; default: the current directory)")
+	fl.StringVar(&opts.CurlDir, "curl-dir", "", "the `DIR` where the key c writes curl commands (default: the current directory)")
 	opts.endpointFlags.register(cmd)
 	fl.Lookup("timeout").Usage = "time to wait for each replay's answer"
 	return cmd

@@ -86,3 +86,29 @@ func TestInspectInterrupted(t *testing.T) {
 		t.Fatal("cancel did not end inspect")
 	}
 }
+
+// --help shows the flags' real placeholders (pflag takes the first
+// backquoted word of a usage) and lists --forward-to once: --replay-to is
+// a hidden synonym that still works.
+func TestInspectHelpFlags(t *testing.T) {
+	c := newCmdtest(t, cmdOpts{})
+	if code := c.run("inspect", "--help"); code != 0 {
+		t.Fatalf("exit %d: %s", code, c.errOut)
+	}
+	help := c.out.String()
+	for _, want := range []string{"--forward-to URL", "--curl-dir DIR", "--max-events N"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help lacks %q:\n%s", want, help)
+		}
+	}
+	if strings.Contains(help, "--replay-to") {
+		t.Errorf("help lists the hidden --replay-to:\n%s", help)
+	}
+	var got *inspectOptions
+	cmd := newInspectCmd(&Factory{}, func(o *inspectOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"x.jsonl", "--replay-to", "http://127.0.0.1:9/z"})
+	cmd.SetOut(io.Discard)
+	if err := cmd.Execute(); err != nil || got == nil || got.To != "http://127.0.0.1:9/z" {
+		t.Fatalf("--replay-to: err %v, options %+v", err, got)
+	}
+}

@@ -99,16 +99,11 @@ func (f *listenFilter) idsMatch(p *callback.Payload) bool {
 }
 
 func payloadHasID(p *callback.Payload, label string, values []string) bool {
-	for _, k := range idFields {
-		if k.label != label {
-			continue
-		}
-		for _, name := range k.fields {
-			if v, ok := p.Get(name); ok && v.Kind != callback.KindArray && v.Kind != callback.KindObject {
-				for _, want := range values {
-					if v.Text == want {
-						return true
-					}
+	for _, name := range callback.KeyIDFields(label) {
+		if v, ok := p.Get(name); ok && v.Kind != callback.KindArray && v.Kind != callback.KindObject {
+			for _, want := range values {
+				if v.Text == want {
+					return true
 				}
 			}
 		}

@@ -78,7 +78,7 @@ type hdrFacts struct {
 	nameStyle uint8 // 0 event, 1 fail, 2 warn
 	notInCat  bool
 
-	ids      [4]hdrID
+	ids      [callback.MaxKeyIDs]hdrID
 	nIDs     int
 	asciiIDs bool // every id is ASCII
 	task     int  // index of task= in ids, -1 when absent
@@ -133,20 +133,16 @@ func (f *hdrFacts) measure(ev *listen.Event, same int, differ bool) {
 	f.nIDs = 0
 	f.asciiIDs = true
 	if p := ev.Payload; p != nil {
-		for _, k := range idFields {
-			for _, name := range k.fields {
-				if v, ok := p.Get(name); ok && v.Kind != callback.KindArray && v.Kind != callback.KindObject && v.Text != "" {
-					s := ui.SafeText(v.Text)
-					if k.label == "task" {
-						f.task = f.nIDs
-					}
-					w := textWidth(s)
-					f.ids[f.nIDs] = hdrID{label: k.label, value: s, width: w, ascii: w == len(s)}
-					f.asciiIDs = f.asciiIDs && w == len(s)
-					f.nIDs++
-					break
-				}
+		var buf [callback.MaxKeyIDs]callback.KeyID
+		for _, k := range callback.AppendKeyIDs(buf[:0], p) {
+			s := ui.SafeText(k.Value)
+			if k.Label == "task" {
+				f.task = f.nIDs
 			}
+			w := textWidth(s)
+			f.ids[f.nIDs] = hdrID{label: k.Label, value: s, width: w, ascii: w == len(s)}
+			f.asciiIDs = f.asciiIDs && w == len(s)
+			f.nIDs++
 		}
 	}
 	f.replay = ev.Replay

@@ -168,18 +168,6 @@ func (r *listenRenderer) styleStatus(status int) string {
 	return r.paint(r.s.Status(status), strconv.Itoa(status))
 }
 
-// idFields are the ids a reader scans for, in order, with the fields that
-// carry each (the first present wins).
-var idFields = []struct {
-	label  string
-	fields []string
-}{
-	{"room", []string{"room_id", "channel_id"}},
-	{"stream", []string{"stream_id", "mix_stream_alias", "stream_alias"}},
-	{"user", []string{"user_id", "user_account", "UserId"}},
-	{"task", []string{"task_id", "TaskId"}},
-}
-
 func (r *listenRenderer) appendKeyIDs(b []byte, p *callback.Payload) []byte {
 	if !r.color {
 		return appendKeyIDs(b, p, plainLabel)
@@ -187,28 +175,22 @@ func (r *listenRenderer) appendKeyIDs(b []byte, p *callback.Payload) []byte {
 	return appendKeyIDs(b, p, func(b []byte, label string) []byte { return r.put(b, r.s.Key, label+"=") })
 }
 
-// appendKeyIDs appends "  room=… stream=…", the ids of idFields that p
-// has (escaped: they come from the network; cut short). label appends a
+// appendKeyIDs appends "  room=… stream=…", the ids that p has
+// (callback.KeyIDs) (escaped: they come from the network; cut short). label appends a
 // label and its "=". send's receiver line shows the same.
 func appendKeyIDs(b []byte, p *callback.Payload, label func(b []byte, label string) []byte) []byte {
 	if p == nil {
 		return b
 	}
-	first := true
-	for _, k := range idFields {
-		for _, f := range k.fields {
-			if v, ok := p.Get(f); ok && v.Kind != callback.KindArray && v.Kind != callback.KindObject && v.Text != "" {
-				if first {
-					b = append(b, "  "...)
-					first = false
-				} else {
-					b = append(b, ' ')
-				}
-				b = label(b, k.label)
-				b = append(b, ui.SafeText(clip(v.Text, 40, markCut))...)
-				break
-			}
+	var buf [callback.MaxKeyIDs]callback.KeyID
+	for i, k := range callback.AppendKeyIDs(buf[:0], p) {
+		if i == 0 {
+			b = append(b, "  "...)
+		} else {
+			b = append(b, ' ')
 		}
+		b = label(b, k.Label)
+		b = append(b, ui.SafeText(clip(k.Value, 40, markCut))...)
 	}
 	return b
 }

@@ -35,11 +35,15 @@ type Entry struct {
 	Header   map[string][]string // scrubbed of credentials and the secret
 	Body     []byte              // exactly as received
 
-	Event     string // the event name as sent; "" when none or unparseable
-	Known     bool   // the event is in the catalog
-	Room      string
-	Stream    string
-	User      string
+	// Event is the event's name: Spec.Ref when the body identifies a
+	// catalog event (its routing field, then the fields that tell events
+	// sharing a routing value apart), else the routing value as sent; ""
+	// when there is none or the body did not parse.
+	Event     string
+	Known     bool             // the event is in the catalog (Spec is set)
+	Spec      *callback.Event  // the identified event, nil when none
+	Family    *callback.Family // the body's family, nil when none identified
+	IDs       []callback.KeyID // the key ids, as listen's header line shows them
 	ParseErr  string
 	Sig       Sig
 	SigReason signature.Reason // when Sig is bad
@@ -89,35 +93,14 @@ func (e *Entry) ContentType() string {
 	return ""
 }
 
-// idFields are the ids the list shows, with the fields that carry each
-// (the first present wins), as listen's header line picks them.
-var idFields = [...]struct {
-	label  string
-	fields []string
-}{
-	{"room", []string{"room_id", "channel_id"}},
-	{"stream", []string{"stream_id", "mix_stream_alias", "stream_alias"}},
-	{"user", []string{"user_id", "user_account", "UserId"}},
-}
-
-func (e *Entry) setIDs(p *callback.Payload) {
-	for i, k := range idFields {
-		for _, f := range k.fields {
-			v, ok := p.Get(f)
-			if !ok || v.Kind == callback.KindArray || v.Kind == callback.KindObject || v.Text == "" {
-				continue
-			}
-			switch i {
-			case 0:
-				e.Room = v.Text
-			case 1:
-				e.Stream = v.Text
-			case 2:
-				e.User = v.Text
-			}
-			break
+// keyID returns the value of the key id labelled label ("" when absent).
+func (e *Entry) keyID(label string) string {
+	for _, k := range e.IDs {
+		if k.Label == label {
+			return k.Value
 		}
 	}
+	return ""
 }
 
 // Judge turns bodies into entries: it parses, looks the event up, checks
@@ -175,14 +158,18 @@ func (j *judge) judgeBody(e *Entry, contentType string) {
 		e.ParseErr = err.Error()
 		return
 	}
-	e.Event = p.EventName()
-	spec, ok := j.cat.Lookup(e.Event)
-	if ok {
-		e.Known = true
+	// As listen's handler judges: the body names its family and event.
+	var d callback.Detection
+	j.cat.DetectInto(p, &d)
+	e.Family = d.Family
+	if spec := d.Event; spec != nil {
+		e.Spec, e.Event, e.Known = spec, spec.Ref, true
 		e.Problems = problemText(spec.Check(p))
+	} else {
+		e.Event = d.Value.Text
 	}
-	e.setIDs(p)
-	in := callback.SignatureInput(spec, p, j.secret)
+	e.IDs = callback.KeyIDs(p)
+	in := d.SignatureInput(p, j.secret)
 	if j.secret != "" {
 		r := signature.Check(in)
 		if r.OK() {
@@ -221,6 +208,8 @@ func (j *judge) fromEvent(ev *listen.Event) *Entry {
 		Body:     ev.Body,
 		Event:    ev.Name,
 		Known:    ev.Spec != nil,
+		Spec:     ev.Spec,
+		Family:   ev.Family,
 		Sig:      Sig(ev.Sig),
 		Status:   ev.Status,
 		Answer:   ev.Answer,
@@ -239,7 +228,7 @@ func (j *judge) fromEvent(ev *listen.Event) *Entry {
 		e.ParseErr = ev.ParseErr.Error()
 	}
 	if ev.Payload != nil {
-		e.setIDs(ev.Payload)
+		e.IDs = callback.KeyIDs(ev.Payload)
 	}
 	if f := ev.Forward; f != nil {
 		e.Note = joinNote(e.Note, "forwarded to "+f.URL+": "+strconv.Itoa(f.Attempts)+" of "+strconv.Itoa(f.Max)+" attempts, answered "+strconv.Itoa(f.Status))

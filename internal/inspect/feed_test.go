@@ -165,7 +165,7 @@ func TestFileSourceSkipsAndErrors(t *testing.T) {
 	if m.Len() != 3 {
 		t.Fatalf("kept %d entries, want 3 (two records and a bare body)", m.Len())
 	}
-	if e := m.entries.at(2); e.Seq != 5 || e.Room != "bare body" || e.Status != 0 {
+	if e := m.entries.at(2); e.Seq != 5 || e.keyID("room") != "bare body" || e.Status != 0 {
 		t.Fatalf("bare body entry %+v", e)
 	}
 	v := m.View()

@@ -7,7 +7,8 @@ import (
 )
 
 // filter is what `/` typed: words that must all match. A word is
-// event:NAME, room:ID, stream:ID, user:ID, status:CODE, sig:VERDICT, or
+// event:NAME, family:NAME, room:ID, stream:ID, user:ID (or task:, call:,
+// group:, agent:, player:), status:CODE, sig:VERDICT, or
 // free text searched in the event name, the ids, the path, our answer and
 // the body. Matching ignores case; field words match a part of the value.
 type filter struct {
@@ -26,7 +27,7 @@ func parseFilter(text string) filter {
 		t := term{value: strings.ToLower(w)}
 		if k, v, ok := strings.Cut(w, ":"); ok && v != "" {
 			switch k = strings.ToLower(k); k {
-			case "event", "room", "stream", "user", "status", "sig":
+			case "event", "family", "room", "stream", "user", "task", "call", "group", "agent", "player", "status", "sig":
 				t = term{field: k, value: strings.ToLower(v)}
 			}
 		}
@@ -48,20 +49,22 @@ func (t term) match(e *Entry) bool {
 	switch t.field {
 	case "event":
 		return containsFold(e.Event, t.value)
-	case "room":
-		return containsFold(e.Room, t.value)
-	case "stream":
-		return containsFold(e.Stream, t.value)
-	case "user":
-		return containsFold(e.User, t.value)
+	case "family":
+		return e.Family != nil && containsFold(e.Family.Name, t.value)
+	case "room", "stream", "user", "task", "call", "group", "agent", "player":
+		v := e.keyID(t.field)
+		return v != "" && containsFold(v, t.value)
 	case "status":
 		return e.Status != 0 && strings.HasPrefix(strconv.Itoa(e.Status), t.value)
 	case "sig":
 		return strings.HasPrefix(string(e.Sig), t.value)
 	}
-	return containsFold(e.Event, t.value) || containsFold(e.Room, t.value) ||
-		containsFold(e.Stream, t.value) || containsFold(e.User, t.value) ||
-		containsFold(e.Path, t.value) || containsFold(e.Answer, t.value) ||
+	for _, k := range e.IDs {
+		if containsFold(k.Value, t.value) {
+			return true
+		}
+	}
+	return containsFold(e.Event, t.value) || containsFold(e.Path, t.value) || containsFold(e.Answer, t.value) ||
 		containsFold(string(e.Body), t.value)
 }
 

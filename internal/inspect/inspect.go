@@ -18,6 +18,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/deliver"
@@ -153,6 +154,12 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Source == nil {
 		return errors.New("inspect: no source")
 	}
+	// Nothing may ask the terminal anything once bubbletea owns it: the
+	// answer would be read as keys while termenv waits 5 s for it. The
+	// inspector's colours are fixed (no adaptive colours) and its renderer
+	// has an explicit profile; the default renderer (bubbles' components)
+	// is told its background instead of finding out.
+	lipgloss.SetHasDarkBackground(true)
 	// SIGINT and SIGTERM end ctx (the caller's signal.NotifyContext), not
 	// bubbletea's own handler: with both, a signal that arrives as ctx ends
 	// leaves bubbletea's handler blocked sending to a loop that has

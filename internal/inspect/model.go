@@ -684,15 +684,9 @@ func (m *Model) row(e *Entry, c columns, selected bool) string {
 }
 
 func idText(e *Entry) string {
-	var parts []string
-	if e.Room != "" {
-		parts = append(parts, "room="+ui.SafeText(e.Room))
-	}
-	if e.Stream != "" {
-		parts = append(parts, "stream="+ui.SafeText(e.Stream))
-	}
-	if e.User != "" {
-		parts = append(parts, "user="+ui.SafeText(e.User))
+	parts := make([]string, 0, len(e.IDs))
+	for _, k := range e.IDs {
+		parts = append(parts, k.Label+"="+ui.SafeText(k.Value))
 	}
 	return strings.Join(parts, " ")
 }
@@ -733,7 +727,7 @@ func (m *Model) helpLines() []string {
 		"  ↑/k ↓/j  move        pgup/pgdn  page        g/G  first/last",
 		"  enter    detail      esc        back, or clear the filter",
 		"  /        filter: free text, or event:NAME room:ID stream:ID user:ID",
-		"           status:CODE sig:ok|bad|unchecked; words must all match",
+		"           status:CODE sig:ok|bad|unchecked family:NAME; words must all match",
 		"  f        jump to the next failure (bad signature, unparseable body,",
 		"           rejected request, answer not 2xx, failed replay)",
 		"  r        replay the selected callback (to the last URL; asks first)",
@@ -800,8 +794,8 @@ func (m *Model) detailLines(e *Entry) []string {
 	}
 	name := ui.SafeText(e.Event)
 	var meaning string
-	if spec, ok := m.j.cat.Lookup(e.Event); ok {
-		meaning = spec.Summary
+	if e.Spec != nil {
+		meaning = e.Spec.Summary
 	}
 	switch {
 	case e.Rejected:
@@ -827,6 +821,9 @@ func (m *Model) detailLines(e *Entry) []string {
 	}
 	if e.Remote != "" {
 		req += " from " + ui.SafeText(e.Remote)
+	}
+	if e.Family != nil {
+		l = append(l, st.key.Render("family   ")+ui.SafeText(e.Family.Title))
 	}
 	l = append(l, st.key.Render("received ")+req)
 	if ids := idText(e); ids != "" {
@@ -909,7 +906,7 @@ func (m *Model) bodyLines(e *Entry) []string {
 	st := m.st
 	if !m.showRaw && e.ParseErr == "" && !callback.DeeperThan(string(e.Body), displayDepth) {
 		if p, err := callback.Parse(e.Body, e.ContentType()); err == nil {
-			spec, _ := m.j.cat.Lookup(p.EventName())
+			spec := e.Spec // the event the body identifies, not a bare name's RTC event
 			paint := func(s string) string { return s }
 			if m.opts.Color {
 				paint = colorJSON
@@ -952,7 +949,10 @@ type styles struct {
 }
 
 func newStyles(color bool) styles {
+	// No writer, an explicit profile and background: the renderer never
+	// looks at or queries the terminal (internal/ui decided colour).
 	r := lipgloss.NewRenderer(nil)
+	r.SetHasDarkBackground(true)
 	if color {
 		r.SetColorProfile(termenv.ANSI256)
 	} else {
