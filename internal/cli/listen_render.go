@@ -168,16 +168,10 @@ func (r *listenRenderer) styleStatus(status int) string {
 	return r.paint(r.s.Status(status), strconv.Itoa(status))
 }
 
-func (r *listenRenderer) appendKeyIDs(b []byte, p *callback.Payload) []byte {
-	if !r.color {
-		return appendKeyIDs(b, p, plainLabel)
-	}
-	return appendKeyIDs(b, p, func(b []byte, label string) []byte { return r.put(b, r.s.Key, label+"=") })
-}
-
 // appendKeyIDs appends "  room=… stream=…", the ids that p has
-// (callback.KeyIDs) (escaped: they come from the network; cut short). label appends a
-// label and its "=". send's receiver line shows the same.
+// (callback.KeyIDs), escaped (they come from the network) and cut short.
+// label appends a label and its "=". send's receiver line uses it; listen's
+// header lays the same ids out to the width (listen_layout.go).
 func appendKeyIDs(b []byte, p *callback.Payload, label func(b []byte, label string) []byte) []byte {
 	if p == nil {
 		return b
