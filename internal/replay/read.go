@@ -13,18 +13,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
-	"unsafe"
 
 	"github.com/tidwall/gjson"
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/capture"
+	"github.com/zegocb/zegocb/internal/input"
 )
-
-// Extensions are the file name endings read when a directory is walked
-// (the same as verify's).
-var Extensions = []string{".json", ".jsonl", ".ndjson", ".txt", ".form", ".log"}
 
 // item is one payload as read: a line, or a whole pretty-printed file.
 type item struct {
@@ -101,7 +96,7 @@ func (s *source) tooLong(n int, whole bool) error {
 	if !whole {
 		more = "over "
 	}
-	return &InputError{File: s.name, Line: s.line + 1, Msg: fmt.Sprintf("line is %s%s, over the %s payload limit", more, sizeText(n), sizeText(s.max))}
+	return &InputError{File: s.name, Line: s.line + 1, Msg: fmt.Sprintf("line is %s%s, over the %s payload limit", more, input.SizeText(n), input.SizeText(s.max))}
 }
 
 // next returns the next payload, or io.EOF.
@@ -113,12 +108,12 @@ func (s *source) next() (item, error) {
 			return item{}, err
 		}
 		s.line++
-		if isBlank(b) {
+		if input.IsBlank(b) {
 			continue
 		}
 		if s.first {
 			s.first = false
-			if newline && opensObject(b) && !callback.ValidJSON(unsafeString(b)) {
+			if newline && opensObject(b) && !callback.ValidJSON(input.UnsafeString(b)) {
 				return s.whole(b)
 			}
 		}
@@ -138,7 +133,7 @@ func (s *source) whole(first []byte) (item, error) {
 		buf = append(buf, b...)
 		s.line += bytes.Count(b, []byte{'\n'})
 		if len(buf) > s.max {
-			return item{}, &InputError{File: s.name, Line: start, Msg: fmt.Sprintf("the JSON object that starts here runs over the %s payload limit", sizeText(s.max))}
+			return item{}, &InputError{File: s.name, Line: start, Msg: fmt.Sprintf("the JSON object that starts here runs over the %s payload limit", input.SizeText(s.max))}
 		}
 		if err == io.EOF {
 			break
@@ -149,7 +144,7 @@ func (s *source) whole(first []byte) (item, error) {
 	}
 	s.done = true
 	trimmed := bytes.TrimSpace(buf)
-	if !callback.ValidJSON(unsafeString(trimmed)) && !continuesObject(trimmed) {
+	if !callback.ValidJSON(input.UnsafeString(trimmed)) && !input.ContinuesObject(trimmed) {
 		// A JSON-lines file whose first line is broken: say so for line 1.
 		return item{line: start, data: bytes.TrimSpace(first), whole: true}, nil
 	}
@@ -166,44 +161,6 @@ func opensObject(b []byte) bool {
 	return false
 }
 
-// continuesObject reports whether b's first line (which opens an object it
-// does not close) is followed by a line that goes on with that object: the
-// next non-blank line starts with a key or the closing brace.
-func continuesObject(b []byte) bool {
-	i := bytes.IndexByte(b, '\n')
-	if i < 0 {
-		return false
-	}
-	rest := bytes.TrimLeft(b[i+1:], " \t\r\n")
-	return len(rest) > 0 && (rest[0] == '"' || rest[0] == '}')
-}
-
-func isBlank(b []byte) bool {
-	for _, c := range b {
-		if !isSpace(c) {
-			return false
-		}
-	}
-	return true
-}
-
-func unsafeString(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
-}
-
-func sizeText(n int) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
 // expand turns the inputs into the files to read, in order: a directory
 // becomes its files with a known extension, in lexical order.
 func expand(inputs []Input) ([]Input, error) {
@@ -218,7 +175,7 @@ func expand(inputs []Input) ([]Input, error) {
 		}
 		st, err := os.Stat(in.Path)
 		if err != nil {
-			return nil, &InputError{File: in.Path, Msg: describeOpenError(err)}
+			return nil, &InputError{File: in.Path, Msg: input.DescribeOpenError(err)}
 		}
 		if !st.IsDir() {
 			out = append(out, in)
@@ -227,9 +184,9 @@ func expand(inputs []Input) ([]Input, error) {
 		var files []string
 		err = filepath.WalkDir(in.Path, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return &InputError{File: p, Msg: describeOpenError(err)}
+				return &InputError{File: p, Msg: input.DescribeOpenError(err)}
 			}
-			if !d.IsDir() && hasExtension(d.Name()) {
+			if !d.IsDir() && input.HasExtension(d.Name()) {
 				files = append(files, p)
 			}
 			return nil
@@ -238,7 +195,7 @@ func expand(inputs []Input) ([]Input, error) {
 			return nil, err
 		}
 		if len(files) == 0 {
-			return nil, &InputError{File: in.Path, Msg: "directory holds no " + strings.Join(Extensions, ", ") + " files"}
+			return nil, &InputError{File: in.Path, Msg: "directory holds no " + strings.Join(input.Extensions, ", ") + " files"}
 		}
 		sort.Strings(files)
 		for _, f := range files {
@@ -246,30 +203,6 @@ func expand(inputs []Input) ([]Input, error) {
 		}
 	}
 	return out, nil
-}
-
-func hasExtension(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	for _, e := range Extensions {
-		if ext == e {
-			return true
-		}
-	}
-	return false
-}
-
-func describeOpenError(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such file or directory"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	}
-	return err.Error()
 }
 
 // entry is one payload decoded: a capture record's frame and body, or a
@@ -313,12 +246,12 @@ type decoder struct {
 func (d *decoder) frame(file string, it item, e *entry) error {
 	*e = entry{file: file, line: it.line, body: it.data, method: "POST"}
 	d.outerParsed, d.isOuter = false, false
-	if firstByte(it.data) != '{' {
+	if input.FirstByte(it.data) != '{' {
 		return nil // a form or UrlEncoded body: checked when parsed
 	}
-	if err := callback.ParseJSONScratch(&d.outer, unsafeString(it.data), &d.oscratch); err != nil {
+	if err := callback.ParseJSONScratch(&d.outer, input.UnsafeString(it.data), &d.oscratch); err != nil {
 		if it.torn {
-			if off, ok := tornAt(it.data, err); ok {
+			if off, ok := input.TornAt(it.data, err); ok {
 				msg := "torn last line: byte " + strconv.Itoa(off) + ": the input ends in the middle of a JSON object with no final newline (what a killed `listen --save` leaves)"
 				if it.line > 1 {
 					msg += "; delete this line to replay the ones before it"
@@ -429,7 +362,7 @@ func (d *decoder) payload(e *entry) error {
 	case d.isOuter:
 		e.p = &d.outer
 	case len(e.body) > 0 && callback.Detect(e.body, e.contentType) == callback.FormatJSON:
-		err = callback.ParseJSONScratch(&d.inner, unsafeString(e.body), &d.iscratch)
+		err = callback.ParseJSONScratch(&d.inner, input.UnsafeString(e.body), &d.iscratch)
 		e.p = &d.inner
 	default:
 		e.p, err = callback.Parse(e.body, e.contentType)
@@ -481,30 +414,4 @@ func roomOf(p *callback.Payload) string {
 		return v.Text
 	}
 	return ""
-}
-
-// tornAt reports whether err, from parsing data, says that data stops in
-// the middle of a JSON object (the input ran out, possibly inside a UTF-8
-// sequence), and where.
-func tornAt(data []byte, err error) (int, bool) {
-	var pe *callback.ParseError
-	if firstByte(data) != '{' || !errors.As(err, &pe) || pe.Offset < 0 {
-		return 0, false
-	}
-	switch {
-	case strings.HasPrefix(pe.Msg, "invalid JSON: truncated JSON"):
-		return pe.Offset, true
-	case pe.Msg == "invalid UTF-8" && pe.Offset < len(data) && !utf8.FullRune(data[pe.Offset:]):
-		return pe.Offset, true
-	}
-	return 0, false
-}
-
-func firstByte(b []byte) byte {
-	for _, c := range b {
-		if !isSpace(c) {
-			return c
-		}
-	}
-	return 0
 }

@@ -35,6 +35,7 @@ import (
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/deliver"
+	"github.com/zegocb/zegocb/internal/input"
 	"github.com/zegocb/zegocb/internal/signature"
 )
 
@@ -397,7 +398,7 @@ func (r *run) open(i int) (io.Reader, func(), error) {
 	}
 	f, err := os.Open(in.Path)
 	if err != nil {
-		return nil, nil, &InputError{File: in.Path, Msg: describeOpenError(err)}
+		return nil, nil, &InputError{File: in.Path, Msg: input.DescribeOpenError(err)}
 	}
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		f.Close()
@@ -628,7 +629,7 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 			*bp = append((*bp)[:0], body...)
 			// The entry's bytes are the reader's: the job keeps copies
 			// (recurring values shared).
-			name := keep.get(unsafeString(e.event))
+			name := keep.get(input.UnsafeString(e.event))
 			spec, _ := o.Catalog.Lookup(name)
 			if spec != nil {
 				name = spec.Ref
@@ -636,10 +637,10 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 			j := &job{
 				Delivery:    Delivery{Seq: seq, File: r.name(e.file), Line: e.line, Event: name, Mode: e.mode},
 				room:        string(e.room),
-				reason:      keep.get(unsafeString(e.reason)),
+				reason:      keep.get(input.UnsafeString(e.reason)),
 				spec:        spec,
-				method:      keep.get(unsafeString(e.method)),
-				contentType: keep.get(unsafeString(e.ctype)),
+				method:      keep.get(input.UnsafeString(e.method)),
+				contentType: keep.get(input.UnsafeString(e.ctype)),
 				received:    e.received,
 				scheduled:   due,
 				buf:         bp,

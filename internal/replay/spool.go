@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/zegocb/zegocb/internal/input"
 )
 
 // The validation pass writes what it decided for every selected callback
@@ -219,7 +221,7 @@ func (l *lineReader) body(e *spoolEntry) ([]byte, error) {
 		l.close()
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, &InputError{File: name, Msg: describeOpenError(err)}
+			return nil, &InputError{File: name, Msg: input.DescribeOpenError(err)}
 		}
 		l.f, l.file, l.pos = f, e.file, 0
 		if l.br == nil {

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/zegocb/zegocb/internal/input"
 )
 
 // The validation pass decodes every payload before anything is sent. It
@@ -67,7 +69,7 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 	}
 	spool, err := os.CreateTemp(r.opts.TempDir, "zegocb-replay-*.spool")
 	if err != nil {
-		return plan, &InputError{File: os.TempDir(), Msg: "cannot create the temporary copy of the selection: " + describeOpenError(err)}
+		return plan, &InputError{File: os.TempDir(), Msg: "cannot create the temporary copy of the selection: " + input.DescribeOpenError(err)}
 	}
 	r.spool = spool
 	sw := bufio.NewWriterSize(spool, 256<<10)
@@ -186,7 +188,7 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 			}
 			if total.err == nil {
 				if _, err := sw.Write(b.out); err != nil {
-					total.err = &InputError{File: spool.Name(), Msg: "cannot write the temporary copy of the selection: " + describeOpenError(err)}
+					total.err = &InputError{File: spool.Name(), Msg: "cannot write the temporary copy of the selection: " + input.DescribeOpenError(err)}
 				}
 			}
 			if total.err != nil {
@@ -208,7 +210,7 @@ func (r *run) validate(ctx context.Context) (Plan, error) {
 		return plan, err // interrupted while validating
 	}
 	if err := sw.Flush(); err != nil {
-		return plan, &InputError{File: spool.Name(), Msg: "cannot write the temporary copy of the selection: " + describeOpenError(err)}
+		return plan, &InputError{File: spool.Name(), Msg: "cannot write the temporary copy of the selection: " + input.DescribeOpenError(err)}
 	}
 	if !total.first.IsZero() && total.last.After(total.first) {
 		plan.Span = total.last.Sub(total.first)

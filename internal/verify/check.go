@@ -8,11 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/capture"
+	"github.com/zegocb/zegocb/internal/input"
 	"github.com/zegocb/zegocb/internal/signature"
 )
 
@@ -130,7 +130,7 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 	if err != nil {
 		r.Unreadable = true
 		if torn && !isRecord {
-			if off, ok := tornAt(data, err); ok {
+			if off, ok := input.TornAt(data, err); ok {
 				msg := "unreadable: torn last line: byte " + strconv.Itoa(off) + ": the input ends in the middle of a JSON object " +
 					"with no final newline (what a killed `listen --save` leaves)"
 				if r.Line > 1 {
@@ -144,7 +144,7 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 		if errors.Is(err, callback.ErrEmpty) {
 			msg = "empty body"
 		}
-		if b := firstByte(body); b != '{' && b != '[' && b != '"' && b != '%' && !bytes.ContainsRune(body, '=') && strings.Contains(msg, "invalid JSON") {
+		if b := input.FirstByte(body); b != '{' && b != '[' && b != '"' && b != '%' && !bytes.ContainsRune(body, '=') && strings.Contains(msg, "invalid JSON") {
 			msg = "neither JSON nor a form body"
 		}
 		if isRecord {
@@ -275,33 +275,6 @@ func (c *checker) parse(into *parsed, body []byte, contentType string) (*callbac
 		return nil, err
 	}
 	return p, nil
-}
-
-// tornAt reports whether err, from parsing data, says that data stops in
-// the middle of a JSON object (the input ran out, possibly inside a UTF-8
-// sequence), and where: what an interrupted write leaves. A last line that
-// is wrong anywhere else is just invalid.
-func tornAt(data []byte, err error) (int, bool) {
-	var pe *callback.ParseError
-	if firstByte(data) != '{' || !errors.As(err, &pe) || pe.Offset < 0 {
-		return 0, false
-	}
-	switch {
-	case strings.HasPrefix(pe.Msg, "invalid JSON: truncated JSON"):
-		return pe.Offset, true
-	case pe.Msg == "invalid UTF-8" && pe.Offset < len(data) && !utf8.FullRune(data[pe.Offset:]):
-		return pe.Offset, true // a multi-byte character cut short at the very end
-	}
-	return 0, false
-}
-
-func firstByte(b []byte) byte {
-	for _, c := range b {
-		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
-			return c
-		}
-	}
-	return 0
 }
 
 func (c *checker) checkAge(st *state, ts string, ref time.Time, refName string) {

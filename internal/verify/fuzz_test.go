@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zegocb/zegocb/internal/input"
 )
 
 // FuzzVerifyLine: checking any line never panics, always yields a verdict
@@ -40,7 +42,7 @@ func FuzzVerifyLine(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		blank := isBlank(line) // JSON whitespace only: a form feed is not blank
+		blank := input.IsBlank(line) // JSON whitespace only: a form feed is not blank
 		if (blank && n != 0) || (!blank && n != 1) {
 			t.Fatalf("%d rows for %q", n, line)
 		}

@@ -3,7 +3,6 @@ package verify
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,9 +11,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unsafe"
 
 	"github.com/zegocb/zegocb/internal/callback"
+	"github.com/zegocb/zegocb/internal/input"
 )
 
 // A batch is a run of payloads from one source, checked by one worker.
@@ -125,7 +124,7 @@ func (r *reader) run(inputs []Input) {
 func (r *reader) path(p string) {
 	st, err := os.Stat(p)
 	if err != nil {
-		r.fileError(p, describeOpenError(err))
+		r.fileError(p, "unreadable: "+input.DescribeOpenError(err))
 		return
 	}
 	if !st.IsDir() {
@@ -143,14 +142,14 @@ func (r *reader) path(p string) {
 			}
 			return nil
 		}
-		if !d.IsDir() && hasExtension(d.Name()) {
+		if !d.IsDir() && input.HasExtension(d.Name()) {
 			files = append(files, path)
 		}
 		return nil
 	})
 	sort.Strings(files) // WalkDir is lexical already; make it explicit
 	if len(files) == 0 {
-		r.fileError(p, "directory holds no "+strings.Join(Extensions, ", ")+" files")
+		r.fileError(p, "directory holds no "+strings.Join(input.Extensions, ", ")+" files")
 		return
 	}
 	for _, f := range files {
@@ -161,34 +160,10 @@ func (r *reader) path(p string) {
 	}
 }
 
-func hasExtension(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	for _, e := range Extensions {
-		if ext == e {
-			return true
-		}
-	}
-	return false
-}
-
-func describeOpenError(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "unreadable: no such file or directory"
-	case errors.Is(err, fs.ErrPermission):
-		return "unreadable: permission denied"
-	}
-	return "unreadable: " + err.Error()
-}
-
 func (r *reader) file(p string) {
 	f, err := os.Open(p)
 	if err != nil {
-		r.fileError(p, describeOpenError(err))
+		r.fileError(p, "unreadable: "+input.DescribeOpenError(err))
 		return
 	}
 	defer f.Close()
@@ -274,7 +249,7 @@ func (s *lineStream) run() {
 		if len(b.buf)-s.start > s.max+1 { // +1: a "\r" before the newline
 			s.line++
 			n := s.skipLong()
-			b.items = append(b.items, item{line: s.line, errMsg: fmt.Sprintf("unreadable: line is %s, over the %s payload limit (--max-size)", sizeText(n), sizeText(s.max))})
+			b.items = append(b.items, item{line: s.line, errMsg: fmt.Sprintf("unreadable: line is %s, over the %s payload limit (--max-size)", input.SizeText(n), input.SizeText(s.max))})
 			scan = s.start
 			continue
 		}
@@ -335,9 +310,9 @@ func (s *lineStream) addLine(start, end int, newline bool) {
 		end--
 	}
 	switch content := b.buf[start:end]; {
-	case isBlank(content):
+	case input.IsBlank(content):
 	case len(content) > s.max:
-		b.items = append(b.items, item{line: s.line, errMsg: fmt.Sprintf("unreadable: line is %s, over the %s payload limit (--max-size)", sizeText(len(content)), sizeText(s.max))})
+		b.items = append(b.items, item{line: s.line, errMsg: fmt.Sprintf("unreadable: line is %s, over the %s payload limit (--max-size)", input.SizeText(len(content)), input.SizeText(s.max))})
 	default:
 		b.items = append(b.items, item{start: start, end: end, line: s.line, torn: !newline})
 	}
@@ -363,7 +338,7 @@ func (s *lineStream) whole() bool {
 	// callback.ValidJSON counts the depth first: gjson.Valid recurses per
 	// level, and with a large --max-size a first line of millions of '['
 	// would overflow the stack.
-	if len(first) > 0 && (first[0] != '{' || callback.ValidJSON(unsafeString(first))) {
+	if len(first) > 0 && (first[0] != '{' || callback.ValidJSON(input.UnsafeString(first))) {
 		return false
 	}
 	for !s.eof && len(b.buf)-s.start <= s.max {
@@ -382,7 +357,7 @@ func (s *lineStream) whole() bool {
 	// next line going on with a key or closing it, can only open a
 	// pretty-printed object: keep the file whole even when it is broken, so
 	// its one error names the byte, instead of one misleading error per line.
-	if !opensAlone(trimmed) && !continuesObject(trimmed) && !callback.ValidJSON(unsafeString(trimmed)) {
+	if !opensAlone(trimmed) && !input.ContinuesObject(trimmed) && !callback.ValidJSON(input.UnsafeString(trimmed)) {
 		return false
 	}
 	line := 1 + bytes.Count(all[:lead], []byte{'\n'})
@@ -390,32 +365,10 @@ func (s *lineStream) whole() bool {
 	return true
 }
 
-// unsafeString views b as a string without copying; b must not change
-// while the string is in use.
-func unsafeString(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
-}
-
 // opensAlone reports whether b starts with a "{" alone on its line.
 func opensAlone(b []byte) bool {
 	rest := bytes.TrimLeft(b[1:], " \t\r")
 	return len(rest) > 0 && rest[0] == '\n'
-}
-
-// continuesObject reports whether b's first line (which opens an object it
-// does not close) is followed by a line that goes on with that object: the
-// next non-blank line starts with a key or the closing brace. A JSON-lines
-// file, even one whose first line is broken, goes on with a new payload.
-func continuesObject(b []byte) bool {
-	i := bytes.IndexByte(b, '\n')
-	if i < 0 {
-		return false
-	}
-	rest := bytes.TrimLeft(b[i+1:], " \t\r\n")
-	return len(rest) > 0 && (rest[0] == '"' || rest[0] == '}')
 }
 
 // batchFor returns the current batch when it holds name's payloads and has
@@ -429,25 +382,6 @@ func (r *reader) batchFor(name string) *batch {
 		r.cur.file = name
 	}
 	return r.cur
-}
-
-func isBlank(b []byte) bool {
-	for _, c := range b {
-		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
-			return false
-		}
-	}
-	return true
-}
-
-func sizeText(n int) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // add appends one payload to the current batch, sending it when full or

@@ -33,9 +33,6 @@ const DefaultMaxSize = 1 << 20
 // distinct payloads, and sometimes up to twice that far back.
 const DefaultDedupWindow = 100_000
 
-// Extensions are the file name endings read when a directory is walked.
-var Extensions = []string{".json", ".jsonl", ".ndjson", ".txt", ".form", ".log"}
-
 // Options configure a run.
 type Options struct {
 	Catalog *callback.Catalog
