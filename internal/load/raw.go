@@ -308,7 +308,10 @@ func readHead(br *bufio.Reader) (status int, length int64, chunked, keep bool, e
 	}
 	keep = line[7] == '1'
 	length = -1
-	for {
+	for i := 0; ; i++ {
+		if i > maxHeaders {
+			return status, 0, false, false, errManyHeaders
+		}
 		h, err := readLine(br)
 		if err != nil {
 			return status, 0, false, false, err
@@ -368,13 +371,29 @@ func readKnown(br *bufio.Reader, peek []byte, length int64) (n int, rest int64, 
 	return n, rest, nil
 }
 
+// Limits on an answer's head, so a hostile endpoint cannot make a worker
+// hold an endless line or read headers forever.
+const (
+	maxLine    = 64 << 10 // a status, header, chunk-size or trailer line
+	maxHeaders = 512      // header (or trailer) lines of one answer
+)
+
+// errLongLine is a line over maxLine.
+var errLongLine = fmt.Errorf("malformed HTTP response: a line over %d KiB", maxLine>>10)
+
+// errManyHeaders is a head or trailer section over maxHeaders lines.
+var errManyHeaders = fmt.Errorf("malformed HTTP response: over %d header lines", maxHeaders)
+
 // readLine reads a CRLF- or LF-terminated line without its terminator.
-// Lines longer than the buffer are read whole (and copied).
+// Lines longer than the buffer are read whole (and copied), up to maxLine.
 func readLine(br *bufio.Reader) ([]byte, error) {
 	line, err := br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
 		long := append([]byte(nil), line...)
 		for err == bufio.ErrBufferFull {
+			if len(long) > maxLine {
+				return nil, errLongLine
+			}
 			line, err = br.ReadSlice('\n')
 			long = append(long, line...)
 		}
@@ -389,6 +408,9 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 	line = line[:len(line)-1]
 	if len(line) > 0 && line[len(line)-1] == '\r' {
 		line = line[:len(line)-1]
+	}
+	if len(line) > maxLine {
+		return nil, errLongLine
 	}
 	return line, nil
 }
@@ -440,7 +462,10 @@ func (c *chunkedReader) Read(p []byte) (int, error) {
 			return 0, fmt.Errorf("malformed chunk size %q", trimLine(line))
 		}
 		if size == 0 {
-			for { // trailers up to the empty line
+			for i := 0; ; i++ { // trailers up to the empty line
+				if i > maxHeaders {
+					return 0, errManyHeaders
+				}
 				t, err := readLine(c.br)
 				if err != nil {
 					return 0, err
