@@ -66,7 +66,7 @@ func TestReadHeadBoundsAnEndlessHead(t *testing.T) {
 // without bound until the timeout.
 func TestRunAgainstEndlessHeaders(t *testing.T) {
 	for _, tc := range []struct {
-		name, prefix, fill  string
+		name, prefix, fill string
 		goroutines, evloop string
 	}{
 		{"endless header line", "HTTP/1.1 200 OK\r\nX-Endless: ", strings.Repeat("x", 4096),
