@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zegocb/zegocb/internal/httpwire"
 )
 
 // endless is a reader that never ends: prefix, then fill repeated.
@@ -40,11 +42,11 @@ func TestReadHeadBoundsAnEndlessHead(t *testing.T) {
 		want               error
 		status             int
 	}{
-		{"status line", "HTTP/1.1 200 ", "x", errLongLine, 0},
-		{"header line", "HTTP/1.1 200 OK\r\nX-Endless: ", "x", errLongLine, 200},
-		{"header lines", "HTTP/1.1 200 OK\r\n", "X-More: y\r\n", errManyHeaders, 200},
-		{"chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "0", errLongLine, 200},
-		{"trailers", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n", "X-T: y\r\n", errManyHeaders, 200},
+		{"status line", "HTTP/1.1 200 ", "x", httpwire.ErrLongLine, 0},
+		{"header line", "HTTP/1.1 200 OK\r\nX-Endless: ", "x", httpwire.ErrLongLine, 200},
+		{"header lines", "HTTP/1.1 200 OK\r\n", "X-More: y\r\n", httpwire.ErrManyHeaders, 200},
+		{"chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "0", httpwire.ErrLongLine, 200},
+		{"trailers", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n", "X-T: y\r\n", httpwire.ErrManyHeaders, 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := &endless{prefix: tc.prefix, fill: tc.fill}
@@ -54,7 +56,7 @@ func TestReadHeadBoundsAnEndlessHead(t *testing.T) {
 				t.Fatalf("status %d, err %v; want %d, %v", status, err, tc.status, tc.want)
 			}
 			// what was read is bounded by the limits, not by the source
-			if limit := int64(maxHeaders*(len(tc.fill)+1) + maxLine + 2*br.Size()); src.read > limit {
+			if limit := int64(httpwire.MaxHeaders*(len(tc.fill)+1) + httpwire.MaxLine + 2*br.Size()); src.read > limit {
 				t.Fatalf("read %d bytes before giving up, want at most %d", src.read, limit)
 			}
 		})
