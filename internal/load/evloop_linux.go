@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/zegocb/zegocb/internal/httpwire"
 )
 
 // evLoop is the fast path on Linux for plain http:// without --rate: one
@@ -26,7 +28,7 @@ import (
 // connection, kept-alive connections redialled when the server closes them
 // (a request that finds its kept-alive connection closed is restamped and
 // sent once more on a new one), a per-request timeout, and the same error
-// descriptions. Answers are parsed by readHead; bodies of known length and
+// descriptions. Answers are parsed by httpwire.ReadHead; bodies of known length and
 // close-delimited ones are counted as they stream by, chunked ones are
 // held until complete (up to maxChunked).
 type evLoop struct {
@@ -412,10 +414,11 @@ func (l *evLoop) parse(c *evConn, eof bool) (bool, error) {
 		}
 		l.acc = accum{b: c.in[:end], eof: true}
 		l.br.Reset(&l.acc)
-		status, length, chunked, keep, err := readHead(l.br)
+		h, err := httpwire.ReadHead(l.br, nil)
 		if err != nil {
 			return false, err
 		}
+		status, length, chunked, keep := h.Status, h.Length, h.Chunked, h.Keep
 		c.in = c.in[:copy(c.in, c.in[end:])]
 		if status >= 100 && status < 200 && status != 101 {
 			continue // an interim answer: the real one follows

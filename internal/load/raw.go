@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/zegocb/zegocb/internal/httpwire"
 )
 
 // rawConn is the fast path of a worker: HTTP/1.1 with keep-alive over one
@@ -219,7 +221,7 @@ func (rc *rawConn) once(now time.Time, peek []byte) (status, n int, rest int64, 
 	status, n, rest, keep, err := readResponse(rc.br, peek)
 	if err != nil {
 		rc.close()
-		if reused && status == 0 && (err == io.EOF || errors.Is(err, net.ErrClosed) || isReset(err)) {
+		if reused && status == 0 && httpwire.Closed(err) {
 			return 0, 0, 0, errStale
 		}
 		return status, n, rest, err
@@ -235,23 +237,18 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-func isReset(err error) bool {
-	return strings.Contains(err.Error(), "connection reset")
-}
-
 // readResponse reads one response (skipping 1xx), copies up to len(peek)
 // body bytes into peek and discards the rest. keep says whether the
 // connection can carry another request.
 func readResponse(br *bufio.Reader, peek []byte) (status, n int, rest int64, keep bool, err error) {
 	for {
-		var (
-			length  int64
-			chunked bool
-		)
-		status, length, chunked, keep, err = readHead(br)
+		var h httpwire.Head
+		h, err = httpwire.ReadHead(br, nil)
+		status, keep = h.Status, h.Keep
 		if err != nil {
 			return status, 0, 0, false, err
 		}
+		length, chunked := h.Length, h.Chunked
 		if status >= 100 && status < 200 && status != 101 {
 			continue
 		}
@@ -292,53 +289,6 @@ func readResponse(br *bufio.Reader, peek []byte) (status, n int, rest int64, kee
 	}
 }
 
-// readHead reads a response's status line and headers. length is -1 when
-// the answer has no Content-Length.
-func readHead(br *bufio.Reader) (status int, length int64, chunked, keep bool, err error) {
-	line, err := readLine(br)
-	if err != nil {
-		return 0, 0, false, false, err
-	}
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
-		return 0, 0, false, false, fmt.Errorf("malformed HTTP response %q", trimLine(line))
-	}
-	status, err = strconv.Atoi(string(line[9:12]))
-	if err != nil {
-		return 0, 0, false, false, fmt.Errorf("malformed status line %q", trimLine(line))
-	}
-	keep = line[7] == '1'
-	length = -1
-	for {
-		h, err := readLine(br)
-		if err != nil {
-			return status, 0, false, false, err
-		}
-		if len(h) == 0 {
-			return status, length, chunked, keep, nil
-		}
-		k, v, ok := bytes.Cut(h, []byte{':'})
-		if !ok {
-			continue
-		}
-		v = bytes.TrimSpace(v)
-		switch {
-		case asciiEqualFold(k, "content-length"):
-			if length, err = strconv.ParseInt(string(v), 10, 64); err != nil || length < 0 {
-				return status, 0, false, false, fmt.Errorf("malformed Content-Length %q", v)
-			}
-		case asciiEqualFold(k, "transfer-encoding"):
-			chunked = bytes.Contains(bytes.ToLower(v), []byte("chunked"))
-		case asciiEqualFold(k, "connection"):
-			lv := bytes.ToLower(v)
-			if bytes.Contains(lv, []byte("close")) {
-				keep = false
-			} else if bytes.Contains(lv, []byte("keep-alive")) {
-				keep = true
-			}
-		}
-	}
-}
-
 // readKnown reads a body of length bytes: the first len(peek) into peek,
 // the rest discarded.
 func readKnown(br *bufio.Reader, peek []byte, length int64) (n int, rest int64, err error) {
@@ -368,54 +318,6 @@ func readKnown(br *bufio.Reader, peek []byte, length int64) (n int, rest int64, 
 	return n, rest, nil
 }
 
-// readLine reads a CRLF- or LF-terminated line without its terminator.
-// Lines longer than the buffer are read whole (and copied).
-func readLine(br *bufio.Reader) ([]byte, error) {
-	line, err := br.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		long := append([]byte(nil), line...)
-		for err == bufio.ErrBufferFull {
-			line, err = br.ReadSlice('\n')
-			long = append(long, line...)
-		}
-		line = long
-	}
-	if err != nil {
-		if err == io.EOF && len(line) > 0 {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, err
-	}
-	line = line[:len(line)-1]
-	if len(line) > 0 && line[len(line)-1] == '\r' {
-		line = line[:len(line)-1]
-	}
-	return line, nil
-}
-
-func trimLine(b []byte) string {
-	if len(b) > 40 {
-		b = b[:40]
-	}
-	return string(b)
-}
-
-func asciiEqualFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != s[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // chunkedReader decodes a chunked body, then consumes the trailers.
 type chunkedReader struct {
 	br   *bufio.Reader
@@ -428,7 +330,7 @@ func (c *chunkedReader) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	if c.left == 0 {
-		line, err := readLine(c.br)
+		line, err := httpwire.ReadLine(c.br)
 		if err != nil {
 			return 0, err
 		}
@@ -437,17 +339,11 @@ func (c *chunkedReader) Read(p []byte) (int, error) {
 		}
 		size, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 16, 64)
 		if err != nil || size < 0 {
-			return 0, fmt.Errorf("malformed chunk size %q", trimLine(line))
+			return 0, fmt.Errorf("malformed chunk size %.40q", line)
 		}
 		if size == 0 {
-			for { // trailers up to the empty line
-				t, err := readLine(c.br)
-				if err != nil {
-					return 0, err
-				}
-				if len(t) == 0 {
-					break
-				}
+			if err := httpwire.SkipTrailers(c.br); err != nil {
+				return 0, err
 			}
 			c.done = true
 			return 0, io.EOF
@@ -460,7 +356,7 @@ func (c *chunkedReader) Read(p []byte) (int, error) {
 	n, err := c.br.Read(p)
 	c.left -= int64(n)
 	if err == nil && c.left == 0 {
-		if _, err = readLine(c.br); err != nil { // the CRLF after the chunk
+		if _, err = httpwire.ReadLine(c.br); err != nil { // the CRLF after the chunk
 			return n, err
 		}
 	}

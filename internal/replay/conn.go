@@ -2,22 +2,20 @@ package replay
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/zegocb/zegocb/internal/deliver"
+	"github.com/zegocb/zegocb/internal/httpwire"
 )
 
 // conn is a worker's own HTTP/1.1 client: one kept-alive connection, used
@@ -203,7 +201,7 @@ func (t *conn) once(ctx context.Context) (status int, h http.Header, body []byte
 	status, h, body, keep, err := readResponse(t.br)
 	if err != nil {
 		t.close()
-		if reused && status == 0 && ctx.Err() == nil && (err == io.EOF || errors.Is(err, net.ErrClosed) || isReset(err)) {
+		if reused && status == 0 && ctx.Err() == nil && httpwire.Closed(err) {
 			return 0, nil, nil, errStale
 		}
 		return status, h, body, ctxErr(ctx, err)
@@ -231,8 +229,6 @@ func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }
-
-func isReset(err error) bool { return strings.Contains(err.Error(), "connection reset") }
 
 // appendRequest writes req's head (request line, Host, headers,
 // Content-Length) and body.
@@ -293,51 +289,19 @@ func appendHeaderValue(dst []byte, v string) []byte {
 // keep says whether the connection can carry another request.
 func readResponse(br *bufio.Reader) (status int, h http.Header, body []byte, keep bool, err error) {
 	for {
-		line, err := readLine(br)
-		if err != nil {
-			return 0, nil, nil, false, err
-		}
-		if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
-			return 0, nil, nil, false, fmt.Errorf("malformed HTTP response %.40q", line)
-		}
-		status, err = strconv.Atoi(string(line[9:12]))
-		if err != nil || status < 100 {
-			return 0, nil, nil, false, fmt.Errorf("malformed status line %.40q", line)
-		}
-		keep = line[7] == '1'
 		h = make(http.Header, 4)
-		length, chunked := int64(-1), false
-		for {
-			l, err := readLine(br)
-			if err != nil {
-				return status, h, nil, false, err
-			}
-			if len(l) == 0 {
-				break
-			}
-			k, v, ok := bytes.Cut(l, []byte{':'})
-			if !ok {
-				continue
-			}
-			key := http.CanonicalHeaderKey(string(bytes.TrimSpace(k)))
-			val := string(bytes.TrimSpace(v))
-			h[key] = append(h[key], val)
-			switch key {
-			case "Content-Length":
-				if length, err = strconv.ParseInt(val, 10, 64); err != nil || length < 0 {
-					return status, h, nil, false, fmt.Errorf("malformed Content-Length %.20q", val)
-				}
-			case "Transfer-Encoding":
-				chunked = strings.Contains(strings.ToLower(val), "chunked")
-			case "Connection":
-				lv := strings.ToLower(val)
-				if strings.Contains(lv, "close") {
-					keep = false
-				} else if strings.Contains(lv, "keep-alive") {
-					keep = true
-				}
-			}
+		hd, err := httpwire.ReadHead(br, func(k, v []byte) {
+			key := http.CanonicalHeaderKey(string(k))
+			h[key] = append(h[key], string(v))
+		})
+		if hd.Status == 0 {
+			h = nil
 		}
+		status, keep = hd.Status, hd.Keep
+		if err != nil {
+			return status, h, nil, false, err
+		}
+		length, chunked := hd.Length, hd.Chunked
 		if status < 200 && status != 101 {
 			continue // 100 Continue and the like: the answer follows
 		}
@@ -363,14 +327,8 @@ func readResponse(br *bufio.Reader) (status int, h http.Header, body []byte, kee
 		}
 		if chunked && err == nil && keep {
 			// the chunked reader stops before the trailers' final CRLF
-			for {
-				l, err := readLine(br)
-				if err != nil {
-					return status, h, body, false, nil
-				}
-				if len(l) == 0 {
-					break
-				}
+			if httpwire.SkipTrailers(br) != nil {
+				return status, h, body, false, nil
 			}
 		}
 		return status, h, body, keep, nil
@@ -398,31 +356,4 @@ func readSome(r io.Reader, max int, length int64) ([]byte, error) {
 		}
 	}
 	return buf, nil
-}
-
-// readLine reads a CRLF- or LF-terminated line without its terminator.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	line, err := br.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		long := append([]byte(nil), line...)
-		for err == bufio.ErrBufferFull && len(long) < 64<<10 {
-			line, err = br.ReadSlice('\n')
-			long = append(long, line...)
-		}
-		if err == bufio.ErrBufferFull {
-			return nil, errors.New("answer header line over 64 KiB")
-		}
-		line = long
-	}
-	if err != nil {
-		if err == io.EOF && len(line) > 0 {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, err
-	}
-	line = line[:len(line)-1]
-	if len(line) > 0 && line[len(line)-1] == '\r' {
-		line = line[:len(line)-1]
-	}
-	return line, nil
 }

@@ -1,0 +1,5 @@
+//go:build !windows
+
+package httpwire
+
+func resetErrno(error) bool { return false }
