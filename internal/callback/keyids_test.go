@@ -1,6 +1,7 @@
 package callback
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -58,4 +59,51 @@ func TestKeyIDsEveryFamily(t *testing.T) {
 		}
 	}
 	t.Logf("families with ids: %v", shown)
+}
+
+// keyIDField's switch agrees with keyIDFields, field by field, and the
+// one-pass AppendKeyIDs with a Get per field in order (first key wins, an
+// empty or structured value gives way to the next field).
+func TestKeyIDFieldAgrees(t *testing.T) {
+	n := 0
+	for l, k := range keyIDFields {
+		for pos, f := range k.fields {
+			gl, gp, gi, ok := keyIDField(f)
+			if !ok || gl != l || gp != pos || gi != n {
+				t.Errorf("%s: %d %d %d %v, want %d %d %d", f, gl, gp, gi, ok, l, pos, n)
+			}
+			n++
+		}
+	}
+	if n > 32 {
+		t.Fatalf("%d fields: AppendKeyIDs marks them in a uint32", n)
+	}
+	if _, _, _, ok := keyIDField("room"); ok {
+		t.Error("room is no id field")
+	}
+	bodies := []string{
+		`{"channel_id":"c","room_id":"r","RoomId":"R"}`,
+		`{"room_id":"","channel_id":"c","room_id":"late"}`,
+		`{"stream_alias":"a","StreamId":{"x":1},"mix_stream_alias":"m","UserId":"U","from_user_id":"f"}`,
+		`{"TaskId":"T","task_id":"t","call_id":"1","group_id":"g","AgentInstanceId":"A","PlayerId":"P"}`,
+		`{"event":"x"}`,
+	}
+	for _, b := range bodies {
+		p, err := Parse([]byte(b), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []KeyID
+		for _, k := range keyIDFields {
+			for _, f := range k.fields {
+				if v, ok := p.Get(f); ok && v.Kind != KindArray && v.Kind != KindObject && v.Text != "" {
+					want = append(want, KeyID{k.label, v.Text})
+					break
+				}
+			}
+		}
+		if got := KeyIDs(p); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: %v, want %v", b, got, want)
+		}
+	}
 }
