@@ -209,6 +209,16 @@ func runSend(o *sendOptions) error {
 	if _, err := parseSets(o.Sets); err != nil {
 		return err
 	}
+	// A mistyped EVENT is a usage error, reported before a missing secret.
+	names := o.Sequence
+	if len(names) == 0 && o.Event != "" {
+		names = []string{o.Event}
+	}
+	for _, name := range names {
+		if _, err := lookupEvent(f.Catalog, name); err != nil {
+			return err
+		}
+	}
 	offline := o.DryRun || o.Curl
 	builtin := o.To == "" && !offline
 	secret, ephemeral, err := f.SigningSecret(o.To)
@@ -234,11 +244,6 @@ func runSend(o *sendOptions) error {
 // The first failure decides the exit code.
 func (o *sendOptions) sendSequence(secret string, ephemeral bool) error {
 	f := o.F
-	for _, name := range o.Sequence {
-		if _, err := lookupEvent(f.Catalog, name); err != nil {
-			return err
-		}
-	}
 	o.vars = callback.NewVars(callback.SampleOptions{Now: f.Now(), Rand: f.sampleRand(), AppID: f.AppID()})
 	bs := make([]*built, 0, len(o.Sequence))
 	for _, name := range o.Sequence {

@@ -166,6 +166,22 @@ func TestSendNeedsSecretForRealEndpoint(t *testing.T) {
 	}
 }
 
+// A mistyped event is the first thing to fix: it is reported before a
+// missing secret, for one EVENT and for a sequence.
+func TestSendUnknownEventBeforeMissingSecret(t *testing.T) {
+	for _, args := range [][]string{
+		{"send", "mix_strat", "--to", "http://127.0.0.1:9/"},
+		{"send", "mix_start", "mix_stpo", "--to", "http://127.0.0.1:9/"},
+	} {
+		e := newCmdtest(t, sendOpts())
+		e.env = map[string]string{}
+		code := e.run(args...)
+		if code != ExitUsage || !strings.Contains(e.errOut.String(), "unknown event") || strings.Contains(e.errOut.String(), "no callback secret") {
+			t.Errorf("%v: exit %d: %s", args, code, e.errOut.String())
+		}
+	}
+}
+
 func TestSendBuiltinRoundTripWithoutSetup(t *testing.T) {
 	e := newCmdtest(t, sendOpts())
 	e.env = map[string]string{} // no secret: an ephemeral one
