@@ -4,7 +4,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -73,6 +75,10 @@ decode never needs a secret. A body over 64 MiB is refused (exit 2).`,
 func runDecode(opts *decodeOptions) error {
 	body, name, err := opts.F.readBody(opts.Input)
 	if err != nil {
+		if looksLikeBody(opts.Input) && errors.Is(err, fs.ErrNotExist) {
+			// The body itself was given in place of a FILE.
+			return &InputError{Err: fmt.Errorf("%w; decode reads a FILE, so pipe a body given as text: echo '...' | zegocb decode", err)}
+		}
 		return err
 	}
 	out, err := decodeBody(body, opts.Expand)
@@ -169,4 +175,11 @@ func appendExpanded(out []byte, r gjson.Result, depth int) []byte {
 		return append(out, end)
 	}
 	return append(out, r.Raw...)
+}
+
+// looksLikeBody reports whether a FILE argument that does not exist is more
+// likely a callback body typed on the command line: a form body or JSON,
+// plain or percent-encoded.
+func looksLikeBody(arg string) bool {
+	return strings.ContainsAny(arg, "={") || strings.HasPrefix(strings.ToUpper(arg), "%7B")
 }

@@ -83,6 +83,12 @@ func TestDecode(t *testing.T) {
 			exit: 2,
 			err:  "error: testdata/nope.form: no such file or directory\n",
 		},
+		{
+			name: "body given in place of a file",
+			args: []string{"event=room_login&room_id=r1"},
+			exit: 2,
+			err:  "error: event=room_login&room_id=r1: no such file or directory; decode reads a FILE, so pipe a body given as text: echo '...' | zegocb decode\n",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -280,7 +280,7 @@ func (f *Factory) readBody(path string) ([]byte, string, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err // the name is said once, first
 		}
-		return nil, name, inputErrorf("%s: %v", name, err)
+		return nil, name, inputErrorf("%s: %w", name, err)
 	}
 	if len(body) > maxBodyInput {
 		return nil, name, inputErrorf("%s: over %s: a callback body is a few KiB", name, sizeText(maxBodyInput))
