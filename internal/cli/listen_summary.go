@@ -74,7 +74,13 @@ func (o *listenOptions) printReady(addr string, source SecretSource, checking bo
 	for _, n := range notes {
 		fmt.Fprintln(w, s.Faint.Render("  "+n))
 	}
-	fmt.Fprintf(w, "%s zegocb send stream_create --to %s   (Ctrl-C to stop)\n", s.Faint.Render("try:"), u)
+	// send needs a secret for any --to; with none configured here, listen
+	// checks nothing, so any secret does for the try line.
+	env := ""
+	if !checking {
+		env = EnvSecret + "=test "
+	}
+	fmt.Fprintf(w, "%s %szegocb send stream_create --to %s   (Ctrl-C to stop)\n", s.Faint.Render("try:"), env, u)
 }
 
 func (o *listenOptions) printSummary(st listenStats, capFile *listen.CaptureFile, fwd *listen.Forwarder) {

@@ -589,6 +589,25 @@ func TestListenNonLoopbackWarns(t *testing.T) {
 	}
 }
 
+// The try line is a command that works as printed: send refuses a --to
+// without a secret, so with none configured (listen checks nothing) it
+// carries one.
+func TestListenTryLineWorksAsPrinted(t *testing.T) {
+	for _, checking := range []bool{false, true} {
+		ios, _, _, errOut := ui.Test()
+		f := New(ios)
+		f.Getenv = func(string) string { return "" }
+		(&listenOptions{cmdEnv: cmdEnv{IO: f.IO, F: f}}).printReady("127.0.0.1:8080", SecretNone, checking)
+		want := "try: zegocb send stream_create --to http://127.0.0.1:8080/"
+		if !checking {
+			want = "try: ZEGO_CALLBACK_SECRET=test zegocb send stream_create --to http://127.0.0.1:8080/"
+		}
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("checking=%v: want %q in:\n%s", checking, want, errOut.String())
+		}
+	}
+}
+
 // The pretty view, byte for byte, with a frozen clock: piped, on a
 // terminal without colour, and on a terminal with colour forced.
 func TestListenGolden(t *testing.T) {
