@@ -131,17 +131,32 @@ func (z *ZegoRules) roomClose(f fact) {
 	}
 }
 
+// session applies the rules a user or stream callback meets first ([UL]
+// 1, 2, 7, 8; [SL] 1, 2, 5, 6): with its room not stored it is queued; with
+// another room session stored it is queued when it may belong to a newer
+// one (at or after the stored room's create time for a login or
+// stream_create, opens; strictly after for a logout or stream_close) and
+// ignored otherwise. It returns the stored room when f is about it, else
+// nil, with ignored set when f was ignored rather than queued.
+func (z *ZegoRules) session(f fact, opens bool) (r *zRoom, ignored bool) {
+	r = z.rooms[f.room]
+	switch {
+	case r == nil:
+		z.push(f)
+	case f.rsid == r.sid:
+		return r, false
+	case f.t > r.createTime || opens && f.t == r.createTime:
+		z.push(f)
+	default:
+		return nil, true
+	}
+	return nil, false
+}
+
 // [UL] rules 1 to 6.
 func (z *ZegoRules) login(f fact) {
-	r := z.rooms[f.room]
+	r, _ := z.session(f, true)
 	if r == nil {
-		z.push(f)
-		return
-	}
-	if f.rsid != r.sid {
-		if f.t >= r.createTime {
-			z.push(f)
-		}
 		return
 	}
 	u := r.users[f.user]
@@ -161,15 +176,8 @@ func (z *ZegoRules) login(f fact) {
 
 // [UL] rules 7 to 12.
 func (z *ZegoRules) logout(f fact) {
-	r := z.rooms[f.room]
+	r, _ := z.session(f, false)
 	if r == nil {
-		z.push(f)
-		return
-	}
-	if f.rsid != r.sid {
-		if f.t > r.createTime {
-			z.push(f)
-		}
 		return
 	}
 	u := r.users[f.user]
@@ -185,34 +193,22 @@ func (z *ZegoRules) logout(f fact) {
 
 // [SL] rules 1 to 4.
 func (z *ZegoRules) streamCreate(f fact) {
-	r := z.rooms[f.room]
-	if r == nil {
-		z.push(f)
-		return
-	}
-	if f.rsid != r.sid {
-		if f.t >= r.createTime {
-			z.push(f)
-			return
+	r, ignored := z.session(f, true)
+	switch {
+	case r != nil:
+		if seq, ok := r.streams[f.stream]; !ok || f.seq > seq {
+			r.streams[f.stream] = f.seq
 		}
-		// dropped; the flowchart still replays the queue
-	} else if seq, ok := r.streams[f.stream]; !ok || f.seq > seq {
-		r.streams[f.stream] = f.seq
+	case !ignored:
+		return // queued
 	}
-	z.replay()
+	z.replay() // after an ignored one too, as the flowchart does
 }
 
 // [SL] rules 5 to 9.
 func (z *ZegoRules) streamClose(f fact) {
-	r := z.rooms[f.room]
+	r, _ := z.session(f, false)
 	if r == nil {
-		z.push(f)
-		return
-	}
-	if f.rsid != r.sid {
-		if f.t > r.createTime {
-			z.push(f)
-		}
 		return
 	}
 	seq, ok := r.streams[f.stream]
