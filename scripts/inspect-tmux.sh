@@ -28,69 +28,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ -z ${ZEGOCB:-} ]]; then
-	go build -o "$work/zegocb" ./cmd/zegocb
-	ZEGOCB=$work/zegocb
-fi
+. scripts/tmux-lib.sh
+pane=inspect
+tmux_ui_setup "$work"
 secret=${ZEGO_CALLBACK_SECRET:-fixture-secret}
 cmd=${INSPECT_CMD:-"$ZEGOCB inspect $(printf %q "$file")"}
-color_env="NO_COLOR=1"
-capture_flags=(-p)
-if [[ -n ${COLOR:-} ]]; then
-	color_env="CLICOLOR_FORCE=1"
-	capture_flags=(-p -e)
-fi
 
 # A private tmux server (-L): no other session is touched. The window stays
 # after the program ends (remain-on-exit) so its end can be checked.
 tmux -L "$sock" -f /dev/null new-session -d -s inspect -x 100 -y 30 \
 	"env TERM=xterm-256color $color_env ZEGO_CALLBACK_SECRET=$(printf %q "$secret") $cmd"
 tmux -L "$sock" set-option -t inspect remain-on-exit on >/dev/null
-
-fail=0
-screen() { tmux -L "$sock" capture-pane -t inspect -p; }                  # plain text, to search
-saved() { tmux -L "$sock" capture-pane -t inspect "${capture_flags[@]}"; } # as saved
-
-# wait_for TEXT: poll the screen until TEXT shows (10 s at most).
-wait_for() {
-	for _ in $(seq 100); do
-		if screen | grep -qF -- "$1"; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "FAIL: \"$1\" never appeared; the screen:" >&2
-	screen >&2
-	fail=1
-	return 1
-}
-
-# shot NAME TEXT...: wait for each TEXT, then save the screen as NAME.txt.
-shot() {
-	local name=$1
-	shift
-	for want in "$@"; do
-		wait_for "$want" || true
-	done
-	sleep 0.2 # let the frame settle
-	saved >"$out/$name.txt"
-	if grep -qF -- "$secret" "$out/$name.txt"; then
-		echo "FAIL: $name shows the secret" >&2
-		fail=1
-	fi
-	echo "$out/$name.txt"
-}
-
-# keys KEY...: type keys. Esc goes alone, with a pause after it: a terminal
-# sends Esc and a key right after it as one Alt+key sequence.
-keys() {
-	for k in "$@"; do
-		tmux -L "$sock" send-keys -t inspect "$k"
-		if [[ $k == Escape ]]; then
-			sleep 0.3
-		fi
-	done
-}
 
 shot 01-list "zegocb inspect" "keeps last 10,000" "room_close"
 keys g Down Down Enter

@@ -34,17 +34,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ -z ${ZEGOCB:-} ]]; then
-	go build -o "$work/zegocb" ./cmd/zegocb
-	ZEGOCB=$work/zegocb
-fi
+. scripts/tmux-lib.sh
+pane=ui
+settle=0.3
+trim=1
+tmux_ui_setup "$work"
 secret=listen-ui-demo-secret
-color_env="NO_COLOR=1"
-capture_flags=(-p)
-if [[ -n ${COLOR:-} ]]; then
-	color_env="CLICOLOR_FORCE=1"
-	capture_flags=(-p -e)
-fi
 
 # The app --forward-to relays to: another listener that answers "ok-from-app".
 ZEGO_CALLBACK_SECRET=$secret "$ZEGOCB" listen -q --addr 127.0.0.1:0 --reply ok-from-app >/dev/null 2>"$work/app.err" &
@@ -63,47 +58,7 @@ cap="$work/capture.jsonl"
 tmux -L "$sock" -f /dev/null new-session -d -s ui -x 100 -y 30 -c "$work" \
 	"env TERM=xterm-256color $color_env TZ=UTC ZEGO_CALLBACK_SECRET=$secret $ZEGOCB listen --ui --addr 127.0.0.1:0 --save capture.jsonl --forward-to $app/hook; echo \"[exit status \$?]\"; exec sleep 100000"
 
-fail=0
-screen() { tmux -L "$sock" capture-pane -t ui -p; }
 history() { tmux -L "$sock" capture-pane -t ui "${capture_flags[@]}" -S -; } # with the scrollback
-saved() { tmux -L "$sock" capture-pane -t ui "${capture_flags[@]}"; }
-
-wait_for() {
-	for _ in $(seq 100); do
-		if screen | grep -qF -- "$1"; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "FAIL: \"$1\" never appeared; the screen:" >&2
-	screen >&2
-	fail=1
-	return 1
-}
-
-shot() {
-	local name=$1
-	shift
-	for want in "$@"; do
-		wait_for "$want" || true
-	done
-	sleep 0.3 # let the frame settle
-	saved | sed -e 's/[[:space:]]*$//' >"$out/$name.txt"
-	if grep -qF -- "$secret" "$out/$name.txt"; then
-		echo "FAIL: $name shows the secret" >&2
-		fail=1
-	fi
-	echo "$out/$name.txt"
-}
-
-keys() {
-	for k in "$@"; do
-		tmux -L "$sock" send-keys -t ui "$k"
-		if [[ $k == Escape ]]; then
-			sleep 0.3
-		fi
-	done
-}
 
 # The listener's URL, from the inspector's title bar.
 wait_for "waiting for callbacks" || exit 1

@@ -1,3 +1,7 @@
+// encode.go writes capture records without reflection: AppendJSON and
+// AppendRequest (bytes identical to Marshal's) and the word-at-a-time JSON
+// string quoting they share.
+
 package capture
 
 import (

@@ -1,3 +1,8 @@
+// listen.go reads the lines `zegocb listen -o json` prints (docs/json.md),
+// another input that verify, replay and send --data read. ListenKindOf is
+// the one place that tells them from a callback body; ListenFrom takes the
+// callback out of a "callback" line.
+
 package capture
 
 import (
@@ -5,11 +10,6 @@ import (
 	"time"
 	"unsafe"
 )
-
-// The lines `zegocb listen -o json` prints (docs/json.md) are another input
-// that verify, replay and send --data read. ListenKindOf is the one place
-// that tells them from a callback body; ListenFrom takes the callback out
-// of a "callback" line.
 
 // ListenKind is what a JSON line is, as far as listen -o json goes.
 type ListenKind uint8

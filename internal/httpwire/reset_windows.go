@@ -1,3 +1,6 @@
+// reset_windows.go holds resetErrno for Windows, whose own codes for a
+// reset or aborted connection are not syscall.ECONNRESET.
+
 package httpwire
 
 import (

@@ -1,3 +1,6 @@
+// curl.go builds the shell script that sends an entry's body again,
+// byte-exact, with curl.
+
 package inspect
 
 import (

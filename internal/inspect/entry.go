@@ -1,3 +1,7 @@
+// entry.go holds Entry, one request as the inspector shows it, and judge,
+// which builds entries from capture records, bare bodies and listen's
+// events (parse, signature check, re-delivery count).
+
 package inspect
 
 import (

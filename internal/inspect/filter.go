@@ -1,3 +1,6 @@
+// filter.go holds the `/` filter: parsing its words and matching them
+// against an entry, ignoring case.
+
 package inspect
 
 import (

@@ -1,3 +1,6 @@
+// pretty.go renders a payload for the detail pane: indented JSON with
+// JSON-in-strings expanded one level and enum meanings noted.
+
 package inspect
 
 import (

@@ -1,3 +1,6 @@
+// ring.go holds ring, the bounded buffer of the last entries in arrival
+// order, addressed by id.
+
 package inspect
 
 // ring keeps the last max entries in arrival order. Entries get

@@ -1,3 +1,6 @@
+// source.go holds the inspector's sources of entries: FileSource (a
+// capture file, read as a stream) and Feed (listen's live traffic).
+
 package inspect
 
 import (

@@ -1,10 +1,10 @@
-package probe
-
 // analyze.go reads a run as a whole: which correctly signed deliveries (the
 // baselines) the endpoint refused, and what the pattern of refusals says
 // about the endpoint: a wrong secret only when nothing signed passed; a
 // parser for one body format; a check that reads only snake_case (or only
 // PascalCase) signature fields; an allow-list of events.
+
+package probe
 
 import (
 	"fmt"

@@ -1,3 +1,6 @@
+// junit.go renders a run as a JUnit XML report (JUnit and the XML types
+// behind it), for CI systems that read test results.
+
 package probe
 
 import (

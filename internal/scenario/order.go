@@ -1,3 +1,7 @@
+// order.go holds delivery orders: Arrange turns a Run into a Plan (natural,
+// shuffled or adversarial, with ZEGO's documented hazards), and Timing is
+// how a sender paces it.
+
 package scenario
 
 import (

@@ -1,3 +1,7 @@
+// state.go holds the state document: State and RoomState, ParseState (a
+// receiver's own document, read strictly) and Diff, which compares two
+// states entry by entry.
+
 package scenario
 
 import (

@@ -1,3 +1,6 @@
+// json.go holds JSON output: PrettyJSON for a terminal, and the compact
+// one-object-per-line form of -o json (WriteJSONLine, MarshalJSONLine).
+
 package ui
 
 import (

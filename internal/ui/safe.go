@@ -1,3 +1,6 @@
+// safe.go escapes text that arrived over the network before it reaches a
+// terminal (SafeText, SafeBlock, SafeJSON).
+
 package ui
 
 import (

@@ -1,3 +1,6 @@
+// styles.go holds Styles, every lipgloss style zegocb uses, bound to one
+// writer's colour decision (verdict and HTTP status colours).
+
 package ui
 
 import (

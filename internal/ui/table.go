@@ -1,3 +1,6 @@
+// table.go holds Table: styled, aligned columns on a terminal, headerless
+// tab-separated rows when piped.
+
 package ui
 
 import (
