@@ -8,7 +8,7 @@
 // the current second and the signature, no re-encoding), and each worker
 // speaks HTTP/1.1 over its own kept-alive connection, one write per
 // request. On Linux, plain http:// without a rate limit, one goroutine
-// drives every connection through an epoll set (evloop_linux.go);
+// drives every connection through an epoll set (evloop.go);
 // otherwise (https://, --rate, other systems) each worker runs in its own
 // goroutine (raw.go). URLs behind a proxy, and tests that pass a
 // Transport, go through net/http instead.
@@ -218,7 +218,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 			stampers[i] = cfg.Template.NewStamper(seed(i))
 		}
 		el.start, el.deadline = start, deadline
-		el.run(workers, stampers, head, cfg.Template.Len(), cfg.ExpectBody != "")
+		el.run(workers, stampers, head, cfg.Template.Len())
 	} else {
 		var wg sync.WaitGroup
 		for i, w := range workers {

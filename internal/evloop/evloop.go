@@ -1,0 +1,319 @@
+// Package evloop drives many plain-HTTP/1.1 client connections from one
+// goroutine, the fast path of `send`'s load mode (internal/load) and of
+// `replay` (internal/replay) on Linux: each connection is a non-blocking,
+// edge-triggered socket in the loop's own epoll set, never registered with
+// Go's poller, so a request costs one write and (usually) one read system
+// call, and no goroutine is parked or woken.
+//
+// The loop knows HTTP/1.1 framing and nothing of what it sends: a Handler
+// puts a request on a connection (Loop.Send), and hears back when its
+// answer is complete (Done) or the request failed (Fail). The loop keeps
+// one request in flight per connection, redials kept-alive connections the
+// server closed (a request that finds its kept-alive connection closed
+// before any answer goes once more on a new one: Handler.Resend), applies
+// a per-request timeout, and bounds what it holds of an answer.
+//
+// evloop.go holds the API shared by every platform and the parse of
+// answers; loop_linux.go the loop itself; loop_other.go its absence.
+package evloop
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/zegocb/zegocb/internal/httpwire"
+)
+
+// Config tunes a loop.
+type Config struct {
+	// Timeout bounds each request, from its first write to its answer's end.
+	Timeout time.Duration
+	// KeepBody is how many bytes of each answer's body Conn.Body holds; the
+	// rest is counted in Conn.Rest and dropped.
+	KeepBody int
+	// MaxDrop, when positive, is how many body bytes past KeepBody are read
+	// and dropped; past it the answer ends there and the connection is
+	// closed (it cannot carry another request).
+	MaxDrop int64
+	// KeepHead keeps the answer's head (status line and headers) in
+	// Conn.Head.
+	KeepHead bool
+}
+
+// MaxChunked bounds a chunked answer, which the loop holds whole.
+const MaxChunked = 1 << 20
+
+// MaxHead bounds an answer's status line and headers.
+const MaxHead = 1 << 20
+
+// Handler is told what happens on the loop's connections. Its methods run
+// on the loop's goroutine, one at a time; they may call Loop.Send,
+// Loop.Retire and Loop.Stop.
+type Handler interface {
+	// Idle: c carries no request. Start its next one (Loop.Send), retire
+	// it (Loop.Retire), or leave it idle until Wake sends on it.
+	Idle(c *Conn, now time.Time)
+	// Resend: c's request goes again on a new connection, its kept-alive
+	// one having closed before answering; c.Req may be changed first.
+	Resend(c *Conn, now time.Time)
+	// Done: c's answer is complete (Status, Body, Rest, Head).
+	Done(c *Conn, now time.Time)
+	// Fail: c's request failed (no answer, a malformed one, the timeout).
+	// Status is set when a head had arrived.
+	Fail(c *Conn, err error, now time.Time)
+	// Wake is called before each wait for events; it may start requests on
+	// idle connections. It returns the longest the loop may wait before
+	// calling it again.
+	Wake(now time.Time) time.Duration
+}
+
+// Conn is one of the loop's connections.
+type Conn struct {
+	ID  int    // its index, 0 to the number of connections - 1
+	Req []byte // the request: head and body, written as it is
+	// Start is when the request was sent (the now given to Send).
+	Start time.Time
+
+	// The answer, in Done (and Status in Fail when a head had arrived):
+	Status int
+	Body   []byte // up to Config.KeepBody bytes of the body
+	Rest   int64  // body bytes past Body, dropped
+	Head   []byte // the final head, with Config.KeepHead
+	Keep   bool   // the connection carries another request
+
+	fd         int // -1: no connection
+	gen        int32
+	connecting bool
+	reused     bool // the connection has carried a request already
+	retried    bool // this request was resent after a stale connection
+	inFlight   bool
+	retired    bool
+	off        int // bytes of Req written
+
+	in []byte // received, not yet consumed
+	// answer state, once the head is parsed
+	headDone  bool
+	chunked   bool
+	bodyLeft  int64 // bytes of a known-length body still to come; -1: until EOF
+	gotAnswer bool  // some byte of the answer arrived
+}
+
+// InFlight reports whether c carries a request.
+func (c *Conn) InFlight() bool { return c.inFlight }
+
+func (c *Conn) resetAnswer() {
+	c.headDone, c.Status, c.Keep, c.chunked = false, 0, false, false
+	c.bodyLeft, c.Body, c.Rest, c.gotAnswer = 0, c.Body[:0], 0, false
+	c.Head = c.Head[:0]
+}
+
+// parser is the loop's answer parsing state, shared by its connections.
+type parser struct {
+	cfg Config
+	acc accum
+	br  *bufio.Reader
+}
+
+func newParser(cfg Config) *parser {
+	p := &parser{cfg: cfg}
+	p.br = bufio.NewReaderSize(&p.acc, 8<<10)
+	return p
+}
+
+// accum is an io.Reader over bytes received so far; at their end it
+// returns errMore, or io.EOF once the connection has ended.
+type accum struct {
+	b   []byte
+	off int
+	eof bool
+}
+
+var errMore = errors.New("answer incomplete")
+
+func (a *accum) Read(p []byte) (int, error) {
+	if a.off >= len(a.b) {
+		if a.eof {
+			return 0, io.EOF
+		}
+		return 0, errMore
+	}
+	n := copy(p, a.b[a.off:])
+	a.off += n
+	return n, nil
+}
+
+// parse advances c's answer with the bytes in c.in; eof says the
+// connection has ended. It reports whether the answer is complete.
+func (p *parser) parse(c *Conn, eof bool) (bool, error) {
+	for !c.headDone {
+		end := headEnd(c.in)
+		if end < 0 {
+			if len(c.in) > MaxHead {
+				return false, fmt.Errorf("malformed HTTP response: headers over %d bytes", MaxHead)
+			}
+			if eof {
+				if len(c.in) == 0 {
+					return false, io.EOF
+				}
+				return false, io.ErrUnexpectedEOF
+			}
+			return false, nil
+		}
+		p.acc = accum{b: c.in[:end], eof: true}
+		p.br.Reset(&p.acc)
+		h, err := httpwire.ReadHead(p.br, nil)
+		if err != nil {
+			return false, err
+		}
+		status, length, chunked, keep := h.Status, h.Length, h.Chunked, h.Keep
+		if status >= 100 && status < 200 && status != 101 {
+			c.in = c.in[:copy(c.in, c.in[end:])]
+			continue // an interim answer: the real one follows
+		}
+		if p.cfg.KeepHead {
+			c.Head = append(c.Head[:0], c.in[:end]...)
+		}
+		c.in = c.in[:copy(c.in, c.in[end:])]
+		c.headDone, c.Status, c.Keep, c.chunked = true, status, keep, chunked
+		switch {
+		case status == 204 || status == 304:
+			return true, nil
+		case chunked:
+		case length >= 0:
+			c.bodyLeft = length
+		default:
+			c.bodyLeft, c.Keep = -1, false // until the server closes
+		}
+	}
+	if c.chunked {
+		return p.parseChunked(c, eof)
+	}
+	// A body of known length, or one that runs until the connection ends:
+	// count it as it comes, keep only the first KeepBody bytes.
+	take := int64(len(c.in))
+	if c.bodyLeft >= 0 {
+		take = min(take, c.bodyLeft)
+	}
+	k := min(int(take), p.cfg.KeepBody-len(c.Body))
+	c.Body = append(c.Body, c.in[:k]...)
+	c.Rest += take - int64(k)
+	c.in = c.in[:copy(c.in, c.in[take:])]
+	if p.cfg.MaxDrop > 0 && c.Rest >= p.cfg.MaxDrop {
+		c.Keep = false // too much to drop: end here, and the connection with it
+		return true, nil
+	}
+	if c.bodyLeft >= 0 {
+		c.bodyLeft -= take
+		if c.bodyLeft == 0 {
+			return true, nil
+		}
+		if eof {
+			return false, io.ErrUnexpectedEOF
+		}
+		return false, nil
+	}
+	return eof, nil
+}
+
+// parseChunked decodes the whole chunked body once it has arrived.
+func (p *parser) parseChunked(c *Conn, eof bool) (bool, error) {
+	p.acc = accum{b: c.in, eof: eof}
+	p.br.Reset(&p.acc)
+	cr := &ChunkedReader{R: p.br}
+	if cap(c.Body) < p.cfg.KeepBody {
+		c.Body = make([]byte, 0, p.cfg.KeepBody)
+	}
+	keep := c.Body[:p.cfg.KeepBody]
+	n, err := io.ReadFull(cr, keep)
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		err = nil
+	}
+	var rest int64
+	if err == nil && n == len(keep) {
+		rest, err = io.Copy(io.Discard, cr)
+	}
+	if errors.Is(err, errMore) {
+		if len(c.in) > MaxChunked {
+			return false, fmt.Errorf("chunked answer over %d bytes", MaxChunked)
+		}
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	used := p.acc.off - p.br.Buffered()
+	c.in = c.in[:copy(c.in, c.in[used:])]
+	c.Body, c.Rest = keep[:n], rest
+	return true, nil
+}
+
+// headEnd returns the length of the head (through its blank line) at the
+// start of b, or -1 when it is not complete.
+func headEnd(b []byte) int {
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return -1
+		}
+		i += j + 1
+		if i < len(b) && b[i] == '\n' {
+			return i + 1
+		}
+		if i+1 < len(b) && b[i] == '\r' && b[i+1] == '\n' {
+			return i + 2
+		}
+	}
+}
+
+// ChunkedReader decodes a chunked body from R, then consumes the trailers.
+type ChunkedReader struct {
+	R    *bufio.Reader
+	left int64
+	done bool
+}
+
+func (c *ChunkedReader) Read(p []byte) (int, error) {
+	if c.done {
+		return 0, io.EOF
+	}
+	if c.left == 0 {
+		line, err := httpwire.ReadLine(c.R)
+		if err != nil {
+			return 0, err
+		}
+		if i := bytes.IndexByte(line, ';'); i >= 0 {
+			line = line[:i]
+		}
+		size, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 16, 64)
+		if err != nil || size < 0 {
+			return 0, fmt.Errorf("malformed chunk size %.40q", line)
+		}
+		if size == 0 {
+			if err := httpwire.SkipTrailers(c.R); err != nil {
+				return 0, err
+			}
+			c.done = true
+			return 0, io.EOF
+		}
+		c.left = size
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.R.Read(p)
+	c.left -= int64(n)
+	if err == nil && c.left == 0 {
+		if _, err = httpwire.ReadLine(c.R); err != nil { // the CRLF after the chunk
+			return n, err
+		}
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
+}
