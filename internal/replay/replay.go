@@ -135,6 +135,9 @@ type Options struct {
 	// spoolInline is the budget of input whose selected bodies are
 	// spooled inline (0: spoolInline; < 0: none). A test hook.
 	spoolInline int
+	// noLoop keeps the run off the event loop (evloop.go), a test hook:
+	// tests compare the paths.
+	noLoop bool
 }
 
 // Delivery identifies the callback an attempt belongs to.

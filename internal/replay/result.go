@@ -74,6 +74,7 @@ type Summary struct {
 	FirstFailure                 string // "file:line: reason" of the first failed delivery
 	firstFailSeq                 int
 	lat                          histogram
+	loop                         bool // delivered on the event loop (evloop.go)
 }
 
 // Throughput is finished deliveries per second of Elapsed.
