@@ -10,6 +10,7 @@
 package replay
 
 import (
+	"bytes"
 	"container/heap"
 	"context"
 	"io"
@@ -47,6 +48,11 @@ type loopRun struct {
 	err  error                // the feeder's error
 	emit error                // emit's error: the run stops
 	head map[[2]string][]byte // request heads by method and content type
+	// The last answer head parsed, and its headers: answers of one
+	// endpoint mostly repeat it (Date changes once a second), and
+	// attempts with the same head share the map.
+	lastHead   []byte
+	lastHeader http.Header
 }
 
 // slot is one delivery in progress (Options.Concurrency of them).
@@ -187,7 +193,10 @@ func (lr *loopRun) Fail(c *evloop.Conn, err error, now time.Time) {
 func (lr *loopRun) answer(s *slot, c *evloop.Conn, now time.Time) deliver.Attempt {
 	a := deliver.Attempt{Start: c.Start, Latency: now.Sub(c.Start), Status: c.Status}
 	if c.Status != 0 {
-		a.Header = headerOf(c.Head)
+		if !bytes.Equal(c.Head, lr.lastHead) || lr.lastHeader == nil {
+			lr.lastHead, lr.lastHeader = append(lr.lastHead[:0], c.Head...), headerOf(c.Head)
+		}
+		a.Header = lr.lastHeader
 		k := len(s.bodies)
 		s.bodies = append(s.bodies, c.Body...)
 		a.Body = s.bodies[k:len(s.bodies):len(s.bodies)]
