@@ -153,8 +153,8 @@ func (p *parser) parse(c *Conn, eof bool) (bool, error) {
 	for !c.headDone {
 		end := headEnd(c.in)
 		if end < 0 {
-			if len(c.in) > MaxHead {
-				return false, fmt.Errorf("malformed HTTP response: headers over %d bytes", MaxHead)
+			if err := partialHead(c); err != nil {
+				return false, err
 			}
 			if eof {
 				if len(c.in) == 0 {
@@ -173,6 +173,7 @@ func (p *parser) parse(c *Conn, eof bool) (bool, error) {
 		status, length, chunked, keep := h.Status, h.Length, h.Chunked, h.Keep
 		if status >= 100 && status < 200 && status != 101 {
 			c.in = c.in[:copy(c.in, c.in[end:])]
+			c.Status = 0
 			continue // an interim answer: the real one follows
 		}
 		if p.cfg.KeepHead {
@@ -250,6 +251,51 @@ func (p *parser) parseChunked(c *Conn, eof bool) (bool, error) {
 	c.in = c.in[:copy(c.in, c.in[used:])]
 	c.Body, c.Rest = keep[:n], rest
 	return true, nil
+}
+
+// partialHead checks a head that has not ended yet against the limits
+// httpwire.ReadHead applies (so that a hostile endpoint gets the same
+// error as on a blocking connection, at the same bound), and takes its
+// status once the status line is in.
+func partialHead(c *Conn) error {
+	b := c.in
+	for n := 0; ; n++ {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			break
+		}
+		line := bytes.TrimSuffix(b[:i], []byte{'\r'})
+		if n == 0 && c.Status == 0 {
+			c.Status = statusOf(line)
+		}
+		if len(line) > httpwire.MaxLine {
+			return httpwire.ErrLongLine
+		}
+		if n > httpwire.MaxHeaders+1 {
+			return httpwire.ErrManyHeaders
+		}
+		b = b[i+1:]
+	}
+	if len(b) > httpwire.MaxLine+1 {
+		return httpwire.ErrLongLine
+	}
+	if len(c.in) > MaxHead {
+		return fmt.Errorf("malformed HTTP response: headers over %d bytes", MaxHead)
+	}
+	return nil
+}
+
+// statusOf is the status of a status line, 0 when it is malformed (as
+// httpwire.ReadHead reads it).
+func statusOf(line []byte) int {
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
+		return 0
+	}
+	n, err := strconv.Atoi(string(line[9:12]))
+	if err != nil || n < 100 {
+		return 0
+	}
+	return n
 }
 
 // headEnd returns the length of the head (through its blank line) at the

@@ -359,6 +359,9 @@ func readSome(r io.Reader, max int, length int64) ([]byte, error) {
 		}
 		m, err := r.Read(buf[len(buf):min(cap(buf), max)])
 		buf = buf[:len(buf)+m]
+		if err == io.EOF && length >= 0 && len(buf) < n {
+			return buf, io.ErrUnexpectedEOF // the connection ended before Content-Length
+		}
 		if err == io.EOF {
 			return buf, nil
 		}

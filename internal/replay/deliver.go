@@ -134,6 +134,9 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 	if emitErr != nil {
 		return emitErr
 	}
+	if err := ctx.Err(); err != nil {
+		return err // interrupted, maybe after the last job was handed out
+	}
 	return readErr
 }
 
