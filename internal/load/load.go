@@ -207,7 +207,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	}
 	seed := func(i int) uint64 { return uint64(start.UnixNano()) + uint64(i)*0x9e3779b97f4a7c15 }
 	// Plain http:// without --rate, on Linux: one event loop for every
-	// connection (evloop_linux.go).
+	// connection (evloop.go, internal/evloop).
 	var el *evLoop
 	if useRaw && rawTLS == nil && cfg.Rate <= 0 && !r.goroutines {
 		el = newEvLoop(ctx, r, addr, cfg.Timeout)
