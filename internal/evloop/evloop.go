@@ -96,6 +96,9 @@ type Conn struct {
 	off        int // bytes of Req written
 
 	in []byte // received, not yet consumed
+	// head scan state (scanHead): bytes of in scanned, the start of the
+	// line being scanned, lines complete
+	hscan, hline, hlines int
 	// answer state, once the head is parsed
 	headDone  bool
 	chunked   bool
@@ -110,6 +113,7 @@ func (c *Conn) resetAnswer() {
 	c.headDone, c.Status, c.Keep, c.chunked = false, 0, false, false
 	c.bodyLeft, c.Body, c.Rest, c.gotAnswer = 0, c.Body[:0], 0, false
 	c.Head = c.Head[:0]
+	c.hscan, c.hline, c.hlines = 0, 0, 0
 }
 
 // parser is the loop's answer parsing state, shared by its connections.
@@ -151,11 +155,11 @@ func (a *accum) Read(p []byte) (int, error) {
 // connection has ended. It reports whether the answer is complete.
 func (p *parser) parse(c *Conn, eof bool) (bool, error) {
 	for !c.headDone {
-		end := headEnd(c.in)
+		end, err := scanHead(c)
+		if err != nil {
+			return false, err
+		}
 		if end < 0 {
-			if err := partialHead(c); err != nil {
-				return false, err
-			}
 			if eof {
 				if len(c.in) == 0 {
 					return false, io.EOF
@@ -168,12 +172,13 @@ func (p *parser) parse(c *Conn, eof bool) (bool, error) {
 		p.br.Reset(&p.acc)
 		h, err := httpwire.ReadHead(p.br, nil)
 		if err != nil {
+			c.Status = h.Status // as far as it was read
 			return false, err
 		}
 		status, length, chunked, keep := h.Status, h.Length, h.Chunked, h.Keep
 		if status >= 100 && status < 200 && status != 101 {
 			c.in = c.in[:copy(c.in, c.in[end:])]
-			c.Status = 0
+			c.Status, c.hscan, c.hline, c.hlines = 0, 0, 0, 0
 			continue // an interim answer: the real one follows
 		}
 		if p.cfg.KeepHead {
@@ -253,36 +258,43 @@ func (p *parser) parseChunked(c *Conn, eof bool) (bool, error) {
 	return true, nil
 }
 
-// partialHead checks a head that has not ended yet against the limits
-// httpwire.ReadHead applies (so that a hostile endpoint gets the same
-// error as on a blocking connection, at the same bound), and takes its
-// status once the status line is in.
-func partialHead(c *Conn) error {
-	b := c.in
-	for n := 0; ; n++ {
-		i := bytes.IndexByte(b, '\n')
+// scanHead finds the end of the head at the start of c.in, going on
+// from where its last call stopped (a head that arrives a byte at a time
+// is scanned once, not once a byte). It returns the head's length, or -1
+// while the head is incomplete. The lines so far are held to the bounds
+// httpwire.ReadHead applies, so that a hostile endpoint gets the same
+// error as on a blocking connection, at the same point; the status is
+// taken once its line is in.
+func scanHead(c *Conn) (int, error) {
+	for {
+		i := bytes.IndexByte(c.in[c.hscan:], '\n')
 		if i < 0 {
 			break
 		}
-		line := bytes.TrimSuffix(b[:i], []byte{'\r'})
-		if n == 0 && c.Status == 0 {
+		end := c.hscan + i
+		line := bytes.TrimSuffix(c.in[c.hline:end], []byte{'\r'})
+		c.hscan, c.hline = end+1, end+1
+		n := c.hlines
+		c.hlines++
+		switch {
+		case n > 0 && len(line) == 0:
+			return end + 1, nil
+		case len(line) > httpwire.MaxLine:
+			return -1, httpwire.ErrLongLine
+		case n > httpwire.MaxHeaders+1:
+			return -1, httpwire.ErrManyHeaders
+		case n == 0 && c.Status == 0:
 			c.Status = statusOf(line)
 		}
-		if len(line) > httpwire.MaxLine {
-			return httpwire.ErrLongLine
-		}
-		if n > httpwire.MaxHeaders+1 {
-			return httpwire.ErrManyHeaders
-		}
-		b = b[i+1:]
 	}
-	if len(b) > httpwire.MaxLine+1 {
-		return httpwire.ErrLongLine
+	c.hscan = len(c.in)
+	if len(c.in)-c.hline > httpwire.MaxLine+1 {
+		return -1, httpwire.ErrLongLine
 	}
 	if len(c.in) > MaxHead {
-		return fmt.Errorf("malformed HTTP response: headers over %d bytes", MaxHead)
+		return -1, fmt.Errorf("malformed HTTP response: headers over %d bytes", MaxHead)
 	}
-	return nil
+	return -1, nil
 }
 
 // statusOf is the status of a status line, 0 when it is malformed (as
@@ -296,24 +308,6 @@ func statusOf(line []byte) int {
 		return 0
 	}
 	return n
-}
-
-// headEnd returns the length of the head (through its blank line) at the
-// start of b, or -1 when it is not complete.
-func headEnd(b []byte) int {
-	for i := 0; ; {
-		j := bytes.IndexByte(b[i:], '\n')
-		if j < 0 {
-			return -1
-		}
-		i += j + 1
-		if i < len(b) && b[i] == '\n' {
-			return i + 1
-		}
-		if i+1 < len(b) && b[i] == '\r' && b[i+1] == '\n' {
-			return i + 2
-		}
-	}
 }
 
 // ChunkedReader decodes a chunked body from R, then consumes the trailers.
