@@ -20,7 +20,6 @@ package evloop
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -44,9 +43,6 @@ type Config struct {
 	// Conn.Head.
 	KeepHead bool
 }
-
-// MaxChunked bounds a chunked answer, which the loop holds whole.
-const MaxChunked = 1 << 20
 
 // MaxHead bounds an answer's status line and headers.
 const MaxHead = 1 << 20
@@ -102,6 +98,7 @@ type Conn struct {
 	// answer state, once the head is parsed
 	headDone  bool
 	chunked   bool
+	cpart     int   // the part of a chunked body to come
 	bodyLeft  int64 // bytes of a known-length body still to come; -1: until EOF
 	gotAnswer bool  // some byte of the answer arrived
 }
@@ -110,7 +107,7 @@ type Conn struct {
 func (c *Conn) InFlight() bool { return c.inFlight }
 
 func (c *Conn) resetAnswer() {
-	c.headDone, c.Status, c.Keep, c.chunked = false, 0, false, false
+	c.headDone, c.Status, c.Keep, c.chunked, c.cpart = false, 0, false, false, chunkSize
 	c.bodyLeft, c.Body, c.Rest, c.gotAnswer = 0, c.Body[:0], 0, false
 	c.Head = c.Head[:0]
 	c.hscan, c.hline, c.hlines = 0, 0, 0
@@ -118,37 +115,15 @@ func (c *Conn) resetAnswer() {
 
 // parser is the loop's answer parsing state, shared by its connections.
 type parser struct {
-	cfg Config
-	acc accum
-	br  *bufio.Reader
+	cfg  Config
+	head bytes.Reader
+	br   *bufio.Reader
 }
 
 func newParser(cfg Config) *parser {
 	p := &parser{cfg: cfg}
-	p.br = bufio.NewReaderSize(&p.acc, 8<<10)
+	p.br = bufio.NewReaderSize(&p.head, 8<<10)
 	return p
-}
-
-// accum is an io.Reader over bytes received so far; at their end it
-// returns errMore, or io.EOF once the connection has ended.
-type accum struct {
-	b   []byte
-	off int
-	eof bool
-}
-
-var errMore = errors.New("answer incomplete")
-
-func (a *accum) Read(p []byte) (int, error) {
-	if a.off >= len(a.b) {
-		if a.eof {
-			return 0, io.EOF
-		}
-		return 0, errMore
-	}
-	n := copy(p, a.b[a.off:])
-	a.off += n
-	return n, nil
 }
 
 // parse advances c's answer with the bytes in c.in; eof says the
@@ -168,8 +143,8 @@ func (p *parser) parse(c *Conn, eof bool) (bool, error) {
 			}
 			return false, nil
 		}
-		p.acc = accum{b: c.in[:end], eof: true}
-		p.br.Reset(&p.acc)
+		p.head.Reset(c.in[:end])
+		p.br.Reset(&p.head)
 		h, err := httpwire.ReadHead(p.br, nil)
 		if err != nil {
 			c.Status = h.Status // as far as it was read
@@ -205,12 +180,9 @@ func (p *parser) parse(c *Conn, eof bool) (bool, error) {
 	if c.bodyLeft >= 0 {
 		take = min(take, c.bodyLeft)
 	}
-	k := min(int(take), p.cfg.KeepBody-len(c.Body))
-	c.Body = append(c.Body, c.in[:k]...)
-	c.Rest += take - int64(k)
+	p.take(c, c.in[:take])
 	c.in = c.in[:copy(c.in, c.in[take:])]
-	if p.cfg.MaxDrop > 0 && c.Rest >= p.cfg.MaxDrop {
-		c.Keep = false // too much to drop: end here, and the connection with it
+	if p.dropped(c) {
 		return true, nil
 	}
 	if c.bodyLeft >= 0 {
@@ -226,36 +198,94 @@ func (p *parser) parse(c *Conn, eof bool) (bool, error) {
 	return eof, nil
 }
 
-// parseChunked decodes the whole chunked body once it has arrived.
+// take counts body bytes b in: the first KeepBody into Body, the rest in
+// Rest.
+func (p *parser) take(c *Conn, b []byte) {
+	k := min(len(b), p.cfg.KeepBody-len(c.Body))
+	c.Body = append(c.Body, b[:k]...)
+	c.Rest += int64(len(b) - k)
+}
+
+// dropped reports whether more of the body was dropped than MaxDrop: the
+// answer ends there, and the connection with it.
+func (p *parser) dropped(c *Conn) bool {
+	if p.cfg.MaxDrop > 0 && c.Rest >= p.cfg.MaxDrop {
+		c.Keep = false
+		return true
+	}
+	return false
+}
+
+// The parts of a chunked body (Conn.cpart).
+const (
+	chunkSize     = iota // the chunk-size line
+	chunkData            // the chunk's bytes (Conn.bodyLeft of them left)
+	chunkEnd             // the line break after them
+	chunkTrailers        // trailer lines, through the empty one
+)
+
+// parseChunked decodes a chunked body as it arrives, counted like any
+// other (KeepBody, MaxDrop), with httpwire's bounds on its lines.
 func (p *parser) parseChunked(c *Conn, eof bool) (bool, error) {
-	p.acc = accum{b: c.in, eof: eof}
-	p.br.Reset(&p.acc)
-	cr := &ChunkedReader{R: p.br}
-	if cap(c.Body) < p.cfg.KeepBody {
-		c.Body = make([]byte, 0, p.cfg.KeepBody)
-	}
-	keep := c.Body[:p.cfg.KeepBody]
-	n, err := io.ReadFull(cr, keep)
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		err = nil
-	}
-	var rest int64
-	if err == nil && n == len(keep) {
-		rest, err = io.Copy(io.Discard, cr)
-	}
-	if errors.Is(err, errMore) {
-		if len(c.in) > MaxChunked {
-			return false, fmt.Errorf("chunked answer over %d bytes", MaxChunked)
+	in := c.in
+	defer func() { c.in = c.in[:copy(c.in, in)] }() // what is left, once
+	for {
+		if c.cpart == chunkData {
+			take := min(int64(len(in)), c.bodyLeft)
+			p.take(c, in[:take])
+			in = in[take:]
+			c.bodyLeft -= take
+			if p.dropped(c) {
+				return true, nil
+			}
+			if c.bodyLeft > 0 {
+				if eof {
+					return false, io.ErrUnexpectedEOF
+				}
+				return false, nil
+			}
+			c.cpart = chunkEnd
+			continue
 		}
-		return false, nil
+		i := bytes.IndexByte(in, '\n')
+		if i < 0 {
+			switch {
+			case len(in) > httpwire.MaxLine:
+				return false, httpwire.ErrLongLine
+			case eof:
+				return false, io.ErrUnexpectedEOF
+			}
+			return false, nil
+		}
+		line := bytes.TrimSuffix(in[:i], []byte{'\r'})
+		in = in[i+1:]
+		if len(line) > httpwire.MaxLine {
+			return false, httpwire.ErrLongLine
+		}
+		switch c.cpart {
+		case chunkSize:
+			if k := bytes.IndexByte(line, ';'); k >= 0 {
+				line = line[:k]
+			}
+			size, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 16, 64)
+			if err != nil || size < 0 {
+				return false, fmt.Errorf("malformed chunk size %.40q", line)
+			}
+			c.cpart, c.bodyLeft = chunkData, size
+			if size == 0 {
+				c.cpart, c.hlines = chunkTrailers, 0
+			}
+		case chunkEnd:
+			c.cpart = chunkSize
+		case chunkTrailers:
+			if len(line) == 0 {
+				return true, nil
+			}
+			if c.hlines++; c.hlines > httpwire.MaxHeaders {
+				return false, httpwire.ErrManyHeaders
+			}
+		}
 	}
-	if err != nil {
-		return false, err
-	}
-	used := p.acc.off - p.br.Buffered()
-	c.in = c.in[:copy(c.in, c.in[used:])]
-	c.Body, c.Rest = keep[:n], rest
-	return true, nil
 }
 
 // scanHead finds the end of the head at the start of c.in, going on

@@ -56,6 +56,8 @@ func TestParse(t *testing.T) {
 		{"until close", Config{KeepBody: 64}, "HTTP/1.0 200 OK\r\n\r\nall of it", true, 200, "all of it", 0, false, ""},
 		{"connection close", Config{KeepBody: 64}, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", false, 200, "ok", 0, false, ""},
 		{"no content", Config{KeepBody: 64}, "HTTP/1.1 204 No Content\r\n\r\n", false, 204, "", 0, true, ""},
+		{"chunked past the drop bound", Config{KeepBody: 10, MaxDrop: 100}, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n12c\r\n" + long + "\r\n0\r\n\r\n", false, 200, long[:10], 100, false, ""},
+		{"chunked in many chunks", Config{KeepBody: 64}, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + strings.Repeat("1;ext=1\r\nq\r\n", 100) + "0\r\n\r\n", false, 200, strings.Repeat("q", 64), 36, true, ""},
 		{"past the drop bound", Config{KeepBody: 10, MaxDrop: 100}, "HTTP/1.1 200 OK\r\nContent-Length: 300\r\n\r\n" + long, false, 200, long[:10], 100, false, ""},
 	}
 	for _, c := range cases {
@@ -90,6 +92,9 @@ func TestParseBadHeads(t *testing.T) {
 		{"cut short in the body", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab", true, 200, io.ErrUnexpectedEOF, ""},
 		{"malformed status", "HTTP/1.1 2x0 OK\r\n\r\n", false, 0, nil, "malformed status line"},
 		{"malformed length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", false, 200, nil, "malformed Content-Length"},
+		{"chunked cut short", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", true, 200, io.ErrUnexpectedEOF, ""},
+		{"endless chunk-size line", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + strings.Repeat("0", httpwire.MaxLine+10), false, 200, httpwire.ErrLongLine, ""},
+		{"endless trailers", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + strings.Repeat("X-T: 1\r\n", httpwire.MaxHeaders+10), false, 200, httpwire.ErrManyHeaders, ""},
 		{"malformed chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", true, 200, nil, "malformed chunk size"},
 	}
 	for _, c := range cases {

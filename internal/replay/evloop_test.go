@@ -83,6 +83,12 @@ func captureOf(t *testing.T, n int) (string, [][]byte) {
 func TestLoopAnswers(t *testing.T) {
 	big := strings.Repeat("x", deliver.MaxBodyKeep+1000)
 	huge := strings.Repeat("y", maxDrop+deliver.MaxBodyKeep+1000) // past what is dropped: the connection goes
+	var chunked strings.Builder // 2 MiB in chunks of 64 KiB
+	chunked.WriteString("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+	for range 32 {
+		chunked.WriteString("10000\r\n" + big[:0x10000] + "\r\n")
+	}
+	chunked.WriteString("0\r\n\r\n")
 	cases := []struct {
 		name    string
 		raw     string
@@ -101,6 +107,7 @@ func TestLoopAnswers(t *testing.T) {
 		{"secret echoed", "HTTP/1.1 500 Oops\r\nX-Echo: k=" + testSecret + "\r\nContent-Length: " + strconv.Itoa(len(testSecret)+2) + "\r\n\r\nk=" + testSecret, false, Rejected, 500, "k=" + MaskedSecret, "status 500", "k=" + MaskedSecret},
 		{"long body kept in part", "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.Itoa(len(big)) + "\r\n\r\n" + big, false, Delivered, 200, big[:deliver.MaxBodyKeep], "", ""},
 		{"body past the drop bound", "HTTP/1.1 200 OK\r\nContent-Length: " + strconv.Itoa(len(huge)) + "\r\n\r\n" + huge, false, Delivered, 200, huge[:deliver.MaxBodyKeep], "", ""},
+		{"chunked, long", chunked.String(), false, Delivered, 200, big[:deliver.MaxBodyKeep], "", ""},
 		{"cut short", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n1", true, Rejected, 200, "1", "status 200, body cut short: connection closed by the endpoint", ""},
 		{"malformed", "HTTP/1.1 2x0 OK\r\n\r\n", true, Unreachable, 0, "", "malformed status line", ""},
 	}
