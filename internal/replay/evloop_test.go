@@ -83,7 +83,8 @@ func captureOf(t *testing.T, n int) (string, [][]byte) {
 func TestLoopAnswers(t *testing.T) {
 	big := strings.Repeat("x", deliver.MaxBodyKeep+1000)
 	huge := strings.Repeat("y", maxDrop+deliver.MaxBodyKeep+1000) // past what is dropped: the connection goes
-	var chunked strings.Builder // 2 MiB in chunks of 64 KiB
+	// 2 MiB in chunks of 64 KiB
+	var chunked strings.Builder
 	chunked.WriteString("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
 	for range 32 {
 		chunked.WriteString("10000\r\n" + big[:0x10000] + "\r\n")
