@@ -95,6 +95,7 @@ type Conn struct {
 	// head scan state (scanHead): bytes of in scanned, the start of the
 	// line being scanned, lines complete
 	hscan, hline, hlines int
+	hfirst               int // the status line's length, once it is in
 	// answer state, once the head is parsed
 	headDone  bool
 	chunked   bool
@@ -295,7 +296,7 @@ func (p *parser) parseChunked(c *Conn, eof bool) (bool, error) {
 // httpwire.ReadHead applies, so that a hostile endpoint gets the same
 // error as on a blocking connection, at the same point; the status is
 // taken once its line is in.
-func scanHead(c *Conn) (int, error) {
+func scanHead(c *Conn) (end int, err error) {
 	for {
 		i := bytes.IndexByte(c.in[c.hscan:], '\n')
 		if i < 0 {
@@ -310,21 +311,31 @@ func scanHead(c *Conn) (int, error) {
 		case n > 0 && len(line) == 0:
 			return end + 1, nil
 		case len(line) > httpwire.MaxLine:
-			return -1, httpwire.ErrLongLine
+			return -1, c.failHead(httpwire.ErrLongLine)
 		case n > httpwire.MaxHeaders+1:
-			return -1, httpwire.ErrManyHeaders
-		case n == 0 && c.Status == 0:
-			c.Status = statusOf(line)
+			return -1, c.failHead(httpwire.ErrManyHeaders)
+		case n == 0:
+			c.hfirst = len(line)
 		}
 	}
 	c.hscan = len(c.in)
-	if len(c.in)-c.hline > httpwire.MaxLine+1 {
-		return -1, httpwire.ErrLongLine
+	switch {
+	case len(c.in)-c.hline > httpwire.MaxLine+1:
+		err = httpwire.ErrLongLine
+	case len(c.in) > MaxHead:
+		err = fmt.Errorf("malformed HTTP response: headers over %d bytes", MaxHead)
 	}
-	if len(c.in) > MaxHead {
-		return -1, fmt.Errorf("malformed HTTP response: headers over %d bytes", MaxHead)
+	return -1, c.failHead(err)
+}
+
+// failHead takes the status of a head that is incomplete or fails, once
+// its status line is in (a complete one is httpwire.ReadHead's to read),
+// and returns err.
+func (c *Conn) failHead(err error) error {
+	if c.Status == 0 && c.hlines > 0 {
+		c.Status = statusOf(c.in[:c.hfirst])
 	}
-	return -1, nil
+	return err
 }
 
 // statusOf is the status of a status line, 0 when it is malformed (as
