@@ -254,6 +254,9 @@ func (l *Loop) onEvent(c *Conn, ev uint32, now time.Time) {
 		return
 	}
 	if !c.inFlight {
+		if ev&(syscall.EPOLLRDHUP|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
+			l.closeConn(c) // the server closed it while idle: the next request dials
+		}
 		return
 	}
 	if c.off < len(c.Req) && ev&(syscall.EPOLLOUT|syscall.EPOLLERR|syscall.EPOLLHUP) != 0 {
