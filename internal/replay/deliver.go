@@ -1,6 +1,9 @@
-// deliver.go holds replay's delivery pass: deliverAll reads the spool back
-// and paces jobs to a pool of workers; each worker sends one callback
-// (deliver), with its transport, headers and the secret masked in answers.
+// deliver.go holds replay's delivery pass: deliverAll hands the jobs the
+// feeder reads back from the spool (paced by --preserve-timing and --rate)
+// to the event loop (evloop.go) when it applies, else to a pool of
+// workers; each worker sends one callback (deliver), with its transport
+// and headers. A delivery's result is begun and ended (the secret masked
+// in its answers) the same way on both paths.
 
 package replay
 
