@@ -72,9 +72,9 @@ func TestRunAgainstEndlessHeaders(t *testing.T) {
 		goroutines, evloop string
 	}{
 		{"endless header line", "HTTP/1.1 200 OK\r\nX-Endless: ", strings.Repeat("x", 4096),
-			"malformed HTTP response: a line over 64 KiB", "malformed HTTP response: headers over 1048576 bytes"},
+			"malformed HTTP response: a line over 64 KiB", "malformed HTTP response: a line over 64 KiB"},
 		{"endless header lines", "HTTP/1.1 200 OK\r\n", strings.Repeat("X-More: y\r\n", 400),
-			"malformed HTTP response: over 512 header lines", "malformed HTTP response: headers over 1048576 bytes"},
+			"malformed HTTP response: over 512 header lines", "malformed HTTP response: over 512 header lines"},
 	} {
 		for _, goroutines := range []bool{false, true} {
 			name, want := tc.name+"/event loop", tc.evloop

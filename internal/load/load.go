@@ -8,7 +8,7 @@
 // the current second and the signature, no re-encoding), and each worker
 // speaks HTTP/1.1 over its own kept-alive connection, one write per
 // request. On Linux, plain http:// without a rate limit, one goroutine
-// drives every connection through an epoll set (evloop_linux.go);
+// drives every connection through an epoll set (evloop.go);
 // otherwise (https://, --rate, other systems) each worker runs in its own
 // goroutine (raw.go). URLs behind a proxy, and tests that pass a
 // Transport, go through net/http instead.
@@ -207,7 +207,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 	}
 	seed := func(i int) uint64 { return uint64(start.UnixNano()) + uint64(i)*0x9e3779b97f4a7c15 }
 	// Plain http:// without --rate, on Linux: one event loop for every
-	// connection (evloop_linux.go).
+	// connection (evloop.go, internal/evloop).
 	var el *evLoop
 	if useRaw && rawTLS == nil && cfg.Rate <= 0 && !r.goroutines {
 		el = newEvLoop(ctx, r, addr, cfg.Timeout)
@@ -218,7 +218,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 			stampers[i] = cfg.Template.NewStamper(seed(i))
 		}
 		el.start, el.deadline = start, deadline
-		el.run(workers, stampers, head, cfg.Template.Len(), cfg.ExpectBody != "")
+		el.run(workers, stampers, head, cfg.Template.Len())
 	} else {
 		var wg sync.WaitGroup
 		for i, w := range workers {

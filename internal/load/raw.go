@@ -11,11 +11,11 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/zegocb/zegocb/internal/evloop"
 	"github.com/zegocb/zegocb/internal/httpwire"
 )
 
@@ -265,7 +265,7 @@ func readResponse(br *bufio.Reader, peek []byte) (status, n int, rest int64, kee
 			}
 			return status, n, rest, keep, nil
 		case chunked:
-			body = &chunkedReader{br: br}
+			body = &evloop.ChunkedReader{R: br}
 		default:
 			body, keep = br, false // until the server closes
 		}
@@ -316,52 +316,4 @@ func readKnown(br *bufio.Reader, peek []byte, length int64) (n int, rest int64, 
 		}
 	}
 	return n, rest, nil
-}
-
-// chunkedReader decodes a chunked body, then consumes the trailers.
-type chunkedReader struct {
-	br   *bufio.Reader
-	left int64
-	done bool
-}
-
-func (c *chunkedReader) Read(p []byte) (int, error) {
-	if c.done {
-		return 0, io.EOF
-	}
-	if c.left == 0 {
-		line, err := httpwire.ReadLine(c.br)
-		if err != nil {
-			return 0, err
-		}
-		if i := bytes.IndexByte(line, ';'); i >= 0 {
-			line = line[:i]
-		}
-		size, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 16, 64)
-		if err != nil || size < 0 {
-			return 0, fmt.Errorf("malformed chunk size %.40q", line)
-		}
-		if size == 0 {
-			if err := httpwire.SkipTrailers(c.br); err != nil {
-				return 0, err
-			}
-			c.done = true
-			return 0, io.EOF
-		}
-		c.left = size
-	}
-	if int64(len(p)) > c.left {
-		p = p[:c.left]
-	}
-	n, err := c.br.Read(p)
-	c.left -= int64(n)
-	if err == nil && c.left == 0 {
-		if _, err = httpwire.ReadLine(c.br); err != nil { // the CRLF after the chunk
-			return n, err
-		}
-	}
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	return n, err
 }

@@ -158,7 +158,7 @@ func (t *conn) send(ctx context.Context, req *deliver.Request) (int, http.Header
 		return 0, nil, nil, err
 	}
 	t.watch(ctx)
-	t.buf = t.appendRequest(t.buf[:0], req)
+	t.buf = appendRequest(t.buf[:0], t.u, req)
 	for try := 0; ; try++ {
 		status, h, body, err := t.once(ctx)
 		if err == errStale && try == 0 && ctx.Err() == nil {
@@ -231,24 +231,38 @@ func isTimeout(err error) bool {
 }
 
 // appendRequest writes req's head (request line, Host, headers,
-// Content-Length) and body.
-func (t *conn) appendRequest(dst []byte, req *deliver.Request) []byte {
-	method := req.Method
+// Content-Length) and body, to u.
+func appendRequest(dst []byte, u *url.URL, req *deliver.Request) []byte {
+	dst = appendHead(dst, u, req.Method, req.Header)
+	return appendBody(dst, req.Body)
+}
+
+// appendBody writes Content-Length, the blank line and body.
+func appendBody(dst, body []byte) []byte {
+	dst = append(dst, "Content-Length: "...)
+	dst = strconv.AppendInt(dst, int64(len(body)), 10)
+	dst = append(dst, "\r\n\r\n"...)
+	return append(dst, body...)
+}
+
+// appendHead writes the head of a request to u up to Content-Length:
+// the request line, Host and the headers.
+func appendHead(dst []byte, u *url.URL, method string, header http.Header) []byte {
 	if method == "" {
 		method = http.MethodPost
 	}
 	dst = append(dst, method...)
 	dst = append(dst, ' ')
-	dst = append(dst, t.u.RequestURI()...)
+	dst = append(dst, u.RequestURI()...)
 	dst = append(dst, " HTTP/1.1\r\nHost: "...)
-	if h := req.Header.Get("Host"); h != "" {
+	if h := header.Get("Host"); h != "" {
 		dst = appendHeaderValue(dst, h)
 	} else {
-		dst = append(dst, t.u.Host...)
+		dst = append(dst, u.Host...)
 	}
 	dst = append(dst, "\r\n"...)
 	ua := false
-	for k, vs := range req.Header {
+	for k, vs := range header {
 		switch http.CanonicalHeaderKey(k) {
 		case "Host", "Content-Length", "Transfer-Encoding", "Connection":
 			continue
@@ -265,10 +279,7 @@ func (t *conn) appendRequest(dst []byte, req *deliver.Request) []byte {
 	if !ua {
 		dst = append(dst, "User-Agent: zegocb\r\n"...)
 	}
-	dst = append(dst, "Content-Length: "...)
-	dst = strconv.AppendInt(dst, int64(len(req.Body)), 10)
-	dst = append(dst, "\r\n\r\n"...)
-	return append(dst, req.Body...)
+	return dst
 }
 
 // appendHeaderValue writes v with line breaks replaced by spaces, as
@@ -348,6 +359,9 @@ func readSome(r io.Reader, max int, length int64) ([]byte, error) {
 		}
 		m, err := r.Read(buf[len(buf):min(cap(buf), max)])
 		buf = buf[:len(buf)+m]
+		if err == io.EOF && length >= 0 && len(buf) < n {
+			return buf, io.ErrUnexpectedEOF // the connection ended before Content-Length
+		}
 		if err == io.EOF {
 			return buf, nil
 		}

@@ -1,6 +1,9 @@
-// deliver.go holds replay's delivery pass: deliverAll reads the spool back
-// and paces jobs to a pool of workers; each worker sends one callback
-// (deliver), with its transport, headers and the secret masked in answers.
+// deliver.go holds replay's delivery pass: deliverAll hands the jobs the
+// feeder reads back from the spool (paced by --preserve-timing and --rate)
+// to the event loop (evloop.go) when it applies, else to a pool of
+// workers; each worker sends one callback (deliver), with its transport
+// and headers. A delivery's result is begun and ended (the secret masked
+// in its answers) the same way on both paths.
 
 package replay
 
@@ -45,6 +48,19 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 	defer cancel()
 
 	u, _ := url.Parse(o.URL) // checked by defaults
+	start := time.Now()
+	sum.lat = newHistogram()
+	f, err := r.newFeeder(start)
+	if err != nil {
+		return err
+	}
+	defer f.close()
+	if lp := r.newLoop(ctx, u, start); lp != nil {
+		err := lp.run(f, sum)
+		sum.Elapsed = time.Since(start)
+		sum.finish()
+		return err
+	}
 	// senderFor returns a worker's way of sending and what to do when it
 	// stops: its own connection (the fast path), or o.Client, or a
 	// net/http Transport shared by all workers when a proxy applies.
@@ -73,8 +89,6 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 		emitErr error
 		wg      sync.WaitGroup
 	)
-	start := time.Now()
-	sum.lat = newHistogram()
 	report := func(res *Result) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -92,88 +106,22 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 			defer wg.Done()
 			snd, done := senderFor()
 			defer done()
-			wk := &worker{r: r, sender: snd, start: start, headers: map[string]http.Header{}}
+			wk := &worker{r: r, sender: snd, start: start}
 			for j := range jobs {
 				res := wk.deliver(ctx, j)
 				report(res)
-				*j.buf = (*j.buf)[:0]
-				if cap(*j.buf) <= 64<<10 {
-					bodyPool.Put(j.buf)
-				}
+				j.release()
 			}
 		}()
 	}
 
-	seq := 0
-	keep := interner{}
-	var first time.Time
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
 	readErr := func() error {
-		if _, err := r.spool.Seek(0, io.SeekStart); err != nil {
-			return spoolErr(err)
-		}
-		sr := &spoolReader{br: bufio.NewReaderSize(r.spool, 64<<10)}
-		lines := &lineReader{r: r, d: &decoder{cat: o.Catalog}}
-		defer lines.close()
-		var e spoolEntry
 		for {
-			if err := sr.next(&e); err == io.EOF {
+			j, err := f.next(ctx)
+			if err == io.EOF {
 				return nil
 			} else if err != nil {
 				return err
-			}
-			body := e.body
-			if !e.inline {
-				b, err := lines.body(&e)
-				if err != nil {
-					return err
-				}
-				body = b
-			}
-			due := time.Duration(0)
-			if o.PreserveTiming {
-				if first.IsZero() {
-					first = e.received
-				}
-				if gap := e.received.Sub(first); gap > 0 {
-					due = time.Duration(float64(gap) / o.Speed)
-				}
-			}
-			if o.Rate > 0 {
-				if slot := time.Duration(float64(seq) / o.Rate * float64(time.Second)); slot > due {
-					due = slot
-				}
-			}
-			seq++
-			if wait := due - time.Since(start); due > 0 && wait > 0 {
-				timer.Reset(wait)
-				select {
-				case <-ctx.Done():
-					timer.Stop()
-					return ctx.Err()
-				case <-timer.C:
-				}
-			}
-			bp := bodyPool.Get().(*[]byte)
-			*bp = append((*bp)[:0], body...)
-			// The entry's bytes are the reader's: the job keeps copies
-			// (recurring values shared).
-			name := keep.get(input.UnsafeString(e.event))
-			spec, _ := o.Catalog.Lookup(name)
-			if spec != nil {
-				name = spec.Ref
-			}
-			j := &job{
-				Delivery:    Delivery{Seq: seq, File: r.name(e.file), Line: e.line, Event: name, Mode: e.mode},
-				room:        string(e.room),
-				reason:      keep.get(input.UnsafeString(e.reason)),
-				spec:        spec,
-				method:      keep.get(input.UnsafeString(e.method)),
-				contentType: keep.get(input.UnsafeString(e.ctype)),
-				received:    e.received,
-				scheduled:   due,
-				buf:         bp,
 			}
 			select {
 			case jobs <- j:
@@ -189,7 +137,113 @@ func (r *run) deliverAll(ctx context.Context, sum *Summary) error {
 	if emitErr != nil {
 		return emitErr
 	}
+	if err := ctx.Err(); err != nil {
+		return err // interrupted, maybe after the last job was handed out
+	}
 	return readErr
+}
+
+// feeder reads the validated selection back from the spool, one job at a
+// time, waiting for each one's slot (--preserve-timing, --rate).
+type feeder struct {
+	r     *run
+	start time.Time
+	sr    *spoolReader
+	lines *lineReader
+	keep  interner
+	seq   int
+	first time.Time
+	timer *time.Timer
+	e     spoolEntry
+}
+
+func (r *run) newFeeder(start time.Time) (*feeder, error) {
+	if _, err := r.spool.Seek(0, io.SeekStart); err != nil {
+		return nil, spoolErr(err)
+	}
+	f := &feeder{
+		r:     r,
+		start: start,
+		sr:    &spoolReader{br: bufio.NewReaderSize(r.spool, 64<<10)},
+		lines: &lineReader{r: r, d: &decoder{cat: r.opts.Catalog}},
+		keep:  interner{},
+		timer: time.NewTimer(time.Hour),
+	}
+	f.timer.Stop()
+	return f, nil
+}
+
+func (f *feeder) close() { f.lines.close() }
+
+// next returns the next job once it is due, io.EOF after the last one, or
+// ctx's error.
+func (f *feeder) next(ctx context.Context) (*job, error) {
+	o := f.r.opts
+	e := &f.e
+	if err := f.sr.next(e); err != nil {
+		return nil, err
+	}
+	body := e.body
+	if !e.inline {
+		b, err := f.lines.body(e)
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	due := time.Duration(0)
+	if o.PreserveTiming {
+		if f.first.IsZero() {
+			f.first = e.received
+		}
+		if gap := e.received.Sub(f.first); gap > 0 {
+			due = time.Duration(float64(gap) / o.Speed)
+		}
+	}
+	if o.Rate > 0 {
+		if slot := time.Duration(float64(f.seq) / o.Rate * float64(time.Second)); slot > due {
+			due = slot
+		}
+	}
+	f.seq++
+	if wait := due - time.Since(f.start); due > 0 && wait > 0 {
+		f.timer.Reset(wait)
+		select {
+		case <-ctx.Done():
+			f.timer.Stop()
+			return nil, ctx.Err()
+		case <-f.timer.C:
+		}
+	}
+	bp := bodyPool.Get().(*[]byte)
+	*bp = append((*bp)[:0], body...)
+	// The entry's bytes are the reader's: the job keeps copies (recurring
+	// values shared).
+	keep := f.keep
+	name := keep.get(input.UnsafeString(e.event))
+	spec, _ := o.Catalog.Lookup(name)
+	if spec != nil {
+		name = spec.Ref
+	}
+	return &job{
+		Delivery:    Delivery{Seq: f.seq, File: f.r.name(e.file), Line: e.line, Event: name, Mode: e.mode},
+		room:        string(e.room),
+		reason:      keep.get(input.UnsafeString(e.reason)),
+		spec:        spec,
+		method:      keep.get(input.UnsafeString(e.method)),
+		contentType: keep.get(input.UnsafeString(e.ctype)),
+		received:    e.received,
+		scheduled:   due,
+		buf:         bp,
+	}, nil
+}
+
+// release returns j's body to the pool.
+func (j *job) release() {
+	*j.buf = (*j.buf)[:0]
+	if cap(*j.buf) <= 64<<10 {
+		bodyPool.Put(j.buf)
+	}
 }
 
 // interner keeps one copy of each of a few recurring strings (methods,
@@ -262,27 +316,17 @@ func (w *worker) header(ct string) http.Header {
 		h = http.Header{}
 	}
 	h.Set("Content-Type", ct)
+	if w.headers == nil {
+		w.headers = map[string]http.Header{}
+	}
 	w.headers[ct] = h
 	return h
 }
 
 func (w *worker) deliver(ctx context.Context, j *job) *Result {
 	o := w.r.opts
-	res := &Result{Delivery: j.Delivery, Room: j.room, ModeReason: j.reason, Received: j.received, Scheduled: j.scheduled}
-	body := *j.buf
-	if j.Mode == ModeRestamp {
-		b, st, err := Restamp(j.spec, body, j.contentType, o.Secret, o.Now(), o.Nonce())
-		if err != nil { // validated already; only a file changed between passes
-			res.Outcome, res.Error = Rejected, "cannot re-stamp: "+err.Error()
-			return res
-		}
-		body, res.Stamp = b, st
-	}
-	req := deliver.Request{Method: j.method, URL: o.URL, Header: w.header(j.contentType), Body: body}
-	res.Request = &req
-	res.Started = time.Since(w.start)
-	if o.DryRun {
-		res.Outcome = DryRun
+	res, req, ok := w.begin(j)
+	if !ok || o.DryRun {
 		return res
 	}
 	kit := w.kit(j.spec)
@@ -305,15 +349,45 @@ func (w *worker) deliver(ctx context.Context, j *job) *Result {
 			o.OnAttempt(&d, a)
 		}
 	}
-	dr, _ := deliver.Deliver(ctx, req, dopts) // its error is ctx's, seen by the caller
-	if o.Secret != "" {
-		for i := range dr.Attempts {
-			maskSecret(&dr.Attempts[i], o.Secret)
+	dr, _ := deliver.Deliver(ctx, *req, dopts) // its error is ctx's, seen by the caller
+	w.end(res, dr.Attempts)
+	return res
+}
+
+// begin starts j's result and builds its request (re-stamped when its
+// mode says so; res.Request). ok is false when the delivery ended already:
+// the re-stamp failed.
+func (w *worker) begin(j *job) (res *Result, req *deliver.Request, ok bool) {
+	o := w.r.opts
+	res = &Result{Delivery: j.Delivery, Room: j.room, ModeReason: j.reason, Received: j.received, Scheduled: j.scheduled}
+	body := *j.buf
+	if j.Mode == ModeRestamp {
+		b, st, err := Restamp(j.spec, body, j.contentType, o.Secret, o.Now(), o.Nonce())
+		if err != nil { // validated already; only a file changed between passes
+			res.Outcome, res.Error = Rejected, "cannot re-stamp: "+err.Error()
+			return res, nil, false
+		}
+		body, res.Stamp = b, st
+	}
+	req = &deliver.Request{Method: j.method, URL: o.URL, Header: w.header(j.contentType), Body: body}
+	res.Request = req
+	res.Started = time.Since(w.start)
+	if o.DryRun {
+		res.Outcome = DryRun
+	}
+	return res, req, true
+}
+
+// end completes res from the attempts made (the secret masked in them).
+func (w *worker) end(res *Result, attempts []deliver.Attempt) {
+	if s := w.r.opts.Secret; s != "" {
+		for i := range attempts {
+			maskSecret(&attempts[i], s)
 		}
 	}
-	res.AttemptLog = dr.Attempts
-	res.Attempts = len(dr.Attempts)
-	last := dr.Last()
+	res.AttemptLog = attempts
+	res.Attempts = len(attempts)
+	last := &attempts[len(attempts)-1]
 	res.Status, res.Latency = last.Status, last.Latency
 	res.AnswerBytes = len(last.Body)
 	res.Answer = excerpt(last.Body, AnswerExcerpt)
@@ -327,7 +401,6 @@ func (w *worker) deliver(ctx context.Context, j *job) *Result {
 	default:
 		res.Outcome, res.Error = Unreachable, last.Reason
 	}
-	return res
 }
 
 // MaskedSecret replaces the secret wherever an endpoint echoed it.

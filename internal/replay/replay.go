@@ -16,8 +16,10 @@
 // It never prints; the `zegocb replay` command renders what Run reports.
 //
 // replay.go holds the API (Options, Input, Plan, the errors) and Run;
-// mode.go decides each payload's mode, deliver.go sends, judge.go checks
-// the answers and result.go holds what a run reports.
+// mode.go decides each payload's mode, deliver.go sends (evloop.go on
+// the event loop: plain http:// on Linux without timing or a rate cap;
+// conn.go is a worker's connection otherwise), judge.go checks the answers
+// and result.go holds what a run reports.
 package replay
 
 import (
@@ -86,8 +88,9 @@ type Options struct {
 	// payload must then be a capture record.
 	PreserveTiming bool
 	Speed          float64
-	// Concurrency is the number of deliveries in flight (default 1). They
-	// start in the original order; results arrive as they finish.
+	// Concurrency is the number of deliveries in flight (default 1); one
+	// waiting for its retry counts. They start in the original order;
+	// results arrive as they finish.
 	Concurrency int
 	// Rate caps deliveries started per second (0: no cap).
 	Rate float64
@@ -110,8 +113,10 @@ type Options struct {
 	// TLS configures https URLs (nil: the system's roots).
 	TLS *tls.Config
 	// Client, when set, sends every request (for a wire dump, say). When
-	// nil each worker speaks HTTP/1.1 over its own kept-alive connection,
-	// the fast path, or through a shared net/http Transport when a proxy
+	// nil, the fast paths: on Linux, plain http:// without PreserveTiming
+	// or Rate, one event loop drives Concurrency kept-alive connections;
+	// otherwise each worker speaks HTTP/1.1 over its own kept-alive
+	// connection, or through a shared net/http Transport when a proxy
 	// applies to URL. Neither follows redirects: a redirect is an answer.
 	Client *http.Client
 	// Now and Nonce are the time and nonce a re-stamped callback carries
@@ -135,6 +140,9 @@ type Options struct {
 	// spoolInline is the budget of input whose selected bodies are
 	// spooled inline (0: spoolInline; < 0: none). A test hook.
 	spoolInline int
+	// noLoop keeps the run off the event loop (evloop.go), a test hook:
+	// tests compare the paths.
+	noLoop bool
 }
 
 // Delivery identifies the callback an attempt belongs to.

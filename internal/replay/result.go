@@ -25,8 +25,9 @@ func (o Outcome) String() string {
 	return [...]string{"delivered", "warned", "rejected", "unreachable", "dry-run"}[o]
 }
 
-// Result is one delivery. Request and Attempts share memory with the run:
-// they are only valid during the emit call.
+// Result is one delivery. Request and AttemptLog share memory with the run
+// (attempts whose answers have the same head may share one Header map):
+// they are only valid during the emit call, to read.
 type Result struct {
 	Delivery
 	Room string
@@ -74,6 +75,7 @@ type Summary struct {
 	FirstFailure                 string // "file:line: reason" of the first failed delivery
 	firstFailSeq                 int
 	lat                          histogram
+	loop                         bool // delivered on the event loop (evloop.go)
 }
 
 // Throughput is finished deliveries per second of Elapsed.
