@@ -100,8 +100,14 @@ func (c *checker) check(st *state, r *Result, data []byte, torn bool) {
 	stamped := false // a received_at field: a capture record or a listen -o json callback line (one look-up for a plain body)
 	kinded := false  // a kind field: perhaps a listen -o json line
 	if err == nil {
-		_, stamped = p.Get("received_at")
-		_, kinded = p.Get("kind")
+		for i := range p.Entries { // one pass for both keys
+			switch k := p.Entries[i].Key; len(k) {
+			case len("received_at"):
+				stamped = stamped || k == "received_at"
+			case len("kind"):
+				kinded = kinded || k == "kind"
+			}
+		}
 	}
 	get := func(k string) (string, string, bool) {
 		v, ok := p.Get(k)
