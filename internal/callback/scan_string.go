@@ -21,7 +21,7 @@ func scanString(s string, i int) (end int, esc bool, ok bool) {
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	j := i + 1
 	for ; j+8 <= len(b); j += 8 {
-		w := binary.LittleEndian.Uint64(b[j:])
+		w := load64(b, j)
 		q := w ^ (lsb * '"')
 		bs := w ^ (lsb * '\\')
 		// A byte's top bit is set for '"' (q-1 borrows), '\\', a control
@@ -47,7 +47,7 @@ func scanStringText(s string, i int, scratch *[]byte) (end int, text string, ok 
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	j := i + 1
 	for ; j+8 <= len(b); j += 8 {
-		w := binary.LittleEndian.Uint64(b[j:])
+		w := load64(b, j)
 		q := w ^ (lsb * '"')
 		bs := w ^ (lsb * '\\')
 		if m := ((q - lsb) | (bs - lsb) | (w - lsb*0x20) | w) & msb; m != 0 {
@@ -91,8 +91,8 @@ func scanEscaped(s string, first, k int, scratch *[]byte) (end int, text string,
 		// raw content, and a word never reaches past s's end) and the
 		// count moves on to its first stop.
 		for k+8 <= len(b) {
-			w := binary.LittleEndian.Uint64(b[k:])
-			binary.LittleEndian.PutUint64(dst[n:], w)
+			w := load64(b, k)
+			store64(dst, n, w)
 			quote := w ^ (lsb * '"')
 			slash := w ^ (lsb * '\\')
 			m := ((quote - lsb) &^ quote) | ((slash - lsb) &^ slash) | ((w - lsb*0x20) &^ w)
@@ -252,7 +252,7 @@ func skipPlain(s string, i int) (int, bool) {
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	var high uint64
 	for ; i+8 <= len(b); i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
+		w := load64(b, i)
 		quote := w ^ (lsb * '"')
 		slash := w ^ (lsb * '\\')
 		m := ((quote - lsb) &^ quote) | ((slash - lsb) &^ slash) | ((w - lsb*0x20) &^ w)
@@ -351,4 +351,17 @@ func hex4(s string) rune {
 		r = r<<4 | rune(d)
 	}
 	return r
+}
+
+// load64 is binary.LittleEndian.Uint64(b[i:]) without the bounds checks
+// (two compares and branches per word in the string loops, whose own
+// condition already keeps i+8 <= len(b)).
+func load64(b []byte, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), i)), 8))
+}
+
+// store64 is binary.LittleEndian.PutUint64(b[i:], w) without the bounds
+// checks, for scanEscaped, whose destination has room by construction.
+func store64(b []byte, i int, w uint64) {
+	binary.LittleEndian.PutUint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), i)), 8), w)
 }
