@@ -211,6 +211,9 @@ type Event struct {
 	family string // the family's name, from the file's directory
 	byName map[string]*Field
 	roles  [5]*Field // by roleIndex
+	// required has bit i set when Fields[i] is required, so that CheckRoles
+	// finds a payload with every required field in a few word compares.
+	required []uint64
 }
 
 // Field returns the named field's spec, or nil.
@@ -290,9 +293,13 @@ func (e *Event) index() error {
 	}
 	e.roles = [5]*Field{}
 	e.byName = make(map[string]*Field, len(e.Fields))
+	e.required = make([]uint64, len(e.Fields)/64+1)
 	for i := range e.Fields {
 		f := &e.Fields[i]
 		f.idx = i
+		if f.Required {
+			e.required[i/64] |= 1 << (i % 64)
+		}
 		if _, dup := e.byName[f.Name]; dup {
 			return fmt.Errorf("field %q listed twice", f.Name)
 		}

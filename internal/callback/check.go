@@ -104,9 +104,11 @@ func (e *Event) CheckRoles(p *Payload, at *RoleEntries) []Problem {
 		}
 		dup := false
 		if spec != nil {
-			bit := uint64(1) << (spec.idx % 64)
-			dup = present[spec.idx/64]&bit != 0
-			present[spec.idx/64] |= bit
+			idx := uint(spec.idx)
+			bit := uint64(1) << (idx % 64)
+			w := &present[idx/64]
+			dup = *w&bit != 0
+			*w |= bit
 		} else {
 			for j := 0; j < i; j++ {
 				if p.Entries[j].Key == f.Key {
@@ -127,21 +129,27 @@ func (e *Event) CheckRoles(p *Payload, at *RoleEntries) []Problem {
 		}
 	}
 	explained := false // the common fields' spelling, said once
-	for i := range e.Fields {
-		spec := &e.Fields[i]
-		if !spec.Required {
-			continue
-		}
-		if present[i/64]&(1<<(i%64)) == 0 {
-			if k, _, found := p.GetFold(spec.Name); found {
-				if spec.Role != "" && !explained {
-					explained = true
-					add(spec.Name, Error, "missing required field (found %q: %s spells its common fields %s; field names are case-sensitive)", k, e.Ref, e.commonNames())
+	missing := false
+	for i, req := range e.required {
+		missing = missing || present[i]&req != req
+	}
+	if missing { // else every required field is present
+		for i := range e.Fields {
+			spec := &e.Fields[i]
+			if !spec.Required {
+				continue
+			}
+			if present[i/64]&(1<<(i%64)) == 0 {
+				if k, _, found := p.GetFold(spec.Name); found {
+					if spec.Role != "" && !explained {
+						explained = true
+						add(spec.Name, Error, "missing required field (found %q: %s spells its common fields %s; field names are case-sensitive)", k, e.Ref, e.commonNames())
+					} else {
+						add(spec.Name, Error, "missing required field (found %q: field names are case-sensitive)", k)
+					}
 				} else {
-					add(spec.Name, Error, "missing required field (found %q: field names are case-sensitive)", k)
+					add(spec.Name, Error, "missing required field")
 				}
-			} else {
-				add(spec.Name, Error, "missing required field")
 			}
 		}
 	}
