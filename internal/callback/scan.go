@@ -37,7 +37,7 @@ func ParseJSONScratch(p *Payload, s string, scratch *[]byte) error {
 // are decoded into its spare capacity, which must hold len(s) bytes.
 func scanObjectInto(s string, p *Payload, scratch *[]byte) bool {
 	i := skipWS(s, 0)
-	if i >= len(s) || s[i] != '{' {
+	if uint(i) >= uint(len(s)) || s[i] != '{' {
 		return false
 	}
 	i = skipWS(s, i+1)
@@ -46,7 +46,7 @@ func scanObjectInto(s string, p *Payload, scratch *[]byte) bool {
 	}
 	ents := p.Entries
 	for {
-		if i >= len(s) || s[i] != '"' {
+		if uint(i) >= uint(len(s)) || s[i] != '"' {
 			return false
 		}
 		kStart := i
@@ -55,11 +55,11 @@ func scanObjectInto(s string, p *Payload, scratch *[]byte) bool {
 			return false
 		}
 		i = skipWS(s, kEnd)
-		if i >= len(s) || s[i] != ':' {
+		if uint(i) >= uint(len(s)) || s[i] != ':' {
 			return false
 		}
 		i = skipWS(s, i+1)
-		if i >= len(s) {
+		if uint(i) >= uint(len(s)) {
 			return false
 		}
 		// The value's parts stay in locals and are stored field by field
@@ -108,7 +108,7 @@ func scanObjectInto(s string, p *Payload, scratch *[]byte) bool {
 		e.Value.Kind, e.Value.Raw, e.Value.Text = kind, raw, text
 		i = end
 		i = skipWS(s, i)
-		if i >= len(s) {
+		if uint(i) >= uint(len(s)) {
 			return false
 		}
 		switch s[i] {
@@ -124,7 +124,9 @@ func scanObjectInto(s string, p *Payload, scratch *[]byte) bool {
 }
 
 func skipWS(s string, i int) int {
-	for i < len(s) {
+	// One compare rules out most bytes (whitespace is at most ' '); the
+	// unsigned one also proves i >= 0, which drops the bounds check.
+	for uint(i) < uint(len(s)) && s[i] <= ' ' {
 		switch s[i] {
 		case ' ', '\t', '\n', '\r':
 			i++
