@@ -97,21 +97,23 @@ func VerifyWith(s Scheme, secret, appid, timestamp, nonce, sig string) bool {
 // Verify reports whether sig is the lowercase hex signature of the inputs.
 // The comparison takes constant time in the content of sig.
 func Verify(secret, timestamp, nonce, sig string) bool {
-	var want [40]byte
-	sum := digest(secret, timestamp, nonce)
-	hex.Encode(want[:], sum[:])
-	return equal40(&want, sig)
-}
-
-// equal40 compares sig with want in time independent of sig's content
-// (like subtle.ConstantTimeCompare, without converting sig to a []byte).
-func equal40(want *[40]byte, sig string) bool {
-	if len(sig) != len(want) {
+	if len(sig) != 2*sha1.Size {
 		return false
 	}
+	sum := digest(secret, timestamp, nonce)
+	return equalHex(&sum, sig)
+}
+
+// equalHex reports whether sig is the lowercase hex of sum, in time
+// independent of sig's content (like hex-encoding sum and then
+// subtle.ConstantTimeCompare, in one pass and without a copy of sig). sig
+// must be 40 bytes long.
+func equalHex(sum *[sha1.Size]byte, sig string) bool {
+	const digits = "0123456789abcdef"
+	_ = sig[2*sha1.Size-1]
 	var v byte
-	for i := 0; i < len(want); i++ {
-		v |= want[i] ^ sig[i]
+	for i, b := range sum {
+		v |= digits[b>>4] ^ sig[2*i] | digits[b&15] ^ sig[2*i+1]
 	}
 	return v == 0
 }
