@@ -113,7 +113,7 @@ func equalHex(sum *[sha1.Size]byte, sig string) bool {
 	_ = sig[2*sha1.Size-1]
 	var v byte
 	for i, b := range sum {
-		v |= digits[b>>4] ^ sig[2*i] | digits[b&15] ^ sig[2*i+1]
+		v |= (digits[b>>4] ^ sig[2*i]) | (digits[b&15] ^ sig[2*i+1])
 	}
 	return v == 0
 }
