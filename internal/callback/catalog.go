@@ -65,9 +65,37 @@ type Field struct {
 	Description string `json:"description"`
 	Sample      any    `json:"sample"` // template string, or []string of templates for arrays
 
-	idx  int // position in Event.Fields
-	role int // roleIndex(Role)+1, 0 for no role
+	idx  int      // position in Event.Fields
+	role int      // roleIndex(Role)+1, 0 for no role
+	typ  typeCode // Type as a small integer, for the per-payload schema check
 }
+
+// typeCode is a Type as a small integer: checkValue switches on it once
+// per field of every payload, where comparing the Type strings cost a
+// string comparison or two each.
+type typeCode uint8
+
+const (
+	codeString typeCode = iota
+	codeInt
+	codeFloat
+	codeStringArray
+	codeJSONString
+	codeObject
+	codeArray
+)
+
+var typeCodes = map[Type]typeCode{
+	TypeString: codeString, TypeInt: codeInt, TypeFloat: codeFloat, TypeStringArray: codeStringArray,
+	TypeJSONString: codeJSONString, TypeObject: codeObject, TypeArray: codeArray,
+}
+
+// Role indexes as stored in Field.role.
+const (
+	roleEvent     = 1
+	roleTimestamp = 3
+	roleSignature = 5
+)
 
 // Response is what ZEGO expects the receiver to answer.
 type Response struct {
@@ -183,6 +211,9 @@ type Event struct {
 	family string // the family's name, from the file's directory
 	byName map[string]*Field
 	roles  [5]*Field // by roleIndex
+	// required has bit i set when Fields[i] is required, so that CheckRoles
+	// finds a payload with every required field in a few word compares.
+	required []uint64
 }
 
 // Field returns the named field's spec, or nil.
@@ -262,17 +293,21 @@ func (e *Event) index() error {
 	}
 	e.roles = [5]*Field{}
 	e.byName = make(map[string]*Field, len(e.Fields))
+	e.required = make([]uint64, len(e.Fields)/64+1)
 	for i := range e.Fields {
 		f := &e.Fields[i]
 		f.idx = i
+		if f.Required {
+			e.required[i/64] |= 1 << (i % 64)
+		}
 		if _, dup := e.byName[f.Name]; dup {
 			return fmt.Errorf("field %q listed twice", f.Name)
 		}
-		switch f.Type {
-		case TypeString, TypeInt, TypeFloat, TypeStringArray, TypeJSONString, TypeObject, TypeArray:
-		default:
+		code, ok := typeCodes[f.Type]
+		if !ok {
 			return fmt.Errorf("field %q: unknown type %q", f.Name, f.Type)
 		}
+		f.typ = code
 		switch f.Wire {
 		case "":
 			f.Wire = WireString

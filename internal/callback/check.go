@@ -104,9 +104,11 @@ func (e *Event) CheckRoles(p *Payload, at *RoleEntries) []Problem {
 		}
 		dup := false
 		if spec != nil {
-			bit := uint64(1) << (spec.idx % 64)
-			dup = present[spec.idx/64]&bit != 0
-			present[spec.idx/64] |= bit
+			idx := uint(spec.idx)
+			bit := uint64(1) << (idx % 64)
+			w := &present[idx/64]
+			dup = *w&bit != 0
+			*w |= bit
 		} else {
 			for j := 0; j < i; j++ {
 				if p.Entries[j].Key == f.Key {
@@ -127,21 +129,27 @@ func (e *Event) CheckRoles(p *Payload, at *RoleEntries) []Problem {
 		}
 	}
 	explained := false // the common fields' spelling, said once
-	for i := range e.Fields {
-		spec := &e.Fields[i]
-		if !spec.Required {
-			continue
-		}
-		if present[i/64]&(1<<(i%64)) == 0 {
-			if k, _, found := p.GetFold(spec.Name); found {
-				if spec.Role != "" && !explained {
-					explained = true
-					add(spec.Name, Error, "missing required field (found %q: %s spells its common fields %s; field names are case-sensitive)", k, e.Ref, e.commonNames())
+	missing := false
+	for i, req := range e.required {
+		missing = missing || present[i]&req != req
+	}
+	if missing { // else every required field is present
+		for i := range e.Fields {
+			spec := &e.Fields[i]
+			if !spec.Required {
+				continue
+			}
+			if present[i/64]&(1<<(i%64)) == 0 {
+				if k, _, found := p.GetFold(spec.Name); found {
+					if spec.Role != "" && !explained {
+						explained = true
+						add(spec.Name, Error, "missing required field (found %q: %s spells its common fields %s; field names are case-sensitive)", k, e.Ref, e.commonNames())
+					} else {
+						add(spec.Name, Error, "missing required field (found %q: field names are case-sensitive)", k)
+					}
 				} else {
-					add(spec.Name, Error, "missing required field (found %q: field names are case-sensitive)", k)
+					add(spec.Name, Error, "missing required field")
 				}
-			} else {
-				add(spec.Name, Error, "missing required field")
 			}
 		}
 	}
@@ -165,8 +173,8 @@ func (e *Event) CheckRoles(p *Payload, at *RoleEntries) []Problem {
 
 func checkValue(spec *Field, v Value, format Format, add func(string, Severity, string, ...any)) {
 	name := spec.Name
-	switch spec.Type {
-	case TypeString, TypeJSONString:
+	switch spec.typ {
+	case codeString, codeJSONString:
 		switch v.Kind {
 		case KindString:
 		case KindNumber, KindBool:
@@ -176,13 +184,13 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 			add(name, Error, "is a JSON %s, want a string", v.Kind)
 			return
 		}
-		if spec.Required && v.Text == "" && spec.Role != RoleSignature {
+		if spec.Required && v.Text == "" && spec.role != roleSignature {
 			add(name, Error, "is empty")
 		}
-		if spec.Type == TypeJSONString && v.Text != "" && !validJSONFast(v.Text) && !ValidJSON(v.Text) {
+		if spec.typ == codeJSONString && v.Text != "" && !validJSONFast(v.Text) && !ValidJSON(v.Text) {
 			add(name, Warning, "should hold JSON text, got %s", clip(strconv.Quote(v.Text)))
 		}
-	case TypeInt, TypeFloat:
+	case codeInt, codeFloat:
 		if v.Kind != KindString && v.Kind != KindNumber {
 			add(name, Error, "is a JSON %s, want a number (as string or number)", v.Kind)
 			return
@@ -193,15 +201,15 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 			}
 			return
 		}
-		if spec.Type == TypeInt && !IsInteger(v.Text) {
+		if spec.typ == codeInt && !IsInteger(v.Text) {
 			add(name, Error, "is %s, want an integer", clip(v.Raw))
 			return
 		}
-		if spec.Type == TypeFloat && !IsDecimal(v.Text) {
+		if spec.typ == codeFloat && !IsDecimal(v.Text) {
 			add(name, Error, "is %s, want a number", clip(v.Raw))
 			return
 		}
-		if spec.Role == RoleTimestamp && spec.Unit != "" && v.Text[0] != '-' {
+		if spec.role == roleTimestamp && spec.Unit != "" && v.Text[0] != '-' {
 			switch n := len(v.Text); {
 			case spec.Unit == "s" && n == 13:
 				add(name, Error, "is %s, %d digits: milliseconds, but this timestamp is in seconds", clip(v.Text), n)
@@ -209,7 +217,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 				add(name, Error, "is %s, %d digits: seconds, but this timestamp is in milliseconds", clip(v.Text), n)
 			}
 		}
-	case TypeStringArray:
+	case codeStringArray:
 		switch v.Kind {
 		case KindArray:
 			bad, long, ok := scanStringArray(v.Raw, spec.MaxBytes)
@@ -232,7 +240,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 			add(name, Error, "is a JSON %s, want an array of strings", v.Kind)
 			return
 		}
-	case TypeObject:
+	case codeObject:
 		if v.Kind != KindObject {
 			if v.Kind == KindString && ValidJSON(v.Text) && gjson.Parse(v.Text).IsObject() {
 				return // sent as a JSON-in-string; accept it
@@ -240,7 +248,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 			add(name, Error, "is a JSON %s, want an object", v.Kind)
 		}
 		return
-	case TypeArray:
+	case codeArray:
 		if v.Kind != KindArray {
 			if v.Kind == KindString && ValidJSON(v.Text) && gjson.Parse(v.Text).IsArray() {
 				return
@@ -252,7 +260,7 @@ func checkValue(spec *Field, v Value, format Format, add func(string, Severity, 
 	if spec.MaxBytes > 0 && len(v.Text) > spec.MaxBytes {
 		add(name, Warning, "is %d bytes, documented limit %d", len(v.Text), spec.MaxBytes)
 	}
-	if len(spec.Enum) > 0 && v.Text != "" && spec.Role != RoleEvent && !spec.hasEnum(v.Text) {
+	if len(spec.Enum) > 0 && v.Text != "" && spec.role != roleEvent && !spec.hasEnum(v.Text) {
 		add(name, Warning, "%s is not a documented value (%s)", strconv.Quote(v.Text), spec.enumList())
 	}
 }

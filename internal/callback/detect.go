@@ -53,6 +53,9 @@ func (c *Catalog) DetectInto(p *Payload, d *Detection) {
 	var t *routeTable
 	for i := range p.Entries {
 		k := p.Entries[i].Key
+		if len(k) >= 64 || c.routeLens&(1<<len(k)) == 0 {
+			continue // no routing field has this length
+		}
 		for _, rt := range c.routeList() {
 			if rt.field == k {
 				t = rt

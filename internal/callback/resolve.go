@@ -21,6 +21,9 @@ type Catalog struct {
 	// in detection order.
 	routeFields []string
 	routeOrder  []*routeTable
+	// routeLens has bit n set when a routing field name is n bytes long
+	// (all are under 64): detection skips the other keys without comparing.
+	routeLens uint64
 }
 
 // routeTable is one routing field's known values.
@@ -83,6 +86,10 @@ func newCatalog(fams []*Family, evs []*Event) (*Catalog, error) {
 				c.routes[r.Field] = t
 				c.routeFields = append(c.routeFields, r.Field)
 				c.routeOrder = append(c.routeOrder, t)
+				if len(r.Field) >= 64 {
+					return nil, fmt.Errorf("routing field %q: a name of 64 bytes or more", r.Field)
+				}
+				c.routeLens |= 1 << len(r.Field)
 			} else if t.typ != r.Type {
 				return nil, fmt.Errorf("routing field %s is a %s in one family and a %s in %s", r.Field, t.typ, r.Type, f.Name)
 			}

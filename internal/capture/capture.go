@@ -232,18 +232,41 @@ func EssentialsFrom(get func(key string) (raw, text string, ok bool)) (Essential
 		e.Body = unsafe.Slice(unsafe.StringData(text), len(text)) // read-only view, no copy
 	}
 	if raw, _, ok := get("headers"); ok && strings.HasPrefix(raw, "{") {
-		gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {
-			if strings.EqualFold(k.Str, "Content-Type") {
-				if v.IsArray() {
-					v = v.Get("0")
-				}
-				e.ContentType = v.String()
-				return false
-			}
-			return true
-		})
+		e.ContentType = contentType(raw)
 	}
 	return e, nil
+}
+
+// contentType returns the value of the first header named Content-Type
+// (in any case) in the JSON object raw: a string, or an array's first item.
+// The shape listen writes, Content-Type first with a plain string value
+// (or one in an array), is read straight from the text; anything else is
+// walked with gjson.
+func contentType(raw string) string {
+	const first = `{"Content-Type":`
+	if len(raw) > len(first) && strings.EqualFold(raw[:len(first)], first) {
+		v := raw[len(first):]
+		if strings.HasPrefix(v, `["`) {
+			v = v[1:]
+		}
+		if len(v) > 1 && v[0] == '"' {
+			if end := strings.IndexByte(v[1:], '"'); end >= 0 && strings.IndexByte(v[1:1+end], '\\') < 0 {
+				return v[1 : 1+end]
+			}
+		}
+	}
+	ct := ""
+	gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {
+		if strings.EqualFold(k.Str, "Content-Type") {
+			if v.IsArray() {
+				v = v.Get("0")
+			}
+			ct = v.String()
+			return false
+		}
+		return true
+	})
+	return ct
 }
 
 // clipQuote quotes s on one line, cut to a readable length.

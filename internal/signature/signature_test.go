@@ -246,3 +246,30 @@ func TestExplainMD5FixedOrder(t *testing.T) {
 		t.Errorf("order %s", sorted)
 	}
 }
+
+// Verify accepts the exact lowercase hex and refuses any one character
+// changed, at every position, to any other hex digit in either case or to
+// a non-hex byte, and any other length.
+func TestVerifyRefusesEveryOneCharChange(t *testing.T) {
+	const secret, ts, nonce = "secret", "1470820198", "123412"
+	good := Sign(secret, ts, nonce)
+	if !Verify(secret, ts, nonce, good) {
+		t.Fatal("the right signature does not verify")
+	}
+	for i := 0; i < len(good); i++ {
+		for _, c := range []byte("0123456789abcdefABCDEFg \x00") {
+			if c == good[i] {
+				continue
+			}
+			bad := good[:i] + string(c) + good[i+1:]
+			if Verify(secret, ts, nonce, bad) {
+				t.Fatalf("Verify accepted %q (byte %d changed)", bad, i)
+			}
+		}
+	}
+	for _, bad := range []string{"", good[:39], good + "0", good[1:] + good[:1]} {
+		if Verify(secret, ts, nonce, bad) {
+			t.Fatalf("Verify accepted %q", bad)
+		}
+	}
+}

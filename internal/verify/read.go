@@ -23,7 +23,9 @@ type batch struct {
 	items   []item
 	buf     []byte
 	results []Result
-	done    chan struct{}
+	// used counts the results that checkBatch has written at least once.
+	used int
+	done chan struct{}
 }
 
 // item is one payload of a batch (or a pre-made unreadable row).
