@@ -132,9 +132,7 @@ func (l *Loop) Run(n int, h Handler) {
 		if now.Sub(lastScan) >= 10*time.Millisecond {
 			lastScan = now
 			for _, c := range l.conns {
-				if c.inFlight && l.cfg.Timeout > 0 && now.Sub(c.Start) >= l.cfg.Timeout {
-					l.fail(c, &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}, now)
-				}
+				l.expire(c, now)
 			}
 			l.startReady(now)
 		}
@@ -323,8 +321,23 @@ func (l *Loop) read(c *Conn, now time.Time) {
 		}
 		// Incomplete: read on until EAGAIN. The edge that brought this
 		// data may also have brought the end of the connection, which only
-		// a read returning 0 shows.
+		// a read returning 0 shows. An endpoint that sends faster than
+		// this reads (a body or interim answers without end) would hold
+		// the loop here: the timeout is checked as it reads.
+		if l.expire(c, time.Now()) {
+			return
+		}
 	}
+}
+
+// expire fails c's request when its timeout has passed, and reports
+// whether it did.
+func (l *Loop) expire(c *Conn, now time.Time) bool {
+	if !c.inFlight || l.cfg.Timeout <= 0 || now.Sub(c.Start) < l.cfg.Timeout {
+		return false
+	}
+	l.fail(c, &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}, now)
+	return true
 }
 
 // ended handles the server closing the connection.

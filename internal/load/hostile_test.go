@@ -110,3 +110,56 @@ func TestRunAgainstEndlessHeaders(t *testing.T) {
 		}
 	}
 }
+
+// A hostile endpoint that streams a body without end (until the close, or
+// interim answers) faster than it is read: the timeout still ends each
+// request, on both paths; the event loop is not held by one connection.
+func TestRunAgainstEndlessBody(t *testing.T) {
+	for _, tc := range []struct{ name, prefix, fill string }{
+		{"until close", "HTTP/1.0 200 OK\r\n\r\n", strings.Repeat("x", 64<<10)},
+		{"interim answers", "", strings.Repeat("HTTP/1.1 100 Continue\r\n\r\n", 2000)},
+	} {
+		for _, goroutines := range []bool{false, true} {
+			name := tc.name + "/event loop"
+			if goroutines {
+				name = tc.name + "/goroutines"
+			}
+			t.Run(name, func(t *testing.T) {
+				url := rawServer(t, func(c net.Conn, k int) bool {
+					if _, err := c.Write([]byte(tc.prefix)); err != nil {
+						return false
+					}
+					fill := []byte(tc.fill)
+					for {
+						if _, err := c.Write(fill); err != nil {
+							return false
+						}
+					}
+				})
+				r, err := New(Config{URL: url, Template: template(t, "stream_create", false), Requests: 2, Concurrency: 2, Timeout: 300 * time.Millisecond})
+				if err != nil {
+					t.Fatal(err)
+				}
+				r.goroutines = goroutines
+				start := time.Now()
+				rep, err := r.Run(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if el := time.Since(start); el > time.Second {
+					t.Fatalf("took %v, timeout 300ms", el)
+				}
+				var n int64
+				for e, k := range rep.Errors {
+					if !strings.Contains(e, "timeout") {
+						t.Fatalf("errors %v", rep.Errors)
+					}
+					n += k
+				}
+				if n != 2 || len(rep.Status) != 0 {
+					t.Fatalf("errors %v, status %v", rep.Errors, rep.Status)
+				}
+			})
+		}
+	}
+}
