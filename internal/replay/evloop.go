@@ -234,7 +234,9 @@ func (lr *loopRun) take(now time.Time) *slot {
 		h, ok := lr.head[key]
 		if !ok {
 			h = appendHead(nil, lr.u, j.method, req.Header)
-			lr.head[key] = h
+			if len(lr.head) < maxCached {
+				lr.head[key] = h
+			}
 		}
 		s.req = appendBody(append(s.req[:0], h...), req.Body)
 		return s
