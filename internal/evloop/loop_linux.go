@@ -247,9 +247,11 @@ func (l *Loop) onEvent(c *Conn, ev uint32, now time.Time) {
 			l.fail(c, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", err)}, now)
 			return
 		}
+		// Up: write the request, and read what the same event says has
+		// arrived already (an endpoint may speak first; edge-triggered
+		// epoll will not say it again).
 		c.connecting = false
-		l.write(c, now)
-		return
+		ev |= syscall.EPOLLOUT
 	}
 	if !c.inFlight {
 		if ev&(syscall.EPOLLRDHUP|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {

@@ -99,3 +99,31 @@ func TestDeliverMemoryFlat(t *testing.T) {
 		})
 	}
 }
+
+// An endpoint that answers as soon as it accepts a connection, before the
+// request has arrived (then reads it, and closes): the answer is read on
+// both paths however its arrival interleaves with the connection's set-up
+// and the request's write, never left waiting for the timeout.
+func TestLoopAnswerBeforeRequest(t *testing.T) {
+	path, _ := captureOf(t, 40)
+	paths(t, func(t *testing.T, noLoop bool) {
+		u := handServer(t, func(c *net.TCPConn, br *bufio.Reader) {
+			c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: close\r\n\r\n1"))
+			http.ReadRequest(br)
+		})
+		start := time.Now()
+		got, sum, err := replayAll(t, context.Background(), Options{URL: u.String(), Secret: testSecret, Concurrency: 4, Timeout: 2 * time.Second, noLoop: noLoop}, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		onPath(t, sum, noLoop)
+		if sum.Delivered != 40 || time.Since(start) > 2*time.Second {
+			for seq, d := range got {
+				if d.Outcome != Delivered {
+					t.Errorf("delivery %d: %v %q", seq, d.Outcome, d.Error)
+				}
+			}
+			t.Fatalf("summary %+v after %v", sum, time.Since(start))
+		}
+	})
+}
