@@ -63,6 +63,21 @@ func TestReadHeadBoundsAnEndlessHead(t *testing.T) {
 	}
 }
 
+// streamForever is a rawServer answer: prefix, then fill over and over
+// until the client hangs up.
+func streamForever(prefix, fill string) func(c net.Conn, k int) bool {
+	return func(c net.Conn, _ int) bool {
+		if _, err := c.Write([]byte(prefix)); err != nil {
+			return false
+		}
+		for {
+			if _, err := c.Write([]byte(fill)); err != nil {
+				return false
+			}
+		}
+	}
+}
+
 // A hostile endpoint on 127.0.0.1 that streams one header line (or header
 // lines) forever gets a clear error on both paths, not a worker that grows
 // without bound until the timeout.
@@ -82,18 +97,7 @@ func TestRunAgainstEndlessHeaders(t *testing.T) {
 				name, want = tc.name+"/goroutines", tc.goroutines
 			}
 			t.Run(name, func(t *testing.T) {
-				url := rawServer(t, func(c net.Conn, k int) bool {
-					// write until the client hangs up
-					if _, err := c.Write([]byte(tc.prefix)); err != nil {
-						return false
-					}
-					fill := []byte(tc.fill)
-					for {
-						if _, err := c.Write(fill); err != nil {
-							return false
-						}
-					}
-				})
+				url := rawServer(t, streamForever(tc.prefix, tc.fill))
 				r, err := New(Config{URL: url, Template: template(t, "stream_create", false), Requests: 4, Concurrency: 2, Timeout: 20 * time.Second})
 				if err != nil {
 					t.Fatal(err)
@@ -125,17 +129,7 @@ func TestRunAgainstEndlessBody(t *testing.T) {
 				name = tc.name + "/goroutines"
 			}
 			t.Run(name, func(t *testing.T) {
-				url := rawServer(t, func(c net.Conn, k int) bool {
-					if _, err := c.Write([]byte(tc.prefix)); err != nil {
-						return false
-					}
-					fill := []byte(tc.fill)
-					for {
-						if _, err := c.Write(fill); err != nil {
-							return false
-						}
-					}
-				})
+				url := rawServer(t, streamForever(tc.prefix, tc.fill))
 				r, err := New(Config{URL: url, Template: template(t, "stream_create", false), Requests: 2, Concurrency: 2, Timeout: 300 * time.Millisecond})
 				if err != nil {
 					t.Fatal(err)

@@ -335,17 +335,7 @@ func TestLoopEndlessHead(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			paths(t, func(t *testing.T, noLoop bool) {
-				u := handServer(t, func(c *net.TCPConn, br *bufio.Reader) {
-					if _, err := http.ReadRequest(br); err != nil {
-						return
-					}
-					c.Write([]byte(tc.prefix))
-					for {
-						if _, err := c.Write([]byte(tc.fill)); err != nil {
-							return
-						}
-					}
-				})
+				u := handServer(t, streamAfterRequest(tc.prefix, tc.fill))
 				got, sum, err := replayAll(t, context.Background(), Options{URL: u.String(), Secret: testSecret, Concurrency: 2, Timeout: 10 * time.Second, noLoop: noLoop}, path)
 				if err != nil {
 					t.Fatal(err)
