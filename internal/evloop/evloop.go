@@ -265,12 +265,9 @@ func (p *parser) parseChunked(c *Conn, eof bool) (bool, error) {
 		}
 		switch c.cpart {
 		case chunkSize:
-			if k := bytes.IndexByte(line, ';'); k >= 0 {
-				line = line[:k]
-			}
-			size, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 16, 64)
-			if err != nil || size < 0 {
-				return false, fmt.Errorf("malformed chunk size %.40q", line)
+			size, err := chunkSizeOf(line)
+			if err != nil {
+				return false, err
 			}
 			c.cpart, c.bodyLeft = chunkData, size
 			if size == 0 {
@@ -287,6 +284,18 @@ func (p *parser) parseChunked(c *Conn, eof bool) (bool, error) {
 			}
 		}
 	}
+}
+
+// chunkSizeOf reads a chunk-size line (its extensions ignored).
+func chunkSizeOf(line []byte) (int64, error) {
+	if i := bytes.IndexByte(line, ';'); i >= 0 {
+		line = line[:i]
+	}
+	size, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 16, 64)
+	if err != nil || size < 0 {
+		return 0, fmt.Errorf("malformed chunk size %.40q", line)
+	}
+	return size, nil
 }
 
 // scanHead finds the end of the head at the start of c.in, going on
@@ -367,12 +376,9 @@ func (c *ChunkedReader) Read(p []byte) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if i := bytes.IndexByte(line, ';'); i >= 0 {
-			line = line[:i]
-		}
-		size, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 16, 64)
-		if err != nil || size < 0 {
-			return 0, fmt.Errorf("malformed chunk size %.40q", line)
+		size, err := chunkSizeOf(line)
+		if err != nil {
+			return 0, err
 		}
 		if size == 0 {
 			if err := httpwire.SkipTrailers(c.R); err != nil {
