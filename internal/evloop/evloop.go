@@ -291,11 +291,11 @@ func chunkSizeOf(line []byte) (int64, error) {
 	if i := bytes.IndexByte(line, ';'); i >= 0 {
 		line = line[:i]
 	}
-	size, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 16, 64)
-	if err != nil || size < 0 {
+	size, err := strconv.ParseUint(string(bytes.TrimSpace(line)), 16, 63) // no sign
+	if err != nil {
 		return 0, fmt.Errorf("malformed chunk size %.40q", line)
 	}
-	return size, nil
+	return int64(size), nil
 }
 
 // scanHead finds the end of the head at the start of c.in, going on

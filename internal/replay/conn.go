@@ -321,7 +321,7 @@ func readResponse(br *bufio.Reader) (status int, h http.Header, body []byte, kee
 		case status == 204 || status == 304:
 			return status, h, nil, keep, nil
 		case chunked:
-			r = httputil.NewChunkedReader(br)
+			r, length = httputil.NewChunkedReader(br), -1 // Transfer-Encoding overrides Content-Length
 		case length >= 0:
 			r = io.LimitReader(br, length)
 		default:
