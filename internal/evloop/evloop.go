@@ -253,6 +253,11 @@ func (p *parser) parseChunked(c *Conn, eof bool) (bool, error) {
 			switch {
 			case len(in) > httpwire.MaxLine:
 				return false, httpwire.ErrLongLine
+			case eof && c.cpart == chunkTrailers:
+				// The body is whole; only the trailers' end is missing.
+				// Taken as the blocking readers take it.
+				c.Keep = false
+				return true, nil
 			case eof:
 				return false, io.ErrUnexpectedEOF
 			}

@@ -113,6 +113,8 @@ func TestLoopAnswers(t *testing.T) {
 		{"malformed", "HTTP/1.1 2x0 OK\r\n\r\n", true, Unreachable, 0, "", "malformed status line", ""},
 		// Transfer-Encoding overrides Content-Length (RFC 9112 6.3)
 		{"chunked over a length", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n1\r\nz\r\n0\r\n\r\n", false, Delivered, 200, "z", "", ""},
+		// the body is all there; only the trailers' end is missing
+		{"chunked, closed in the trailers", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nz\r\n0\r\n", true, Delivered, 200, "z", "", ""},
 		{"signed chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+1\r\nz\r\n0\r\n\r\n", false, Rejected, 200, "", "status 200, body cut short: ", ""},
 	}
 	path, _ := captureOf(t, 3)
