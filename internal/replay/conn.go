@@ -1,3 +1,8 @@
+// conn.go holds a worker's own HTTP/1.1 connection on the goroutine path
+// (https://, timing, a rate cap, systems without the event loop): the
+// request's bytes (appendRequest, shared with evloop.go) and the answer's
+// blocking read (readResponse).
+
 package replay
 
 import (
