@@ -117,3 +117,39 @@ func TestLoopAnswerBeforeRequest(t *testing.T) {
 		}
 	})
 }
+
+// A slow reader of the results (a paused terminal, a full pipe) holds the
+// emit call, and the next delivery starts only after it: its latency and
+// its timeout count from when it was sent, not from before the wait.
+func TestSlowEmitNotCounted(t *testing.T) {
+	path, _ := captureOf(t, 3)
+	paths(t, func(t *testing.T, noLoop bool) {
+		u := handServer(t, func(c *net.TCPConn, br *bufio.Reader) {
+			for {
+				if _, err := http.ReadRequest(br); err != nil {
+					return
+				}
+				time.Sleep(50 * time.Millisecond)
+				c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1"))
+			}
+		})
+		var got []Result
+		sum, err := Run(context.Background(), Options{URL: u.String(), Secret: testSecret, Timeout: 300 * time.Millisecond, noLoop: noLoop}, files(path), func(r *Result) error {
+			got = append(got, *r)
+			time.Sleep(400 * time.Millisecond) // longer than the timeout
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		onPath(t, sum, noLoop)
+		for _, r := range got {
+			if r.Outcome != Delivered || r.Latency > 250*time.Millisecond {
+				t.Errorf("delivery %d: %v %q after %v", r.Seq, r.Outcome, r.Error, r.Latency)
+			}
+		}
+		if len(got) != 3 {
+			t.Fatalf("%d results", len(got))
+		}
+	})
+}
