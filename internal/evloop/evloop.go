@@ -30,7 +30,8 @@ import (
 
 // Config tunes a loop.
 type Config struct {
-	// Timeout bounds each request, from its first write to its answer's end.
+	// Timeout bounds each request, from Send (a dial included) to its
+	// answer's end; 0: none.
 	Timeout time.Duration
 	// KeepBody is how many bytes of each answer's body Conn.Body holds; the
 	// rest is counted in Conn.Rest and dropped.
