@@ -3,6 +3,7 @@ package replay
 import (
 	"bufio"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -126,9 +127,11 @@ func TestSlowEmitNotCounted(t *testing.T) {
 	paths(t, func(t *testing.T, noLoop bool) {
 		u := handServer(t, func(c *net.TCPConn, br *bufio.Reader) {
 			for {
-				if _, err := http.ReadRequest(br); err != nil {
+				req, err := http.ReadRequest(br)
+				if err != nil {
 					return
 				}
+				io.Copy(io.Discard, req.Body)
 				time.Sleep(50 * time.Millisecond)
 				c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1"))
 			}
