@@ -42,11 +42,10 @@ type readyConn struct {
 const epollEvents = syscall.EPOLLIN | syscall.EPOLLOUT | syscall.EPOLLRDHUP | uint32(1<<31)
 
 // New prepares a loop to addr (host:port, plain TCP), or returns nil when
-// it cannot be used: the first connection failed, or ctx ended while it was
-// being made (the caller's other path
-// then reports that as it always has). The probe connection tells which of
-// the host's addresses answers (as net.Dial would choose); it is closed
-// again. Run uses the loop once.
+// it cannot be used: the first connection failed, or ctx ended while it
+// was being made (the caller's other path then reports that as it always
+// has). The probe connection tells which of the host's addresses answers
+// (as net.Dial would choose); it is closed again. Run uses the loop once.
 func New(ctx context.Context, addr string, cfg Config) *Loop {
 	d := net.Dialer{Timeout: cfg.Timeout}
 	c, err := d.DialContext(ctx, "tcp", addr) // Ctrl-C ends a dial that hangs
