@@ -255,8 +255,11 @@ func (l *Loop) onEvent(c *Conn, ev uint32, now time.Time) {
 		ev |= syscall.EPOLLOUT
 	}
 	if !c.inFlight {
-		if ev&(syscall.EPOLLRDHUP|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
-			l.closeConn(c) // the server closed it while idle: the next request dials
+		// Readable while idle: the server closed it, or sent what no
+		// request asked for. The next request dials. (epoll reports
+		// EPOLLIN only while there is something to read.)
+		if ev&(syscall.EPOLLIN|syscall.EPOLLRDHUP|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
+			l.closeConn(c)
 		}
 		return
 	}
@@ -378,6 +381,9 @@ func (l *Loop) broken(c *Conn, err error, now time.Time) {
 // finish hands a complete answer to the handler.
 func (l *Loop) finish(c *Conn, now time.Time) {
 	c.inFlight = false
+	if c.Keep && len(c.in) > 0 {
+		c.Keep = false // more than the answer: not the next one's
+	}
 	if c.Keep {
 		c.reused = true
 	} else {

@@ -3,6 +3,7 @@ package load
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"maps"
 	"net"
 	"strings"
@@ -155,5 +156,31 @@ func TestRunAgainstEndlessBody(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// An endpoint that sends more than its answer (a second answer in the same
+// write): on both paths the rest is not taken for the next request's
+// answer; the connection is dropped.
+func TestRunBytesAfterTheAnswer(t *testing.T) {
+	for _, goroutines := range []bool{false, true} {
+		t.Run(fmt.Sprint("goroutines=", goroutines), func(t *testing.T) {
+			url := rawServer(t, func(c net.Conn, k int) bool {
+				_, err := c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1HTTP/1.1 500 Stale\r\nContent-Length: 0\r\n\r\n"))
+				return err == nil
+			})
+			r, err := New(Config{URL: url, Template: template(t, "stream_create", false), Requests: 6, Concurrency: 1, Timeout: 2 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.goroutines = goroutines
+			rep, err := r.Run(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := map[int]int64{200: 6}; !maps.Equal(rep.Status, want) || len(rep.Errors) != 0 {
+				t.Fatalf("status %v, errors %v", rep.Status, rep.Errors)
+			}
+		})
 	}
 }

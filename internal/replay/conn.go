@@ -211,7 +211,7 @@ func (t *conn) once(ctx context.Context) (status int, h http.Header, body []byte
 		}
 		return status, h, body, ctxErr(ctx, err)
 	}
-	if !keep {
+	if !keep || t.br.Buffered() > 0 { // more than the answer: not the next one's
 		t.close()
 	}
 	return status, h, body, nil

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -150,4 +151,63 @@ func TestSlowEmitNotCounted(t *testing.T) {
 			t.Fatalf("%d results", len(got))
 		}
 	})
+}
+
+// An endpoint that sends more than its answer (here a second answer, in
+// the same write): the rest is not the next request's answer; the
+// connection is not used again.
+func TestBytesAfterTheAnswer(t *testing.T) {
+	path, _ := captureOf(t, 3)
+	paths(t, func(t *testing.T, noLoop bool) {
+		srv := newRawServer(t, func(int) (string, bool) {
+			return "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1HTTP/1.1 500 Stale\r\nContent-Length: 0\r\n\r\n", false
+		})
+		got, sum, err := replayAll(t, context.Background(), Options{URL: srv.url(), Secret: testSecret, Timeout: 2 * time.Second, noLoop: noLoop}, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		onPath(t, sum, noLoop)
+		for seq, d := range got {
+			if d.Outcome != Delivered || d.Status != 200 {
+				t.Errorf("delivery %d: %v %d %q", seq, d.Outcome, d.Status, d.Error)
+			}
+		}
+		if len(got) != 3 || srv.requests.Load() != 3 {
+			t.Fatalf("%d results, %d requests", len(got), srv.requests.Load())
+		}
+	})
+}
+
+// An endpoint that speaks on a kept-alive connection while no request is
+// on it: the loop drops the connection, so what it said is not taken for
+// the next request's answer (the goroutine path reads only when it has
+// asked, and cannot tell).
+func TestLoopUnsolicitedAnswer(t *testing.T) {
+	path, _ := captureOf(t, 1)
+	var requests atomic.Int32
+	u := handServer(t, func(c *net.TCPConn, br *bufio.Reader) {
+		for {
+			req, err := http.ReadRequest(br)
+			if err != nil {
+				return
+			}
+			io.Copy(io.Discard, req.Body)
+			if requests.Add(1) > 1 {
+				c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1"))
+				continue
+			}
+			c.Write([]byte("HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n"))
+			time.Sleep(30 * time.Millisecond)
+			c.Write([]byte("HTTP/1.1 500 Unasked\r\nContent-Length: 0\r\n\r\n"))
+		}
+	})
+	got, sum, err := replayAll(t, context.Background(), Options{URL: u.String(), Secret: testSecret, Retry: true, RetryScale: 0.05, Timeout: 2 * time.Second}, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onPath(t, sum, false)
+	d := got[1]
+	if d.Outcome != Delivered || len(d.attempts) != 2 || d.attempts[0].Status != 503 || d.attempts[1].Status != 200 {
+		t.Fatalf("%v after %d attempts: %+v", d.Outcome, len(d.attempts), d.attempts)
+	}
 }
