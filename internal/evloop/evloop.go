@@ -30,7 +30,8 @@ import (
 
 // Config tunes a loop.
 type Config struct {
-	// Timeout bounds each request, from its first write to its answer's end.
+	// Timeout bounds each request, from Send (a dial included) to its
+	// answer's end; 0: none.
 	Timeout time.Duration
 	// KeepBody is how many bytes of each answer's body Conn.Body holds; the
 	// rest is counted in Conn.Rest and dropped.
@@ -253,6 +254,11 @@ func (p *parser) parseChunked(c *Conn, eof bool) (bool, error) {
 			switch {
 			case len(in) > httpwire.MaxLine:
 				return false, httpwire.ErrLongLine
+			case eof && c.cpart == chunkTrailers:
+				// The body is whole; only the trailers' end is missing.
+				// Taken as the blocking readers take it.
+				c.Keep = false
+				return true, nil
 			case eof:
 				return false, io.ErrUnexpectedEOF
 			}
@@ -265,12 +271,9 @@ func (p *parser) parseChunked(c *Conn, eof bool) (bool, error) {
 		}
 		switch c.cpart {
 		case chunkSize:
-			if k := bytes.IndexByte(line, ';'); k >= 0 {
-				line = line[:k]
-			}
-			size, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 16, 64)
-			if err != nil || size < 0 {
-				return false, fmt.Errorf("malformed chunk size %.40q", line)
+			size, err := chunkSizeOf(line)
+			if err != nil {
+				return false, err
 			}
 			c.cpart, c.bodyLeft = chunkData, size
 			if size == 0 {
@@ -287,6 +290,18 @@ func (p *parser) parseChunked(c *Conn, eof bool) (bool, error) {
 			}
 		}
 	}
+}
+
+// chunkSizeOf reads a chunk-size line (its extensions ignored).
+func chunkSizeOf(line []byte) (int64, error) {
+	if i := bytes.IndexByte(line, ';'); i >= 0 {
+		line = line[:i]
+	}
+	size, err := strconv.ParseUint(string(bytes.TrimSpace(line)), 16, 63) // no sign
+	if err != nil {
+		return 0, fmt.Errorf("malformed chunk size %.40q", line)
+	}
+	return int64(size), nil
 }
 
 // scanHead finds the end of the head at the start of c.in, going on
@@ -367,12 +382,9 @@ func (c *ChunkedReader) Read(p []byte) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if i := bytes.IndexByte(line, ';'); i >= 0 {
-			line = line[:i]
-		}
-		size, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 16, 64)
-		if err != nil || size < 0 {
-			return 0, fmt.Errorf("malformed chunk size %.40q", line)
+		size, err := chunkSizeOf(line)
+		if err != nil {
+			return 0, err
 		}
 		if size == 0 {
 			if err := httpwire.SkipTrailers(c.R); err != nil {

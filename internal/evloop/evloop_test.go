@@ -96,6 +96,7 @@ func TestParseBadHeads(t *testing.T) {
 		{"endless chunk-size line", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + strings.Repeat("0", httpwire.MaxLine+10), false, 200, httpwire.ErrLongLine, ""},
 		{"endless trailers", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + strings.Repeat("X-T: 1\r\n", httpwire.MaxHeaders+10), false, 200, httpwire.ErrManyHeaders, ""},
 		{"malformed chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", true, 200, nil, "malformed chunk size"},
+		{"signed chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+1\r\nz\r\n0\r\n\r\n", true, 200, nil, "malformed chunk size"},
 	}
 	for _, c := range cases {
 		for _, n := range []int{1 << 20, 4096, 1} {

@@ -42,12 +42,13 @@ type readyConn struct {
 const epollEvents = syscall.EPOLLIN | syscall.EPOLLOUT | syscall.EPOLLRDHUP | uint32(1<<31)
 
 // New prepares a loop to addr (host:port, plain TCP), or returns nil when
-// it cannot be used: the first connection failed (the caller's other path
-// then reports that as it always has). The probe connection tells which of
-// the host's addresses answers (as net.Dial would choose); it is closed
-// again. Run uses the loop once.
+// it cannot be used: the first connection failed, or ctx ended while it
+// was being made (the caller's other path then reports that as it always
+// has). The probe connection tells which of the host's addresses answers
+// (as net.Dial would choose); it is closed again. Run uses the loop once.
 func New(ctx context.Context, addr string, cfg Config) *Loop {
-	c, err := net.DialTimeout("tcp", addr, cfg.Timeout)
+	d := net.Dialer{Timeout: cfg.Timeout}
+	c, err := d.DialContext(ctx, "tcp", addr) // Ctrl-C ends a dial that hangs
 	if err != nil {
 		return nil
 	}
@@ -132,9 +133,7 @@ func (l *Loop) Run(n int, h Handler) {
 		if now.Sub(lastScan) >= 10*time.Millisecond {
 			lastScan = now
 			for _, c := range l.conns {
-				if c.inFlight && l.cfg.Timeout > 0 && now.Sub(c.Start) >= l.cfg.Timeout {
-					l.fail(c, &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}, now)
-				}
+				l.expire(c, now)
 			}
 			l.startReady(now)
 		}
@@ -249,13 +248,18 @@ func (l *Loop) onEvent(c *Conn, ev uint32, now time.Time) {
 			l.fail(c, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", err)}, now)
 			return
 		}
+		// Up: write the request, and read what the same event says has
+		// arrived already (an endpoint may speak first; edge-triggered
+		// epoll will not say it again).
 		c.connecting = false
-		l.write(c, now)
-		return
+		ev |= syscall.EPOLLOUT
 	}
 	if !c.inFlight {
-		if ev&(syscall.EPOLLRDHUP|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
-			l.closeConn(c) // the server closed it while idle: the next request dials
+		// Readable while idle: the server closed it, or sent what no
+		// request asked for. The next request dials. (epoll reports
+		// EPOLLIN only while there is something to read.)
+		if ev&(syscall.EPOLLIN|syscall.EPOLLRDHUP|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
+			l.closeConn(c)
 		}
 		return
 	}
@@ -323,8 +327,23 @@ func (l *Loop) read(c *Conn, now time.Time) {
 		}
 		// Incomplete: read on until EAGAIN. The edge that brought this
 		// data may also have brought the end of the connection, which only
-		// a read returning 0 shows.
+		// a read returning 0 shows. An endpoint that sends faster than
+		// this reads (a body or interim answers without end) would hold
+		// the loop here: the timeout is checked as it reads.
+		if l.expire(c, time.Now()) {
+			return
+		}
 	}
+}
+
+// expire fails c's request when its timeout has passed, and reports
+// whether it did.
+func (l *Loop) expire(c *Conn, now time.Time) bool {
+	if !c.inFlight || l.cfg.Timeout <= 0 || now.Sub(c.Start) < l.cfg.Timeout {
+		return false
+	}
+	l.fail(c, &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}, now)
+	return true
 }
 
 // ended handles the server closing the connection.
@@ -362,6 +381,9 @@ func (l *Loop) broken(c *Conn, err error, now time.Time) {
 // finish hands a complete answer to the handler.
 func (l *Loop) finish(c *Conn, now time.Time) {
 	c.inFlight = false
+	if c.Keep && len(c.in) > 0 {
+		c.Keep = false // more than the answer: not the next one's
+	}
 	if c.Keep {
 		c.reused = true
 	} else {

@@ -3,6 +3,7 @@ package load
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"maps"
 	"net"
 	"strings"
@@ -63,6 +64,21 @@ func TestReadHeadBoundsAnEndlessHead(t *testing.T) {
 	}
 }
 
+// streamForever is a rawServer answer: prefix, then fill over and over
+// until the client hangs up.
+func streamForever(prefix, fill string) func(c net.Conn, k int) bool {
+	return func(c net.Conn, _ int) bool {
+		if _, err := c.Write([]byte(prefix)); err != nil {
+			return false
+		}
+		for {
+			if _, err := c.Write([]byte(fill)); err != nil {
+				return false
+			}
+		}
+	}
+}
+
 // A hostile endpoint on 127.0.0.1 that streams one header line (or header
 // lines) forever gets a clear error on both paths, not a worker that grows
 // without bound until the timeout.
@@ -82,18 +98,7 @@ func TestRunAgainstEndlessHeaders(t *testing.T) {
 				name, want = tc.name+"/goroutines", tc.goroutines
 			}
 			t.Run(name, func(t *testing.T) {
-				url := rawServer(t, func(c net.Conn, k int) bool {
-					// write until the client hangs up
-					if _, err := c.Write([]byte(tc.prefix)); err != nil {
-						return false
-					}
-					fill := []byte(tc.fill)
-					for {
-						if _, err := c.Write(fill); err != nil {
-							return false
-						}
-					}
-				})
+				url := rawServer(t, streamForever(tc.prefix, tc.fill))
 				r, err := New(Config{URL: url, Template: template(t, "stream_create", false), Requests: 4, Concurrency: 2, Timeout: 20 * time.Second})
 				if err != nil {
 					t.Fatal(err)
@@ -108,5 +113,74 @@ func TestRunAgainstEndlessHeaders(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A hostile endpoint that streams a body without end (until the close, or
+// interim answers) faster than it is read: the timeout still ends each
+// request, on both paths; the event loop is not held by one connection.
+func TestRunAgainstEndlessBody(t *testing.T) {
+	for _, tc := range []struct{ name, prefix, fill string }{
+		{"until close", "HTTP/1.0 200 OK\r\n\r\n", strings.Repeat("x", 64<<10)},
+		{"interim answers", "", strings.Repeat("HTTP/1.1 100 Continue\r\n\r\n", 2000)},
+	} {
+		for _, goroutines := range []bool{false, true} {
+			name := tc.name + "/event loop"
+			if goroutines {
+				name = tc.name + "/goroutines"
+			}
+			t.Run(name, func(t *testing.T) {
+				url := rawServer(t, streamForever(tc.prefix, tc.fill))
+				r, err := New(Config{URL: url, Template: template(t, "stream_create", false), Requests: 2, Concurrency: 2, Timeout: 300 * time.Millisecond})
+				if err != nil {
+					t.Fatal(err)
+				}
+				r.goroutines = goroutines
+				start := time.Now()
+				rep, err := r.Run(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if el := time.Since(start); el > time.Second {
+					t.Fatalf("took %v, timeout 300ms", el)
+				}
+				var n int64
+				for e, k := range rep.Errors {
+					if !strings.Contains(e, "timeout") {
+						t.Fatalf("errors %v", rep.Errors)
+					}
+					n += k
+				}
+				if n != 2 || len(rep.Status) != 0 {
+					t.Fatalf("errors %v, status %v", rep.Errors, rep.Status)
+				}
+			})
+		}
+	}
+}
+
+// An endpoint that sends more than its answer (a second answer in the same
+// write): on both paths the rest is not taken for the next request's
+// answer; the connection is dropped.
+func TestRunBytesAfterTheAnswer(t *testing.T) {
+	for _, goroutines := range []bool{false, true} {
+		t.Run(fmt.Sprint("goroutines=", goroutines), func(t *testing.T) {
+			url := rawServer(t, func(c net.Conn, k int) bool {
+				_, err := c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1HTTP/1.1 500 Stale\r\nContent-Length: 0\r\n\r\n"))
+				return err == nil
+			})
+			r, err := New(Config{URL: url, Template: template(t, "stream_create", false), Requests: 6, Concurrency: 1, Timeout: 2 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.goroutines = goroutines
+			rep, err := r.Run(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := map[int]int64{200: 6}; !maps.Equal(rep.Status, want) || len(rep.Errors) != 0 {
+				t.Fatalf("status %v, errors %v", rep.Status, rep.Errors)
+			}
+		})
 	}
 }

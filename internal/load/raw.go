@@ -226,7 +226,7 @@ func (rc *rawConn) once(now time.Time, peek []byte) (status, n int, rest int64, 
 		}
 		return status, n, rest, err
 	}
-	if !keep {
+	if !keep || rc.br.Buffered() > 0 { // more than the answer: not the next one's
 		rc.close()
 	}
 	return status, n, rest, nil

@@ -1,3 +1,8 @@
+// conn.go holds a worker's own HTTP/1.1 connection on the goroutine path
+// (https://, timing, a rate cap, systems without the event loop): the
+// request's bytes (appendRequest, shared with evloop.go) and the answer's
+// blocking read (readResponse).
+
 package replay
 
 import (
@@ -206,7 +211,7 @@ func (t *conn) once(ctx context.Context) (status int, h http.Header, body []byte
 		}
 		return status, h, body, ctxErr(ctx, err)
 	}
-	if !keep {
+	if !keep || t.br.Buffered() > 0 { // more than the answer: not the next one's
 		t.close()
 	}
 	return status, h, body, nil
@@ -321,7 +326,7 @@ func readResponse(br *bufio.Reader) (status int, h http.Header, body []byte, kee
 		case status == 204 || status == 304:
 			return status, h, nil, keep, nil
 		case chunked:
-			r = httputil.NewChunkedReader(br)
+			r, length = httputil.NewChunkedReader(br), -1 // Transfer-Encoding overrides Content-Length
 		case length >= 0:
 			r = io.LimitReader(br, length)
 		default:

@@ -37,6 +37,22 @@ func handServer(t *testing.T, serve func(c *net.TCPConn, br *bufio.Reader)) *url
 	return u
 }
 
+// streamAfterRequest is a handServer endpoint that reads a request, then
+// writes prefix and fill over and over until the client hangs up.
+func streamAfterRequest(prefix, fill string) func(c *net.TCPConn, br *bufio.Reader) {
+	return func(c *net.TCPConn, br *bufio.Reader) {
+		if _, err := http.ReadRequest(br); err != nil {
+			return
+		}
+		c.Write([]byte(prefix))
+		for {
+			if _, err := c.Write([]byte(fill)); err != nil {
+				return
+			}
+		}
+	}
+}
+
 // An endpoint that sends header lines (or one header line) forever gets
 // an error at the bound, not a worker that grows until the timeout.
 func TestConnEndlessHead(t *testing.T) {
@@ -48,17 +64,7 @@ func TestConnEndlessHead(t *testing.T) {
 		{"header lines", "HTTP/1.1 200 OK\r\n", strings.Repeat("X-More: y\r\n", 400), httpwire.ErrManyHeaders},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			u := handServer(t, func(c *net.TCPConn, br *bufio.Reader) {
-				if _, err := http.ReadRequest(br); err != nil {
-					return
-				}
-				c.Write([]byte(tc.prefix))
-				for {
-					if _, err := c.Write([]byte(tc.fill)); err != nil {
-						return
-					}
-				}
-			})
+			u := handServer(t, streamAfterRequest(tc.prefix, tc.fill))
 			cn := newConn(u, 10*time.Second, nil)
 			defer cn.close()
 			if status, _, _, err := sendOnce(t, cn, "x"); err != tc.want || status != 200 {

@@ -250,12 +250,17 @@ func (j *job) release() {
 // content types, unknown event names); past its size it just copies.
 type interner map[string]string
 
+// maxCached bounds the values an interner or a per-content-type cache
+// keeps: past it they are made anew each time, so that memory stays flat
+// whatever a capture holds.
+const maxCached = 64
+
 func (in interner) get(s string) string {
 	if v, ok := in[s]; ok {
 		return v
 	}
 	v := strings.Clone(s)
-	if len(in) < 64 {
+	if len(in) < maxCached {
 		in[v] = v
 	}
 	return v
@@ -319,7 +324,9 @@ func (w *worker) header(ct string) http.Header {
 	if w.headers == nil {
 		w.headers = map[string]http.Header{}
 	}
-	w.headers[ct] = h
+	if len(w.headers) < maxCached { // a capture can carry any number
+		w.headers[ct] = h
+	}
 	return h
 }
 

@@ -135,7 +135,7 @@ func (lr *loopRun) run(f *feeder, sum *Summary) error {
 // everything is delivered, every connection is retired.
 func (lr *loopRun) Idle(c *evloop.Conn, now time.Time) {
 	if s := lr.take(now); s != nil {
-		lr.send(c, s, now)
+		lr.send(c, s)
 		return
 	}
 	if lr.fed && lr.outs == 0 {
@@ -155,7 +155,7 @@ func (lr *loopRun) Wake(now time.Time) time.Duration {
 	for len(lr.idle) > 0 && lr.wait.Len() > 0 && !lr.wait[0].due.After(now) {
 		c := lr.idle[len(lr.idle)-1]
 		lr.idle = lr.idle[:len(lr.idle)-1]
-		lr.send(c, heap.Pop(&lr.wait).(*slot), now)
+		lr.send(c, heap.Pop(&lr.wait).(*slot))
 	}
 	if lr.wait.Len() > 0 {
 		return max(lr.wait[0].due.Sub(now), 0)
@@ -234,7 +234,9 @@ func (lr *loopRun) take(now time.Time) *slot {
 		h, ok := lr.head[key]
 		if !ok {
 			h = appendHead(nil, lr.u, j.method, req.Header)
-			lr.head[key] = h
+			if len(lr.head) < maxCached {
+				lr.head[key] = h
+			}
 		}
 		s.req = appendBody(append(s.req[:0], h...), req.Body)
 		return s
@@ -242,10 +244,13 @@ func (lr *loopRun) take(now time.Time) *slot {
 	return nil
 }
 
-func (lr *loopRun) send(c *evloop.Conn, s *slot, now time.Time) {
+// send starts s's attempt on c. Its clock starts now, read afresh: the
+// loop's time is that of its last wait, and emit (a slow reader of the
+// results) may have held the loop since.
+func (lr *loopRun) send(c *evloop.Conn, s *slot) {
 	lr.busy[c.ID] = s
 	c.Req = s.req
-	lr.l.Send(c, now)
+	lr.l.Send(c, time.Now())
 }
 
 // attempt adds a to s's attempts, numbered, and tells Options.OnAttempt.

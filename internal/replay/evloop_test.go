@@ -111,6 +111,11 @@ func TestLoopAnswers(t *testing.T) {
 		{"chunked, long", chunked.String(), false, Delivered, 200, big[:deliver.MaxBodyKeep], "", ""},
 		{"cut short", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n1", true, Rejected, 200, "1", "status 200, body cut short: connection closed by the endpoint", ""},
 		{"malformed", "HTTP/1.1 2x0 OK\r\n\r\n", true, Unreachable, 0, "", "malformed status line", ""},
+		// Transfer-Encoding overrides Content-Length (RFC 9112 6.3)
+		{"chunked over a length", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n1\r\nz\r\n0\r\n\r\n", false, Delivered, 200, "z", "", ""},
+		// the body is all there; only the trailers' end is missing
+		{"chunked, closed in the trailers", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nz\r\n0\r\n", true, Delivered, 200, "z", "", ""},
+		{"signed chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+1\r\nz\r\n0\r\n\r\n", false, Rejected, 200, "", "status 200, body cut short: ", ""},
 	}
 	path, _ := captureOf(t, 3)
 	for _, c := range cases {
@@ -335,17 +340,7 @@ func TestLoopEndlessHead(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			paths(t, func(t *testing.T, noLoop bool) {
-				u := handServer(t, func(c *net.TCPConn, br *bufio.Reader) {
-					if _, err := http.ReadRequest(br); err != nil {
-						return
-					}
-					c.Write([]byte(tc.prefix))
-					for {
-						if _, err := c.Write([]byte(tc.fill)); err != nil {
-							return
-						}
-					}
-				})
+				u := handServer(t, streamAfterRequest(tc.prefix, tc.fill))
 				got, sum, err := replayAll(t, context.Background(), Options{URL: u.String(), Secret: testSecret, Concurrency: 2, Timeout: 10 * time.Second, noLoop: noLoop}, path)
 				if err != nil {
 					t.Fatal(err)
