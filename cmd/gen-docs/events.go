@@ -1,3 +1,5 @@
+// events.go renders docs/events.md, the catalog's reference page.
+
 package main
 
 import (

@@ -1,3 +1,6 @@
+// check.go holds the schema check of a payload against its catalog event:
+// required fields, types, documented values.
+
 package callback
 
 import (

@@ -1,3 +1,6 @@
+// detect.go holds detection: which family and event a payload is, from its
+// routing field and spelling.
+
 package callback
 
 import (

@@ -1,3 +1,6 @@
+// family.go holds a product family's conventions: routing, field spellings,
+// timestamp unit, signature scheme and retry profile.
+
 package callback
 
 import (

@@ -1,3 +1,6 @@
+// keyids.go holds the ids a one-line summary of a callback shows (room, stream,
+// user, task), found in one pass over the payload.
+
 package callback
 
 // KeyID is one id a one-line summary of a callback shows: "room",

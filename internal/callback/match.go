@@ -1,3 +1,6 @@
+// match.go holds matching events against what a user typed: names, qualified
+// names, families and groups.
+
 package callback
 
 import (

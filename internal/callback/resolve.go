@@ -1,3 +1,6 @@
+// resolve.go holds the Catalog: building it from families and events, its
+// routing tables, and looking events up by name.
+
 package callback
 
 import (

@@ -1,3 +1,6 @@
+// sample.go holds the shared sample values (ids, times, URLs) from which
+// realistic payloads are built, consistent across the events of one run.
+
 package callback
 
 import (

@@ -1,3 +1,5 @@
+// suggest.go holds "did you mean" suggestions for event and field names.
+
 package callback
 
 import (

@@ -1,3 +1,5 @@
+// valid.go holds quick checks of JSON text: validity and nesting depth.
+
 package callback
 
 import "github.com/tidwall/gjson"

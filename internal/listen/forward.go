@@ -1,3 +1,6 @@
+// forward.go holds listen's forwarder: relaying each callback to the developer's
+// app and retrying on the event family's schedule.
+
 package listen
 
 import (

@@ -1,3 +1,6 @@
+// save.go holds the capture file: one record per line, appended before the
+// callback is answered.
+
 package listen
 
 import (

@@ -1,3 +1,6 @@
+// save_linux.go holds the Linux side of capture writes: which file systems keep
+// concurrent O_APPEND writes whole, and the lock-free append of one line.
+
 package listen
 
 import (

@@ -1,5 +1,8 @@
 //go:build !linux
 
+// save_other.go: elsewhere captures are written under the mutex (see
+// save_linux.go).
+
 package listen
 
 import (

@@ -1,3 +1,6 @@
+// check.go holds the check of one payload: parsing, detection, the schema, the
+// signature, the timestamp and re-deliveries, into a Result.
+
 package verify
 
 import (

@@ -1,3 +1,6 @@
+// dedup.go holds the bounded re-delivery table: nonce+signature hashes in two
+// rotating generations.
+
 package verify
 
 import "strconv"

@@ -1,3 +1,6 @@
+// read.go holds verify's reader: files, directories and streams turned into
+// batches of payloads, read straight into recycled buffers.
+
 package verify
 
 import (
