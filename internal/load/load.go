@@ -12,22 +12,23 @@
 // otherwise (https://, --rate, other systems) each worker runs in its own
 // goroutine (raw.go). URLs behind a proxy, and tests that pass a
 // Transport, go through net/http instead.
+//
+// load.go holds the API (Config, Runner) and Run, which paces the
+// requests; worker.go the workers off the event loop and every worker's
+// tallies; report.go the Report they merge into; template.go the bodies;
+// hist.go the latency histogram.
 package load
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/zegocb/zegocb/internal/deliver"
 )
 
 // Config describes a load run.
@@ -122,17 +123,6 @@ func transport(concurrency int, timeout time.Duration, tlsConf *tls.Config) *htt
 		WriteBufferSize:       8 << 10,
 		ReadBufferSize:        8 << 10,
 	}
-}
-
-// worker is one worker's private tallies, merged at the end.
-type worker struct {
-	done     *atomic.Int64 // its Runner.done counter
-	lat      Hist          // latencies of the answered requests
-	status   [600]int64
-	other    int64 // statuses outside 100-599
-	errs     map[string]int64
-	mismatch int64
-	first    string // first mismatching body
 }
 
 // Run sends the callbacks and returns the report. A cancelled ctx stops
@@ -274,215 +264,4 @@ func (r *Runner) next(ctx context.Context, start, deadline, now time.Time) (time
 		}
 	}
 	return now, deadline.IsZero() || now.Before(deadline)
-}
-
-// record tallies one answered request.
-func (r *Runner) record(w *worker, status int, peek []byte, rest int64) {
-	if status >= 100 && status < 600 {
-		w.status[status]++
-	} else {
-		w.other++
-	}
-	if want := r.cfg.ExpectBody; want != "" && status/100 == 2 {
-		if got := bytes.TrimSpace(peek); rest > 0 || string(got) != want {
-			w.mismatch++
-			if w.first == "" {
-				w.first = string(got)
-			}
-		}
-	}
-	w.done.Add(1)
-}
-
-func (r *Runner) fail(w *worker, err error) {
-	w.addErr(err, r.cfg.Timeout)
-	w.done.Add(1)
-}
-
-// workRaw is a worker on the fast path (see rawConn).
-func (r *Runner) workRaw(ctx context.Context, w *worker, rc *rawConn, st *Stamper, start, deadline time.Time) {
-	defer rc.close()
-	var peekBuf [64]byte
-	peek := peekBuf[:0]
-	if r.cfg.ExpectBody != "" {
-		peek = peekBuf[:]
-	}
-	body := rc.body()
-	restamp := func() { st.Restamp(body, time.Now()) }
-	st.Into(body, start) // the fixed part of the body, once
-	// One clock reading per request: the end of one is the start of the next.
-	now := time.Now()
-	for {
-		t0, ok := r.next(ctx, start, deadline, now)
-		if !ok {
-			return
-		}
-		st.Restamp(body, t0)
-		status, n, rest, err := rc.roundTrip(t0, peek, restamp)
-		now = time.Now()
-		if err != nil {
-			if ctx.Err() != nil {
-				return // interrupted: not the endpoint's error
-			}
-			r.fail(w, err)
-			continue
-		}
-		w.lat.Record(now.Sub(t0))
-		r.record(w, status, peek[:n], rest)
-	}
-}
-
-// work is a worker on net/http (proxies, tests' transports).
-func (r *Runner) work(ctx context.Context, w *worker, rt http.RoundTripper, base *http.Request, st *Stamper, start, deadline time.Time) {
-	cfg := &r.cfg
-	var peekBuf [64]byte
-	for {
-		now, ok := r.next(ctx, start, deadline, time.Now())
-		if !ok {
-			return
-		}
-		body := st.Body(now)
-		req := new(http.Request)
-		*req = *base
-		// io.NopCloser(*bytes.Reader) is a body net/http knows is in memory:
-		// it then writes headers and body in one write. Any other wrapper
-		// costs a second syscall and TCP segment per request.
-		req.Body = io.NopCloser(bytes.NewReader(body))
-		req.ContentLength = int64(len(body))
-		resp, err := rt.RoundTrip(req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			r.fail(w, err)
-			continue
-		}
-		n := 0
-		if cfg.ExpectBody != "" && resp.StatusCode/100 == 2 {
-			n, _ = io.ReadFull(resp.Body, peekBuf[:])
-		}
-		rest, rerr := io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if rerr != nil {
-			r.fail(w, rerr)
-			continue
-		}
-		w.lat.Record(time.Since(now))
-		r.record(w, resp.StatusCode, peekBuf[:n], rest)
-	}
-}
-
-func (w *worker) addErr(err error, timeout time.Duration) {
-	if w.errs == nil {
-		w.errs = map[string]int64{}
-	}
-	w.errs[deliver.DescribeError(err, timeout)]++
-}
-
-// Report is the outcome of a run.
-type Report struct {
-	Requests   int64         // completed requests (answered or failed)
-	Elapsed    time.Duration // wall time of the run
-	Throughput float64       // 2xx answers per second: failures are not throughput
-	Status     map[int]int64 // HTTP status -> count
-	Errors     map[string]int64
-	// BodyMismatch counts 2xx answers whose body was not Config.ExpectBody.
-	BodyMismatch      int64
-	FirstMismatchBody string
-	Concurrency       int
-	// Latency holds the latencies of the requests that were answered (any
-	// status); a request that failed has none.
-	Latency Hist
-}
-
-func merge(ws []*worker, elapsed time.Duration, cfg Config) *Report {
-	rep := &Report{Elapsed: elapsed, Status: map[int]int64{}, Errors: map[string]int64{}, Concurrency: cfg.Concurrency}
-	for _, w := range ws {
-		rep.Latency.Merge(&w.lat)
-		for c, k := range w.status {
-			if k > 0 {
-				rep.Status[c] += k
-			}
-		}
-		if w.other > 0 {
-			rep.Status[0] += w.other
-		}
-		for e, k := range w.errs {
-			rep.Errors[e] += k
-		}
-		rep.BodyMismatch += w.mismatch
-		if rep.FirstMismatchBody == "" {
-			rep.FirstMismatchBody = w.first
-		}
-	}
-	for _, k := range rep.Status {
-		rep.Requests += k
-	}
-	for _, k := range rep.Errors {
-		rep.Requests += k
-	}
-	if elapsed > 0 {
-		rep.Throughput = float64(rep.OK()) / elapsed.Seconds()
-	}
-	return rep
-}
-
-// OK counts 2xx answers.
-func (r *Report) OK() int64 {
-	var n int64
-	for c, k := range r.Status {
-		if c >= 200 && c < 300 {
-			n += k
-		}
-	}
-	return n
-}
-
-// Failed counts requests that were not 2xx (errors included).
-func (r *Report) Failed() int64 { return r.Requests - r.OK() }
-
-// Percentile returns the latency at quantile q (0 < q <= 1), within 0.4%.
-func (r *Report) Percentile(q float64) time.Duration { return r.Latency.Quantile(q) }
-
-// Min, Max and Mean summarise the latencies (exactly).
-func (r *Report) Min() time.Duration  { return r.Latency.Min() }
-func (r *Report) Max() time.Duration  { return r.Latency.Max() }
-func (r *Report) Mean() time.Duration { return r.Latency.Mean() }
-
-// Bucket is one histogram bar: latencies in (previous Le, Le].
-type Bucket struct {
-	Le    time.Duration
-	Count int
-}
-
-// Histogram splits [min, max] into n equal buckets.
-func (r *Report) Histogram(n int) []Bucket {
-	h := &r.Latency
-	if h.Count() == 0 || n <= 0 {
-		return nil
-	}
-	lo, hi := h.Min(), h.Max()
-	if hi == lo {
-		return []Bucket{{Le: hi, Count: int(h.Count())}}
-	}
-	step := (hi - lo) / time.Duration(n)
-	if step <= 0 {
-		step = 1
-	}
-	out := make([]Bucket, n)
-	for i := range out {
-		out[i].Le = lo + step*time.Duration(i+1)
-	}
-	out[n-1].Le = hi
-	h.each(func(l time.Duration, k uint64) {
-		i := int((l - lo) / step)
-		if i >= n {
-			i = n - 1
-		}
-		if i > 0 && l <= out[i-1].Le {
-			i--
-		}
-		out[i].Count += int(k)
-	})
-	return out
 }

@@ -414,14 +414,21 @@ func (w *worker) end(res *Result, attempts []deliver.Attempt) {
 const MaskedSecret = "[masked]"
 
 // maskSecret replaces the secret in an answer's headers and body, so that
-// no excerpt or dump shows it.
+// no excerpt or dump shows it. It never writes to what a points to: a
+// body or header map that shows the secret is replaced by a masked copy
+// (on the event loop, attempts share header maps, which emit may be
+// reading on its own goroutine).
 func maskSecret(a *deliver.Attempt, secret string) {
 	if bytes.Contains(a.Body, []byte(secret)) {
 		a.Body = bytes.ReplaceAll(a.Body, []byte(secret), []byte(MaskedSecret))
 	}
-	for k, vs := range a.Header {
+	h, copied := a.Header, false
+	for k, vs := range h {
 		for i, v := range vs {
 			if strings.Contains(v, secret) {
+				if !copied {
+					a.Header, copied = h.Clone(), true
+				}
 				a.Header[k][i] = strings.ReplaceAll(v, secret, MaskedSecret)
 			}
 		}

@@ -4,8 +4,8 @@
 // connection, judges each answer, keeps each delivery's retries in a timer
 // heap (a delivery waiting for its retry holds one of the -c slots, as a
 // worker does on the goroutine path, but no connection and not the loop)
-// and reports each delivery as it ends. Everything else takes the
-// goroutine path (deliver.go, conn.go).
+// and hands each delivery as it ends to emit's own goroutine (emitq.go).
+// Everything else takes the goroutine path (deliver.go, conn.go).
 
 package replay
 
@@ -46,8 +46,12 @@ type loopRun struct {
 	outs int                  // deliveries started, not yet reported
 	fed  bool                 // the feeder has no more
 	err  error                // the feeder's error
-	emit error                // emit's error: the run stops
 	head map[[2]string][]byte // request heads by method and content type
+	// q runs emit (nil without one); batch holds what ended this turn of
+	// the loop, handed to q in one go (Wake). stopped: emit failed.
+	q       *emitQueue
+	batch   []handed
+	stopped bool
 	// The last answer head parsed, and its headers: answers of one
 	// endpoint mostly repeat it (Date changes once a second), and
 	// attempts with the same head share the map.
@@ -57,13 +61,12 @@ type loopRun struct {
 
 // slot is one delivery in progress (Options.Concurrency of them).
 type slot struct {
-	j        *job
-	res      *Result
-	kit      eventKit
-	req      []byte // the request, head and body: every attempt sends it
-	attempts []deliver.Attempt
-	bodies   []byte // the attempts' answer bodies
-	due      time.Time
+	j   *job
+	res *Result
+	kit eventKit
+	req []byte   // the request, head and body: every attempt sends it
+	ans *answers // the attempts, and their answers' bodies
+	due time.Time
 }
 
 // newLoop returns the loop path for this run, or nil when it does not
@@ -100,6 +103,9 @@ func (r *run) newLoop(ctx context.Context, u *url.URL, start time.Time) *loopRun
 func (lr *loopRun) run(f *feeder, sum *Summary) error {
 	lr.f, lr.sum = f, sum
 	sum.loop = true
+	if lr.r.emit != nil {
+		lr.q = newEmitQueue(lr.r.emit)
+	}
 	lr.l.Run(lr.o.Concurrency, lr)
 	// Interrupted or stopped: what is in flight ends as interrupted, what
 	// waits for a retry as it stands.
@@ -121,9 +127,14 @@ func (lr *loopRun) run(f *feeder, sum *Summary) error {
 	for lr.wait.Len() > 0 {
 		lr.finish(heap.Pop(&lr.wait).(*slot))
 	}
+	if lr.q != nil {
+		lr.q.put(lr.batch)
+		lr.batch = lr.batch[:0]
+		if err := lr.q.close(); err != nil {
+			return err
+		}
+	}
 	switch {
-	case lr.emit != nil:
-		return lr.emit
 	case lr.ctx.Err() != nil:
 		return lr.ctx.Err()
 	}
@@ -140,27 +151,69 @@ func (lr *loopRun) Idle(c *evloop.Conn, now time.Time) {
 	}
 	if lr.fed && lr.outs == 0 {
 		lr.l.Retire(c)
-		for _, ic := range lr.idle {
-			lr.l.Retire(ic)
-		}
-		lr.idle = lr.idle[:0]
+		lr.retireIdle()
 		return
 	}
 	lr.idle = append(lr.idle, c)
 }
 
-// Wake sends the retries that are due on idle connections, and says how
-// long the loop may wait for the next one.
+// Wake hands what ended since its last call to emit, stops the run when
+// emit has failed, starts what may start on idle connections (retries that
+// are due; new deliveries once emit has caught up), and says how long the
+// loop may wait.
 func (lr *loopRun) Wake(now time.Time) time.Duration {
-	for len(lr.idle) > 0 && lr.wait.Len() > 0 && !lr.wait[0].due.After(now) {
+	if lr.q != nil {
+		lr.q.put(lr.batch)
+		lr.batch = lr.batch[:0]
+		if lr.q.failed.Load() && !lr.stopped {
+			lr.stopped = true
+			lr.l.Stop()
+		}
+	}
+	for len(lr.idle) > 0 {
+		s := lr.take(now)
+		if s == nil {
+			break
+		}
 		c := lr.idle[len(lr.idle)-1]
 		lr.idle = lr.idle[:len(lr.idle)-1]
-		lr.send(c, heap.Pop(&lr.wait).(*slot))
+		lr.send(c, s)
+	}
+	if lr.fed && lr.outs == 0 {
+		lr.retireIdle()
+		return 0
+	}
+	if lr.held() {
+		// Emit is behind. With answers to read, look again in a
+		// millisecond; with none (the usual case: the deliveries in flight
+		// end soon after), wait for emit to catch up, or the next retry.
+		if lr.outs > lr.wait.Len() {
+			return time.Millisecond
+		}
+		var due time.Time
+		if lr.wait.Len() > 0 {
+			due = lr.wait[0].due
+		}
+		lr.q.waitSpace(lr.ctx, due)
+		return 0 // Wake again, after a look at the connections
 	}
 	if lr.wait.Len() > 0 {
 		return max(lr.wait[0].due.Sub(now), 0)
 	}
 	return time.Hour
+}
+
+// held reports whether emit is so far behind that no new delivery starts.
+func (lr *loopRun) held() bool {
+	return lr.q != nil && lr.q.backlog()+len(lr.batch) > emitBacklog
+}
+
+// retireIdle retires the idle connections: everything is delivered.
+func (lr *loopRun) retireIdle() {
+	for _, ic := range lr.idle {
+		lr.l.Retire(ic)
+	}
+	lr.idle = lr.idle[:0]
 }
 
 // Resend: a retry after a stale connection sends the same bytes.
@@ -197,9 +250,10 @@ func (lr *loopRun) answer(s *slot, c *evloop.Conn, now time.Time) deliver.Attemp
 			lr.lastHead, lr.lastHeader = append(lr.lastHead[:0], c.Head...), headerOf(c.Head)
 		}
 		a.Header = lr.lastHeader
-		k := len(s.bodies)
-		s.bodies = append(s.bodies, c.Body...)
-		a.Body = s.bodies[k:len(s.bodies):len(s.bodies)]
+		b := &s.ans.bodies
+		k := len(*b)
+		*b = append(*b, c.Body...)
+		a.Body = (*b)[k:len(*b):len(*b)]
 	}
 	return a
 }
@@ -210,7 +264,7 @@ func (lr *loopRun) take(now time.Time) *slot {
 	if lr.wait.Len() > 0 && !lr.wait[0].due.After(now) {
 		return heap.Pop(&lr.wait).(*slot)
 	}
-	for len(lr.free) > 0 && !lr.fed && lr.emit == nil {
+	for len(lr.free) > 0 && !lr.fed && !lr.stopped && !lr.held() {
 		j, err := lr.f.next(lr.ctx)
 		if err != nil {
 			lr.fed = true
@@ -221,15 +275,18 @@ func (lr *loopRun) take(now time.Time) *slot {
 		}
 		res, req, ok := lr.w.begin(j)
 		if !ok {
-			lr.report(res)
 			j.release()
+			lr.report(res, nil, nil)
 			continue
 		}
 		s := lr.free[len(lr.free)-1]
 		lr.free = lr.free[:len(lr.free)-1]
 		lr.outs++
 		s.j, s.res, s.kit = j, res, lr.w.kit(j.spec)
-		s.attempts, s.bodies = s.attempts[:0], s.bodies[:0]
+		if s.ans == nil {
+			s.ans = answersPool.Get().(*answers)
+		}
+		s.ans.attempts, s.ans.bodies = s.ans.attempts[:0], s.ans.bodies[:0]
 		key := [2]string{j.method, j.contentType}
 		h, ok := lr.head[key]
 		if !ok {
@@ -245,8 +302,8 @@ func (lr *loopRun) take(now time.Time) *slot {
 }
 
 // send starts s's attempt on c. Its clock starts now, read afresh: the
-// loop's time is that of its last wait, and emit (a slow reader of the
-// results) may have held the loop since.
+// loop's time is that of its last wait, and the other handlers may have
+// taken a while since.
 func (lr *loopRun) send(c *evloop.Conn, s *slot) {
 	lr.busy[c.ID] = s
 	c.Req = s.req
@@ -255,15 +312,15 @@ func (lr *loopRun) send(c *evloop.Conn, s *slot) {
 
 // attempt adds a to s's attempts, numbered, and tells Options.OnAttempt.
 func (lr *loopRun) attempt(s *slot, a deliver.Attempt) {
-	a.N = len(s.attempts) + 1
+	at := &s.ans.attempts
+	a.N = len(*at) + 1
 	if a.N > 1 {
-		a.Offset = a.Start.Sub(s.attempts[0].Start)
+		a.Offset = a.Start.Sub((*at)[0].Start)
 	}
-	s.attempts = append(s.attempts, a)
+	*at = append(*at, a)
 	if lr.o.OnAttempt != nil {
 		if lr.o.Secret != "" {
-			a.Header = a.Header.Clone()
-			maskSecret(&a, lr.o.Secret)
+			maskSecret(&a, lr.o.Secret) // on copies: the header map is shared
 		}
 		d := s.j.Delivery
 		lr.o.OnAttempt(&d, a)
@@ -273,7 +330,7 @@ func (lr *loopRun) attempt(s *slot, a deliver.Attempt) {
 // attempted ends s's delivery after a, or schedules its retry.
 func (lr *loopRun) attempted(s *slot, a deliver.Attempt, now time.Time) {
 	lr.attempt(s, a)
-	n := len(s.attempts)
+	n := len(s.ans.attempts)
 	if a.Verdict == deliver.Accepted || a.Verdict == deliver.AcceptedWithWarning || !lr.o.Retry || n > len(s.kit.schedule) {
 		lr.finish(s)
 		return
@@ -285,24 +342,26 @@ func (lr *loopRun) attempted(s *slot, a deliver.Attempt, now time.Time) {
 
 // finish reports s's delivery and frees its slot.
 func (lr *loopRun) finish(s *slot) {
-	lr.w.end(s.res, s.attempts)
-	lr.report(s.res)
-	s.j.release()
+	lr.w.end(s.res, s.ans.attempts)
+	if lr.report(s.res, s.j, s.ans) {
+		s.ans = nil // emit's now; the next delivery takes another
+	} else {
+		s.j.release()
+	}
 	s.j, s.res = nil, nil
 	lr.free = append(lr.free, s)
 	lr.outs--
 }
 
-// report counts res in and emits it; emit's error stops the run.
-func (lr *loopRun) report(res *Result) {
+// report counts res in and hands it, with the job and answers it points
+// into, to emit; it reports whether it did (they are emit's then).
+func (lr *loopRun) report(res *Result, j *job, ans *answers) bool {
 	lr.sum.add(res)
-	if lr.emit != nil || lr.r.emit == nil {
-		return
+	if lr.q == nil {
+		return false
 	}
-	if err := lr.r.emit(res); err != nil {
-		lr.emit = err
-		lr.l.Stop()
-	}
+	lr.batch = append(lr.batch, handed{res: res, j: j, ans: ans})
+	return true
 }
 
 // headerOf parses the headers of an answer's head (which the loop has
