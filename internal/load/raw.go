@@ -1,3 +1,6 @@
+// raw.go holds load's raw HTTP/1.1 connection for the goroutine path: one
+// request head built once, written with each freshly stamped body.
+
 package load
 
 import (

@@ -1,3 +1,6 @@
+// template.go holds the load template: a signed body whose timestamp, nonce and
+// signature are found once and rewritten in place for every request.
+
 package load
 
 import (

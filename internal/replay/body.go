@@ -1,3 +1,6 @@
+// body.go holds taking a callback's body out of a capture record without a full
+// JSON decode.
+
 package replay
 
 import (

@@ -1,3 +1,6 @@
+// data.go holds recognising what `send --data` was given: a body, one capture
+// record, or a whole capture (replay's job).
+
 package replay
 
 import (

@@ -1,3 +1,5 @@
+// latency.go holds the latency histogram behind replay's summary percentiles.
+
 package replay
 
 import (

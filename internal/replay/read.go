@@ -1,3 +1,6 @@
+// read.go holds reading captures line by line: records, bare bodies and listen
+// -o json lines, with bounded line lengths.
+
 package replay
 
 import (

@@ -1,3 +1,6 @@
+// restamp.go holds re-stamping a captured callback: a fresh timestamp and nonce
+// and a new signature, spliced into the body's own bytes.
+
 package replay
 
 import (

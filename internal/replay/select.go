@@ -1,3 +1,6 @@
+// select.go holds which lines of a capture replay delivers: --line, --lines,
+// --since, --until and --event.
+
 package replay
 
 import (

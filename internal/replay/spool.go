@@ -1,3 +1,6 @@
+// spool.go holds the spool between validation and delivery: the selected
+// entries, kept compact so a large capture streams in flat memory.
+
 package replay
 
 import (

@@ -1,3 +1,6 @@
+// validate.go holds replay's first pass: every selected line read, classified
+// and checked before anything is sent, into the plan and the spool.
+
 package replay
 
 import (
