@@ -1,5 +1,5 @@
 // select.go holds which lines of a capture replay delivers: --line, --lines,
-// --since, --until and --event.
+// --since, --until, --event and --room.
 
 package replay
 
