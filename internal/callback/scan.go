@@ -20,7 +20,8 @@ func scanObject(s string, p *Payload) bool { return scanObjectInto(s, p, nil) }
 // call (grown to len(s) when smaller), instead of into a fresh allocation
 // each. The entries' strings point into s or into *scratch, so both must
 // stay unchanged while p is in use: the next call with the same scratch
-// overwrites what this one decoded.
+// overwrites what this one decoded. s must not live in *scratch's storage:
+// decoding into it would overwrite the input being read.
 func ParseJSONScratch(p *Payload, s string, scratch *[]byte) error {
 	p.Entries, p.Format, p.Body = p.Entries[:0], FormatJSON, nil
 	if cap(*scratch) < len(s) {
