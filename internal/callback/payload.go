@@ -29,6 +29,17 @@ func (f Format) ContentType() string {
 	return "application/json"
 }
 
+// Label is f in words, for people: "JSON", "form", "UrlEncoded JSON".
+func (f Format) Label() string {
+	switch f {
+	case FormatForm:
+		return "form"
+	case FormatURLEncodedJSON:
+		return "UrlEncoded JSON"
+	}
+	return "JSON"
+}
+
 // Kind is the JSON kind of a value.
 type Kind uint8
 

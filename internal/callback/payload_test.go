@@ -271,3 +271,11 @@ func TestUnhex(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatLabel(t *testing.T) {
+	for f, want := range map[Format]string{FormatJSON: "JSON", FormatForm: "form", FormatURLEncodedJSON: "UrlEncoded JSON", "": "JSON"} {
+		if got := f.Label(); got != want {
+			t.Errorf("%q.Label() = %q, want %q", f, got, want)
+		}
+	}
+}

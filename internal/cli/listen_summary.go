@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/zegocb/zegocb/internal/listen"
+	"github.com/zegocb/zegocb/internal/ui"
 )
 
 func (o *listenOptions) printReady(addr string, source SecretSource, checking bool) {
@@ -59,7 +60,7 @@ func (o *listenOptions) printReady(addr string, source SecretSource, checking bo
 		notes = append(notes, "answering after "+o.Delay.String())
 	}
 	if o.UI {
-		notes = append(notes, "opening the inspector (keeps the last "+groupThousands(o.MaxEvents)+" events; q or Ctrl-C stops listen)")
+		notes = append(notes, "opening the inspector (keeps the last "+ui.GroupDigits(o.MaxEvents)+" events; q or Ctrl-C stops listen)")
 	}
 	if fl := o.filter(); fl != nil {
 		still := []string{"answered"}

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"strconv"
 	"sync"
 	"time"
 
@@ -119,16 +118,4 @@ func (o *listenOptions) startListenUI(ctx context.Context, feed *inspect.Feed, s
 		f.IO.ErrOut = errOut
 		held.release(errOut)
 	}
-}
-
-// groupThousands writes n with thousands separators: 10,000.
-func groupThousands(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return s
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

@@ -325,7 +325,7 @@ func (o *sendOptions) deliverOne(target string, b *built, secret string, tlsConf
 	if rcv != nil {
 		to = ""
 	}
-	f.Progressf("%s POST %s%s %s", es.Accent.Render("→"), es.Event.Render(b.Spec.Ref), to, es.Faint.Render("("+formatLabel(b.Format)+", "+sizeText(len(b.Body))+", signed)"))
+	f.Progressf("%s POST %s%s %s", es.Accent.Render("→"), es.Event.Render(b.Spec.Ref), to, es.Faint.Render("("+b.Format.Label()+", "+sizeText(len(b.Body))+", signed)"))
 	if f.Global.Verbose {
 		wireDumpRequest(f, target, b, secret)
 	}

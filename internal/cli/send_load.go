@@ -74,7 +74,7 @@ func runLoad(o *sendOptions, target string, b *built, secret string, tlsConf *tl
 	if o.Requests > 0 {
 		plan = strconv.Itoa(o.Requests) + " ×"
 	}
-	f.Progressf("%s %s %s to %s (%s, %s, %s, no retries)", es.Accent.Render("→"), plan, es.Event.Render(spec.Ref), target, formatLabel(b.Format), sizeText(len(b.Body)), plural(conc, "worker", "workers"))
+	f.Progressf("%s %s %s to %s (%s, %s, %s, no retries)", es.Accent.Render("→"), plan, es.Event.Render(spec.Ref), target, b.Format.Label(), sizeText(len(b.Body)), plural(conc, "worker", "workers"))
 
 	stop := make(chan struct{})
 	stopped := make(chan struct{})

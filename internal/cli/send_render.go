@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/deliver"
 	"github.com/zegocb/zegocb/internal/listen"
 	"github.com/zegocb/zegocb/internal/ui"
@@ -20,16 +19,6 @@ func attemptsSpan(res *deliver.Result) string {
 		return "1 attempt"
 	}
 	return fmt.Sprintf("%d attempts over %s", n, offsetText(res.Last().Offset)[1:])
-}
-
-func formatLabel(f callback.Format) string {
-	switch f {
-	case callback.FormatForm:
-		return "form"
-	case callback.FormatURLEncodedJSON:
-		return "UrlEncoded JSON"
-	}
-	return "JSON"
 }
 
 // attemptLine is one progress line: #1  200  0.9ms  "1" (1 B)  ok

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/zegocb/zegocb/internal/callback"
 	"github.com/zegocb/zegocb/internal/deliver"
+	"github.com/zegocb/zegocb/internal/ui"
 )
 
 // DefaultMaxEvents is how many entries the inspector keeps by default.
@@ -186,17 +186,5 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return groupDigits(n) + " " + many
-}
-
-// groupDigits writes n with thousands separators: 10,000.
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return s
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return ui.GroupDigits(n) + " " + many
 }

@@ -41,18 +41,18 @@ func (m *Model) title() string {
 	parts := []string{m.st.title.Render("zegocb inspect")}
 	count := plural(n, "event", "events")
 	if m.filter.text != "" {
-		count = groupDigits(len(m.vis)) + " of " + count
+		count = ui.GroupDigits(len(m.vis)) + " of " + count
 	}
-	keep := "keeps last " + groupDigits(m.opts.MaxEvents)
+	keep := "keeps last " + ui.GroupDigits(m.opts.MaxEvents)
 	if ev := m.entries.evicted; ev > 0 {
-		keep += ", " + groupDigits(ev) + " older left"
+		keep += ", " + ui.GroupDigits(ev) + " older left"
 	}
 	parts = append(parts, count+" ("+keep+")")
 	if m.failed > 0 {
 		parts = append(parts, m.st.fail.Render(plural(m.failed, "failure", "failures")))
 	}
 	if m.dropped > 0 {
-		parts = append(parts, m.st.warn.Render(groupDigits(int(m.dropped))+" dropped (UI behind)"))
+		parts = append(parts, m.st.warn.Render(ui.GroupDigits(int(m.dropped))+" dropped (UI behind)"))
 	}
 	if m.src.Live() && !m.done {
 		parts = append(parts, "live")
@@ -214,7 +214,7 @@ func (m *Model) footer() string {
 }
 
 func (m *Model) helpLines() []string {
-	keep := groupDigits(m.opts.MaxEvents)
+	keep := ui.GroupDigits(m.opts.MaxEvents)
 	l := []string{
 		m.st.title.Render("zegocb inspect: keys"),
 		"",

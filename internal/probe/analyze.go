@@ -14,17 +14,6 @@ import (
 	"github.com/zegocb/zegocb/internal/callback"
 )
 
-// formatName is a wire form in words.
-func formatName(f callback.Format) string {
-	switch f {
-	case callback.FormatForm:
-		return "form"
-	case callback.FormatURLEncodedJSON:
-		return "UrlEncoded JSON"
-	}
-	return "JSON"
-}
-
 // notJudged is the reason of a check skipped because its baseline failed.
 func notJudged(base Row) string {
 	answer := "no answer"
@@ -176,11 +165,11 @@ func pattern(r Row, rows []Row, base []int, anyPassed bool, cat *callback.Catalo
 // formatHint is the one line that explains an event accepted in one body
 // format and refused in another.
 func formatHint(ok, bad callback.Format, event string) string {
-	return fmt.Sprintf("the same %s passed as %s, so the endpoint %s", event, formatName(ok), formatCause(bad))
+	return fmt.Sprintf("the same %s passed as %s, so the endpoint %s", event, ok.Label(), formatCause(bad))
 }
 
 func formatNote(ok, bad callback.Format) string {
-	return fmt.Sprintf("%s bodies passed, %s ones were refused: the endpoint %s", formatName(ok), formatName(bad), formatCause(bad))
+	return fmt.Sprintf("%s bodies passed, %s ones were refused: the endpoint %s", ok.Label(), bad.Label(), formatCause(bad))
 }
 
 func formatCause(bad callback.Format) string {
