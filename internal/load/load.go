@@ -29,6 +29,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/zegocb/zegocb/internal/httpwire"
 )
 
 // Config describes a load run.
@@ -172,7 +174,7 @@ func (r *Runner) Run(ctx context.Context) (*Report, error) {
 		conns   = make([]*rawConn, len(workers))
 	)
 	if cfg.Transport == nil {
-		addr, rawTLS, useRaw = rawTarget(u, cfg.TLS)
+		addr, rawTLS, useRaw = httpwire.Target(u, cfg.TLS)
 		if useRaw {
 			if head, err = rawHead(cfg.Method, u, header, cfg.Template.Len()); err != nil {
 				return nil, err

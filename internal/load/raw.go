@@ -94,36 +94,6 @@ func rawHead(method string, u *url.URL, h http.Header, n int) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// rawTarget returns the dial address and TLS settings for u, or ok false
-// when the fast path does not apply (a proxy is configured for u).
-func rawTarget(u *url.URL, tlsConf *tls.Config) (addr string, conf *tls.Config, ok bool) {
-	if p, err := http.ProxyFromEnvironment(&http.Request{URL: u}); err != nil || p != nil {
-		return "", nil, false
-	}
-	host, port := u.Hostname(), u.Port()
-	switch u.Scheme {
-	case "http":
-		if port == "" {
-			port = "80"
-		}
-	case "https":
-		if port == "" {
-			port = "443"
-		}
-		conf = &tls.Config{}
-		if tlsConf != nil {
-			conf = tlsConf.Clone()
-		}
-		if conf.ServerName == "" {
-			conf.ServerName = host
-		}
-		conf.NextProtos = []string{"http/1.1"}
-	default:
-		return "", nil, false
-	}
-	return net.JoinHostPort(host, port), conf, true
-}
-
 func newRawConn(addr string, tlsConf *tls.Config, head []byte, bodyLen int, timeout time.Duration) *rawConn {
 	buf := make([]byte, len(head)+bodyLen)
 	copy(buf, head)

@@ -84,33 +84,11 @@ func (t *conn) watch(ctx context.Context) {
 // newConn returns a connection for u, or nil when the fast path does not
 // apply (a proxy is configured for u, or the scheme is not http or https).
 func newConn(u *url.URL, timeout time.Duration, tlsConf *tls.Config) *conn {
-	if p, err := http.ProxyFromEnvironment(&http.Request{URL: u}); err != nil || p != nil {
+	addr, conf, ok := httpwire.Target(u, tlsConf)
+	if !ok {
 		return nil
 	}
-	host, port := u.Hostname(), u.Port()
-	t := &conn{u: u, timeout: timeout}
-	switch u.Scheme {
-	case "http":
-		if port == "" {
-			port = "80"
-		}
-	case "https":
-		if port == "" {
-			port = "443"
-		}
-		t.tlsConf = &tls.Config{}
-		if tlsConf != nil {
-			t.tlsConf = tlsConf.Clone()
-		}
-		if t.tlsConf.ServerName == "" {
-			t.tlsConf.ServerName = host
-		}
-		t.tlsConf.NextProtos = []string{"http/1.1"}
-	default:
-		return nil
-	}
-	t.addr = net.JoinHostPort(host, port)
-	return t
+	return &conn{u: u, timeout: timeout, addr: addr, tlsConf: conf}
 }
 
 func (t *conn) close() {
